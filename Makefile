@@ -1,0 +1,126 @@
+# storykiosk — one plain Makefile. Every library is found with pkg-config.
+#
+#   make            build storykiosk and storyhub
+#   make check      install missing dependencies, build, run every test
+#   make demo       install missing dependencies, build, start the kiosk on the
+#                   default form with throw-away demo keys (in demo/)
+#   make bench      benchmarks
+#   make install    PREFIX=/usr/local DESTDIR=
+#   SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+
+PKGS_CORE  = sqlite3 libsodium yaml-0.1 jansson
+PKGS_KIOSK = $(PKGS_CORE) ncursesw libcurl
+PKGS_HUB   = $(PKGS_CORE) libmicrohttpd
+PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka
+PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka
+TOOLS_ALL  = tmux msgfmt
+
+WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
+CFLAGS  ?= -O2 -g
+CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DDATADIR='"$(DATADIR)/storykiosk"'
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -Isrc -Isync
+
+ifeq ($(SANITIZE),1)
+BUILD  ?= build/san
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD  ?= build/plain
+endif
+
+# Layers (see ../shared/DESIGN.md): core never includes curses or sync code.
+UI_SRC    = $(wildcard src/ui*.c src/screen-*.c src/widget-*.c src/i18n*.c)
+KCMD_SRC  = src/storykiosk.c $(wildcard src/cmd-*.c)
+CORE_SRC  = $(filter-out $(UI_SRC) $(KCMD_SRC), $(wildcard src/*.c))
+HCMD_SRC  = sync/storyhub.c $(wildcard sync/hcmd-*.c)
+SYNC_SRC  = $(filter-out $(HCMD_SRC), $(wildcard sync/*.c))
+UNIT_SRC  = $(wildcard tests/unit/test-*.c)
+TEST_HELPER_SRC = $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c))
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+CORE_LIB = $(BUILD)/libcore.a
+SYNC_LIB = $(BUILD)/libsync.a
+KIOSK    = $(BUILD)/storykiosk
+HUB      = $(BUILD)/storyhub
+UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+# Feature macros are ours (ncursesw's .pc adds its own _XOPEN_SOURCE).
+pc_cflags = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(1)))
+pc_libs   = $(shell $(PKG_CONFIG) --libs $(1))
+
+.PHONY: all check demo bench install uninstall clean deps unit e2e fuzz-replay _check _demo
+
+all: $(KIOSK) $(HUB) storykiosk storyhub
+
+# Convenience links at the top so people and tests can run ./storykiosk.
+storykiosk storyhub: %: $(BUILD)/% FORCE
+	@ln -sf $< $@
+
+FORCE:
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_ALL)) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(call obj,$(CORE_SRC))
+	@rm -f $@
+	ar rcs $@ $^
+
+$(SYNC_LIB): $(call obj,$(SYNC_SRC))
+	@rm -f $@
+	ar rcs $@ $^ $(if $^,,$(error no sync sources))
+
+$(KIOSK): $(call obj,$(KCMD_SRC) $(UI_SRC)) $(SYNC_LIB) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(call obj,$(KCMD_SRC) $(UI_SRC)) \
+	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_KIOSK)) -lm
+
+$(HUB): $(call obj,$(HCMD_SRC)) $(SYNC_LIB) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(call obj,$(HCMD_SRC)) \
+	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_HUB)) -lm
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC)) $(SYNC_LIB) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(TEST_HELPER_SRC)) \
+	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_TEST)) -lm
+
+# Install what is missing (nothing when pkg-config and the tools find it all).
+deps:
+	@$(PKG_CONFIG) --exists $(PKGS_ALL) 2>/dev/null && \
+	    for t in $(TOOLS_ALL); do command -v $$t >/dev/null || exit 1; done || \
+	    packaging/install-deps
+
+check: deps
+	@$(MAKE) --no-print-directory _check
+
+_check: all $(UNIT_BIN)
+	@BUILD=$(BUILD) tests/run-all $(UNIT_BIN)
+
+demo: deps
+	@$(MAKE) --no-print-directory _demo
+
+_demo: all
+	@tests/demo-setup demo
+	./storykiosk run --data demo/kiosk --form forms/partnership.yaml
+
+bench: all
+	@bench/run-all
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/storykiosk/forms
+	install -m 755 $(KIOSK) $(HUB) $(DESTDIR)$(BINDIR)/
+	install -m 644 forms/*.yaml $(DESTDIR)$(DATADIR)/storykiosk/forms/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/storykiosk $(DESTDIR)$(BINDIR)/storyhub
+	rm -rf $(DESTDIR)$(DATADIR)/storykiosk
+
+clean:
+	rm -rf build storykiosk storyhub
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,107 @@
+/* storykiosk init: give a kiosk its identity, the hub key(s) and an admin PIN. */
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "kiosk.h"
+#include "secret.h"
+#include "xmalloc.h"
+
+static const char usage[] =
+    "usage: storykiosk init --data DIR --hub-key hub.pub [--hub-key second.pub ...]\n"
+    "                       [--name NAME] [--pin-file FILE] [--force]\n\n"
+    "Sets up a kiosk data directory: creates the kiosk's signing identity,\n"
+    "stores the coordinator's public hub key(s) that every story is sealed to,\n"
+    "and sets the admin PIN (from --pin-file, STORYKIOSK_PIN, or asked for).\n"
+    "Prints the kiosk id: give it to the coordinator so they can trust this kiosk.\n\n"
+    "  --data DIR       the kiosk's data directory (created, mode 0700)\n"
+    "  --hub-key FILE   a hub.pub made by 'storyhub keygen'; repeat for a second\n"
+    "                   coordinator key that can also open every story\n"
+    "  --name NAME      a name people recognise (e.g. \"Kisumu market stall\")\n"
+    "  --pin-file FILE  read the admin PIN from the first line of FILE\n"
+    "  --force          replace an existing identity (old bundles stay valid)\n";
+
+int
+cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "hub-key", required_argument, NULL, 'k' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "pin-file", required_argument, NULL, 'p' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kiosk_init_opts o = { 0 };
+	const char **hubs = NULL, *pinfile = NULL;
+	struct kiosk *k = NULL;
+	struct err e;
+	char *pin = NULL, fpr[KEY_FPR_LEN];
+	size_t nhubs = 0, pinlen, i;
+	int c, rv = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o.dir = optarg;
+			break;
+		case 'k':
+			hubs = xreallocarray(hubs, nhubs + 1, sizeof *hubs);
+			hubs[nhubs++] = optarg;
+			break;
+		case 'n':
+			o.name = optarg;
+			break;
+		case 'p':
+			pinfile = optarg;
+			break;
+		case 'f':
+			o.force = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			free(hubs);
+			return 0;
+		default:
+			free(hubs);
+			return cmd_usage_error("init");
+		}
+	}
+	if (o.dir == NULL || nhubs == 0 || optind != argc) {
+		free(hubs);
+		return cmd_fail("init needs --data DIR and at least one --hub-key FILE; "
+		    "see 'storykiosk init --help'");
+	}
+	if (secret_read("STORYKIOSK_PIN", pinfile, "Choose an admin PIN (4+ digits): ",
+	    1, 4, &pin, &pinlen, &e) == -1) {
+		rv = cmd_fail("admin PIN: %s", e.msg);
+		goto out;
+	}
+	o.hub_key_paths = hubs;
+	o.nhub_keys = nhubs;
+	o.pin = pin;
+	o.pinlen = pinlen;
+	if (kiosk_init(&o, &k, &e) == -1) {
+		rv = cmd_fail("%s", e.msg);
+		goto out;
+	}
+	printf("kiosk initialised in %s\n", o.dir);
+	printf("kiosk id:   %s\n", k->id_hex);
+	printf("kiosk name: %s\n", k->name);
+	for (i = 0; i < k->nhubs; i++) {
+		keys_fingerprint(k->hubs[i].id, fpr);
+		printf("hub key:    %s\n", fpr);
+	}
+	printf("Tell the coordinator the kiosk id so they can trust it: "
+	    "storyhub kiosks --store DB trust %s\n", k->id_hex);
+	rv = 0;
+out:
+	if (pin != NULL)
+		sodium_free(pin);
+	kiosk_close(k);
+	free(hubs);
+	return rv;
+}

@@ -1,0 +1,110 @@
+/* storykiosk status: what a field worker needs to see at a glance. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "fsutil.h"
+#include "kiosk.h"
+
+static const char usage[] =
+    "usage: storykiosk status --data DIR [--check]\n\n"
+    "Shows the kiosk id and name, the hub key fingerprint(s), how many stories\n"
+    "are stored by status, how many are waiting to be exported or acknowledged,\n"
+    "the last export, and free disk space. Never shows story content: the\n"
+    "kiosk cannot read it.\n\n"
+    "  --check   also run a full database integrity check (exit 1 if not ok)\n";
+
+static void
+human_bytes(uint64_t b, char out[32])
+{
+	const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)b;
+	int i = 0;
+
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(out, 32, i == 0 ? "%.0f %s" : "%.1f %s", v, unit[i]);
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct store_counts cnt;
+	struct kiosk *k = NULL;
+	const char *dir = NULL;
+	char fpr[KEY_FPR_LEN], free_s[32], *last = NULL, *check = NULL;
+	uint64_t freeb;
+	struct err e;
+	int c, docheck = 0, rv = 1, version;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'c':
+			docheck = 1;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return cmd_usage_error("status");
+		}
+	}
+	if (dir == NULL || optind != argc)
+		return cmd_fail("status needs --data DIR; see 'storykiosk status --help'");
+	if (kiosk_open(dir, &k, &e) == -1 ||
+	    store_counts(k->store, &cnt, &e) == -1 ||
+	    store_meta_get(k->store, "last_export", &last, &e) == -1 ||
+	    store_schema_version(k->store, &version, &e) == -1 ||
+	    fsutil_free_bytes(dir, &freeb, &e) == -1) {
+		rv = cmd_fail("%s", e.msg);
+		goto out;
+	}
+	human_bytes(freeb, free_s);
+	printf("kiosk id:     %s\n", k->id_hex);
+	printf("kiosk name:   %s\n", k->name);
+	for (i = 0; i < k->nhubs; i++) {
+		keys_fingerprint(k->hubs[i].id, fpr);
+		printf("hub key:      %s\n", fpr);
+	}
+	printf("stories:      %llu submitted, %llu interrupted, %llu timed_out, "
+	    "%llu draft\n",
+	    (unsigned long long)cnt.by_status[STATUS_SUBMITTED],
+	    (unsigned long long)cnt.by_status[STATUS_INTERRUPTED],
+	    (unsigned long long)cnt.by_status[STATUS_TIMED_OUT],
+	    (unsigned long long)cnt.by_status[STATUS_DRAFT]);
+	printf("not exported: %llu\n", (unsigned long long)cnt.unexported);
+	printf("not acknowledged by the hub: %llu\n", (unsigned long long)cnt.unacked);
+	printf("last export:  %s\n", last != NULL ? last : "never");
+	printf("free disk:    %s\n", free_s);
+	printf("schema:       %d\n", version);
+	rv = 0;
+	if (docheck) {
+		if (store_check(k->store, &check, &e) == -1) {
+			rv = cmd_fail("%s", e.msg);
+			goto out;
+		}
+		printf("integrity:    %s\n", check);
+		if (strcmp(check, "ok") != 0)
+			rv = cmd_fail("the database is damaged; copy the data directory "
+			    "somewhere safe before doing anything else");
+	}
+out:
+	free(last);
+	free(check);
+	kiosk_close(k);
+	return rv;
+}

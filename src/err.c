@@ -1,0 +1,48 @@
+/* err: caller-owned error messages. */
+#include "err.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int
+err_set(struct err *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e == NULL)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+err_prefix(struct err *e, const char *fmt, ...)
+{
+	char old[ERR_MAX];
+	size_t n;
+	va_list ap;
+
+	if (e == NULL)
+		return -1;
+	memcpy(old, e->msg, sizeof old);
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	n = strlen(e->msg);
+	if (n + 2 < sizeof e->msg) {
+		memcpy(e->msg + n, ": ", 3);
+		n += 2;
+		strncat(e->msg + n, old, sizeof e->msg - n - 1);
+	}
+	return -1;
+}
+
+void
+err_clear(struct err *e)
+{
+	if (e != NULL)
+		e->msg[0] = '\0';
+}

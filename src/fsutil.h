@@ -1,0 +1,45 @@
+/* fsutil: durable file operations (atomic write, directory fsync, bounded reads). */
+#ifndef FSUTIL_H
+#define FSUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Write data to path atomically: temp file in the same directory, write, fsync,
+ * close, rename over path, fsync the directory. The file gets mode `mode`.
+ * With `exclusive`, fails if path already exists. On failure path is untouched. */
+int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    int exclusive, struct err *e);
+
+/* fsync the directory that holds path (or path itself if it is a directory). */
+int fsutil_fsync_dir(const char *dir, struct err *e);
+
+/* Read a whole file of at most max bytes into a new buffer (NUL-terminated for
+ * convenience; *len excludes the NUL). Caller frees *out with free(). */
+int fsutil_read_file(const char *path, size_t max, unsigned char **out, size_t *len,
+    struct err *e);
+
+/* Like fsutil_read_file, but into sodium_malloc'd memory for secrets; caller
+ * frees with sodium_free(). */
+int fsutil_read_secret(const char *path, size_t max, unsigned char **out, size_t *len,
+    struct err *e);
+
+/* Create directory path (mode) if it does not exist. */
+int fsutil_mkdir(const char *path, mode_t mode, struct err *e);
+
+/* Bytes free for an unprivileged user on the filesystem holding path. */
+int fsutil_free_bytes(const char *path, uint64_t *bytes, struct err *e);
+
+/* 1 if path exists, 0 if not. */
+int fsutil_exists(const char *path);
+
+/* Check that the file at path is not readable or writable by group or others. */
+int fsutil_check_private(const char *path, struct err *e);
+
+/* Join a directory and a file name into a new string. Caller frees. */
+char *fsutil_join(const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,71 @@
+/* kiosk: a kiosk's data directory (identity, hub keys, PIN hash, store) and
+ * the one way stories are saved: encode, seal to every hub key, store.
+ *
+ *   DIR/kiosk.key   Ed25519 identity (0600)
+ *   DIR/hub.pub     the hub public key(s) given at init
+ *   DIR/pin         Argon2id hash of the admin PIN (0600)
+ *   DIR/kiosk.db    sealed stories (SQLite, WAL)
+ */
+#ifndef KIOSK_H
+#define KIOSK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "answers.h"
+#include "err.h"
+#include "form.h"
+#include "keys.h"
+#include "store.h"
+#include "storycode.h"
+
+struct kiosk {
+	char *dir;
+	char *name;
+	char id_hex[KEY_ID_HEX];
+	struct kiosk_identity *identity;
+	struct hub_pubkey *hubs;
+	size_t nhubs;
+	struct store *store;
+};
+
+struct kiosk_init_opts {
+	const char *dir;
+	const char *const *hub_key_paths;
+	size_t nhub_keys;
+	const char *name;       /* NULL: "kiosk-<id prefix>" */
+	const char *pin;
+	size_t pinlen;
+	int force;              /* replace an existing identity */
+};
+
+/* Create a kiosk data directory. */
+int kiosk_init(const struct kiosk_init_opts *o, struct kiosk **out, struct err *e);
+/* Open an initialised data directory (refuses group/world-readable secrets). */
+int kiosk_open(const char *dir, struct kiosk **out, struct err *e);
+void kiosk_close(struct kiosk *k);
+
+/* Check the admin PIN against DIR/pin: 0 when right. */
+int kiosk_pin_check(const struct kiosk *k, const char *pin, size_t len, struct err *e);
+
+/* One story being told or transcribed. */
+struct story {
+	unsigned char id[STORE_ID_BYTES];
+	char code[STORYCODE_LEN];
+	enum story_source source;
+	int64_t created;
+	uint64_t seq;           /* 0 until first stored */
+	int stored;
+};
+
+/* Start a story: new random id and code. Nothing is stored yet. */
+void kiosk_story_begin(struct story *st, enum story_source source);
+/* Seal and store the story with this status (insert the first time, replace
+ * after). Committed to disk (synchronous=FULL) when it returns 0. */
+int kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f,
+    const struct answers *a, enum story_status status, struct err *e);
+/* Delete a stored draft (cancel); a no-op when nothing was stored. */
+int kiosk_story_discard(struct kiosk *k, struct story *st, struct err *e);
+
+#endif

@@ -1,0 +1,168 @@
+/* payload: the JSON sealed inside every story. Built and read with jansson,
+ * never by hand, so every string is escaped correctly. */
+#include "payload.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xmalloc.h"
+
+static void
+iso8601(int64_t t, char out[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(out, "1970-01-01T00:00:00Z");
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}
+
+void
+payload_text_free(char *text)
+{
+	wipe_free(text);
+}
+
+char *
+payload_encode(const struct payload_meta *m, const struct form *f, const struct answers *a)
+{
+	char hex[2 * 16 + 1], created[32], saved[32], *answers_text, *text;
+	json_t *root, *parsed, *types;
+	json_error_t jerr;
+	size_t i;
+
+	sodium_bin2hex(hex, sizeof hex, m->story_id, 16);
+	iso8601(m->created, created);
+	iso8601(m->saved, saved);
+	answers_text = answers_to_json(a);
+	parsed = json_loads(answers_text, 0, &jerr);
+	answers_json_free(answers_text);
+	if (parsed == NULL)
+		fatal("answers_to_json produced invalid JSON: %s", jerr.text);
+	types = json_object();
+	for (i = 0; i < f->nquestions; i++)
+		json_object_set_new(types, f->questions[i].id,
+		    json_string(question_type_name(f->questions[i].type)));
+	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o}",
+	    "v", PAYLOAD_VERSION, "story_id", hex, "code", m->code, "kiosk", m->kiosk,
+	    "form", f->id, "form_version", (json_int_t)f->version, "source", m->source,
+	    "created", created, "saved", saved, "types", types);
+	if (root == NULL)
+		fatal("cannot build the story payload");
+	/* lang, consent, prompt and answers, exactly as answers_to_json wrote them. */
+	json_object_update(root, parsed);
+	json_decref(parsed);
+	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (text == NULL)
+		fatal("cannot encode the story payload");
+	return text;
+}
+
+static char *
+get_str(json_t *root, const char *key, int nullable, struct err *e)
+{
+	json_t *v = json_object_get(root, key);
+
+	if (v != NULL && json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (nullable && (v == NULL || json_is_null(v)))
+		return NULL;
+	err_set(e, "story payload: \"%s\" is missing or not a string", key);
+	return NULL;
+}
+
+int
+payload_decode(const char *json, size_t len, struct payload **out, struct err *e)
+{
+	struct payload *p = xcalloc(1, sizeof *p);
+	json_t *root, *v;
+	json_error_t jerr;
+	int rv = -1;
+
+	*out = NULL;
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL || !json_is_object(root)) {
+		err_set(e, "story payload is not a JSON object%s%s",
+		    root == NULL ? ": " : "", root == NULL ? jerr.text : "");
+		goto out;
+	}
+	v = json_object_get(root, "v");
+	if (!json_is_integer(v) || json_integer_value(v) != PAYLOAD_VERSION) {
+		err_set(e, "story payload has an unknown version");
+		goto out;
+	}
+	err_clear(e);
+	if ((p->story_id = get_str(root, "story_id", 0, e)) == NULL ||
+	    (p->code = get_str(root, "code", 0, e)) == NULL ||
+	    (p->kiosk = get_str(root, "kiosk", 0, e)) == NULL ||
+	    (p->form = get_str(root, "form", 0, e)) == NULL ||
+	    (p->source = get_str(root, "source", 0, e)) == NULL ||
+	    (p->created = get_str(root, "created", 0, e)) == NULL ||
+	    (p->saved = get_str(root, "saved", 0, e)) == NULL ||
+	    (p->lang = get_str(root, "lang", 0, e)) == NULL ||
+	    (p->consent = get_str(root, "consent", 0, e)) == NULL)
+		goto out;
+	p->prompt = get_str(root, "prompt", 1, e);
+	if (p->prompt == NULL && e != NULL && e->msg[0] != '\0')
+		goto out;
+	v = json_object_get(root, "form_version");
+	if (!json_is_integer(v)) {
+		err_set(e, "story payload: \"form_version\" is not an integer");
+		goto out;
+	}
+	p->form_version = (long long)json_integer_value(v);
+	v = json_object_get(root, "answers");
+	if (!json_is_object(v)) {
+		err_set(e, "story payload: \"answers\" is not an object");
+		goto out;
+	}
+	p->answers = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	v = json_object_get(root, "types");
+	if (!json_is_object(v)) {
+		err_set(e, "story payload: \"types\" is not an object");
+		goto out;
+	}
+	p->types = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (p->answers == NULL || p->types == NULL)
+		fatal("cannot re-encode a story payload");
+	*out = p;
+	p = NULL;
+	rv = 0;
+out:
+	json_decref(root);
+	payload_free(p);
+	return rv;
+}
+
+void
+payload_free(struct payload *p)
+{
+	if (p == NULL)
+		return;
+	free(p->story_id);
+	free(p->code);
+	free(p->kiosk);
+	free(p->form);
+	free(p->source);
+	free(p->created);
+	free(p->saved);
+	free(p->lang);
+	free(p->consent);
+	free(p->prompt);
+	wipe_free(p->answers);
+	free(p->types);
+	free(p);
+}

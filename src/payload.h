@@ -1,0 +1,57 @@
+/* payload: the plaintext inside a sealed story (JSON, via jansson): the
+ * answers object of DESIGN.md plus what identifies the story. The kiosk only
+ * encodes; the hub decodes after opening the seal. */
+#ifndef PAYLOAD_H
+#define PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "answers.h"
+#include "err.h"
+#include "form.h"
+
+#define PAYLOAD_VERSION 1
+
+/*
+ * {"v":1, "story_id":"<32 hex>", "code":"K7P-2QX", "kiosk":"<16 hex>",
+ *  "form":"partnership-stories", "form_version":1, "source":"kiosk"|"paper",
+ *  "created":"2026-11-23T10:00:00Z", "saved":"...",   (kiosk clock: may be wrong)
+ *  "types":{"story":"story","equal":"scale",...},     (question types, form order)
+ *  "lang":"sw", "consent":"analysis", "prompt":"worked", "answers":{...}}
+ */
+struct payload {
+	char *story_id;         /* 32 lower-case hex */
+	char *code;
+	char *kiosk;
+	char *form;
+	long long form_version;
+	char *source;
+	char *created;
+	char *saved;
+	char *lang;
+	char *consent;
+	char *prompt;           /* NULL when none */
+	char *answers;          /* the "answers" object as compact JSON text */
+	char *types;            /* the "types" object as compact JSON text */
+};
+
+struct payload_meta {
+	const unsigned char *story_id;  /* 16 bytes */
+	const char *code;
+	const char *kiosk;
+	const char *source;
+	int64_t created, saved;         /* unix seconds */
+};
+
+/* Encode. The result is malloc'd text; free it with payload_text_free (wipes). */
+char *payload_encode(const struct payload_meta *m, const struct form *f,
+    const struct answers *a);
+void payload_text_free(char *text);
+
+/* Decode and check shape (every field present with its type). Free with
+ * payload_free (wipes). */
+int payload_decode(const char *json, size_t len, struct payload **out, struct err *e);
+void payload_free(struct payload *p);
+
+#endif

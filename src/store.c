@@ -1,0 +1,622 @@
+/* store: the kiosk's SQLite database. A power cut may happen at any moment,
+ * so every change is one transaction with synchronous=FULL in WAL mode, and
+ * deleted rows are overwritten (secure_delete). */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xmalloc.h"
+
+struct store {
+	sqlite3 *db;
+	char *path;
+};
+
+static const char *const status_names[STATUS__COUNT] = {
+	"draft", "submitted", "interrupted", "timed_out",
+};
+static const char *const source_names[SOURCE__COUNT] = { "kiosk", "paper" };
+
+/* Each entry takes the schema from version i to i + 1. */
+static const char *const migrations[] = {
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE stories("
+	"  id BLOB PRIMARY KEY CHECK(length(id) = 16),"
+	"  seq INTEGER NOT NULL UNIQUE,"
+	"  status INTEGER NOT NULL CHECK(status BETWEEN 0 AND 3),"
+	"  source INTEGER NOT NULL CHECK(source BETWEEN 0 AND 1),"
+	"  sealed BLOB NOT NULL,"
+	"  export_seq INTEGER NOT NULL DEFAULT 0,"
+	"  acked INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE INDEX stories_seq ON stories(seq);"
+	"INSERT INTO meta VALUES('next_seq', '1'), ('next_bundle_seq', '1');",
+};
+
+const char *
+store_status_name(enum story_status s)
+{
+	return (unsigned)s < STATUS__COUNT ? status_names[s] : "unknown";
+}
+
+int
+store_status_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < STATUS__COUNT; i++)
+		if (strcmp(name, status_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+store_source_name(enum story_source s)
+{
+	return (unsigned)s < SOURCE__COUNT ? source_names[s] : "unknown";
+}
+
+int
+store_source_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < SOURCE__COUNT; i++)
+		if (strcmp(name, source_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+db_error(struct store *s, struct err *e, const char *what)
+{
+	int code = sqlite3_errcode(s->db);
+
+	if (code == SQLITE_FULL)
+		return err_set(e, "%s: the disk is full; free some space (export and "
+		    "purge acknowledged stories)", what);
+	if (code == SQLITE_READONLY)
+		return err_set(e, "%s: the database is read-only (%s)", what, s->path);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return err_set(e, "%s: the database is in use by another storykiosk "
+		    "process", what);
+	return err_set(e, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int
+exec(struct store *s, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		db_error(s, e, "database");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct err *e)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_error(s, e, "database");
+	return 0;
+}
+
+int
+store_pragma(struct store *s, const char *name, char **value, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = xasprintf("PRAGMA %s", name);
+	int rv = -1;
+
+	*value = NULL;
+	if (prepare(s, sql, &st, e) == -1)
+		goto out;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_error(s, e, name);
+		goto out;
+	}
+	*value = xstrdup(sqlite3_column_text(st, 0) != NULL ?
+	    (const char *)sqlite3_column_text(st, 0) : "");
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	free(sql);
+	return rv;
+}
+
+static int
+pragma_is(struct store *s, const char *name, const char *want, struct err *e)
+{
+	char *v;
+	int rv = 0;
+
+	if (store_pragma(s, name, &v, e) == -1)
+		return -1;
+	if (strcmp(v, want) != 0)
+		rv = err_set(e, "%s: PRAGMA %s is %s, not %s; refusing to store stories "
+		    "without it (is the directory on a filesystem SQLite supports?)",
+		    s->path, name, v, want);
+	free(v);
+	return rv;
+}
+
+int
+store_schema_version(struct store *s, int *version, struct err *e)
+{
+	char *v;
+
+	if (store_pragma(s, "user_version", &v, e) == -1)
+		return -1;
+	*version = atoi(v);
+	free(v);
+	return 0;
+}
+
+static int
+migrate(struct store *s, struct err *e)
+{
+	int version, target = (int)(sizeof migrations / sizeof migrations[0]);
+	char *sql;
+
+	if (store_schema_version(s, &version, e) == -1)
+		return -1;
+	if (version > target)
+		return err_set(e, "%s was written by a newer storykiosk (schema %d, this "
+		    "program knows %d); upgrade storykiosk", s->path, version, target);
+	while (version < target) {
+		if (exec(s, "BEGIN IMMEDIATE", e) == -1)
+			return -1;
+		sql = xasprintf("%s; PRAGMA user_version = %d;", migrations[version],
+		    version + 1);
+		if (exec(s, sql, e) == -1) {
+			free(sql);
+			exec(s, "ROLLBACK", NULL);
+			return err_prefix(e, "upgrading the database to schema %d",
+			    version + 1);
+		}
+		free(sql);
+		if (exec(s, "COMMIT", e) == -1)
+			return -1;
+		version++;
+	}
+	return 0;
+}
+
+int
+store_open(const char *path, struct store **out, struct err *e)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+	int fd;
+
+	*out = NULL;
+	s->path = xstrdup(path);
+	/* Create the file 0600 ourselves: SQLite would use the umask. */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		err_set(e, "cannot open %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
+	    NULL) != SQLITE_OK) {
+		err_set(e, "cannot open %s: %s", path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 0);
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	    "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON", e) == -1)
+		goto fail;
+	if (pragma_is(s, "journal_mode", "wal", e) == -1 ||
+	    pragma_is(s, "synchronous", "2", e) == -1 ||
+	    pragma_is(s, "secure_delete", "1", e) == -1)
+		goto fail;
+	if (migrate(s, e) == -1)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return -1;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+/* Read and bump an integer counter in meta, inside the caller's transaction. */
+static int
+next_counter(struct store *s, const char *key, uint64_t *value, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv = -1;
+
+	if (prepare(s, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+	    "WHERE key = ?1 RETURNING CAST(value AS INTEGER) - 1", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_error(s, e, "taking a sequence number");
+		goto out;
+	}
+	*value = (uint64_t)sqlite3_column_int64(st, 0);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(s, e, "taking a sequence number");
+		goto out;
+	}
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_story_create(struct store *s, const unsigned char id[STORE_ID_BYTES],
+    enum story_status status, enum story_source source, const unsigned char *sealed,
+    size_t len, uint64_t *seq, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t n;
+
+	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
+		return -1;
+	if (next_counter(s, "next_seq", &n, e) == -1)
+		goto fail;
+	if (prepare(s, "INSERT INTO stories(id, seq, status, source, sealed) "
+	    "VALUES(?1, ?2, ?3, ?4, ?5)", &st, e) == -1)
+		goto fail;
+	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
+	sqlite3_bind_int(st, 3, (int)status);
+	sqlite3_bind_int(st, 4, (int)source);
+	sqlite3_bind_blob(st, 5, sealed, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(s, e, "saving the story");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (exec(s, "COMMIT", e) == -1)
+		goto fail;
+	*seq = n;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	exec(s, "ROLLBACK", NULL);
+	return -1;
+}
+
+int
+store_story_update(struct store *s, const unsigned char id[STORE_ID_BYTES],
+    enum story_status status, const unsigned char *sealed, size_t len, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv = -1;
+
+	if (prepare(s, "UPDATE stories SET status = ?2, sealed = ?3 WHERE id = ?1",
+	    &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, (int)status);
+	sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(s, e, "saving the story");
+		goto out;
+	}
+	if (sqlite3_changes(s->db) != 1) {
+		err_set(e, "saving the story: it is no longer in the database");
+		goto out;
+	}
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_story_delete(struct store *s, const unsigned char id[STORE_ID_BYTES], struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv = -1;
+
+	if (prepare(s, "DELETE FROM stories WHERE id = ?1", &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_error(s, e, "deleting the story");
+	else
+		rv = 0;
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_story_status(struct store *s, const unsigned char id[STORE_ID_BYTES],
+    enum story_status *status, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv = -1, r;
+
+	if (prepare(s, "SELECT status FROM stories WHERE id = ?1", &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*status = (enum story_status)sqlite3_column_int(st, 0);
+		rv = 0;
+	} else if (r == SQLITE_DONE)
+		err_set(e, "no such story");
+	else
+		db_error(s, e, "reading the story");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+/* Run one statement that changes rows; *n gets the count. */
+static int
+change(struct store *s, const char *sql, uint64_t *n, const char *what, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv = -1;
+
+	if (prepare(s, sql, &st, e) == -1)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_error(s, e, what);
+	else {
+		if (n != NULL)
+			*n = (uint64_t)sqlite3_changes(s->db);
+		rv = 0;
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_mark_interrupted(struct store *s, uint64_t *n, struct err *e)
+{
+	return change(s, "UPDATE stories SET status = 2 WHERE status = 0", n,
+	    "marking unfinished drafts interrupted", e);
+}
+
+int
+store_counts(struct store *s, struct store_counts *c, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv = -1, r, status;
+
+	memset(c, 0, sizeof *c);
+	if (prepare(s, "SELECT status, export_seq > 0, acked, count(*) FROM stories "
+	    "GROUP BY 1, 2, 3", &st, e) == -1)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t n = (uint64_t)sqlite3_column_int64(st, 3);
+
+		status = sqlite3_column_int(st, 0);
+		if (status < 0 || status >= STATUS__COUNT)
+			continue;
+		c->by_status[status] += n;
+		if (status == STATUS_DRAFT)
+			continue;
+		c->finished += n;
+		if (!sqlite3_column_int(st, 1))
+			c->unexported += n;
+		if (sqlite3_column_int(st, 2))
+			c->acked += n;
+		else
+			c->unacked += n;
+	}
+	if (r != SQLITE_DONE)
+		db_error(s, e, "counting stories");
+	else
+		rv = 0;
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_check(struct store *s, char **result, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char *acc = NULL, *tmp;
+	int r, rv = -1;
+
+	*result = NULL;
+	if (prepare(s, "PRAGMA integrity_check", &st, e) == -1)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *line = (const char *)sqlite3_column_text(st, 0);
+
+		tmp = acc == NULL ? xstrdup(line ? line : "") :
+		    xasprintf("%s\n%s", acc, line ? line : "");
+		free(acc);
+		acc = tmp;
+	}
+	if (r != SQLITE_DONE) {
+		db_error(s, e, "integrity check");
+		free(acc);
+	} else {
+		*result = acc != NULL ? acc : xstrdup("ok");
+		rv = 0;
+	}
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_meta_get(struct store *s, const char *key, char **value, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int r, rv = -1;
+
+	*value = NULL;
+	if (prepare(s, "SELECT value FROM meta WHERE key = ?1", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*value = xstrdup((const char *)sqlite3_column_text(st, 0));
+		rv = 0;
+	} else if (r == SQLITE_DONE)
+		rv = 0;
+	else
+		db_error(s, e, "reading a setting");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_meta_set(struct store *s, const char *key, const char *value, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv = -1;
+
+	if (prepare(s, "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		db_error(s, e, "saving a setting");
+	else
+		rv = 0;
+	sqlite3_finalize(st);
+	return rv;
+}
+
+int
+store_foreach(struct store *s, enum store_filter filter,
+    int (*fn)(const struct store_record *r, void *ctx, struct err *e), void *ctx,
+    struct err *e)
+{
+	static const char *const where[] = {
+		[STORE_UNEXPORTED] = "status <> 0 AND export_seq = 0",
+		[STORE_UNACKED] = "status <> 0 AND acked = 0",
+		[STORE_HELD] = "status <> 0",
+	};
+	struct store_record rec;
+	sqlite3_stmt *st = NULL;
+	char *sql;
+	int r, rv = -1;
+
+	if ((unsigned)filter > STORE_HELD)
+		return err_set(e, "bad story filter");
+	sql = xasprintf("SELECT id, seq, status, source, sealed, export_seq, acked "
+	    "FROM stories WHERE %s ORDER BY seq", where[filter]);
+	if (prepare(s, sql, &st, e) == -1)
+		goto out;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) != STORE_ID_BYTES) {
+			err_set(e, "database holds a story with a bad id");
+			goto out;
+		}
+		memcpy(rec.id, sqlite3_column_blob(st, 0), STORE_ID_BYTES);
+		rec.seq = (uint64_t)sqlite3_column_int64(st, 1);
+		rec.status = (enum story_status)sqlite3_column_int(st, 2);
+		rec.source = (enum story_source)sqlite3_column_int(st, 3);
+		rec.sealed = sqlite3_column_blob(st, 4);
+		rec.sealed_len = (size_t)sqlite3_column_bytes(st, 4);
+		rec.export_seq = (uint64_t)sqlite3_column_int64(st, 5);
+		rec.acked = sqlite3_column_int(st, 6);
+		if (fn(&rec, ctx, e) == -1)
+			goto out;
+	}
+	if (r != SQLITE_DONE) {
+		db_error(s, e, "reading stories");
+		goto out;
+	}
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	free(sql);
+	return rv;
+}
+
+int
+store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
+{
+	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
+		return -1;
+	if (next_counter(s, "next_bundle_seq", seq, e) == -1 ||
+	    exec(s, "COMMIT", e) == -1) {
+		exec(s, "ROLLBACK", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Set a column for each id in one transaction; *found counts matched rows. */
+static int
+mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
+    size_t n, sqlite3_int64 value, size_t *found, const char *what, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i, count = 0;
+
+	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
+		return -1;
+	if (prepare(s, sql, &st, e) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_blob(st, 1, ids[i], STORE_ID_BYTES, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, value);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_error(s, e, what);
+			goto fail;
+		}
+		count += (size_t)sqlite3_changes(s->db);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (exec(s, "COMMIT", e) == -1)
+		goto fail;
+	if (found != NULL)
+		*found = count;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	exec(s, "ROLLBACK", NULL);
+	return -1;
+}
+
+int
+store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    uint64_t bundle_seq, struct err *e)
+{
+	return mark_ids(s, "UPDATE stories SET export_seq = ?2 WHERE id = ?1", ids, n,
+	    (sqlite3_int64)bundle_seq, NULL, "marking stories exported", e);
+}
+
+int
+store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    size_t *marked, struct err *e)
+{
+	return mark_ids(s, "UPDATE stories SET acked = ?2 WHERE id = ?1 AND status <> 0",
+	    ids, n, 1, marked, "marking stories acknowledged", e);
+}
+
+int
+store_purge(struct store *s, uint64_t *n, struct err *e)
+{
+	if (change(s, "DELETE FROM stories WHERE acked = 1 AND status <> 0", n,
+	    "purging acknowledged stories", e) == -1)
+		return -1;
+	/* Move the overwritten pages out of the WAL into the main file too. */
+	return exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", e);
+}

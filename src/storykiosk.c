@@ -1,0 +1,81 @@
+/* storykiosk: the field program. A table of subcommands; each lives in src/cmd-*.c. */
+#include <locale.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const struct cmd commands[] = {
+	{ "init", "set up a kiosk data directory with the hub's public key(s)", cmd_init },
+	{ "run", "start the kiosk (full-screen, for participants)", cmd_run },
+	{ "add", "store one story from a JSON file (transcribed paper form)", cmd_add },
+	{ "status", "show kiosk id, hub keys, story counts and free disk", cmd_status },
+	{ "export", "write bundles of finished stories to a directory (USB stick)", cmd_export },
+	{ "push", "send finished stories to the hub over HTTP", cmd_push },
+	{ "import-receipt", "read hub receipts and mark those stories acknowledged", cmd_import_receipt },
+	{ "purge", "delete stories the hub has acknowledged", cmd_purge },
+	{ "check-form", "check a form file and list every problem", cmd_check_form },
+};
+
+int
+cmd_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("storykiosk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int
+cmd_usage_error(const char *name)
+{
+	fprintf(stderr, "storykiosk: %s: bad usage; see 'storykiosk %s --help'\n", name, name);
+	return 2;
+}
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: storykiosk COMMAND [OPTIONS]\n\n"
+	    "Collects partnership stories at an offline kiosk, sealed to the\n"
+	    "coordinator's key, and moves them to the hub as signed bundles.\n\n"
+	    "commands:\n", fp);
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(fp, "  %-15s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nRun 'storykiosk COMMAND --help' for a command's options.\n", fp);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	setlocale(LC_ALL, "");
+	if (sodium_init() < 0) {
+		fputs("storykiosk: cannot initialise libsodium\n", stderr);
+		return 1;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "storykiosk: unknown command '%s'; run 'storykiosk --help'\n", argv[1]);
+	return 2;
+}

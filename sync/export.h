@@ -1,0 +1,34 @@
+/* export: the kiosk side of USB transport. Writes one signed bundle of
+ * finished stories into a directory, atomically, and marks them exported. */
+#ifndef EXPORT_H
+#define EXPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "kiosk.h"
+
+struct export_result {
+	char *path;             /* the bundle written, NULL when there was nothing to export */
+	uint64_t bundle_seq;
+	size_t stories;
+	size_t receipts;        /* receipts found in the directory and applied first */
+};
+
+/* Export every finished story not yet exported (all: every one still held)
+ * into todir. Nothing is marked exported unless the bundle is safely on disk. */
+int export_run(struct kiosk *k, const char *todir, int all, struct export_result *res,
+    struct err *e);
+void export_result_free(struct export_result *r);
+
+/* Verify the receipt file at path against the kiosk's hub keys and mark the
+ * stories it lists acknowledged: *listed in the receipt, *marked found here. */
+int export_receipt_apply(struct kiosk *k, const char *path, size_t *listed,
+    size_t *marked, struct err *e);
+/* Apply every valid *.receipt for this kiosk found in dir; *applied counts them.
+ * Receipts for other kiosks and invalid ones are skipped. */
+int export_apply_receipts(struct kiosk *k, const char *dir, size_t *applied,
+    struct err *e);
+
+#endif
