@@ -37,7 +37,8 @@ check_ok "check-form accepts the default form" "$KIOSK" check-form "$FORM"
 cat >story.json <<'JSON'
 {"lang": "fr", "consent": "quotes", "prompt": "worked",
  "answers": {"story": "CANARY-e2e-1234: Quand l’association et la mairie ont partagé le budget, tout a changé — « enfin » écoutés. 🌱",
-             "drivers": [0.5, 0.3, 0.2], "equal": 35, "listened": 80,
+             "drivers": [0.5, 0.3, 0.2], "equal": 35, "listened": 80, "trust": 60,
+             "obstacles": ["funding", "process"],
              "role": "community", "role_other": null}}
 JSON
 check_ok "add stores a story" "$KIOSK" add --data kiosk --form "$FORM" story.json
