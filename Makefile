@@ -124,3 +124,74 @@ clean:
 	rm -rf build storykiosk storyhub
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# --- translations (kiosk UI) ---
+# The kiosk's own strings (English msgids) in po/LANG.po, compiled into
+# $(BUILD)/locale/LANG/LC_MESSAGES/storykiosk.mo, next to the binary, where
+# the kiosk finds them in the build tree; installed under DATADIR.
+PO_LANGS = $(patsubst po/%.po,%,$(wildcard po/*.po))
+MO_FILES = $(patsubst %,$(BUILD)/locale/%/LC_MESSAGES/storykiosk.mo,$(PO_LANGS))
+
+.PHONY: mo install-mo
+all: mo
+mo: $(MO_FILES)
+
+$(BUILD)/locale/%/LC_MESSAGES/storykiosk.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+install: install-mo
+install-mo: mo
+	for l in $(PO_LANGS); do \
+	    install -d $(DESTDIR)$(DATADIR)/storykiosk/locale/$$l/LC_MESSAGES && \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/storykiosk.mo \
+	        $(DESTDIR)$(DATADIR)/storykiosk/locale/$$l/LC_MESSAGES/ || exit 1; \
+	done
+
+# --- packaging and man pages ---
+# Man pages are kept in scdoc format (docs/man/NAME.SECTION.scd) and built into
+# build/man/NAME.SECTION. `make deb` builds the storykiosk and storyhub Debian
+# packages into build/deb-src/ from a copy of the tree whose debian/ is
+# packaging/debian (so no debian/ appears at the top of the repository).
+MANDIR  ?= $(DATADIR)/man
+MAN_SRC  = $(wildcard docs/man/*.scd)
+MAN_OUT  = $(patsubst docs/man/%.scd,build/man/%,$(MAN_SRC))
+DEB_TOP  = build/deb-src
+DEB_SRC  = $(DEB_TOP)/storykiosk
+TOOLS_ALL += scdoc
+
+.PHONY: man install-man install-extra uninstall-extra deb
+all: man
+man: $(MAN_OUT)
+
+build/man/%: docs/man/%.scd
+	@mkdir -p build/man
+	scdoc <$< >$@.tmp && mv $@.tmp $@
+
+install: install-extra
+install-extra: install-man
+install-man: man
+	for f in $(MAN_OUT); do \
+	    s=$${f##*.}; \
+	    install -d $(DESTDIR)$(MANDIR)/man$$s && \
+	    install -m 644 $$f $(DESTDIR)$(MANDIR)/man$$s/ || exit 1; \
+	done
+
+uninstall: uninstall-extra
+uninstall-extra:
+	for f in $(notdir $(MAN_OUT)); do \
+	    rm -f $(DESTDIR)$(MANDIR)/man$${f##*.}/$$f; \
+	done
+
+deb:
+	rm -rf $(DEB_TOP)
+	mkdir -p $(DEB_SRC)
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./demo \
+	    --exclude=./debian --exclude=./storykiosk --exclude=./storyhub . | \
+	    tar -C $(DEB_SRC) -xf -
+	cp -R packaging/debian $(DEB_SRC)/debian
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	@ls $(DEB_TOP)/*.deb
+
+# Keep objects of test programs between runs.
+.SECONDARY:

@@ -96,7 +96,7 @@ cmd_init(int argc, char **argv)
 		printf("hub key:    %s\n", fpr);
 	}
 	printf("Tell the coordinator the kiosk id so they can trust it: "
-	    "storyhub kiosks --store DB trust %s\n", k->id_hex);
+	    "storyhub kiosks --store DB --key hub.key trust %s\n", k->id_hex);
 	rv = 0;
 out:
 	if (pin != NULL)

@@ -1,0 +1,61 @@
+/* storykiosk import-receipt: apply hub receipts, so acknowledged stories can
+ * be purged. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cmd.h"
+#include "export.h"
+#include "kiosk.h"
+
+static const char usage[] =
+    "usage: storykiosk import-receipt --data DIR FILE...\n\n"
+    "Verifies each hub receipt (signed by one of the hub keys this kiosk was\n"
+    "initialised with, and made for this kiosk) and marks the stories it lists\n"
+    "as acknowledged. 'storykiosk purge' then deletes them.\n";
+
+int
+cmd_import_receipt(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kiosk *k = NULL;
+	const char *dir = NULL;
+	size_t listed, marked;
+	struct err e;
+	int c, rv = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return cmd_usage_error("import-receipt");
+		}
+	}
+	if (dir == NULL || optind == argc)
+		return cmd_fail("import-receipt needs --data DIR and at least one receipt "
+		    "file; see 'storykiosk import-receipt --help'");
+	if (kiosk_open(dir, &k, &e) == -1) {
+		rv = cmd_fail("%s", e.msg);
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (export_receipt_apply(k, argv[i], &listed, &marked, &e) == -1) {
+			rv = cmd_fail("receipt refused: %s", e.msg);
+			goto out;
+		}
+		printf("%s: %zu stor%s acknowledged by the hub (%zu still on this kiosk)\n",
+		    argv[i], listed, listed == 1 ? "y" : "ies", marked);
+	}
+	rv = 0;
+out:
+	kiosk_close(k);
+	return rv;
+}

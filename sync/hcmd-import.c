@@ -1,0 +1,122 @@
+/* storyhub import: verify and import bundles from a USB stick. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "hcmd.h"
+#include "hubstore.h"
+#include "import.h"
+
+static const char usage[] =
+    "usage: storyhub import --store DB --key hub.key [--passphrase-file FILE]\n"
+    "                      [--no-receipt] BUNDLE...\n\n"
+    "Verifies each bundle whole (size, format, the kiosk's signature, addressed\n"
+    "to this hub key) and imports its stories, one transaction per bundle.\n"
+    "Bundles from kiosks not yet trusted are kept in quarantine until\n"
+    "'storyhub kiosks trust ID'; revoked kiosks are refused. Importing again\n"
+    "adds nothing. Writes BUNDLE.receipt (signed by the hub) next to each\n"
+    "imported bundle, for 'storykiosk import-receipt'. Ends with\n"
+    "'N new, N duplicate, N quarantined, N rejected' (stories, except rejected\n"
+    "bundles) and exits 1 if any bundle was rejected.\n";
+
+struct progress {
+	const char *name;
+	size_t bundle, nbundles;
+};
+
+static void
+show_progress(void *ctx, size_t done, size_t total)
+{
+	struct progress *p = ctx;
+	int width = 30, fill = total ? (int)(done * (size_t)width / total) : width;
+
+	if (done != total && done % 64 != 0)
+		return;
+	fprintf(stderr, "\r[%-*.*s] %zu/%zu stories, bundle %zu/%zu", width, fill,
+	    "##############################", done, total, p->bundle, p->nbundles);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+int
+hcmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "store", required_argument, NULL, 's' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "passphrase-file", required_argument, NULL, 'p' },
+		{ "no-receipt", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *keyfile = NULL, *passfile = NULL;
+	struct import_stats st = { 0 };
+	struct import_opts o = { .receipts = 1 };
+	struct progress prog = { 0 };
+	struct hub_seckey *key = NULL;
+	struct hubstore *hs = NULL;
+	char *summary;
+	struct err e;
+	int c, rv = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			db = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
+			break;
+		case 'p':
+			passfile = optarg;
+			break;
+		case 'n':
+			o.receipts = 0;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return hcmd_usage_error("import");
+		}
+	}
+	if (db == NULL || keyfile == NULL || optind == argc)
+		return hcmd_fail("import needs --store DB --key hub.key and at least one "
+		    "bundle; see 'storyhub import --help'");
+	if (hcmd_load_key(keyfile, passfile, &key, &e) == -1 ||
+	    hubstore_open(db, &hs, &e) == -1) {
+		rv = hcmd_fail("%s", e.msg);
+		goto out;
+	}
+	o.key = key;
+	if (isatty(STDERR_FILENO)) {
+		o.progress = show_progress;
+		o.progress_ctx = &prog;
+	}
+	prog.nbundles = (size_t)(argc - optind);
+	for (int i = optind; i < argc; i++) {
+		prog.bundle = (size_t)(i - optind + 1);
+		switch (import_file(hs, argv[i], &o, &st, &e)) {
+		case IMPORT_DONE:
+			break;
+		case IMPORT_QUARANTINED:
+			printf("%s: %s\n", argv[i], e.msg);
+			break;
+		case IMPORT_REJECTED:
+			fprintf(stderr, "storyhub: %s: rejected: %s\n", argv[i], e.msg);
+			break;
+		}
+	}
+	if (st.warning[0] != '\0')
+		fprintf(stderr, "storyhub: warning: %s\n", st.warning);
+	summary = import_summary(&st);
+	printf("%s\n", summary);
+	free(summary);
+	rv = st.rejected ? 1 : 0;
+out:
+	hubstore_close(hs);
+	keys_hub_free(key);
+	return rv;
+}

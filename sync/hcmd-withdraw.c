@@ -1,0 +1,131 @@
+/* storyhub withdraw: a participant asked, with their story code, for their
+ * story to be withdrawn. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hcmd.h"
+#include "hubstore.h"
+#include "storycode.h"
+
+static const char usage[] =
+    "usage: storyhub withdraw --store DB [--id STORYID] STORYCODE\n\n"
+    "Marks the story with this code withdrawn: its answers and text are removed\n"
+    "from the store and the search index, and it is never exported. Codes are\n"
+    "forgiving (case, missing dash, O/0, I/1). If two kiosks gave out the same\n"
+    "code, the command lists the stories and asks for --id.\n";
+
+struct found {
+	size_t n;
+	char ids[8][33];
+	char kiosks[8][17];
+};
+
+static int
+collect(const struct hub_story *s, void *ctx, struct err *e)
+{
+	struct found *f = ctx;
+
+	(void)e;
+	for (size_t i = 0; i < f->n && i < 8; i++)
+		if (strcmp(f->ids[i], s->story_id) == 0)
+			return 0;       /* a conflict copy of the same story */
+	if (f->n < 8) {
+		snprintf(f->ids[f->n], sizeof f->ids[0], "%s", s->story_id);
+		snprintf(f->kiosks[f->n], sizeof f->kiosks[0], "%s", s->kiosk_id);
+	}
+	f->n++;
+	return 0;
+}
+
+struct by_code {
+	const char *code;
+	struct found *f;
+};
+
+static int
+match_code(const struct hub_story *s, void *ctx, struct err *e)
+{
+	struct by_code *b = ctx;
+
+	if (strcmp(s->code, b->code) == 0)
+		collect(s, b->f, e);
+	return 0;
+}
+
+int
+hcmd_withdraw(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "store", required_argument, NULL, 's' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = NULL, *sid = NULL;
+	char code[STORYCODE_LEN];
+	struct found f = { 0 }, dry = { 0 };
+	struct hubstore *hs = NULL;
+	size_t n;
+	struct err e;
+	int c, rv = 1;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			db = optarg;
+			break;
+		case 'i':
+			sid = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return hcmd_usage_error("withdraw");
+		}
+	}
+	if (db == NULL || optind + 1 != argc)
+		return hcmd_fail("withdraw needs --store DB and one story code; see "
+		    "'storyhub withdraw --help'");
+	if (storycode_normalise(argv[optind], code) == -1)
+		return hcmd_fail("\"%s\" is not a story code (they look like K7P-2QX)",
+		    argv[optind]);
+	if (hubstore_open(db, &hs, &e) == -1) {
+		rv = hcmd_fail("%s", e.msg);
+		goto out;
+	}
+	if (sid == NULL) {
+		struct by_code b = { code, &dry };
+
+		if (hs->ops->story_foreach(hs, match_code, &b, &e) == -1) {
+			rv = hcmd_fail("%s", e.msg);
+			goto out;
+		}
+	}
+	if (sid == NULL && dry.n > 1) {
+		fprintf(stderr, "storyhub: %zu stories have code %s; run again with --id:", dry.n,
+		    code);
+		for (size_t i = 0; i < dry.n && i < 8; i++)
+			fprintf(stderr, " %s (kiosk %s)", dry.ids[i], dry.kiosks[i]);
+		fputc('\n', stderr);
+		goto out;
+	}
+	if (hs->ops->withdraw(hs, code, sid, collect, &f, &n, &e) == -1) {
+		rv = hcmd_fail("%s", e.msg);
+		goto out;
+	}
+	if (n == 0) {
+		rv = hcmd_fail("no story with code %s%s%s is held here (check the code with "
+		    "the participant; it may be already withdrawn or not yet imported)", code,
+		    sid ? " and id " : "", sid ? sid : "");
+		goto out;
+	}
+	printf("withdrew story %s (code %s, kiosk %s): its text is removed and it will "
+	    "not be exported\n", f.ids[0], code, f.kiosks[0]);
+	rv = 0;
+out:
+	hubstore_close(hs);
+	return rv;
+}

@@ -1,0 +1,621 @@
+/* hubstore-sqlite: the hub store in one SQLite file (WAL), with an FTS5 index
+ * over each story's text and short texts. */
+#include "hubstore.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xmalloc.h"
+
+#define SCHEMA_VERSION 1
+#define STORY_COLS "story_id, code, kiosk, form, form_version, source, status, created, " \
+    "saved, imported, lang, consent, prompt, answers, types, conflict"
+
+struct sqlite_store {
+	struct hubstore base;   /* first: a struct hubstore * points here */
+	sqlite3 *db;
+	sqlite3_stmt *find, *insert, *fts, *flag;
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE IF NOT EXISTS kiosks(id TEXT PRIMARY KEY, pk BLOB NOT NULL,"
+    " name TEXT NOT NULL, status INTEGER NOT NULL, first_seen INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS bundles(hash BLOB PRIMARY KEY, kiosk TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, count INTEGER NOT NULL, path TEXT, imported INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS quarantine(hash BLOB PRIMARY KEY, kiosk TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, data BLOB NOT NULL, path TEXT, received INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS stories(n INTEGER PRIMARY KEY, story_id TEXT NOT NULL,"
+    " content BLOB NOT NULL, kiosk TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " status TEXT NOT NULL, source TEXT NOT NULL, code TEXT NOT NULL, form TEXT NOT NULL,"
+    " form_version INTEGER NOT NULL, created TEXT, saved TEXT, imported TEXT NOT NULL,"
+    " lang TEXT, consent TEXT, prompt TEXT, answers TEXT, types TEXT,"
+    " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
+    " UNIQUE(story_id, content));"
+    "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
+    "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);"
+    "CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(text,"
+    " tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT OR IGNORE INTO meta VALUES('schema', '1');";
+
+static const char *status_names[] = { "unknown", "trusted", "revoked" };
+static const char *story_status_names[] = { "draft", "submitted", "interrupted", "timed_out" };
+static const char *source_names[] = { "kiosk", "paper" };
+
+const char *
+hub_kiosk_status_name(enum hub_kiosk_status s)
+{
+	return (unsigned)s < 3 ? status_names[s] : "?";
+}
+
+static struct sqlite_store *
+S(struct hubstore *hs)
+{
+	return (struct sqlite_store *)hs;
+}
+
+static int
+db_err(struct sqlite_store *s, struct err *e, const char *what)
+{
+	return err_set(e, "hub store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int
+prepare(struct sqlite_store *s, const char *sql, sqlite3_stmt **st, struct err *e)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return db_err(s, e, "prepare");
+	return 0;
+}
+
+static int
+exec(struct sqlite_store *s, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, "hub store: %s", msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static int
+step_done(struct sqlite_store *s, sqlite3_stmt *st, struct err *e, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_err(s, e, what);
+	return 0;
+}
+
+static void
+hex_id(const unsigned char *id, size_t n, char *out)
+{
+	sodium_bin2hex(out, 2 * n + 1, id, n);
+}
+
+static const char *
+col_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
+static void
+sqlite_close(struct hubstore *hs)
+{
+	struct sqlite_store *s = S(hs);
+
+	sqlite3_finalize(s->find);
+	sqlite3_finalize(s->insert);
+	sqlite3_finalize(s->fts);
+	sqlite3_finalize(s->flag);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static int
+sqlite_begin(struct hubstore *hs, struct err *e)
+{
+	return exec(S(hs), "BEGIN IMMEDIATE", e);
+}
+
+static int
+sqlite_commit(struct hubstore *hs, struct err *e)
+{
+	return exec(S(hs), "COMMIT", e);
+}
+
+static void
+sqlite_rollback(struct hubstore *hs)
+{
+	struct err ignored;
+
+	if (!sqlite3_get_autocommit(S(hs)->db))
+		exec(S(hs), "ROLLBACK", &ignored);
+}
+
+static void
+read_kiosk(sqlite3_stmt *st, struct hub_kiosk *k)
+{
+	const void *pk = sqlite3_column_blob(st, 1);
+
+	memset(k, 0, sizeof *k);
+	sodium_hex2bin(k->id, KEY_ID_BYTES, col_text(st, 0), 2 * KEY_ID_BYTES, NULL, NULL,
+	    NULL);
+	if (pk != NULL && sqlite3_column_bytes(st, 1) == crypto_sign_PUBLICKEYBYTES)
+		memcpy(k->pk, pk, crypto_sign_PUBLICKEYBYTES);
+	snprintf(k->name, sizeof k->name, "%s", col_text(st, 2));
+	k->status = (enum hub_kiosk_status)sqlite3_column_int(st, 3);
+	k->first_seen = sqlite3_column_int64(st, 4);
+	k->last_seen = sqlite3_column_int64(st, 5);
+	k->stories = (uint64_t)sqlite3_column_int64(st, 6);
+	k->quarantined = (uint64_t)sqlite3_column_int64(st, 7);
+}
+
+#define KIOSK_SELECT "SELECT id, pk, name, status, first_seen, last_seen," \
+    " (SELECT count(DISTINCT story_id) FROM stories WHERE kiosk = kiosks.id)," \
+    " (SELECT count(*) FROM quarantine WHERE kiosk = kiosks.id) FROM kiosks"
+
+static int
+sqlite_kiosk_get(struct hubstore *hs, const unsigned char id[KEY_ID_BYTES],
+    struct hub_kiosk *k, int *found, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rc;
+
+	*found = 0;
+	hex_id(id, KEY_ID_BYTES, hex);
+	if (prepare(s, KIOSK_SELECT " WHERE id = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		read_kiosk(st, k);
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading kiosks");
+	return 0;
+}
+
+static int
+sqlite_kiosk_put(struct hubstore *hs, const struct hub_kiosk *k, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	hex_id(k->id, KEY_ID_BYTES, hex);
+	if (prepare(s, "INSERT INTO kiosks VALUES(?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(id) DO "
+	    "UPDATE SET name = ?3, status = ?4, last_seen = max(last_seen, ?5)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, k->pk, crypto_sign_PUBLICKEYBYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, k->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, (int)k->status);
+	sqlite3_bind_int64(st, 5, k->last_seen ? k->last_seen : (int64_t)time(NULL));
+	rv = step_done(s, st, e, "saving a kiosk");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_kiosk_foreach(struct hubstore *hs,
+    int (*fn)(const struct hub_kiosk *k, void *ctx, struct err *e), void *ctx,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	struct hub_kiosk k;
+	int rc, rv = 0;
+
+	if (prepare(s, KIOSK_SELECT " ORDER BY first_seen, id", &st, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_kiosk(st, &k);
+		if ((rv = fn(&k, ctx, e)) == -1)
+			break;
+	}
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = db_err(s, e, "listing kiosks");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_bundle_seen(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES],
+    int *seen, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (prepare(s, "SELECT 1 FROM bundles WHERE hash = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading bundles");
+	*seen = rc == SQLITE_ROW;
+	return 0;
+}
+
+static int
+sqlite_bundle_add(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES],
+    const struct bundle_header *h, const char *path, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	hex_id(h->kiosk_id, KEY_ID_BYTES, hex);
+	if (prepare(s, "INSERT OR IGNORE INTO bundles VALUES(?, ?, ?, ?, ?, ?)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)h->seq);
+	sqlite3_bind_int64(st, 4, h->count);
+	sqlite3_bind_text(st, 5, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+	rv = step_done(s, st, e, "recording a bundle");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_quarantine_add(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES],
+    const struct bundle_header *h, const unsigned char *data, size_t len, const char *path,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	hex_id(h->kiosk_id, KEY_ID_BYTES, hex);
+	if (prepare(s, "INSERT OR IGNORE INTO quarantine VALUES(?, ?, ?, ?, ?, ?)", &st, e) ==
+	    -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)h->seq);
+	sqlite3_bind_blob64(st, 4, data, len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+	rv = step_done(s, st, e, "quarantining a bundle");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_quarantine_foreach(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
+    int (*fn)(const struct quarantined *q, void *ctx, struct err *e), void *ctx,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	struct quarantined q;
+	char hex[KEY_ID_HEX];
+	int rc, rv = 0;
+
+	hex_id(kiosk, KEY_ID_BYTES, hex);
+	if (prepare(s, "SELECT hash, data, path FROM quarantine WHERE kiosk = ? ORDER BY seq",
+	    &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&q, 0, sizeof q);
+		if (sqlite3_column_bytes(st, 0) == BUNDLE_HASH_BYTES)
+			memcpy(q.hash, sqlite3_column_blob(st, 0), BUNDLE_HASH_BYTES);
+		q.data = sqlite3_column_blob(st, 1);
+		q.len = (size_t)sqlite3_column_bytes(st, 1);
+		q.path = (const char *)sqlite3_column_text(st, 2);
+		if ((rv = fn(&q, ctx, e)) == -1)
+			break;
+	}
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = db_err(s, e, "reading the quarantine");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_quarantine_delete(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES],
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "DELETE FROM quarantine WHERE hash = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
+	rv = step_done(s, st, e, "clearing the quarantine");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
+
+static int
+sqlite_story_put(struct hubstore *hs, const struct hub_story_in *in, enum hub_put *result,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	const struct payload *p = in->p;
+	char sid[2 * BUNDLE_ID_BYTES + 1], kid[KEY_ID_HEX], now[32];
+	int rc, others = 0, same = 0;
+	time_t t = time(NULL);
+	struct tm tm;
+
+	hex_id(in->id, BUNDLE_ID_BYTES, sid);
+	hex_id(in->kiosk_id, KEY_ID_BYTES, kid);
+	sqlite3_bind_text(s->find, 1, sid, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s->find)) == SQLITE_ROW) {
+		if ((sqlite3_column_bytes(s->find, 0) == 32 &&
+		    memcmp(sqlite3_column_blob(s->find, 0), in->content_hash, 32) == 0) ||
+		    sqlite3_column_int(s->find, 1))
+			same = 1;
+		others++;
+	}
+	sqlite3_reset(s->find);
+	if (rc != SQLITE_DONE)
+		return db_err(s, e, "reading stories");
+	if (same) {
+		*result = HUB_PUT_DUPLICATE;
+		return 0;
+	}
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	sqlite3_bind_text(s->insert, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s->insert, 2, in->content_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_text(s->insert, 3, kid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s->insert, 4, (sqlite3_int64)in->seq);
+	sqlite3_bind_text(s->insert, 5, (unsigned)in->status < 4 ?
+	    story_status_names[in->status] : "?", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->insert, 6, (unsigned)in->source < 2 ?
+	    source_names[in->source] : "?", -1, SQLITE_STATIC);
+	bind_opt(s->insert, 7, p->code);
+	bind_opt(s->insert, 8, p->form);
+	sqlite3_bind_int64(s->insert, 9, p->form_version);
+	bind_opt(s->insert, 10, p->created);
+	bind_opt(s->insert, 11, p->saved);
+	sqlite3_bind_text(s->insert, 12, now, -1, SQLITE_STATIC);
+	bind_opt(s->insert, 13, p->lang);
+	bind_opt(s->insert, 14, p->consent);
+	bind_opt(s->insert, 15, p->prompt);
+	bind_opt(s->insert, 16, p->answers);
+	bind_opt(s->insert, 17, p->types);
+	sqlite3_bind_int(s->insert, 18, others > 0);
+	if (step_done(s, s->insert, e, "storing a story") == -1)
+		return -1;
+	sqlite3_clear_bindings(s->insert);
+	sqlite3_bind_int64(s->fts, 1, sqlite3_last_insert_rowid(s->db));
+	sqlite3_bind_text(s->fts, 2, in->text ? in->text : "", -1, SQLITE_STATIC);
+	if (step_done(s, s->fts, e, "indexing a story") == -1)
+		return -1;
+	if (others > 0) {
+		sqlite3_bind_text(s->flag, 1, sid, -1, SQLITE_STATIC);
+		if (step_done(s, s->flag, e, "flagging a conflict") == -1)
+			return -1;
+	}
+	*result = others > 0 ? HUB_PUT_CONFLICT : HUB_PUT_NEW;
+	return 0;
+}
+
+static void
+read_story(sqlite3_stmt *st, struct hub_story *h)
+{
+	memset(h, 0, sizeof *h);
+	h->story_id = col_text(st, 0);
+	h->code = col_text(st, 1);
+	h->kiosk_id = col_text(st, 2);
+	h->form = col_text(st, 3);
+	h->form_version = sqlite3_column_int64(st, 4);
+	h->source = col_text(st, 5);
+	h->status = col_text(st, 6);
+	h->created = col_text(st, 7);
+	h->saved = col_text(st, 8);
+	h->imported = col_text(st, 9);
+	h->lang = col_text(st, 10);
+	h->consent = col_text(st, 11);
+	h->prompt = (const char *)sqlite3_column_text(st, 12);
+	h->answers = col_text(st, 13);
+	h->types = col_text(st, 14);
+	h->conflict = sqlite3_column_int(st, 15);
+}
+
+static int
+each_story(struct sqlite_store *s, sqlite3_stmt *st, int snippet_col,
+    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx,
+    struct err *e)
+{
+	struct hub_story h;
+	int rc, rv = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_story(st, &h);
+		if (snippet_col >= 0)
+			h.snippet = col_text(st, snippet_col);
+		if ((rv = fn(&h, ctx, e)) == -1)
+			break;
+	}
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = db_err(s, e, "reading stories");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_story_foreach(struct hubstore *hs,
+    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+
+	if (prepare(s, "SELECT " STORY_COLS " FROM stories WHERE withdrawn = 0 ORDER BY n",
+	    &st, e) == -1)
+		return -1;
+	return each_story(s, st, -1, fn, ctx, e);
+}
+
+static int
+sqlite_search(struct hubstore *hs, const char *query, size_t limit,
+    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+
+	if (prepare(s, "SELECT " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...', 16)"
+	    " FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
+	    " WHERE stories_fts MATCH ?1 AND withdrawn = 0 ORDER BY rank LIMIT ?2", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	if (each_story(s, st, 16, fn, ctx, e) == -1) {
+		if (strstr(e->msg, "syntax") != NULL || strstr(e->msg, "no such column") != NULL)
+			err_set(e, "cannot understand the search \"%s\" (put words in double "
+			    "quotes to search for them literally)", query);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sqlite_withdraw(struct hubstore *hs, const char *code, const char *story_id,
+    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx, size_t *n,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv = -1;
+
+	*n = 0;
+	if (sqlite_begin(hs, e) == -1)
+		return -1;
+	if (prepare(s, "SELECT " STORY_COLS " FROM stories WHERE code = ?1 AND withdrawn = 0"
+	    " AND (?2 IS NULL OR story_id = ?2) ORDER BY n", &st, e) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	bind_opt(st, 2, story_id);
+	rv = each_story(s, st, -1, fn, ctx, e);   /* finalizes st */
+	st = NULL;
+	if (rv == -1)
+		goto out;
+	rv = -1;
+	if (prepare(s, "DELETE FROM stories_fts WHERE rowid IN (SELECT n FROM stories WHERE"
+	    " code = ?1 AND withdrawn = 0 AND (?2 IS NULL OR story_id = ?2))", &st, e) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	bind_opt(st, 2, story_id);
+	if (step_done(s, st, e, "removing text from the index") == -1)
+		goto out;
+	sqlite3_finalize(st);
+	if (prepare(s, "UPDATE stories SET withdrawn = 1, answers = NULL, prompt = NULL,"
+	    " lang = NULL WHERE code = ?1 AND withdrawn = 0 AND (?2 IS NULL OR story_id = ?2)",
+	    &st, e) == -1)
+		goto out;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	bind_opt(st, 2, story_id);
+	if (step_done(s, st, e, "withdrawing") == -1)
+		goto out;
+	*n = (size_t)sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (sqlite_commit(hs, e) == -1)
+		goto out;
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	if (rv == -1)
+		sqlite_rollback(hs);
+	return rv;
+}
+
+static const struct hubstore_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sqlite_close,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.kiosk_get = sqlite_kiosk_get,
+	.kiosk_put = sqlite_kiosk_put,
+	.kiosk_foreach = sqlite_kiosk_foreach,
+	.bundle_seen = sqlite_bundle_seen,
+	.bundle_add = sqlite_bundle_add,
+	.quarantine_add = sqlite_quarantine_add,
+	.quarantine_foreach = sqlite_quarantine_foreach,
+	.quarantine_delete = sqlite_quarantine_delete,
+	.story_put = sqlite_story_put,
+	.story_foreach = sqlite_story_foreach,
+	.search = sqlite_search,
+	.withdraw = sqlite_withdraw,
+};
+
+int
+hubstore_sqlite_open(const char *path, struct hubstore **out, struct err *e)
+{
+	struct sqlite_store *s;
+	int fd;
+
+	*out = NULL;
+	/* create it 0600 ourselves: SQLite would honour the umask */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+		return err_set(e, "cannot open the hub store %s: %s", path, strerror(errno));
+	close(fd);
+	s = xcalloc(1, sizeof *s);
+	s->base.ops = &sqlite_ops;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK) {
+		err_set(e, "cannot open the hub store: %s", sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    " PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;", e) == -1 ||
+	    exec(s, schema, e) == -1)
+		goto fail;
+	if (prepare(s, "SELECT content, withdrawn FROM stories WHERE story_id = ?", &s->find,
+	    e) == -1 ||
+	    prepare(s, "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
+	    " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
+	    " types, conflict) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14, ?15, ?16, ?17, ?18)", &s->insert, e) == -1 ||
+	    prepare(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", &s->fts, e) == -1 ||
+	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1)
+		goto fail;
+	*out = &s->base;
+	return 0;
+fail:
+	err_prefix(e, "%s", path);
+	sqlite_close(&s->base);
+	return -1;
+}

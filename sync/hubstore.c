@@ -1,0 +1,21 @@
+/* hubstore: choose the engine for a --store argument. Only SQLite exists
+ * today; a "postgresql://" store would get its own hubstore_ops. */
+#include "hubstore.h"
+
+#include <string.h>
+
+int
+hubstore_open(const char *spec, struct hubstore **out, struct err *e)
+{
+	*out = NULL;
+	if (strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0)
+		return err_set(e, "PostgreSQL stores are not supported yet; use a SQLite file");
+	return hubstore_sqlite_open(spec, out, e);
+}
+
+void
+hubstore_close(struct hubstore *hs)
+{
+	if (hs != NULL)
+		hs->ops->close(hs);
+}

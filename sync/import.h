@@ -1,0 +1,60 @@
+/* import: the hub side of a bundle. In order: size caps, header, signature
+ * (against the key the bundle names), addressed to this hub, kiosk lookup
+ * (trusted: import; unknown: quarantine whole; revoked: refuse), then every
+ * record opened with the hub key and checked, in one transaction per bundle.
+ * Idempotent: a bundle or story seen before adds nothing. */
+#ifndef IMPORT_H
+#define IMPORT_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "hubstore.h"
+#include "keys.h"
+
+struct import_opts {
+	const struct hub_seckey *key;
+	int receipts;           /* write BUNDLE.receipt next to each imported bundle */
+	/* called after each record; may be NULL */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
+};
+
+/* Counts are stories, except bundles and rejected (bundles). */
+struct import_stats {
+	size_t bundles, new, duplicate, conflict, quarantined, rejected, receipts;
+	char reason[ERR_MAX];   /* the first rejection */
+	char warning[ERR_MAX];  /* the first receipt that could not be written */
+};
+
+enum import_outcome {
+	IMPORT_DONE,            /* imported (or already held) */
+	IMPORT_QUARANTINED,     /* from a kiosk not yet trusted: e says how to trust it */
+	IMPORT_REJECTED,        /* e says why; nothing was stored */
+};
+
+/* Import one bundle file. Returns the outcome; e is set for quarantine and
+ * rejection. Store failures are rejections too. */
+enum import_outcome import_file(struct hubstore *hs, const char *path,
+    const struct import_opts *o, struct import_stats *st, struct err *e);
+
+/* Same for a bundle in memory (HTTP); path may be NULL (no receipt file).
+ * When receipt is not NULL it gets the signed receipt (caller frees). */
+enum import_outcome import_buffer(struct hubstore *hs, const unsigned char *buf, size_t len,
+    const char *path, const struct import_opts *o, struct import_stats *st,
+    unsigned char **receipt, size_t *receipt_len, struct err *e);
+
+/* Mark a kiosk trusted and import every bundle of it waiting in quarantine.
+ * o->key may be NULL only when nothing waits. */
+int import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
+    const struct import_opts *o, struct import_stats *st, struct err *e);
+
+/* Mark a kiosk revoked: its bundles are refused from now on. */
+int import_revoke(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
+    struct err *e);
+
+/* The one-line summary: "N new, N duplicate, N quarantined, N rejected[: reason]".
+ * Caller frees. */
+char *import_summary(const struct import_stats *st);
+
+#endif

@@ -1,0 +1,403 @@
+/* Hub import against the committed vectors: quarantine, trust, duplicates,
+ * every bad vector rejected with nothing stored, revoked kiosks, conflicts,
+ * receipts, CSV/JSON export, withdrawal and search. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "fsutil.h"
+#include "hub-export.h"
+#include "hubstore.h"
+#include "import.h"
+#include "receipt.h"
+#include "xmalloc.h"
+
+#define PASS "vector passphrase"
+#define STORY_TEXT "Hadithi ya \"ushirikiano\", 🎉"
+
+struct fixture {
+	char dir[64];
+	struct hub_seckey *key;
+	struct hubstore *hs;
+	struct import_opts o;
+};
+
+static char *
+vector_path(const char *name)
+{
+	const char *top = getenv("TOP");
+
+	return xasprintf("%s/tests/vectors/bundle/%s", top ? top : ".", name);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	unsigned char *text;
+	size_t len;
+	char *path, *db;
+	struct err e;
+
+	if (sodium_init() < 0)
+		return -1;
+	snprintf(f->dir, sizeof f->dir, "/tmp/test-hubimport.XXXXXX");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	path = vector_path("hub.key");
+	if (fsutil_read_file(path, 4096, &text, &len, &e) == -1 ||
+	    keys_hub_sec_parse(path, (char *)text, len, PASS, strlen(PASS), &f->key, &e) == -1) {
+		fprintf(stderr, "%s\n", e.msg);
+		return -1;
+	}
+	free(text);
+	free(path);
+	db = xasprintf("%s/hub.db", f->dir);
+	if (hubstore_open(db, &f->hs, &e) == -1) {
+		fprintf(stderr, "%s\n", e.msg);
+		return -1;
+	}
+	free(db);
+	f->o.key = f->key;
+	f->o.receipts = 0;      /* never write into the source tree */
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
+
+	hubstore_close(f->hs);
+	keys_hub_free(f->key);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", f->dir);
+	free(cmd);
+	free(f);
+	return 0;
+}
+
+static enum import_outcome
+import(struct fixture *f, const char *name, struct import_stats *st, struct err *e)
+{
+	char *path = vector_path(name);
+	enum import_outcome r = import_file(f->hs, path, &f->o, st, e);
+
+	free(path);
+	return r;
+}
+
+static int
+count_one(const struct hub_story *s, void *ctx, struct err *e)
+{
+	(void)s;
+	(void)e;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+static size_t
+stories(struct fixture *f)
+{
+	size_t n = 0;
+	struct err e;
+
+	assert_int_equal(f->hs->ops->story_foreach(f->hs, count_one, &n, &e), 0);
+	return n;
+}
+
+static void
+header_of(const char *name, struct bundle_header *h)
+{
+	char *path = vector_path(name);
+	unsigned char *buf;
+	size_t len;
+	struct err e;
+
+	assert_int_equal(bundle_load_file(path, &buf, &len, &e), 0);
+	assert_int_equal(bundle_verify(buf, len, NULL, h, &e), 0);
+	free(buf);
+	free(path);
+}
+
+static void
+test_quarantine_then_trust(void **state)
+{
+	struct fixture *f = *state;
+	struct import_stats st = { 0 };
+	struct bundle_header h;
+	struct err e;
+
+	assert_int_equal(import(f, "valid-a.skb", &st, &e), IMPORT_QUARANTINED);
+	assert_non_null(strstr(e.msg, "trust"));
+	assert_int_equal(st.quarantined, 3);
+	assert_int_equal(stories(f), 0);
+	/* quarantining twice keeps one copy */
+	assert_int_equal(import(f, "valid-a.skb", &st, &e), IMPORT_QUARANTINED);
+	header_of("valid-a.skb", &h);
+	memset(&st, 0, sizeof st);
+	assert_int_equal(import_trust(f->hs, h.kiosk_id, &f->o, &st, &e), 0);
+	assert_int_equal(st.new, 3);
+	assert_int_equal(st.rejected, 0);
+	assert_int_equal(stories(f), 3);
+}
+
+static void
+test_idempotent_with_receipt(void **state)
+{
+	struct fixture *f = *state;
+	struct import_stats st = { 0 };
+	unsigned char *buf, *rc;
+	size_t len, rlen;
+	struct receipt r;
+	char *path = vector_path("valid-a.skb");
+	struct err e;
+
+	assert_int_equal(bundle_load_file(path, &buf, &len, &e), 0);
+	assert_int_equal(import_buffer(f->hs, buf, len, NULL, &f->o, &st, &rc, &rlen, &e),
+	    IMPORT_DONE);
+	assert_int_equal(st.new, 0);
+	assert_int_equal(st.duplicate, 3);
+	assert_int_equal(stories(f), 3);
+	assert_int_equal(receipt_verify(rc, rlen, &f->key->pub, 1, NULL, &r, &e), 0);
+	assert_int_equal(r.count, 3);
+	assert_int_equal(r.ids[2][0], 3);
+	receipt_free(&r);
+	free(rc);
+	free(buf);
+	free(path);
+}
+
+static void
+test_bad_vectors_store_nothing(void **state)
+{
+	struct fixture *f = *state;
+	char *path = vector_path("expected.txt"), line[512];
+	FILE *fp = fopen(path, "r");
+	size_t rejected = 0;
+
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		struct import_stats st = { 0 };
+		char *level, *want;
+		struct err e;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || (level = strchr(line, '\t')) == NULL)
+			continue;
+		*level++ = '\0';
+		want = strchr(level, '\t');
+		*want++ = '\0';
+		if (strcmp(level, "bundle") != 0 || strncmp(want, "ok", 2) == 0)
+			continue;
+		if (import(f, line, &st, &e) != IMPORT_REJECTED)
+			fail_msg("%s was not rejected", line);
+		if (strstr(e.msg, want) == NULL)
+			fail_msg("%s: wanted \"%s\", got \"%s\"", line, want, e.msg);
+		assert_int_equal(st.rejected, 1);
+		assert_int_equal(st.new + st.duplicate + st.quarantined, 0);
+		rejected++;
+	}
+	fclose(fp);
+	free(path);
+	assert_true(rejected >= 13);
+	assert_int_equal(stories(f), 3);
+}
+
+static void
+test_unknown_and_revoked(void **state)
+{
+	struct fixture *f = *state;
+	struct import_stats st = { 0 };
+	struct bundle_header h;
+	struct err e;
+
+	assert_int_equal(import(f, "unknown-kiosk.skb", &st, &e), IMPORT_QUARANTINED);
+	assert_non_null(strstr(e.msg, "quarantined"));
+	assert_int_equal(import(f, "revoked-kiosk.skb", &st, &e), IMPORT_QUARANTINED);
+	header_of("revoked-kiosk.skb", &h);
+	assert_int_equal(import_revoke(f->hs, h.kiosk_id, &e), 0);
+	memset(&st, 0, sizeof st);
+	assert_int_equal(import(f, "revoked-kiosk.skb", &st, &e), IMPORT_REJECTED);
+	assert_non_null(strstr(e.msg, "is revoked"));
+	assert_int_equal(stories(f), 3);
+}
+
+static void
+test_conflict_kept(void **state)
+{
+	struct fixture *f = *state;
+	struct import_stats st = { 0 };
+	struct err e;
+
+	assert_int_equal(import(f, "conflict-a.skb", &st, &e), IMPORT_DONE);
+	assert_int_equal(st.conflict, 1);
+	assert_int_equal(st.new, 0);
+	assert_int_equal(stories(f), 4);
+}
+
+/* Parse one RFC 4180 record from p; fields are appended to out (n). */
+static const char *
+csv_record(const char *p, char **out, size_t max, size_t *n)
+{
+	*n = 0;
+	for (;;) {
+		char *field = xmalloc(strlen(p) + 1), *q = field;
+
+		if (*p == '"') {
+			for (p++;; p++) {
+				if (*p == '"' && p[1] == '"')
+					*q++ = *p++;
+				else if (*p == '"') {
+					p++;
+					break;
+				} else if (*p == '\0')
+					break;
+				else
+					*q++ = *p;
+			}
+		} else
+			while (*p && *p != ',' && *p != '\r')
+				*q++ = *p++;
+		*q = '\0';
+		if (*n < max)
+			out[(*n)++] = field;
+		else
+			free(field);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == '\r')
+			p += 2;
+		return p;
+	}
+}
+
+static void
+test_export(void **state)
+{
+	struct fixture *f = *state;
+	struct hub_export_opts o = { 0 };
+	char *buf = NULL, *fields[64];
+	size_t len = 0, n, nf, story_col = 0, found = 0;
+	const char *p;
+	json_t *arr, *v;
+	FILE *fp;
+	struct err e;
+
+	assert_int_equal(hub_export_tiers_parse(HUB_EXPORT_DEFAULT_TIERS, &o.tiers, &o.ntiers,
+	    &e), 0);
+	fp = open_memstream(&buf, &len);
+	o.format = HUB_EXPORT_JSON;
+	assert_int_equal(hub_export(f->hs, &o, fp, &n, &e), 0);
+	fclose(fp);
+	assert_int_equal(n, 4);
+	arr = json_loads(buf, 0, NULL);
+	assert_true(json_is_array(arr));
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		v = json_object_get(json_object_get(json_array_get(arr, i), "answers"), "story");
+		if (strcmp(json_string_value(v), STORY_TEXT) == 0)
+			found++;
+	}
+	assert_int_equal(found, 3);
+	json_decref(arr);
+	free(buf);
+
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	o.format = HUB_EXPORT_CSV;
+	assert_int_equal(hub_export(f->hs, &o, fp, &n, &e), 0);
+	fclose(fp);
+	p = csv_record(buf, fields, 64, &nf);
+	for (size_t i = 0; i < nf; i++) {
+		if (strcmp(fields[i], "story") == 0)
+			story_col = i;
+		free(fields[i]);
+	}
+	assert_true(story_col > 0);
+	found = 0;
+	for (size_t row = 0; row < 4; row++) {
+		p = csv_record(p, fields, 64, &nf);
+		if (strcmp(fields[story_col], STORY_TEXT) == 0)
+			found++;
+		for (size_t i = 0; i < nf; i++)
+			free(fields[i]);
+	}
+	assert_int_equal(found, 3);
+	assert_string_equal(p, "");
+	free(buf);
+
+	/* the vectors' stories are all "quotes": public leaves none, analysis all */
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	o.consent = "public";
+	assert_int_equal(hub_export(f->hs, &o, fp, &n, &e), 0);
+	fclose(fp);
+	free(buf);
+	assert_int_equal(n, 0);
+	o.consent = "nobody";
+	assert_int_equal(hub_export(f->hs, &o, stdout, &n, &e), -1);
+	assert_non_null(strstr(e.msg, "unknown consent tier"));
+	hub_export_tiers_free(o.tiers, o.ntiers);
+}
+
+static int
+snippet_has(const struct hub_story *s, void *ctx, struct err *e)
+{
+	(void)e;
+	if (strstr(s->snippet, "[Hadithi]") != NULL)
+		(*(size_t *)ctx)++;
+	return 0;
+}
+
+static void
+test_withdraw_and_search(void **state)
+{
+	struct fixture *f = *state;
+	char sid[33];
+	unsigned char id[16];
+	size_t n = 0, hits = 0;
+	struct err e;
+
+	assert_int_equal(f->hs->ops->search(f->hs, "hadithi", 10, snippet_has, &hits, &e), 0);
+	assert_int_equal(hits, 3);
+	memset(id, 2, sizeof id);
+	sodium_bin2hex(sid, sizeof sid, id, sizeof id);
+	assert_int_equal(f->hs->ops->withdraw(f->hs, "K7P-2QX", sid, count_one, &n, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(stories(f), 3);
+	hits = 0;
+	assert_int_equal(f->hs->ops->search(f->hs, "hadithi", 10, snippet_has, &hits, &e), 0);
+	assert_int_equal(hits, 2);
+	assert_int_equal(f->hs->ops->withdraw(f->hs, "K7P-2QX", sid, count_one, &hits, &n, &e),
+	    0);
+	assert_int_equal(n, 0);
+	assert_int_equal(f->hs->ops->search(f->hs, "\"unbalanced", 10, snippet_has, &hits, &e),
+	    -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quarantine_then_trust),
+		cmocka_unit_test(test_idempotent_with_receipt),
+		cmocka_unit_test(test_bad_vectors_store_nothing),
+		cmocka_unit_test(test_unknown_and_revoked),
+		cmocka_unit_test(test_conflict_kept),
+		cmocka_unit_test(test_export),
+		cmocka_unit_test(test_withdraw_and_search),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
