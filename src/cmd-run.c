@@ -1,0 +1,73 @@
+/* cmd-run: `storykiosk run --data DIR --form FILE`, the full-screen kiosk. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "form.h"
+#include "kiosk.h"
+#include "ui.h"
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: storykiosk run --data DIR --form FILE [--idle SECONDS]\n\n"
+	    "Start the kiosk full-screen for participants. The form's languages,\n"
+	    "consent text and questions are shown; each story is sealed to the hub\n"
+	    "key(s) before it is stored in DIR. Drafts left by a crash or power cut\n"
+	    "are marked interrupted at start. F12 or Ctrl-A on the welcome screen,\n"
+	    "then the admin PIN, opens the admin screen (counts, quit).\n\n"
+	    "  --data DIR        the kiosk data directory (storykiosk init)\n"
+	    "  --form FILE       the form (YAML), e.g. forms/partnership.yaml\n"
+	    "  --idle SECONDS    override the form's idle timeout (testing)\n"
+	    "\nSee docs/kiosk.md for every key.\n", fp);
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	const char *data = NULL, *formpath = NULL;
+	struct form_problems probs = { 0 };
+	struct form *f = NULL;
+	struct kiosk *k = NULL;
+	struct err e;
+	uint64_t n = 0;
+	int i, idle = 0, rc = 1;
+	char *end;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+			data = argv[++i];
+		else if (strcmp(argv[i], "--form") == 0 && i + 1 < argc)
+			formpath = argv[++i];
+		else if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
+			idle = (int)strtol(argv[++i], &end, 10);
+			if (*end != '\0' || idle <= 0)
+				return cmd_usage_error("run");
+		} else
+			return cmd_usage_error("run");
+	}
+	if (data == NULL || formpath == NULL)
+		return cmd_usage_error("run");
+	if (form_load(formpath, &f, &probs, &e) != 0) {
+		form_problems_free(&probs);
+		return cmd_fail("%s (check it with 'storykiosk check-form %s')", e.msg, formpath);
+	}
+	form_problems_free(&probs);
+	if (kiosk_open(data, &k, &e) != 0) {
+		rc = cmd_fail("%s", e.msg);
+		goto out;
+	}
+	if (store_mark_interrupted(k->store, &n, &e) != 0) {
+		rc = cmd_fail("%s", e.msg);
+		goto out;
+	}
+	rc = ui_run(k, f, idle);
+out:
+	kiosk_close(k);
+	form_free(f);
+	return rc;
+}

@@ -1,0 +1,83 @@
+/* screen-consent: the form's consent text (scrolled with PgUp/PgDn when it
+ * is longer than the screen) and its tiers, most restrictive first, and
+ * "I do not agree". Nothing is stored before a tier is chosen; declining
+ * returns to the welcome screen. */
+#include "i18n.h"
+#include "ui.h"
+
+static int text_skip, text_rows, text_total;
+
+static void
+consent_enter(struct ui *u)
+{
+	u->sel = 0;
+	text_skip = 0;
+}
+
+static int
+nitems(struct ui *u)
+{
+	return (int)u->form->ntiers + 1;
+}
+
+static void
+consent_draw(struct ui *u)
+{
+	const char *items[32];
+	int n = nitems(u), i, y, list_rows;
+
+	if (n > 32)
+		n = 32;
+	list_rows = n + 1;
+	text_rows = LINES - 5 - list_rows;
+	ui_header(u, NULL, tr("Consent"));
+	y = 2 + ui_text_scroll(2, 2, COLS - 4, text_rows,
+	    form_text(&u->form->consent_text, u->lang), UA_NORMAL, text_skip, &text_total);
+	if (text_skip + text_rows < text_total)
+		ui_line(y, COLS - 24, 22, tr("(PgDn: read more)"), UA_FOCUS);
+	for (i = 0; i < n - 1; i++)
+		items[i] = form_text(&u->form->tiers[i].label, u->lang);
+	items[n - 1] = tr("I do not agree (go back)");
+	ui_list(LINES - 2 - list_rows, 2, COLS - 4, list_rows, items, n, u->sel, NULL, 1);
+	ui_hint(tr("PgUp/PgDn: read · Up/Down: choose · Enter: confirm"));
+}
+
+static void
+consent_key(struct ui *u, int fkey, wint_t ch)
+{
+	const struct tier *t;
+
+	if (fkey && (ch == KEY_NPAGE || ch == KEY_PPAGE)) {
+		text_skip += ch == KEY_NPAGE ? text_rows - 1 : -(text_rows - 1);
+		if (text_skip > text_total - text_rows)
+			text_skip = text_total - text_rows;
+		if (text_skip < 0)
+			text_skip = 0;
+		return;
+	}
+	if (ui_list_key(&u->sel, nitems(u), fkey, ch) || !ui_is_enter(fkey, ch))
+		return;
+	if (u->sel >= (int)u->form->ntiers) {
+		ui_session_end(u, 0);
+		return;
+	}
+	t = &u->form->tiers[u->sel];
+	u->consented = 1;
+	kiosk_story_begin(&u->st, SOURCE_KIOSK);
+	answers_set_meta(u->ans, u->lang, t->id,
+	    u->form->nprompts == 1 ? u->form->prompts[0].id : NULL);
+	if (u->form->nprompts > 1)
+		ui_go(u, &screen_prompt);
+	else if (u->form->nquestions > 0)
+		ui_open_question(u, 0);
+	else
+		ui_go(u, &screen_review);
+}
+
+const struct screen screen_consent = {
+	.name = "consent",
+	.enter = consent_enter,
+	.draw = consent_draw,
+	.key = consent_key,
+	.in_session = 1,
+};

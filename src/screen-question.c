@@ -1,0 +1,98 @@
+/* screen-question: one follow-up question (text, choice, multi, number,
+ * scale, triad) with its widget, and what every question screen (this one
+ * and screen-story) does on leaving: store the answer, check it exactly as
+ * `add` does, save the draft (a field changed), go on. */
+#include <stdio.h>
+
+#include "i18n.h"
+#include "ui.h"
+
+/* Leave the current question forwards if its answer is acceptable. */
+void
+ui_question_leave(struct ui *u)
+{
+	struct err e;
+
+	widget_for(u->w.q->type)->store(&u->w, u->ans);
+	if (answers_check_one(u->form, u->ans, u->w.q, &e) != 0) {
+		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
+		return;
+	}
+	ui_autosave(u);
+	ui_next_question(u);
+}
+
+void
+ui_question_back(struct ui *u)
+{
+	widget_for(u->w.q->type)->store(&u->w, u->ans);
+	ui_autosave(u);
+	if (u->from_review) {
+		widget_state_reset(&u->w);
+		ui_go(u, &screen_review);
+	} else
+		ui_prev_question(u);
+}
+
+/* Title, progress, the question's text; returns the first free row. */
+int
+ui_question_frame(struct ui *u, const char *text, int optional)
+{
+	char progress[64];
+	int pos, total, y;
+
+	ui_progress(u, u->qi, &pos, &total);
+	snprintf(progress, sizeof progress, tr("Question %d of %d"), pos, total);
+	ui_header(u, NULL, progress);
+	y = 2 + ui_text(2, 2, COLS - 4, 4, text, UA_TITLE);
+	if (optional)
+		ui_line(y, 2, COLS - 4, tr("(optional)"), UA_NORMAL);
+	return y + 1;
+}
+
+static void
+question_draw(struct ui *u)
+{
+	const struct question *q = u->w.q;
+	int y;
+
+	y = ui_question_frame(u, form_text(&q->text, u->lang), !q->required);
+	ui_message(u);
+	ui_hint(tr(widget_for(q->type)->hint));
+	widget_for(q->type)->draw(&u->w, u->lang, y, 3, LINES - 4 - y, COLS - 6);
+}
+
+static void
+question_key(struct ui *u, int fkey, wint_t ch)
+{
+	int r;
+
+	if (!fkey && ch == KEY_CTRL_X) {
+		u->back = u->screen;
+		ui_go(u, &screen_confirm);
+		return;
+	}
+	if (fkey && ch == KEY_BTAB) {
+		ui_question_back(u);
+		return;
+	}
+	if (!fkey && ch == '\t') {
+		ui_question_leave(u);
+		return;
+	}
+	r = widget_for(u->w.q->type)->key(&u->w, fkey, ch);
+	if (r == 1) {
+		u->dirty = u->touched = 1;
+		u->msg[0] = '\0';
+	}
+	if (ui_is_enter(fkey, ch))
+		ui_question_leave(u);
+}
+
+const struct screen screen_question = {
+	.name = "question",
+	.draw = question_draw,
+	.key = question_key,
+	.in_session = 1,
+};
+

@@ -1,0 +1,79 @@
+/* screen-welcome: the form's title and its languages. Moving over a language
+ * already switches the hint line to it. The hidden admin key (F12 or Ctrl-A)
+ * opens the PIN screen. */
+#include <string.h>
+
+#include "i18n.h"
+#include "ui.h"
+
+/* Languages named in themselves; unknown codes are shown as they are. */
+static const struct {
+	const char *code, *name;
+} lang_names[] = {
+	{ "en", "English" }, { "fr", "Français" }, { "sw", "Kiswahili" },
+	{ "es", "Español" }, { "pt", "Português" }, { "ar", "العربية" },
+	{ "am", "አማርኛ" }, { "ha", "Hausa" }, { "yo", "Yorùbá" }, { "zu", "isiZulu" },
+	{ "de", "Deutsch" }, { "it", "Italiano" }, { "zh", "中文" }, { "hi", "हिन्दी" },
+	{ "bn", "বাংলা" }, { "rw", "Ikinyarwanda" }, { "so", "Soomaali" },
+};
+
+static const char *
+lang_name(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof lang_names / sizeof lang_names[0]; i++)
+		if (strcmp(lang_names[i].code, code) == 0)
+			return lang_names[i].name;
+	return code;
+}
+
+static void
+welcome_enter(struct ui *u)
+{
+	u->sel = 0;
+}
+
+static void
+welcome_draw(struct ui *u)
+{
+	const char *items[32];
+	int n = (int)u->form->nlanguages, i, y;
+
+	if (n > 32)
+		n = 32;
+	ui_header(u, NULL, NULL);
+	y = 3 + ui_text(3, 4, COLS - 8, 4, form_text(&u->form->title, u->lang), UA_TITLE);
+	y += 1 + ui_text(y + 1, 4, COLS - 8, 2, tr("Welcome! Please choose your language."),
+	    UA_NORMAL);
+	for (i = 0; i < n; i++)
+		items[i] = lang_name(u->form->languages[i]);
+	ui_list(y + 2, 6, COLS - 12, LINES - y - 5, items, n, u->sel, NULL, 1);
+	ui_hint(tr("Up/Down: choose a language · Enter: start"));
+}
+
+static void
+welcome_key(struct ui *u, int fkey, wint_t ch)
+{
+	if ((fkey && ch == KEY_F(12)) || (!fkey && ch == KEY_CTRL_A)) {
+		ui_go(u, &screen_pin);
+		return;
+	}
+	if (ui_list_key(&u->sel, (int)u->form->nlanguages, fkey, ch)) {
+		u->lang = u->form->languages[u->sel];
+		i18n_set_language(u->lang);
+		return;
+	}
+	if (ui_is_enter(fkey, ch) && u->form->nlanguages > 0) {
+		u->lang = u->form->languages[u->sel];
+		i18n_set_language(u->lang);
+		ui_go(u, &screen_consent);
+	}
+}
+
+const struct screen screen_welcome = {
+	.name = "welcome",
+	.enter = welcome_enter,
+	.draw = welcome_draw,
+	.key = welcome_key,
+};

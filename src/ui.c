@@ -1,0 +1,539 @@
+/* ui: the kiosk's main loop. It owns the terminal (raw, no echo, keypad,
+ * signals ignored), reads wide characters with a short timeout so the idle
+ * countdown and autosave run between keys, hands each key to the current
+ * screen, and redraws once the input queue is drained (so a large paste
+ * costs one redraw). The participant's session lives in struct ui; every
+ * save goes through kiosk_story_save. */
+#include "ui.h"
+
+#include <math.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+/* Colours and attributes, defined once. mono is used when the terminal has
+ * no colours (TERM=vt100): focus is reverse video. */
+static const struct {
+	short fg, bg;
+	attr_t color_attr;
+	attr_t mono;
+} attr_table[UA__COUNT] = {
+	[UA_NORMAL] = { -1, -1, 0, 0 },
+	[UA_TITLE] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
+	[UA_FOCUS] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[UA_HINT] = { COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
+	[UA_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[UA_MARKER] = { COLOR_YELLOW, COLOR_BLUE, A_BOLD, A_REVERSE | A_BOLD },
+	[UA_FRAME] = { COLOR_CYAN, -1, 0, 0 },
+};
+
+static int have_colour;
+
+attr_t
+ui_attr(enum ui_attr a)
+{
+	if (!have_colour)
+		return attr_table[a].mono;
+	if (a == UA_NORMAL)
+		return A_NORMAL;
+	return COLOR_PAIR((short)a) | attr_table[a].color_attr;
+}
+
+static void
+colours_init(void)
+{
+	int i;
+
+	have_colour = has_colors() && start_color() == OK;
+	if (!have_colour)
+		return;
+	use_default_colors();
+	for (i = 1; i < UA__COUNT; i++)
+		init_pair((short)i, attr_table[i].fg, attr_table[i].bg);
+}
+
+double
+ui_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void
+ui_draw_cps(int y, int x, int w, const uint32_t *cp, size_t n, enum ui_attr a)
+{
+	wchar_t buf[512];
+	size_t i, k = 0;
+	int col = 0, cw;
+
+	attrset(ui_attr(a));
+	for (i = 0; i < n && k < sizeof buf / sizeof buf[0] - 1; i++) {
+		if (cp[i] == '\n')
+			break;
+		cw = textbuf_cpwidth(cp[i]);
+		if (col + cw > w)
+			break;
+		if (k == 0 && cw == 0)
+			continue;       /* a mark with no base: skip */
+		buf[k++] = (wchar_t)cp[i];
+		col += cw;
+	}
+	buf[k] = L'\0';
+	if (k > 0)
+		mvaddnwstr(y, x, buf, (int)k);
+	attrset(A_NORMAL);
+}
+
+int
+ui_text(int y, int x, int w, int maxrows, const char *s, enum ui_attr a)
+{
+	return ui_text_scroll(y, x, w, maxrows, s, a, 0, NULL);
+}
+
+int
+ui_text_scroll(int y, int x, int w, int maxrows, const char *s, enum ui_attr a,
+    int skip, int *total)
+{
+	struct textbuf *tb = textbuf_new(1, 0);
+	struct textbuf_layout lo = { 0 };
+	size_t r;
+	int used = 0;
+
+	if (s != NULL)
+		textbuf_insert_utf8(tb, s, strlen(s));
+	textbuf_layout(tb, w, &lo);
+	if (total != NULL)
+		*total = (int)lo.n;
+	for (r = (size_t)(skip > 0 ? skip : 0); r < lo.n && used < maxrows; r++, used++) {
+		if (y + used >= LINES)
+			break;
+		ui_draw_cps(y + used, x, w, tb->cp + lo.v[r].start,
+		    lo.v[r].end - lo.v[r].start, a);
+	}
+	textbuf_layout_free(&lo);
+	textbuf_free(tb);
+	return used;
+}
+
+void
+ui_line(int y, int x, int w, const char *s, enum ui_attr a)
+{
+	struct textbuf *tb = textbuf_new(0, 0);
+
+	if (s != NULL)
+		textbuf_insert_utf8(tb, s, strlen(s));
+	ui_draw_cps(y, x, w, tb->cp, tb->len, a);
+	textbuf_free(tb);
+}
+
+void
+ui_header(struct ui *u, const char *title, const char *right)
+{
+	int rw = 0;
+
+	attrset(ui_attr(UA_TITLE));
+	mvhline(0, 0, ' ', COLS);
+	attrset(A_NORMAL);
+	if (right != NULL) {
+		rw = (int)utf8_count(right, strlen(right));
+		ui_line(0, COLS - rw - 1, rw, right, UA_TITLE);
+	}
+	ui_line(0, 1, COLS - rw - 3, title != NULL ? title :
+	    form_text(&u->form->title, u->lang), UA_TITLE);
+}
+
+void
+ui_hint(const char *hint)
+{
+	attrset(ui_attr(UA_HINT));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	attrset(A_NORMAL);
+	ui_line(LINES - 1, 1, COLS - 2, hint, UA_HINT);
+}
+
+void
+ui_message(struct ui *u)
+{
+	if (u->msg[0] != '\0')
+		ui_text(LINES - 3, 2, COLS - 4, 2, u->msg, UA_ERROR);
+}
+
+int
+ui_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
+    const unsigned char *checked, int item_rows)
+{
+	int i, first = 0, used = 0, rows, ind = checked != NULL ? 6 : 2;
+
+	/* Scroll so the highlighted item is on screen (items take up to
+	 * item_rows rows each). */
+	if (sel >= 0 && (sel + 1) * item_rows > h)
+		first = sel - h / item_rows + 1;
+	if (first < 0)
+		first = 0;
+	for (i = first; i < n && used < h; i++) {
+		enum ui_attr a = i == sel ? UA_FOCUS : UA_NORMAL;
+
+		if (i == sel) {
+			attrset(ui_attr(UA_FOCUS));
+			mvaddstr(y + used, x, "> ");
+			attrset(A_NORMAL);
+		}
+		if (checked != NULL)
+			mvaddstr(y + used, x + 2, checked[i] ? "[x]" : "[ ]");
+		rows = ui_text(y + used, x + ind, w - ind - 1,
+		    item_rows < h - used ? item_rows : h - used, items[i], a);
+		used += rows > 0 ? rows : 1;
+	}
+	return used;
+}
+
+int
+ui_is_enter(int fkey, wint_t ch)
+{
+	return fkey ? ch == KEY_ENTER : (ch == '\r' || ch == '\n');
+}
+
+int
+ui_list_key(int *sel, int n, int fkey, wint_t ch)
+{
+	if (!fkey)
+		return 0;
+	switch (ch) {
+	case KEY_UP:
+		if (*sel > 0)
+			(*sel)--;
+		return 1;
+	case KEY_DOWN:
+		if (*sel < n - 1)
+			(*sel)++;
+		return 1;
+	case KEY_HOME:
+	case KEY_PPAGE:
+		*sel = 0;
+		return 1;
+	case KEY_END:
+	case KEY_NPAGE:
+		*sel = n - 1;
+		return 1;
+	}
+	return 0;
+}
+
+void
+ui_go(struct ui *u, const struct screen *s)
+{
+	u->screen = s;
+	u->msg[0] = '\0';
+	u->entered_at = ui_now();
+	if (s->enter != NULL)
+		s->enter(u);
+}
+
+/* Copy what the current widget holds into the answers. */
+static void
+flush_widget(struct ui *u)
+{
+	if (u->w.q != NULL && (u->screen == &screen_story ||
+	    u->screen == &screen_question || u->back == &screen_story ||
+	    u->back == &screen_question))
+		widget_for(u->w.q->type)->store(&u->w, u->ans);
+}
+
+void
+ui_autosave(struct ui *u)
+{
+	struct err e;
+
+	if (!u->consented || !u->dirty)
+		return;
+	flush_widget(u);
+	if (kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_DRAFT, &e) != 0)
+		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
+	u->dirty = 0;
+	u->last_save = ui_now();
+}
+
+/* Forget everything about the participant: wipe buffers, fresh answers. */
+static void
+session_reset(struct ui *u)
+{
+	widget_state_reset(&u->w);
+	answers_free(u->ans);
+	u->ans = answers_new(u->form);
+	memset(&u->st, 0, sizeof u->st);
+	u->consented = u->touched = u->dirty = 0;
+	u->qi = 0;
+	u->from_review = 0;
+	u->sel = 0;
+	u->msg[0] = '\0';
+	u->lang = u->form->nlanguages > 0 ? u->form->languages[0] : "en";
+	i18n_set_language(u->lang);
+	u->back = NULL;
+}
+
+void
+ui_session_end(struct ui *u, int keep)
+{
+	struct err e;
+
+	if (u->consented && keep && (u->touched || u->st.stored)) {
+		flush_widget(u);
+		if (kiosk_story_save(u->k, &u->st, u->form, u->ans,
+		    STATUS_TIMED_OUT, &e) != 0)
+			fatal("saving a timed-out story: %s", e.msg);
+	} else if (u->st.stored) {
+		if (kiosk_story_discard(u->k, &u->st, &e) != 0)
+			fatal("deleting a cancelled story: %s", e.msg);
+	}
+	session_reset(u);
+	clear();
+	clearok(curscr, TRUE);
+	ui_go(u, &screen_welcome);
+}
+
+void
+ui_progress(struct ui *u, size_t qi, int *pos, int *total)
+{
+	size_t i;
+
+	*pos = *total = 0;
+	for (i = 0; i < u->form->nquestions; i++) {
+		if (!answers_shown(u->form, u->ans, &u->form->questions[i]))
+			continue;
+		(*total)++;
+		if (i <= qi)
+			*pos = *total;
+	}
+}
+
+void
+ui_open_question(struct ui *u, size_t qi)
+{
+	const struct question *q = &u->form->questions[qi];
+
+	widget_state_reset(&u->w);
+	u->qi = qi;
+	u->w.q = q;
+	widget_for(q->type)->load(&u->w, u->ans);
+	ui_go(u, q->type == Q_STORY ? &screen_story : &screen_question);
+}
+
+void
+ui_next_question(struct ui *u)
+{
+	size_t i;
+
+	if (!u->from_review) {
+		for (i = u->qi + 1; i < u->form->nquestions; i++) {
+			const struct question *q = &u->form->questions[i];
+			if (answers_shown(u->form, u->ans, q)) {
+				ui_open_question(u, i);
+				return;
+			}
+			answers_clear(u->ans, q->id);
+		}
+	}
+	widget_state_reset(&u->w);
+	ui_go(u, &screen_review);
+}
+
+void
+ui_prev_question(struct ui *u)
+{
+	size_t i = u->qi;
+
+	while (i > 0) {
+		i--;
+		if (answers_shown(u->form, u->ans, &u->form->questions[i])) {
+			ui_open_question(u, i);
+			return;
+		}
+	}
+	if (u->form->nprompts > 1) {
+		widget_state_reset(&u->w);
+		ui_go(u, &screen_prompt);
+	}
+}
+
+static void
+fatal_hook(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+/* Keys a participant may send at all: printable characters, Enter, Tab,
+ * Backspace and the two control keys the kiosk uses. Everything else
+ * (Ctrl-C/Z/\/S/Q/D, Esc, other controls, unsafe code points) is dropped. */
+static int
+key_allowed(wint_t ch)
+{
+	switch (ch) {
+	case '\r': case '\n': case '\t': case 8: case 127:
+	case KEY_CTRL_A: case KEY_CTRL_X:
+		return 1;
+	}
+	if (ch < 0x20 || ch > 0x10ffff || (ch >= 0xd800 && ch <= 0xdfff))
+		return 0;
+	return !utf8_is_unsafe((uint32_t)ch);
+}
+
+/* Esc and Alt-<key> (Esc then the key) and escape sequences curses does not
+ * know (Esc [ ... final byte) are dropped whole, so they neither type
+ * anything nor act. */
+static int
+drop_escape(struct ui *u, wint_t ch)
+{
+	double now = ui_now();
+
+	if (u->esc_state != 0 && now - u->esc_at > 0.2)
+		u->esc_state = 0;
+	if (ch == 27) {
+		u->esc_state = 1;
+		u->esc_at = now;
+		return 1;
+	}
+	switch (u->esc_state) {
+	case 1:
+		u->esc_state = ch == '[' ? 2 : ch == 'O' ? 3 : 0;
+		return 1;
+	case 2:
+		if (ch >= 0x40 && ch <= 0x7e)
+			u->esc_state = 0;
+		return 1;
+	case 3:
+		u->esc_state = 0;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+handle_key(struct ui *u, int r, wint_t ch)
+{
+	int fkey = r == KEY_CODE_YES;
+
+	if (fkey && ch == KEY_RESIZE)
+		return;
+	if (fkey && ch == KEY_MOUSE)
+		return;
+	if (!fkey && drop_escape(u, ch))
+		return;
+	if (!fkey && !key_allowed(ch))
+		return;
+	u->last_input = ui_now();
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES)
+		return;
+	u->screen->key(u, fkey, ch);
+}
+
+static void
+tick(struct ui *u)
+{
+	double now = ui_now();
+
+	if (u->screen->in_session && now - u->last_input >= u->idle_timeout) {
+		if (u->screen != &screen_confirm)       /* confirm keeps its back */
+			u->back = u->screen;
+		ui_go(u, &screen_timeout);
+		return;
+	}
+	if (u->dirty && now - u->last_save >= UI_AUTOSAVE_SECONDS)
+		ui_autosave(u);
+	if (u->screen->tick != NULL)
+		u->screen->tick(u);
+}
+
+static void
+draw(struct ui *u)
+{
+	erase();
+	curs_set(0);
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
+		ui_text(LINES / 2 > 0 ? LINES / 2 - 1 : 0, 1, COLS > 2 ? COLS - 2 : 1,
+		    3, tr("Please enlarge the window."), UA_ERROR);
+	} else
+		u->screen->draw(u);
+	refresh();
+}
+
+int
+ui_run(struct kiosk *k, const struct form *f, int idle_override)
+{
+	struct ui u;
+	wint_t ch;
+	int r, n;
+
+	memset(&u, 0, sizeof u);
+	u.k = k;
+	u.form = f;
+	u.idle_timeout = idle_override > 0 ? idle_override :
+	    f->idle_timeout > 0 ? f->idle_timeout : 120;
+	u.warn_seconds = u.idle_timeout < 30 ? u.idle_timeout : 30;
+	u.pin = xsecure_malloc(UI_PIN_MAX + 1);
+	u.running = 1;
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+
+	i18n_init();
+	if (newterm(NULL, stdout, stdin) == NULL) {
+		sodium_free(u.pin);
+		fprintf(stderr, "storykiosk: cannot start the terminal (is TERM set?)\n");
+		return 1;
+	}
+	fatal_set_hook(fatal_hook);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	colours_init();
+	timeout(UI_TICK_MS);
+
+	session_reset(&u);
+	u.last_input = u.last_save = ui_now();
+	ui_go(&u, &screen_welcome);
+	while (u.running) {
+		draw(&u);
+		r = get_wch(&ch);
+		if (r == ERR) {
+			tick(&u);
+			continue;
+		}
+		handle_key(&u, r, ch);
+		/* Drain what is already queued (a paste) before redrawing. */
+		timeout(0);
+		for (n = 0; u.running && n < 65536; n++) {
+			if ((r = get_wch(&ch)) == ERR)
+				break;
+			handle_key(&u, r, ch);
+		}
+		timeout(UI_TICK_MS);
+		if (u.running && ui_now() - u.last_save >= UI_AUTOSAVE_SECONDS)
+			tick(&u);
+	}
+	erase();
+	refresh();
+	endwin();
+	fatal_set_hook(NULL);
+	session_reset(&u);
+	answers_free(u.ans);
+	widget_state_reset(&u.w);
+	free(u.export_dir);
+	sodium_free(u.pin);     /* wipes the PIN buffer */
+	return 0;
+}

@@ -1,0 +1,174 @@
+/* ui: the kiosk's main loop, its screens (a table of functions each) and the
+ * drawing helpers they share. Only ui*.c, screen-*.c and widget-*.c include
+ * curses (through ui-curses.h); everything stored or sealed goes through
+ * kiosk.h. */
+#ifndef UI_H
+#define UI_H
+
+#include <stddef.h>
+#include <wchar.h>
+
+#include "answers.h"
+#include "err.h"
+#include "form.h"
+#include "kiosk.h"
+#include "textbuf.h"
+#include "ui-curses.h"
+
+#define UI_MIN_COLS 60
+#define UI_MIN_LINES 18
+#define UI_AUTOSAVE_SECONDS 3
+#define UI_TICK_MS 250
+#define UI_THANKS_SECONDS 30
+#define UI_PIN_MAX 64
+
+struct ui;
+
+/* A key as the loop hands it to a screen: either a curses key code (KEY_UP,
+ * ...; fkey = 1) or a character (fkey = 0). */
+struct screen {
+	const char *name;
+	void (*enter)(struct ui *u);            /* optional */
+	void (*draw)(struct ui *u);
+	void (*key)(struct ui *u, int fkey, wint_t ch);
+	void (*tick)(struct ui *u);             /* optional, on every timer tick */
+	int in_session;         /* idle timeout applies */
+};
+
+extern const struct screen screen_welcome, screen_consent, screen_prompt,
+    screen_story, screen_question, screen_review, screen_thanks, screen_admin,
+    screen_pin, screen_timeout, screen_confirm;
+
+/* Colours and attributes, defined once (ui.c) with a monochrome fallback. */
+enum ui_attr {
+	UA_NORMAL,
+	UA_TITLE,
+	UA_FOCUS,
+	UA_HINT,
+	UA_ERROR,
+	UA_MARKER,
+	UA_FRAME,
+	UA__COUNT
+};
+
+/* The current follow-up widget's state (one question at a time). */
+struct widget_state {
+	const struct question *q;
+	struct textbuf *tb;     /* text, number and the story editor */
+	size_t top;             /* editor: first row shown */
+	struct textbuf_layout lo;       /* editor: the last layout */
+	int ed_w, ed_h;         /* editor: size of the last draw */
+	int sel;                /* choice: highlighted item */
+	unsigned char *checked; /* choice/multi: one flag per choice */
+	int answered;           /* scale/triad: a value is set */
+	int value;              /* scale: 0..100 */
+	int tri_r, tri_s;       /* triad: row from the top corner, step along it */
+};
+
+/* A widget type: how a question of one type is edited. */
+struct widget {
+	void (*load)(struct widget_state *w, const struct answers *a);
+	void (*draw)(struct widget_state *w, const char *lang, int y, int x, int h, int wd);
+	/* 1 if the key changed the value, 0 if not, -1 if not a widget key. */
+	int (*key)(struct widget_state *w, int fkey, wint_t ch);
+	void (*store)(struct widget_state *w, struct answers *a);
+	const char *hint;       /* untranslated msgid of the key hint */
+};
+
+extern const struct widget widget_editor, widget_text, widget_choice,
+    widget_number, widget_scale, widget_triad;
+const struct widget *widget_for(enum question_type t);
+void widget_state_reset(struct widget_state *w);
+/* The triad proportions for a marker position. */
+void widget_triad_props(int r, int s, double p[3]);
+#define TRIAD_STEPS 10
+
+struct ui {
+	struct kiosk *k;
+	const struct form *form;
+	int idle_timeout;       /* seconds */
+	int warn_seconds;       /* countdown before the timeout applies */
+	const struct screen *screen;
+	const struct screen *back;      /* where the warning / confirm returns */
+	int running;
+
+	/* The participant's session. */
+	const char *lang;
+	struct answers *ans;
+	struct story st;
+	int consented;
+	int touched;            /* something was typed or chosen after consent */
+	int dirty;              /* changes not saved yet */
+	double last_save, last_input, entered_at;
+	size_t qi;              /* current question index in the form */
+	int from_review;
+	int sel;                /* list screens: highlighted item */
+	char code[STORYCODE_LEN];       /* shown on the thank-you screen */
+	struct widget_state w;
+	char msg[ERR_MAX];      /* a message shown on the current screen */
+
+	/* Admin. */
+	char *pin;              /* sodium_malloc'd, UI_PIN_MAX + 1 */
+	size_t pinlen;
+	int pin_fails;
+	double pin_wait_until;
+	int esc_state;          /* dropping an Esc/Alt sequence: 0 no, 1 after Esc, 2 in CSI, 3 after Esc O */
+	double esc_at;
+	char *export_dir;
+};
+
+/* Run the kiosk until an admin quits. Returns the exit status. */
+int ui_run(struct kiosk *k, const struct form *f, int idle_override);
+
+/* Switch screens (calls enter). */
+void ui_go(struct ui *u, const struct screen *s);
+double ui_now(void);
+/* Save the draft now if anything changed (only after consent). */
+void ui_autosave(struct ui *u);
+/* End the session: how is STATUS_SUBMITTED handled elsewhere; here
+ * "cancel" deletes, "timeout" keeps or discards per the form. Wipes every
+ * buffer, clears the screen and returns to welcome. */
+void ui_session_end(struct ui *u, int keep);
+/* Move through the questions: the next shown one after qi (or review). */
+void ui_next_question(struct ui *u);
+void ui_prev_question(struct ui *u);
+void ui_open_question(struct ui *u, size_t qi);
+/* Leave the current question forwards if its answer passes
+ * answers_check_one (else show why), or backwards. */
+void ui_question_leave(struct ui *u);
+void ui_question_back(struct ui *u);
+/* Title, progress and a question's text; returns the first free row. */
+int ui_question_frame(struct ui *u, const char *text, int optional);
+/* Position of question qi among the shown ones (1-based) and how many. */
+void ui_progress(struct ui *u, size_t qi, int *pos, int *total);
+
+/* Drawing. */
+attr_t ui_attr(enum ui_attr a);
+/* Draw UTF-8 text wrapped to width w from (y, x), at most maxrows rows;
+ * unsafe characters are neutralised. Returns rows used. */
+int ui_text(int y, int x, int w, int maxrows, const char *s, enum ui_attr a);
+/* The same, skipping the first skip rows; *total (if not NULL) gets the
+ * number of rows the whole text takes. */
+int ui_text_scroll(int y, int x, int w, int maxrows, const char *s, enum ui_attr a,
+    int skip, int *total);
+/* Draw a single line, truncated to w cells. */
+void ui_line(int y, int x, int w, const char *s, enum ui_attr a);
+/* Title bar and hint line. */
+void ui_header(struct ui *u, const char *title, const char *right);
+void ui_hint(const char *hint);
+void ui_message(struct ui *u);
+/* A vertical list with one highlighted item, from row y, at most h rows;
+ * each item wraps to at most item_rows rows. checked: NULL, or a flag per
+ * item shown as [x] / [ ]. Returns rows used. */
+int ui_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
+    const unsigned char *checked, int item_rows);
+/* Move sel within 0..n-1 for arrow keys; 1 if the key was a list key. */
+int ui_list_key(int *sel, int n, int fkey, wint_t ch);
+int ui_is_enter(int fkey, wint_t ch);
+/* Draw a code point array with addnwstr (wide and combining aware). */
+void ui_draw_cps(int y, int x, int w, const uint32_t *cp, size_t n, enum ui_attr a);
+
+#define KEY_CTRL_A 1
+#define KEY_CTRL_X 24
+
+#endif

@@ -1,0 +1,104 @@
+/* widget-number: a number field that accepts only digits, one leading minus
+ * and one decimal point (a comma counts as the point). */
+#include <stdlib.h>
+#include <stdio.h>
+
+#include "i18n.h"
+#include "ui.h"
+
+static void
+number_load(struct widget_state *w, const struct answers *a)
+{
+	const struct answer *an = answers_cget(a, w->q->id);
+	char buf[64];
+
+	w->tb = textbuf_new(0, 24);
+	if (an != NULL && an->answered) {
+		snprintf(buf, sizeof buf, "%g", an->number);
+		textbuf_set_utf8(w->tb, buf);
+	}
+}
+
+static int
+has_cp(const struct textbuf *tb, uint32_t c)
+{
+	size_t i;
+
+	for (i = 0; i < tb->len; i++)
+		if (tb->cp[i] == c)
+			return 1;
+	return 0;
+}
+
+static int
+number_key(struct widget_state *w, int fkey, wint_t ch)
+{
+	if (!fkey) {
+		if (ch == ',')
+			ch = '.';
+		if (ch >= '0' && ch <= '9')
+			return textbuf_insert(w->tb, (uint32_t)ch) == 0;
+		if (ch == '-' && w->tb->cur == 0 && !has_cp(w->tb, '-'))
+			return textbuf_insert(w->tb, '-') == 0;
+		if (ch == '.' && !has_cp(w->tb, '.'))
+			return textbuf_insert(w->tb, '.') == 0;
+		if (ch == 8 || ch == 127)
+			return textbuf_backspace(w->tb) == 0;
+		return ch < 0x20 ? -1 : 0;
+	}
+	switch (ch) {
+	case KEY_BACKSPACE:
+		return textbuf_backspace(w->tb) == 0;
+	case KEY_DC:
+		return textbuf_delete(w->tb) == 0;
+	case KEY_LEFT:
+		textbuf_left(w->tb);
+		return 0;
+	case KEY_RIGHT:
+		textbuf_right(w->tb);
+		return 0;
+	}
+	return -1;
+}
+
+static void
+number_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd)
+{
+	char *s;
+
+	(void)lang;
+	(void)h;
+	(void)wd;
+	s = textbuf_utf8(w->tb, NULL);
+	attrset(ui_attr(UA_FRAME));
+	mvaddch(y, x, '[');
+	mvaddch(y, x + 26, ']');
+	attrset(A_NORMAL);
+	mvaddstr(y, x + 1, s);
+	textbuf_utf8_free(s);
+	move(y, x + 1 + (int)w->tb->cur);
+	curs_set(1);
+}
+
+static void
+number_store(struct widget_state *w, struct answers *a)
+{
+	char *s, *end;
+	double v;
+
+	s = textbuf_utf8(w->tb, NULL);
+	v = strtod(s, &end);
+	if (s[0] == '\0' || *end != '\0' || end == s)
+		answers_clear(a, w->q->id);
+	else
+		answers_set_number(a, w->q->id, v);
+	textbuf_utf8_free(s);
+}
+
+const struct widget widget_number = {
+	.load = number_load,
+	.draw = number_draw,
+	.key = number_key,
+	.store = number_store,
+	.hint = "Type a number · Enter: next · Shift-Tab: back · Ctrl-X: stop",
+};

@@ -1,0 +1,24 @@
+#!/bin/sh
+# kill -9 in the middle of a story, then restart: the draft saved while
+# typing becomes one `interrupted` story, the kiosk shows the welcome
+# screen, and none of the previous participant's text is on the screen.
+. "$(dirname "$0")/kiosk.lib"
+
+check "setup" setup_kiosk
+start_kiosk
+to_story 0
+type_text "Crash-K4W the draft of a story that will be interrupted by a power cut here."
+check "text on screen" wait_for "Crash-K4W"
+# Autosave runs every few seconds while typing; wait until a draft exists.
+i=0
+while [ "$i" -lt 60 ] && ! has_status draft 1; do sleep 0.1; i=$((i + 1)); done
+check "draft saved while typing" has_status draft 1
+pid=$(kiosk_pid)
+check "kiosk process found" test -n "$pid"
+kill -9 "$pid"
+check "killed" wait_for "KIOSK-EXITED"
+start_kiosk
+check "restart shows the welcome screen" wait_for "Kiswahili"
+check "one interrupted story" has_status interrupted 1
+check "no drafts left" has_status draft 0
+check "previous text not on screen" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q Crash-K4W"

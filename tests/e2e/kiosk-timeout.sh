@@ -1,0 +1,30 @@
+#!/bin/sh
+# Idle timeout (--idle 2): "Are you still there?" with a countdown; a key
+# returns to the story; then the form's `unsubmitted` setting applies:
+# keep -> one timed_out story, discard -> nothing stored. The screen goes
+# back to welcome without the text.
+. "$(dirname "$0")/kiosk.lib"
+
+check "setup" setup_kiosk
+start_kiosk --idle 2
+to_story 0
+type_text "Idle-M3V a story left unfinished at the kiosk by someone who walked away."
+check "warning appears" wait_for "Are you still there?" 80
+keys Space
+check "a key returns to the story" wait_for "Idle-M3V"
+check "warning appears again" wait_for "Are you still there?" 80
+check "then back to welcome" wait_for "Kiswahili" 80
+check "keep: one timed_out story" has_status timed_out 1
+check "keep: no draft left" has_status draft 0
+check "text gone from the screen" wait_gone "Idle-M3V"
+
+sed 's/unsubmitted: keep/unsubmitted: discard/' "$FORM" >"$W/discard.yaml"
+FORM="$W/discard.yaml"
+start_kiosk --idle 2
+to_story 0
+type_text "Idle-D9X a story that the discard setting throws away after the timeout."
+wait_for "Idle-D9X"
+check "discard: warning appears" wait_for "Are you still there?" 80
+check "discard: back to welcome" wait_for "Kiswahili" 80
+check "discard: still one timed_out story, nothing new" has_status timed_out 1
+check "discard: no draft" has_status draft 0
