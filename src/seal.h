@@ -21,12 +21,15 @@ int seal_story(const unsigned char id[SEAL_ID_BYTES], const unsigned char *plain
     size_t len, const struct hub_pubkey *keys, size_t nkeys, unsigned char **out,
     size_t *outlen, struct err *e);
 
-/* Open with one hub secret key. *plain is sodium_malloc'd, NUL-terminated
- * (caller frees with sodium_free). Fails for a tampered blob, another story id,
- * or a key that is not a recipient. */
+/* Open with one hub secret key. *plain is NUL-terminated; the caller frees
+ * it with seal_plain_free (which wipes it). Fails for a tampered blob, another
+ * story id, or a key that is not a recipient. */
 int seal_open(const unsigned char id[SEAL_ID_BYTES], const unsigned char *sealed,
     size_t len, const struct hub_seckey *key, unsigned char **plain, size_t *plainlen,
     struct err *e);
+
+/* Wipe and free what seal_open returned (len as returned). NULL is a no-op. */
+void seal_plain_free(unsigned char *plain, size_t len);
 
 /* The recipient key ids of a sealed blob (structure check only, no crypto). */
 int seal_recipients(const unsigned char *sealed, size_t len,

@@ -117,7 +117,7 @@ prepare_record(const struct import_ctx *c, const struct bundle_record *r, size_t
 	out->text = index_text(out->p);
 	out->failed = 0;
 out:
-	sodium_free(plain);
+	seal_plain_free(plain, plainlen);
 }
 
 static void

@@ -44,7 +44,7 @@ test_hub_opens(void **state)
 	assert_int_equal(seal_open(id, sealed, slen, hub, &plain, &plen, &e), 0);
 	assert_int_equal(plen, strlen(story));
 	assert_memory_equal(plain, story, plen);
-	sodium_free(plain);
+	seal_plain_free(plain, plen);
 	free(sealed);
 	keys_hub_free(hub);
 }
@@ -94,7 +94,7 @@ test_every_recipient_opens(void **state)
 		assert_memory_equal(ids[i], pubs[i].id, KEY_ID_BYTES);
 		assert_int_equal(seal_open(id, sealed, slen, h[i], &plain, &plen, &e), 0);
 		assert_memory_equal(plain, story, strlen(story));
-		sodium_free(plain);
+		seal_plain_free(plain, plen);
 		keys_hub_free(h[i]);
 	}
 	free(sealed);
@@ -120,7 +120,7 @@ test_tamper_and_wrong_id(void **state)
 		if (seal_open(id, sealed, slen, hub, &plain, &plen, &e) == -1)
 			rejected++;
 		else
-			sodium_free(plain);
+			seal_plain_free(plain, plen);
 		sealed[i] ^= 0x40;
 	}
 	assert_int_equal(rejected, slen);
