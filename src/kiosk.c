@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "payload.h"
 #include "seal.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define PIN_FILE_MAX 4096
@@ -65,6 +66,15 @@ kiosk_init(const struct kiosk_init_opts *o, struct kiosk **out, struct err *e)
 				err_set(e, "the same hub key was given twice");
 				goto out;
 			}
+	if (o->name != NULL) {
+		size_t off, len = strlen(o->name);
+
+		if (len == 0 || len > 64 || utf8_check_text(o->name, len, 0, &off) == -1) {
+			err_set(e, "the kiosk name must be 1 to 64 bytes of text without "
+			    "control characters");
+			goto out;
+		}
+	}
 	if (nhubs > 8) {
 		err_set(e, "at most 8 hub keys");
 		goto out;

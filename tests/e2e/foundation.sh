@@ -28,6 +28,9 @@ check_fail "init refuses to replace an identity" \
 check_fail "init rejects a secret key as --hub-key" \
     "$KIOSK" init --data k2 --hub-key hub/hub.key
 check "... saying which kind of file it is" grep -q "hub secret key" "$T_DIR/out"
+check_fail "init rejects a name with an escape sequence" \
+    "$KIOSK" init --data k5 --hub-key hub/hub.pub --name "$(printf 'a\033[2Jb')"
+check "... and creates nothing" test ! -e k5/kiosk.key
 check_fail "init without a hub key" "$KIOSK" init --data k3
 check_fail "init with a short PIN" env STORYKIOSK_PIN=12 \
     "$KIOSK" init --data k4 --hub-key hub/hub.pub
