@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "fsutil.h"
 #include "xmalloc.h"
 
@@ -37,26 +38,6 @@
 #define HUB_MEMLIMIT (128u << 20)
 #define MAX_OPSLIMIT 32
 #define MAX_MEMLIMIT (1024ull << 20)
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static void
 checksum(const unsigned char *p, size_t len, unsigned char out[CHECK_BYTES])
@@ -375,8 +356,8 @@ keys_hub_write(const char *dir, const struct hub_seckey *k, const char *pass,
 	p += 8;
 	memcpy(p, k->pub.id, KEY_ID_BYTES);
 	p += KEY_ID_BYTES;
-	put64(p, HUB_OPSLIMIT);
-	put64(p + 8, HUB_MEMLIMIT);
+	le_put64(p, HUB_OPSLIMIT);
+	le_put64(p + 8, HUB_MEMLIMIT);
 	p += 16;
 	randombytes_buf(p, SEC_SALT);
 	randombytes_buf(p + SEC_SALT, SEC_NONCE);
@@ -449,8 +430,8 @@ sec_line(const char *name, int lineno, const char *line, size_t n, void *arg)
 	if (raw[5] != ALG_ARGON2ID || raw[6] != ALG_SECRETBOX)
 		return err_set(c->e, "%s: hub secret key uses unknown algorithms (%u/%u)",
 		    name, raw[5], raw[6]);
-	ops = get64(raw + 16);
-	mem = get64(raw + 24);
+	ops = le_get64(raw + 16);
+	mem = le_get64(raw + 24);
 	if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > MAX_OPSLIMIT ||
 	    mem < crypto_pwhash_MEMLIMIT_MIN || mem > MAX_MEMLIMIT)
 		return err_set(c->e, "%s: hub secret key has unreasonable Argon2id "

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "fsutil.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -30,53 +31,6 @@ struct bundle_writer {
 	uint64_t last_seq;
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
 };
-
-static void
-put16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint16_t
-get16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	uint32_t v = 0;
-
-	for (int i = 3; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static unsigned char *
 grow(struct bundle_writer *w, size_t n)
@@ -119,7 +73,7 @@ bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t
 	p = grow(w, FIXED_HEAD);
 	memcpy(p, BUNDLE_MAGIC, BUNDLE_MAGIC_LEN);
 	p += BUNDLE_MAGIC_LEN;
-	put16(p, BUNDLE_VERSION);
+	le_put16(p, BUNDLE_VERSION);
 	p += 2;
 	*p++ = BUNDLE_SIG_ED25519PH;
 	*p++ = BUNDLE_SEAL_SKS1;
@@ -130,13 +84,13 @@ bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t
 	*p = (unsigned char)namelen;
 	if (namelen > 0)
 		memcpy(grow(w, namelen), name, namelen);
-	put64(grow(w, 8), seq);
-	put64(grow(w, 8), (uint64_t)created);
+	le_put64(grow(w, 8), seq);
+	le_put64(grow(w, 8), (uint64_t)created);
 	*grow(w, 1) = (unsigned char)nhubs;
 	for (size_t i = 0; i < nhubs; i++)
 		memcpy(grow(w, KEY_ID_BYTES), hubs[i].id, KEY_ID_BYTES);
 	w->count_at = w->len;
-	put32(grow(w, 4), 0);
+	le_put32(grow(w, 4), 0);
 	memcpy(w->sk, id->sk, sizeof w->sk);
 	*out = w;
 	return 0;
@@ -162,12 +116,12 @@ bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct
 	    BUNDLE_MAX_BYTES)
 		return err_set(e, "bundle would exceed %zu bytes", BUNDLE_MAX_BYTES);
 	p = grow(w, 4 + BUNDLE_RECORD_FIXED);
-	put32(p, (uint32_t)(BUNDLE_RECORD_FIXED + r->sealed_len));
+	le_put32(p, (uint32_t)(BUNDLE_RECORD_FIXED + r->sealed_len));
 	memcpy(p + 4, r->id, BUNDLE_ID_BYTES);
-	put64(p + 20, r->seq);
+	le_put64(p + 20, r->seq);
 	p[28] = (unsigned char)r->status;
 	p[29] = (unsigned char)r->source;
-	put32(p + 30, (uint32_t)r->sealed_len);
+	le_put32(p + 30, (uint32_t)r->sealed_len);
 	memcpy(grow(w, r->sealed_len), r->sealed, r->sealed_len);
 	w->count++;
 	w->last_seq = r->seq;
@@ -184,7 +138,7 @@ bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,
 
 	*out = NULL;
 	*len = 0;
-	put32(w->buf + w->count_at, w->count);
+	le_put32(w->buf + w->count_at, w->count);
 	signed_len = w->len;
 	sig = grow(w, BUNDLE_SIG_BYTES);
 	crypto_sign_init(&st);
@@ -246,7 +200,7 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 	}
 	if (len < FIXED_HEAD)
 		return err_set(e, "truncated (header)");
-	h->version = get16(p + 8);
+	h->version = le_get16(p + 8);
 	if (h->version != BUNDLE_VERSION)
 		return err_set(e, "unknown version %u (this program reads version %d)",
 		    h->version, BUNDLE_VERSION);
@@ -270,8 +224,8 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 	memcpy(h->name, p + off, namelen);
 	h->name[namelen] = '\0';
 	off += namelen;
-	h->seq = get64(p + off);
-	h->created = (int64_t)get64(p + off + 8);
+	h->seq = le_get64(p + off);
+	h->created = (int64_t)le_get64(p + off + 8);
 	h->nhubs = p[off + 16];
 	off += 17;
 	if (h->nhubs < 1 || h->nhubs > BUNDLE_MAX_HUBS)
@@ -282,7 +236,7 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 	for (size_t i = 0; i < h->nhubs; i++)
 		memcpy(h->hubs[i], p + off + i * KEY_ID_BYTES, KEY_ID_BYTES);
 	off += h->nhubs * KEY_ID_BYTES;
-	h->count = get32(p + off);
+	h->count = le_get32(p + off);
 	off += 4;
 	/* Every record takes at least 4 + 30 + 1 bytes: a count the data cannot
 	 * hold is a lie, refused before anything is sized by it. */
@@ -299,7 +253,7 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 
 		if (len - off < 4)
 			return err_set(e, "truncated (record %" PRIu32 ")", i + 1);
-		rlen = get32(p + off);
+		rlen = le_get32(p + off);
 		off += 4;
 		if (rlen > BUNDLE_RECORD_FIXED + SEAL_MAX_SEALED)
 			return err_set(e, "length field too large (record %" PRIu32 ": %" PRIu32
@@ -308,10 +262,10 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 			return err_set(e, "truncated (record %" PRIu32 ")", i + 1);
 		if (rlen < BUNDLE_RECORD_FIXED)
 			return err_set(e, "lengths do not add up (record %" PRIu32 ")", i + 1);
-		slen = get32(p + off + 26);
+		slen = le_get32(p + off + 26);
 		if (slen == 0 || slen != rlen - BUNDLE_RECORD_FIXED)
 			return err_set(e, "lengths do not add up (record %" PRIu32 ")", i + 1);
-		seq = get64(p + off + 16);
+		seq = le_get64(p + off + 16);
 		if (p[off + 24] < STATUS_MIN || p[off + 24] > STATUS_MAX)
 			return err_set(e, "record %" PRIu32 ": unknown status %u", i + 1,
 			    p[off + 24]);
@@ -355,7 +309,7 @@ verify(const unsigned char *buf, size_t len, const unsigned char *hub_id,
 		off = *records_at;
 		for (uint32_t i = 0; i < h->count; i++) {
 			memcpy(ids[i], buf + off + 4, BUNDLE_ID_BYTES);
-			off += 4 + get32(buf + off);
+			off += 4 + le_get32(buf + off);
 		}
 		qsort(ids, h->count, BUNDLE_ID_BYTES, cmp_id);
 		for (uint32_t i = 1; i < h->count; i++) {
@@ -419,11 +373,11 @@ bundle_read(const unsigned char *buf, size_t len, const unsigned char *hub_id,
 	if (sink->record == NULL)
 		return 0;
 	for (uint32_t i = 0; i < h.count; i++) {
-		uint32_t rlen = get32(buf + off);
+		uint32_t rlen = le_get32(buf + off);
 		const unsigned char *p = buf + off + 4;
 
 		memcpy(r.id, p, BUNDLE_ID_BYTES);
-		r.seq = get64(p + 16);
+		r.seq = le_get64(p + 16);
 		r.status = p[24];
 		r.source = p[25];
 		r.sealed_len = rlen - BUNDLE_RECORD_FIXED;

@@ -5,29 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "xmalloc.h"
 
 /* magic 8, version 2, sig 1, hash 1, hub id 8, kiosk id 8, seq 8, hash 32,
  * created 8, count 4 */
 #define HEAD (RECEIPT_MAGIC_LEN + 2 + 1 + 1 + 2 * KEY_ID_BYTES + 8 + BUNDLE_HASH_BYTES + 8 + 4)
 #define SIG crypto_sign_BYTES
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 int
 receipt_write(const struct receipt *r, const struct hub_seckey *key, unsigned char **out,
@@ -53,11 +37,11 @@ receipt_write(const struct receipt *r, const struct hub_seckey *key, unsigned ch
 	p += KEY_ID_BYTES;
 	memcpy(p, r->kiosk_id, KEY_ID_BYTES);
 	p += KEY_ID_BYTES;
-	put64(p, r->bundle_seq);
+	le_put64(p, r->bundle_seq);
 	p += 8;
 	memcpy(p, r->bundle_hash, BUNDLE_HASH_BYTES);
 	p += BUNDLE_HASH_BYTES;
-	put64(p, (uint64_t)r->created);
+	le_put64(p, (uint64_t)r->created);
 	p += 8;
 	for (int i = 0; i < 4; i++)
 		*p++ = (unsigned char)(r->count >> (8 * i));
@@ -120,9 +104,9 @@ receipt_verify(const unsigned char *buf, size_t len, const struct hub_pubkey *hu
 	}
 	memcpy(r->hub_id, p + 12, KEY_ID_BYTES);
 	memcpy(r->kiosk_id, p + 20, KEY_ID_BYTES);
-	r->bundle_seq = get64(p + 28);
+	r->bundle_seq = le_get64(p + 28);
 	memcpy(r->bundle_hash, p + 36, BUNDLE_HASH_BYTES);
-	r->created = (int64_t)get64(p + 36 + BUNDLE_HASH_BYTES);
+	r->created = (int64_t)le_get64(p + 36 + BUNDLE_HASH_BYTES);
 	r->count = count;
 	if (count > 0) {
 		r->ids = xcalloc(count, BUNDLE_ID_BYTES);
