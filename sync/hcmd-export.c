@@ -14,7 +14,7 @@
 static const char usage[] =
     "usage: storyhub export --store DB --format csv|json [--out FILE]\n"
     "                      [--consent TIER] [--tiers A,B,C | --form-file FORM.yaml]\n"
-    "                      [--form ID] [--bom] [--codebook FILE --form-file FORM.yaml]\n\n"
+    "                      [--form ID] [--bom] [--raw] [--codebook FILE --form-file FORM.yaml]\n\n"
     "One row (CSV) or object (JSON) per story that has not been withdrawn.\n"
     "CSV: RFC 4180, UTF-8, CRLF, a header row; a column per question id; a\n"
     "triad as Q_1, Q_2, Q_3 (proportions in corner order) plus Q_x, Q_y (the\n"
@@ -27,6 +27,9 @@ static const char usage[] =
     "  --form-file FILE  take the tier order from a form file\n"
     "  --form ID         only stories told with form ID\n"
     "  --bom             start the CSV with a UTF-8 byte order mark (for Excel)\n"
+    "  --raw             CSV: do not guard cells that start with = + - @ (by\n"
+    "                    default they get a leading ' so a spreadsheet never runs\n"
+    "                    a participant's text as a formula; JSON is always exact)\n"
     "  --codebook FILE   also write a CSV codebook of the columns (question texts,\n"
     "                    scale poles, triad corners, choice labels); needs --form-file\n"
     "  --lang LANG       the codebook's language (default: the form's first)\n";
@@ -43,6 +46,7 @@ hcmd_export(int argc, char **argv)
 		{ "form-file", required_argument, NULL, 'F' },
 		{ "form", required_argument, NULL, 'i' },
 		{ "bom", no_argument, NULL, 'b' },
+		{ "raw", no_argument, NULL, 'r' },
 		{ "codebook", required_argument, NULL, 'C' },
 		{ "lang", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
@@ -85,6 +89,9 @@ hcmd_export(int argc, char **argv)
 			break;
 		case 'b':
 			o.bom = 1;
+			break;
+		case 'r':
+			o.raw = 1;
 			break;
 		case 'C':
 			codebook = optarg;

@@ -115,13 +115,30 @@ gather_columns(const struct hub_story *s, void *ctx, struct err *e)
 	return 0;
 }
 
+/* A cell a spreadsheet would run as a formula (=, +, -, @, or a leading tab or
+ * CR) gets a leading apostrophe, as OWASP advises for CSV; --raw turns it off
+ * for R and pandas, which read the bytes exactly. */
 static int
-put_field(struct exporter *x, const char *s, int first)
+formula_like(const char *s)
+{
+	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
+/* One CSV cell; text cells are guarded, numbers (which may be negative) not. */
+static int
+put_cell(struct exporter *x, const char *s, int first, int guard)
 {
 	if (!first && fputc(',', x->out) == EOF)
 		return -1;
 	if (s == NULL)
 		return 0;
+	if (guard && (x->o == NULL || !x->o->raw) && formula_like(s)) {
+		char *guarded = xasprintf("'%s", s);
+		int rv = put_cell(x, guarded, 1, 0);
+
+		free(guarded);
+		return rv;
+	}
 	if (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' ')) {
 		if (fputc('"', x->out) == EOF)
 			return -1;
@@ -134,6 +151,18 @@ put_field(struct exporter *x, const char *s, int first)
 		return fputc('"', x->out) == EOF ? -1 : 0;
 	}
 	return fputs(s, x->out) == EOF ? -1 : 0;
+}
+
+static int
+put_field(struct exporter *x, const char *s, int first)
+{
+	return put_cell(x, s, first, 1);
+}
+
+static int
+put_number(struct exporter *x, const char *num, int first)
+{
+	return put_cell(x, num, first, 0);
 }
 
 static void
@@ -151,11 +180,11 @@ put_json_value(struct exporter *x, json_t *v)
 		return put_field(x, json_string_value(v), 0);
 	if (json_is_integer(v)) {
 		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return put_field(x, num, 0);
+		return put_number(x, num, 0);
 	}
 	if (json_is_real(v)) {
 		number_text(json_real_value(v), num);
-		return put_field(x, num, 0);
+		return put_number(x, num, 0);
 	}
 	if (json_is_true(v) || json_is_false(v))
 		return put_field(x, json_is_true(v) ? "true" : "false", 0);
@@ -194,15 +223,15 @@ put_triad(struct exporter *x, json_t *v)
 	for (int i = 0; i < 3; i++) {
 		p[i] = json_number_value(json_array_get(v, (size_t)i));
 		number_text(p[i], num);
-		if (put_field(x, num, 0) == -1)
+		if (put_number(x, num, 0) == -1)
 			return -1;
 	}
 	/* corners at (0,0), (1,0), (0.5, sqrt(3)/2) */
 	number_text(p[1] + p[2] / 2, num);
-	if (put_field(x, num, 0) == -1)
+	if (put_number(x, num, 0) == -1)
 		return -1;
 	number_text(p[2] * sqrt(3.0) / 2, num);
-	return put_field(x, num, 0);
+	return put_number(x, num, 0);
 }
 
 static int

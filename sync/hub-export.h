@@ -27,6 +27,7 @@ struct hub_export_opts {
 	size_t ntiers;
 	const char *form;               /* NULL: every form; else only this form id */
 	int bom;                        /* CSV: start with a UTF-8 byte order mark */
+	int raw;                        /* CSV: no spreadsheet formula guard */
 };
 
 /* Write every exportable story to out; *n counts them. */

@@ -45,7 +45,8 @@ check "... has nothing new to export" grep -q "nothing to export" "$T_DIR/out"
 check_fail "export to a missing directory fails" "$KIOSK" export --data kiosk --to nowhere/at/all
 
 cp "$BUNDLE" tampered.skb
-printf 'X' | dd of=tampered.skb bs=1 seek=400 conv=notrunc 2>/dev/null
+flip_byte tampered.skb 400
+check "the tampered copy differs" sh -c '! cmp -s tampered.skb "$0"' "$BUNDLE"
 head -c 300 "$BUNDLE" >truncated.skb
 
 check_fail "a tampered bundle is rejected" "$HUB" import --store hub.db --key hub/hub.key \
@@ -122,7 +123,7 @@ check_ok "trust there" "$HUB" kiosks --store hub2.db --key hub/hub.key trust "$K
 check "... imports each story once" grep -q "$N new, $N duplicate" "$T_DIR/out"
 
 cp "$BUNDLE.receipt" bad.receipt
-printf 'X' | dd of=bad.receipt bs=1 seek=100 conv=notrunc 2>/dev/null
+flip_byte bad.receipt 100
 check_fail "a tampered receipt is refused" "$KIOSK" import-receipt --data kiosk bad.receipt
 check_ok "purge before any receipt" "$KIOSK" purge --data kiosk
 check "... purges nothing" grep -q "purged 0" "$T_DIR/out"

@@ -65,3 +65,12 @@ t_done() {
 	echo "1..$T_N"
 	[ "$T_FAILED" -eq 0 ]
 }
+
+# flip_byte FILE OFFSET: invert one byte in place (a fixed replacement byte
+# would leave the file unchanged whenever it was already that byte).
+flip_byte() {
+	fb=$(od -An -tu1 -j"$2" -N1 "$1" | tr -d ' ')
+	[ -n "$fb" ] || return 1
+	printf "\\$(printf %03o $((255 - fb)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
