@@ -195,3 +195,80 @@ deb:
 
 # Keep objects of test programs between runs.
 .SECONDARY:
+
+# --- benchmarks ---
+# Bench programs (bench/*.c) link the core and sync libraries like the unit
+# tests; bench-import needs no curses, bare-curses is the kiosk's baseline
+# (ncursesw + sodium + SQLite, nothing else). bench/run-all gets BUILD.
+BENCH_SRC  = $(wildcard bench/*.c)
+BENCH_BIN  = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+.PHONY: bench-progs
+bench-progs: $(BENCH_BIN)
+bench: bench-progs
+bench: export BUILD := $(BUILD)
+
+$(BUILD)/bench/bare-curses: $(BUILD)/bench/bare-curses.o
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(call pc_libs,ncursesw sqlite3 libsodium)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIB) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SYNC_LIB) $(CORE_LIB) \
+	    $(call pc_libs,$(PKGS_HUB)) -lpthread -lm
+
+# --- fault injection and fuzzing ---
+# Fuzz targets (tests/fuzz/fuzz-*.c) have saved corpora in
+# tests/fuzz/corpus/TARGET/ that make check replays through
+# $(BUILD)/tests/fuzz-replay-TARGET (tests/fuzz/replay.c; the bundle corpus is
+# replayed by tests/unit/test-bundle-corpus.c). `make fuzz` builds every target
+# with clang and libFuzzer in build/fuzz/ and runs each for FUZZ_SECONDS; new
+# inputs go to build/fuzz/corpus/TARGET/, crashes to build/fuzz/crash-TARGET-*.
+# `make check-long` runs the kill -9 durability test for 1000 cycles.
+# The I/O fault shim (tests/faults/failwrite.c) is built by its test script.
+FUZZ_TARGETS    = bundle receipt keys form answers textbuf
+FUZZ_REPLAY     = receipt keys form answers textbuf
+FUZZ_REPLAY_BIN = $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_REPLAY))
+FUZZ_SECONDS   ?= 60
+FUZZ_CC        ?= clang
+FUZZ_BUILD      = build/fuzz
+FUZZ_FLAGS      = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+UNIT_BIN       += $(FUZZ_REPLAY_BIN)
+
+.PHONY: fuzz fuzz-build check-long
+_check: $(FUZZ_REPLAY_BIN)
+
+$(FUZZ_REPLAY_BIN): $(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz-%.o tests/fuzz/replay.c $(SYNC_LIB) $(CORE_LIB)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_CORE)) $(LDFLAGS) \
+	    -DFUZZ_TARGET='"$*"' -o $@ tests/fuzz/replay.c $< \
+	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_CORE)) -lm
+
+# Replay every saved corpus (make check does this too).
+fuzz-replay: $(FUZZ_REPLAY_BIN) $(BUILD)/tests/test-bundle-corpus
+	@for b in $^; do TOP=$(CURDIR) $$b || exit 1; done
+
+check-long: deps
+	@DUR_CYCLES=1000 DUR_IMPORT_CYCLES=100 $(MAKE) --no-print-directory _check
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) SANITIZE= CC=$(FUZZ_CC) \
+	    CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+	    $(FUZZ_BUILD)/libcore.a $(FUZZ_BUILD)/libsync.a
+	@for t in $(FUZZ_TARGETS); do \
+	    echo "  FUZZ $(FUZZ_BUILD)/fuzz-$$t"; \
+	    $(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -Isync \
+	        $(call pc_cflags,$(PKGS_CORE)) -o $(FUZZ_BUILD)/fuzz-$$t tests/fuzz/fuzz-$$t.c \
+	        $(FUZZ_BUILD)/libsync.a $(FUZZ_BUILD)/libcore.a $(call pc_libs,$(PKGS_CORE)) -lm \
+	        || exit 1; \
+	done
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+	    echo "== fuzz-$$t for $(FUZZ_SECONDS) s"; \
+	    TOP=$(CURDIR) $(FUZZ_BUILD)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) \
+	        -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/crash-$$t- \
+	        $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t \
+	        >$(FUZZ_BUILD)/fuzz-$$t.log 2>&1; rc=$$?; \
+	    grep -E '^stat::(number_of_executed_units|new_units_added):' $(FUZZ_BUILD)/fuzz-$$t.log; \
+	    if [ $$rc -ne 0 ]; then echo "fuzz-$$t FOUND A PROBLEM: $(FUZZ_BUILD)/fuzz-$$t.log"; \
+	        grep -m3 -E 'ERROR|runtime error|Test unit written' $(FUZZ_BUILD)/fuzz-$$t.log; fail=1; fi; \
+	done; exit $${fail:-0}

@@ -17,6 +17,7 @@ int cmd_run(int argc, char **argv);
 int cmd_add(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_push(int argc, char **argv);
 int cmd_import_receipt(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_check_form(int argc, char **argv);

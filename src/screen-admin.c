@@ -1,20 +1,87 @@
 /* screen-admin: for the field worker, behind the PIN. Kiosk id, form,
- * counts by status, stories not yet exported, last export, free disk; return
- * to the welcome screen or quit the kiosk (allowed because the PIN was just
+ * counts by status, stories not yet exported, last export, free disk; export
+ * bundles to a directory (a USB stick) through sync's export_run; change the
+ * form (another *.yaml next to the current one, until restart); return to
+ * the welcome screen or quit the kiosk (allowed because the PIN was just
  * entered on this visit). */
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "export.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "ui.h"
+#include "xmalloc.h"
+
+enum { ADMIN_RETURN, ADMIN_EXPORT, ADMIN_FORM, ADMIN_QUIT, ADMIN__COUNT };
+#define ADMIN_MAX_FORMS 32
 
 static char info[12][160];
 static int ninfo;
+static struct textbuf *dir_field;       /* non-NULL while typing the export directory */
+static char *forms[ADMIN_MAX_FORMS];    /* paths of the forms offered */
+static int nforms, form_sel, picking;
 
 static void
-admin_enter(struct ui *u)
+forms_free(void)
+{
+	int i;
+
+	for (i = 0; i < nforms; i++)
+		free(forms[i]);
+	nforms = 0;
+	picking = 0;
+}
+
+/* The *.yaml files in the current form's directory. */
+static void
+forms_list(struct ui *u)
+{
+	const char *path = u->form->path != NULL ? u->form->path : ".";
+	const char *slash = strrchr(path, '/');
+	char *dir = slash != NULL ? xstrndup(path, (size_t)(slash - path + (slash == path))) :
+	    xstrdup(".");
+	struct dirent *de;
+	DIR *d;
+	size_t len;
+
+	forms_free();
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL && nforms < ADMIN_MAX_FORMS) {
+			len = strlen(de->d_name);
+			if (len > 5 && strcmp(de->d_name + len - 5, ".yaml") == 0)
+				forms[nforms++] = fsutil_join(dir, de->d_name);
+		}
+		closedir(d);
+	}
+	free(dir);
+	form_sel = 0;
+	picking = 1;
+}
+
+static void
+form_pick(struct ui *u)
+{
+	struct form_problems probs = { 0 };
+	struct form *f = NULL;
+	struct err e;
+
+	if (form_load(forms[form_sel], &f, &probs, &e) != 0)
+		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
+	else {
+		ui_set_form(u, f);
+		snprintf(u->msg, sizeof u->msg, "%s %.200s", tr("Form changed to"), f->id);
+	}
+	form_problems_free(&probs);
+	forms_free();
+}
+
+/* Read what the info lines show (again after an export). */
+static void
+refresh_info(struct ui *u)
 {
 	struct store_counts c;
 	struct err e;
@@ -22,7 +89,6 @@ admin_enter(struct ui *u)
 	uint64_t bytes = 0;
 	int i;
 
-	u->sel = 0;
 	ninfo = 0;
 	snprintf(info[ninfo++], sizeof info[0], "%s %s (%s)", tr("Kiosk:"), u->k->name,
 	    u->k->id_hex);
@@ -47,30 +113,131 @@ admin_enter(struct ui *u)
 }
 
 static void
+admin_enter(struct ui *u)
+{
+	u->sel = 0;
+	refresh_info(u);
+}
+
+static void
 admin_draw(struct ui *u)
 {
-	const char *items[2];
-	int i;
+	const char *items[ADMIN__COUNT];
+	int i, y;
 
 	ui_header(u, tr("Administration"), NULL);
 	for (i = 0; i < ninfo; i++)
 		ui_line(2 + i, 3, COLS - 6, info[i], UA_NORMAL);
-	items[0] = tr("Return to the welcome screen");
-	items[1] = tr("Quit the kiosk");
-	ui_list(3 + ninfo, 3, COLS - 6, 4, items, 2, u->sel, NULL, 1);
+	items[ADMIN_RETURN] = tr("Return to the welcome screen");
+	items[ADMIN_EXPORT] = tr("Export bundles to a directory (USB stick)");
+	items[ADMIN_FORM] = tr("Change the form (until restart)");
+	items[ADMIN_QUIT] = tr("Quit the kiosk");
+	y = 3 + ninfo;
+	y += ui_list(y, 3, COLS - 6, ADMIN__COUNT, items, ADMIN__COUNT, u->sel, NULL, 1);
+	if (picking) {
+		const char *names[ADMIN_MAX_FORMS];
+
+		for (i = 0; i < nforms; i++)
+			names[i] = strrchr(forms[i], '/') ? strrchr(forms[i], '/') + 1 : forms[i];
+		ui_line(y + 1, 3, COLS - 6, tr("Choose a form:"), UA_TITLE);
+		ui_list(y + 2, 3, COLS - 6, LINES - y - 6, names, nforms, form_sel, NULL, 1);
+		ui_message(u);
+		ui_hint(tr("Up/Down: choose · Enter: use this form · Ctrl-X: back"));
+		return;
+	}
+	if (dir_field != NULL) {
+		char *s = textbuf_utf8(dir_field, NULL);
+
+		ui_line(y + 1, 3, COLS - 6, tr("Directory to export to:"), UA_TITLE);
+		attrset(ui_attr(UA_FOCUS));
+		mvhline(y + 2, 3, ' ', COLS - 6);
+		attrset(A_NORMAL);
+		ui_line(y + 2, 3, COLS - 6, s, UA_FOCUS);
+		textbuf_utf8_free(s);
+		ui_message(u);
+		ui_hint(tr("Type the directory · Enter: export · Ctrl-X: back"));
+		return;
+	}
 	ui_message(u);
 	ui_hint(tr("Up/Down: choose · Enter: confirm"));
 }
 
 static void
+export_to(struct ui *u)
+{
+	struct export_result res = { 0 };
+	struct err e;
+	char *dir = textbuf_utf8(dir_field, NULL);
+
+	textbuf_free(dir_field);
+	dir_field = NULL;
+	if (export_run(u->k, dir, 0, &res, &e) != 0)
+		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
+	else if (res.path == NULL)
+		snprintf(u->msg, sizeof u->msg, "%s", tr("Nothing to export: every story is already exported."));
+	else
+		snprintf(u->msg, sizeof u->msg, tr("Exported %zu stories to %.400s"), res.stories,
+		    res.path);
+	export_result_free(&res);
+	free(u->export_dir);
+	u->export_dir = dir;    /* offered again next time */
+	refresh_info(u);
+}
+
+static void
+dir_key(struct ui *u, int fkey, wint_t ch)
+{
+	if (!fkey && ch == KEY_CTRL_X) {
+		textbuf_free(dir_field);
+		dir_field = NULL;
+		return;
+	}
+	if (ui_is_enter(fkey, ch)) {
+		export_to(u);
+		return;
+	}
+	if (fkey && ch == KEY_BACKSPACE)
+		textbuf_backspace(dir_field);
+	else if (!fkey && (ch == 8 || ch == 127))
+		textbuf_backspace(dir_field);
+	else if (!fkey && ch >= 0x20)
+		textbuf_insert(dir_field, (uint32_t)ch);
+}
+
+static void
 admin_key(struct ui *u, int fkey, wint_t ch)
 {
-	if (ui_list_key(&u->sel, 2, fkey, ch) || !ui_is_enter(fkey, ch))
+	if (dir_field != NULL) {
+		dir_key(u, fkey, ch);
 		return;
-	if (u->sel == 1)
+	}
+	if (picking) {
+		if (!fkey && ch == KEY_CTRL_X)
+			forms_free();
+		else if (!ui_list_key(&form_sel, nforms, fkey, ch) && ui_is_enter(fkey, ch) &&
+		    nforms > 0) {
+			form_pick(u);
+			refresh_info(u);
+		}
+		return;
+	}
+	if (ui_list_key(&u->sel, ADMIN__COUNT, fkey, ch) || !ui_is_enter(fkey, ch))
+		return;
+	u->msg[0] = '\0';
+	switch (u->sel) {
+	case ADMIN_QUIT:
 		u->running = 0;
-	else
+		break;
+	case ADMIN_FORM:
+		forms_list(u);
+		break;
+	case ADMIN_EXPORT:
+		dir_field = textbuf_new(0, 1024);
+		textbuf_set_utf8(dir_field, u->export_dir != NULL ? u->export_dir : "/media/usb");
+		break;
+	default:
 		ui_session_end(u, 0);
+	}
 }
 
 const struct screen screen_admin = {

@@ -42,13 +42,14 @@ welcome_draw(struct ui *u)
 
 	if (n > 32)
 		n = 32;
-	ui_header(u, NULL, NULL);
+	ui_header(u, "", NULL);       /* the title is shown large below */
 	y = 3 + ui_text(3, 4, COLS - 8, 4, form_text(&u->form->title, u->lang), UA_TITLE);
 	y += 1 + ui_text(y + 1, 4, COLS - 8, 2, tr("Welcome! Please choose your language."),
 	    UA_NORMAL);
 	for (i = 0; i < n; i++)
 		items[i] = lang_name(u->form->languages[i]);
 	ui_list(y + 2, 6, COLS - 12, LINES - y - 5, items, n, u->sel, NULL, 1);
+	ui_message(u);
 	ui_hint(tr("Up/Down: choose a language · Enter: start"));
 }
 

@@ -13,6 +13,7 @@ static const struct cmd commands[] = {
 	{ "add", "store one story from a JSON file (transcribed paper form)", cmd_add },
 	{ "status", "show kiosk id, hub keys, story counts and free disk", cmd_status },
 	{ "export", "write bundles of finished stories to a directory (USB stick)", cmd_export },
+	{ "push", "send unacknowledged stories to the hub over HTTP", cmd_push },
 	{ "import-receipt", "read hub receipts and mark those stories acknowledged", cmd_import_receipt },
 	{ "purge", "delete stories the hub has acknowledged", cmd_purge },
 	{ "check-form", "check a form file and list every problem", cmd_check_form },

@@ -3,7 +3,9 @@
  * countdown and autosave run between keys, hands each key to the current
  * screen, and redraws once the input queue is drained (so a large paste
  * costs one redraw). The participant's session lives in struct ui; every
- * save goes through kiosk_story_save. */
+ * save goes through kiosk_story_save. The UI's only libsodium calls are for
+ * its own buffers: sodium_memzero to wipe them (screen-pin, screen-thanks)
+ * and sodium_free for the PIN buffer from xsecure_malloc. */
 #include "ui.h"
 
 #include <math.h>
@@ -281,23 +283,35 @@ session_reset(struct ui *u)
 }
 
 void
+ui_set_form(struct ui *u, struct form *f)
+{
+	u->form = f;
+	session_reset(u);       /* new answers for the new form */
+	form_free(u->owned_form);
+	u->owned_form = f;
+}
+
+void
 ui_session_end(struct ui *u, int keep)
 {
 	struct err e;
+	int failed = 0;
 
+	err_clear(&e);
 	if (u->consented && keep && (u->touched || u->st.stored)) {
 		flush_widget(u);
-		if (kiosk_story_save(u->k, &u->st, u->form, u->ans,
-		    STATUS_TIMED_OUT, &e) != 0)
-			fatal("saving a timed-out story: %s", e.msg);
-	} else if (u->st.stored) {
-		if (kiosk_story_discard(u->k, &u->st, &e) != 0)
-			fatal("deleting a cancelled story: %s", e.msg);
-	}
+		failed = kiosk_story_save(u->k, &u->st, u->form, u->ans,
+		    STATUS_TIMED_OUT, &e) != 0;
+	} else if (u->st.stored)
+		failed = kiosk_story_discard(u->k, &u->st, &e) != 0;
 	session_reset(u);
 	clear();
 	clearok(curscr, TRUE);
 	ui_go(u, &screen_welcome);
+	/* The participant has gone: leave the reason for the field worker on
+	 * the welcome screen rather than stopping the kiosk. */
+	if (failed)
+		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
 }
 
 void
@@ -389,7 +403,7 @@ key_allowed(wint_t ch)
 
 /* Esc and Alt-<key> (Esc then the key) and escape sequences curses does not
  * know (Esc [ ... final byte) are dropped whole, so they neither type
- * anything nor act. */
+ * anything nor act. Returns 1 to drop the key, 2 for a raw Shift-Tab. */
 static int
 drop_escape(struct ui *u, wint_t ch)
 {
@@ -404,8 +418,13 @@ drop_escape(struct ui *u, wint_t ch)
 	}
 	switch (u->esc_state) {
 	case 1:
-		u->esc_state = ch == '[' ? 2 : ch == 'O' ? 3 : 0;
+		u->esc_state = ch == '[' ? 4 : ch == 'O' ? 3 : 0;
 		return 1;
+	case 4:
+		/* Esc [ Z is Shift-Tab on terminals whose terminfo lacks kcbt
+		 * (vt100). */
+		u->esc_state = ch == 'Z' || (ch >= 0x40 && ch <= 0x7e) ? 0 : 2;
+		return ch == 'Z' ? 2 : 1;
 	case 2:
 		if (ch >= 0x40 && ch <= 0x7e)
 			u->esc_state = 0;
@@ -426,8 +445,16 @@ handle_key(struct ui *u, int r, wint_t ch)
 		return;
 	if (fkey && ch == KEY_MOUSE)
 		return;
-	if (!fkey && drop_escape(u, ch))
-		return;
+	if (!fkey) {
+		switch (drop_escape(u, ch)) {
+		case 1:
+			return;
+		case 2:
+			fkey = 1;
+			ch = KEY_BTAB;
+			break;
+		}
+	}
 	if (!fkey && !key_allowed(ch))
 		return;
 	u->last_input = ui_now();
@@ -534,6 +561,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override)
 	answers_free(u.ans);
 	widget_state_reset(&u.w);
 	free(u.export_dir);
+	form_free(u.owned_form);
 	sodium_free(u.pin);     /* wipes the PIN buffer */
 	return 0;
 }

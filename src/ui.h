@@ -75,6 +75,14 @@ struct widget {
 	const char *hint;       /* untranslated msgid of the key hint */
 };
 
+/* The editor's functions, shared with widget-text (the buffer is one-line
+ * unless the question is a story). */
+void widget_editor_load(struct widget_state *w, const struct answers *a);
+void widget_editor_draw(struct widget_state *w, const char *lang, int y, int x, int h,
+    int wd);
+int widget_editor_key(struct widget_state *w, int fkey, wint_t ch);
+void widget_editor_store(struct widget_state *w, struct answers *a);
+
 extern const struct widget widget_editor, widget_text, widget_choice,
     widget_number, widget_scale, widget_triad;
 const struct widget *widget_for(enum question_type t);
@@ -112,14 +120,17 @@ struct ui {
 	size_t pinlen;
 	int pin_fails;
 	double pin_wait_until;
-	int esc_state;          /* dropping an Esc/Alt sequence: 0 no, 1 after Esc, 2 in CSI, 3 after Esc O */
+	int esc_state;          /* dropping an Esc/Alt sequence: 0 no, 1 after Esc, 2 in CSI, 3 after Esc O, 4 after Esc [ */
 	double esc_at;
 	char *export_dir;
+	struct form *owned_form;        /* a form chosen on the admin screen */
 };
 
 /* Run the kiosk until an admin quits. Returns the exit status. */
 int ui_run(struct kiosk *k, const struct form *f, int idle_override);
 
+/* Use form f from now on (the ui owns it); starts a fresh session. */
+void ui_set_form(struct ui *u, struct form *f);
 /* Switch screens (calls enter). */
 void ui_go(struct ui *u, const struct screen *s);
 double ui_now(void);

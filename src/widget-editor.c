@@ -1,13 +1,13 @@
 /* widget-editor: the story editor. Multi-line, word-wrapped by display
- * width, scrolling; its model is textbuf (core, unit-tested). Also draws the
- * one-line text and number fields. */
+ * width, scrolling; its model is textbuf (core, unit-tested). widget-text
+ * reuses it on a one-line buffer. */
 #include <string.h>
 
 #include "i18n.h"
 #include "ui.h"
 
-static void
-editor_load(struct widget_state *w, const struct answers *a)
+void
+widget_editor_load(struct widget_state *w, const struct answers *a)
 {
 	const struct answer *an = answers_cget(a, w->q->id);
 	size_t max = w->q->has_max && w->q->max > 0 ? (size_t)w->q->max : 0;
@@ -17,8 +17,8 @@ editor_load(struct widget_state *w, const struct answers *a)
 		textbuf_set_utf8(w->tb, an->text);
 }
 
-static void
-editor_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd)
+void
+widget_editor_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd)
 {
 	size_t r, crow;
 	int ccol, i;
@@ -52,8 +52,8 @@ relayout(struct widget_state *w)
 	textbuf_layout(w->tb, w->ed_w > 0 ? w->ed_w : 70, &w->lo);
 }
 
-static int
-editor_key(struct widget_state *w, int fkey, wint_t ch)
+int
+widget_editor_key(struct widget_state *w, int fkey, wint_t ch)
 {
 	int i;
 
@@ -115,8 +115,8 @@ editor_key(struct widget_state *w, int fkey, wint_t ch)
 	return -1;
 }
 
-static void
-editor_store(struct widget_state *w, struct answers *a)
+void
+widget_editor_store(struct widget_state *w, struct answers *a)
 {
 	char *s;
 	size_t len;
@@ -133,30 +133,9 @@ editor_store(struct widget_state *w, struct answers *a)
 }
 
 const struct widget widget_editor = {
-	.load = editor_load,
-	.draw = editor_draw,
-	.key = editor_key,
-	.store = editor_store,
+	.load = widget_editor_load,
+	.draw = widget_editor_draw,
+	.key = widget_editor_key,
+	.store = widget_editor_store,
 	.hint = "Type your story · Tab: next · Shift-Tab: back · Ctrl-X: stop",
-};
-
-/* The one-line text field: the same editor on a single-line buffer. */
-static void
-text_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd)
-{
-	(void)h;
-	attrset(ui_attr(UA_FRAME));
-	mvaddch(y, x, '[');
-	mvaddch(y, x + wd - 1, ']');
-	attrset(A_NORMAL);
-	/* Three rows of wrapped text at most; the field scrolls. */
-	editor_draw(w, lang, y, x + 1, 3, wd - 2);
-}
-
-const struct widget widget_text = {
-	.load = editor_load,
-	.draw = text_draw,
-	.key = editor_key,
-	.store = editor_store,
-	.hint = "Type your answer · Enter: next · Shift-Tab: back · Ctrl-X: stop",
 };

@@ -19,6 +19,7 @@ int hcmd_export(int argc, char **argv);
 int hcmd_kiosks(int argc, char **argv);
 int hcmd_search(int argc, char **argv);
 int hcmd_withdraw(int argc, char **argv);
+int hcmd_serve(int argc, char **argv);
 
 /* Print "storyhub: msg" on stderr; returns 1. */
 int hcmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,6 +16,7 @@ static const struct hcmd commands[] = {
 	{ "kiosks", "list kiosks; trust or revoke one", hcmd_kiosks },
 	{ "search", "full-text search over the stories", hcmd_search },
 	{ "withdraw", "withdraw a story by its story code", hcmd_withdraw },
+	{ "serve", "receive bundles from kiosks over HTTP and answer with receipts", hcmd_serve },
 };
 
 int

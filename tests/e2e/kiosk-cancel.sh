@@ -27,3 +27,4 @@ check "'Yes' returns to welcome" wait_for "Kiswahili"
 check "nothing stored (no draft)" has_status draft 0
 check "nothing stored (no story at all)" sh -c "\"$KIOSK\" status --data '$W/k' | grep -q '0 submitted, 0 interrupted, 0 timed_out, 0 draft'"
 check "text gone from the screen" wait_gone "Cancel-R8T"
+stderr_clean

@@ -22,3 +22,4 @@ check "restart shows the welcome screen" wait_for "Kiswahili"
 check "one interrupted story" has_status interrupted 1
 check "no drafts left" has_status draft 0
 check "previous text not on screen" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q Crash-K4W"
+stderr_clean

@@ -10,6 +10,7 @@ start_kiosk
 check "welcome screen lists the languages" wait_for "Kiswahili"
 
 n=0
+codes=
 journey() {         # journey LANG_INDEX STORY TITLE THANKS_TEXT
 	check "lang $1: consent, prompt, editor" to_story "$1"
 	type_text "$2"
@@ -20,10 +21,21 @@ journey() {         # journey LANG_INDEX STORY TITLE THANKS_TEXT
 	keys Down Enter
 	wait_for "$3" && keys BSpace BSpace BSpace && type_text "XYZ" && keys Enter
 	check "lang $1: edited answer back in the review" wait_for "XYZ"
+	if [ "$1" = 0 ]; then
+		check "triad answer in the review" wait_for "50% / 30% / 20%"
+		keys Down Enter; sleep 0.2; keys Down Enter
+		check "triad changed from the review" wait_for "40% / 40% / 20%"
+		check "scale answer in the review" wait_for "55 / 100"
+		keys Down Enter; sleep 0.2; keys Left Left Enter
+		check "scale changed from the review" wait_for "45 / 100"
+		keys Down Down Down Enter; sleep 0.2; keys Down Space Enter
+		check "multi changed from the review" wait_for "pressure, Power imbalance"
+	fi
 	keys End Enter
 	check "lang $1: thank-you screen after submit" wait_for "$4"
 	code=$(shown_code)
 	check "lang $1: a story code is shown ($code)" test -n "$code"
+	codes="$codes $code"
 	n=$((n + 1))
 	check "lang $1: status counts $n submitted" has_status submitted "$n"
 	sleep 2.1
@@ -40,3 +52,20 @@ journey 2 "Canary-Q7Z Tulifanya kazi pamoja na shirika la kijiji kujenga kisima;
 check "canary absent from kiosk.db, WAL and journal" \
     sh -c "! grep -r -a -q 'Canary-Q7Z' '$W/k'"
 check "kiosk still running" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q KIOSK-EXITED"
+
+# Through the hub: the codes shown are the stored stories' codes, and the
+# text arrives intact (accents, CJK, emoji, combining marks).
+mkdir -p "$W/usb"
+"$KIOSK" export --data "$W/k" --to "$W/usb" >/dev/null 2>&1
+id=$("$KIOSK" status --data "$W/k" | sed -n 's/^kiosk id: *//p')
+export STORYHUB_PASSPHRASE=e2e-pass-phrase
+"$HUB" import --store "$W/hub.db" --key "$W/hub/hub.key" "$W"/usb/*.skb >/dev/null 2>&1
+"$HUB" kiosks --store "$W/hub.db" --key "$W/hub/hub.key" trust "$id" >/dev/null 2>&1
+"$HUB" export --store "$W/hub.db" --format json >"$W/export.json" 2>"$W/export.err"
+for c in $codes; do
+	check "hub holds the story with code $c" grep -q "\"code\":\"$c\"" "$W/export.json"
+done
+check "hub text intact: French" grep -q "potager ; ça a marché grâce à la confiance" "$W/export.json"
+check "hub text intact: CJK, emoji, combining" grep -q "日本語 🎉 e$(printf '\314\201') and" "$W/export.json"
+check "hub answers: role_other typed in the kiosk" grep -q '"role_other":"Animatrice"' "$W/export.json"
+stderr_clean

@@ -38,3 +38,4 @@ T resize-window -x 80 -y 24
 check "back to 80x24 redraws the editor" wait_for "Lock-P2M after"
 check "keys typed while too small were ignored" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q 'xyz'"
 check "still running" running
+stderr_clean

@@ -2,7 +2,8 @@
 # Idle timeout (--idle 2): "Are you still there?" with a countdown; a key
 # returns to the story; then the form's `unsubmitted` setting applies:
 # keep -> one timed_out story, discard -> nothing stored. The screen goes
-# back to welcome without the text.
+# back to welcome without the text. The warning speaks the participant's
+# language.
 . "$(dirname "$0")/kiosk.lib"
 
 check "setup" setup_kiosk
@@ -21,10 +22,11 @@ check "text gone from the screen" wait_gone "Idle-M3V"
 sed 's/unsubmitted: keep/unsubmitted: discard/' "$FORM" >"$W/discard.yaml"
 FORM="$W/discard.yaml"
 start_kiosk --idle 2
-to_story 0
+to_story 1          # in French: the warning is translated too
 type_text "Idle-D9X a story that the discard setting throws away after the timeout."
 wait_for "Idle-D9X"
-check "discard: warning appears" wait_for "Are you still there?" 80
+check "discard: warning appears, in French" wait_for "Êtes-vous toujours là ?" 80
 check "discard: back to welcome" wait_for "Kiswahili" 80
 check "discard: still one timed_out story, nothing new" has_status timed_out 1
 check "discard: no draft" has_status draft 0
+stderr_clean

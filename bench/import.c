@@ -1,0 +1,598 @@
+/* bench-import: the hub's import and the kiosk's export against their limits,
+ * in one process and one run (bench/import.sh drives it).
+ *
+ *   bench-import DIR [BUNDLES [STORIES [RUNS [EXPORT_STORIES]]]]
+ *
+ * Generates BUNDLES bundles of STORIES sealed stories of about 2 KB each into
+ * DIR/bundles (one kiosk identity, one hub key written to DIR/hub with
+ * passphrase BENCH_PASS, the kiosk already trusted in DIR/seed.db), then, RUNS
+ * times and alternating:
+ *
+ *   import  import_file() into a copy of the seed store: the code path of
+ *           `storyhub import` (verify, open on every core, FTS, receipts)
+ *   limit   bundle_read() (verify whole) + seal_open() of every record, one
+ *           thread, inserting (id, plaintext) into a one-table SQLite database
+ *           with the same pragmas, one transaction per bundle
+ *
+ * and for export, over a kiosk store of EXPORT_STORIES stories:
+ *
+ *   export  export_run(--all) into a fresh directory (what `storykiosk export`
+ *           does: read the store, build, sign, write atomically, mark exported)
+ *   sign    the same sealed bytes, already in memory, concatenated, signed
+ *           (Ed25519ph) and written atomically
+ *
+ * Prints one "name value" line per figure (stories/s, medians over RUNS) for
+ * the script to summarise. */
+#include <errno.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "answers.h"
+#include "bundle.h"
+#include "export.h"
+#include "form.h"
+#include "fsutil.h"
+#include "hubstore.h"
+#include "import.h"
+#include "keys.h"
+#include "kiosk.h"
+#include "payload.h"
+#include "seal.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define BENCH_PASS "bench passphrase"
+#define BENCH_PIN "2468"
+#define STORY_BYTES 2000
+#define MAX_RUNS 15
+
+static const char *const words[] = {
+	"community", "partnership", "funding", "village", "committee", "clinic", "water",
+	"school", "trust", "power", "listened", "together", "agenda", "process", "donor",
+	"volunteers", "meeting", "report", "project", "women", "youth", "elders", "well",
+	"market", "training", "budget", "we", "they", "the", "and", "because", "when",
+	"helped", "failed", "asked", "decided", "shared", "learned", "years", "season",
+};
+
+static void
+die(const char *what, const struct err *e)
+{
+	fprintf(stderr, "bench-import: %s: %s\n", what, e ? e->msg : strerror(errno));
+	exit(1);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of the whole process (every thread), in seconds. */
+static double
+cpu(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* About STORY_BYTES of varied words (so the full-text index does real work). */
+static void
+make_story(char *out, size_t cap, uint32_t seed)
+{
+	size_t len = 0;
+
+	while (len + 16 < cap && len < STORY_BYTES) {
+		const char *w;
+
+		seed = seed * 1103515245u + 12345u;
+		w = words[(seed >> 16) % (sizeof words / sizeof words[0])];
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "", w);
+		if ((seed >> 8) % 13 == 0)
+			len += (size_t)snprintf(out + len, cap - len, " %u.", seed % 997);
+	}
+	out[len] = '\0';
+}
+
+struct gen {
+	const struct form *f;
+	struct kiosk_identity *kid;
+	struct hub_pubkey *hub;
+	char kid_hex[KEY_ID_HEX];
+	uint64_t seq;
+};
+
+/* One story: payload JSON as the kiosk encodes it, sealed to the hub key. */
+static void
+seal_one(struct gen *g, uint64_t n, unsigned char id[SEAL_ID_BYTES],
+    unsigned char **sealed, size_t *sealed_len)
+{
+	static const double triad[3] = { 0.5, 0.3, 0.2 };
+	char story[STORY_BYTES + 64], *text;
+	struct payload_meta m = { 0 };
+	struct answers *a = answers_new(g->f);
+	struct err e;
+
+	randombytes_buf(id, SEAL_ID_BYTES);
+	make_story(story, sizeof story, (uint32_t)n);
+	answers_set_meta(a, "en", "analysis", "worked");
+	answers_set_text(a, "story", story);
+	answers_set_text(a, "title", "A benchmark story");
+	answers_set_triad(a, "drivers", triad);
+	answers_set_number(a, "equal", 35);
+	answers_set_text(a, "role", "community");
+	m.story_id = id;
+	m.code = "K7P-2QX";
+	m.kiosk = g->kid_hex;
+	m.source = "paper";
+	m.created = m.saved = 1795000000 + (int64_t)n;
+	text = payload_encode(&m, g->f, a);
+	if (seal_story(id, (unsigned char *)text, strlen(text), g->hub, 1, sealed, sealed_len,
+	    &e) == -1)
+		die("seal_story", &e);
+	payload_text_free(text);
+	answers_free(a);
+}
+
+static void
+write_bundles(struct gen *g, const char *dir, size_t nbundles, size_t nstories)
+{
+	size_t b, i, bytes = 0;
+	struct err e;
+
+	for (b = 0; b < nbundles; b++) {
+		struct bundle_writer *w;
+		unsigned char *buf, **sealed = xcalloc(nstories, sizeof *sealed);
+		size_t len, *slen = xcalloc(nstories, sizeof *slen);
+		char *name, *path;
+		FILE *fp;
+
+		if (bundle_writer_create(g->kid, "bench kiosk", b + 1, 1795000000, g->hub, 1, &w,
+		    &e) == -1)
+			die("bundle_writer_create", &e);
+		for (i = 0; i < nstories; i++) {
+			struct bundle_record r;
+
+			seal_one(g, g->seq, r.id, &sealed[i], &slen[i]);
+			r.seq = ++g->seq;
+			r.status = STATUS_SUBMITTED;
+			r.source = SOURCE_PAPER;
+			r.sealed = sealed[i];
+			r.sealed_len = slen[i];
+			if (bundle_writer_add(w, &r, &e) == -1)
+				die("bundle_writer_add", &e);
+		}
+		if (bundle_writer_finish(w, &buf, &len, &e) == -1)
+			die("bundle_writer_finish", &e);
+		name = bundle_file_name(g->kid->id, b + 1);
+		path = fsutil_join(dir, name);
+		if ((fp = fopen(path, "wb")) == NULL)
+			die(path, NULL);
+		if (bundle_write_file(fp, buf, len, &e) == -1)
+			die(path, &e);
+		if (fclose(fp) != 0)
+			die(path, NULL);
+		bytes += len;
+		for (i = 0; i < nstories; i++)
+			free(sealed[i]);
+		free(sealed);
+		free(slen);
+		free(buf);
+		free(name);
+		free(path);
+	}
+	printf("bundle_bytes_each %zu\n", bytes / (nbundles ? nbundles : 1));
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	unsigned char *buf;
+	size_t len;
+	struct err e;
+
+	if (fsutil_read_file(from, (size_t)1 << 30, &buf, &len, &e) == -1)
+		die(from, &e);
+	if (fsutil_write_atomic(to, buf, len, 0600, 1, &e) == -1)
+		die(to, &e);
+	free(buf);
+}
+
+static void
+rm_store(const char *path)
+{
+	char *p;
+
+	unlink(path);
+	p = xasprintf("%s-wal", path);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s-shm", path);
+	unlink(p);
+	free(p);
+}
+
+/* A hub store where the bench kiosk is already trusted. */
+static void
+make_seed(const char *path, const struct kiosk_identity *kid)
+{
+	struct hubstore *hs;
+	struct hub_kiosk k = { 0 };
+	struct err e;
+
+	if (hubstore_open(path, &hs, &e) == -1)
+		die(path, &e);
+	memcpy(k.id, kid->id, KEY_ID_BYTES);
+	memcpy(k.pk, kid->pk, sizeof k.pk);
+	snprintf(k.name, sizeof k.name, "bench kiosk");
+	k.status = HUB_KIOSK_TRUSTED;
+	k.first_seen = k.last_seen = (int64_t)time(NULL);
+	if (hs->ops->kiosk_put(hs, &k, &e) == -1)
+		die("kiosk_put", &e);
+	hubstore_close(hs);     /* closing the last connection checkpoints the WAL */
+}
+
+static double
+run_import(const char *dir, char **paths, size_t nbundles, size_t nstories,
+    const struct hub_seckey *key)
+{
+	char *seed = fsutil_join(dir, "seed.db"), *db = fsutil_join(dir, "import.db");
+	struct import_opts o = { .key = key, .receipts = 1 };
+	struct import_stats st = { 0 };
+	struct hubstore *hs;
+	struct err e;
+	double t0, t;
+	size_t i;
+
+	rm_store(db);
+	copy_file(seed, db);
+	t0 = now();
+	if (hubstore_open(db, &hs, &e) == -1)
+		die(db, &e);
+	for (i = 0; i < nbundles; i++)
+		if (import_file(hs, paths[i], &o, &st, &e) != IMPORT_DONE)
+			die(paths[i], &e);
+	hubstore_close(hs);
+	t = now() - t0;
+	if (st.new != nbundles * nstories) {
+		fprintf(stderr, "bench-import: imported %zu new, expected %zu\n", st.new,
+		    nbundles * nstories);
+		exit(1);
+	}
+	rm_store(db);
+	free(seed);
+	free(db);
+	return t;
+}
+
+struct limit_ctx {
+	const struct hub_seckey *key;
+	sqlite3_stmt *ins;
+	size_t n;
+};
+
+static int
+limit_record(const struct bundle_record *r, void *arg, struct err *e)
+{
+	struct limit_ctx *c = arg;
+	unsigned char *plain;
+	size_t len;
+
+	if (seal_open(r->id, r->sealed, r->sealed_len, c->key, &plain, &len, e) == -1)
+		return -1;
+	sqlite3_bind_blob(c->ins, 1, r->id, BUNDLE_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(c->ins, 2, plain, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(c->ins) != SQLITE_DONE) {
+		seal_plain_free(plain, len);
+		return err_set(e, "insert: %s", sqlite3_errmsg(sqlite3_db_handle(c->ins)));
+	}
+	sqlite3_reset(c->ins);
+	seal_plain_free(plain, len);
+	c->n++;
+	return 0;
+}
+
+static void
+exec_sql(sqlite3 *db, const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "bench-import: %s: %s\n", sql, sqlite3_errmsg(db));
+		exit(1);
+	}
+}
+
+static double
+run_limit(const char *dir, char **paths, size_t nbundles, size_t nstories,
+    const struct hub_seckey *key)
+{
+	char *db = fsutil_join(dir, "limit.db");
+	struct limit_ctx c = { .key = key };
+	struct bundle_sink sink = { NULL, limit_record, &c };
+	sqlite3 *s;
+	double t0, t;
+	size_t i;
+
+	rm_store(db);
+	t0 = now();
+	if (sqlite3_open(db, &s) != SQLITE_OK)
+		die(db, NULL);
+	exec_sql(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	    " CREATE TABLE s(id BLOB PRIMARY KEY, body BLOB)");
+	if (sqlite3_prepare_v2(s, "INSERT INTO s VALUES(?, ?)", -1, &c.ins, NULL) != SQLITE_OK)
+		die("prepare", NULL);
+	for (i = 0; i < nbundles; i++) {
+		unsigned char *buf;
+		size_t len;
+		struct err e;
+
+		if (bundle_load_file(paths[i], &buf, &len, &e) == -1)
+			die(paths[i], &e);
+		exec_sql(s, "BEGIN");
+		if (bundle_read(buf, len, key->pub.id, &sink, &e) == -1)
+			die(paths[i], &e);
+		exec_sql(s, "COMMIT");
+		free(buf);
+	}
+	sqlite3_finalize(c.ins);
+	sqlite3_close(s);
+	t = now() - t0;
+	if (c.n != nbundles * nstories) {
+		fprintf(stderr, "bench-import: limit stored %zu, expected %zu\n", c.n,
+		    nbundles * nstories);
+		exit(1);
+	}
+	rm_store(db);
+	free(db);
+	return t;
+}
+
+struct held {
+	unsigned char *data;
+	size_t len, cap, n;
+};
+
+static int
+hold_record(const struct store_record *r, void *arg, struct err *e)
+{
+	struct held *h = arg;
+	size_t need = BUNDLE_RECORD_FIXED + r->sealed_len;
+
+	(void)e;
+	while (h->len + need > h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 1 << 20;
+		h->data = xreallocarray(h->data, h->cap, 1);
+	}
+	memcpy(h->data + h->len, r->id, STORE_ID_BYTES);
+	memcpy(h->data + h->len + STORE_ID_BYTES, &r->seq, 8);
+	h->data[h->len + 24] = (unsigned char)r->status;
+	h->data[h->len + 25] = (unsigned char)r->source;
+	memcpy(h->data + h->len + 26, &(uint32_t){ (uint32_t)r->sealed_len }, 4);
+	memcpy(h->data + h->len + BUNDLE_RECORD_FIXED, r->sealed, r->sealed_len);
+	h->len += need;
+	h->n++;
+	return 0;
+}
+
+static double
+run_sign(const char *dir, const struct held *h, const struct kiosk_identity *kid, int i)
+{
+	crypto_sign_ed25519ph_state ph;
+	unsigned char sig[crypto_sign_BYTES];
+	char *path = xasprintf("%s/sign-%d.skb", dir, i);
+	struct err e;
+	double t0 = now(), t;
+
+	crypto_sign_ed25519ph_init(&ph);
+	crypto_sign_ed25519ph_update(&ph, h->data, h->len);
+	crypto_sign_ed25519ph_final_create(&ph, sig, NULL, kid->sk);
+	memcpy(h->data + h->len, sig, sizeof sig);       /* room kept by the caller */
+	if (fsutil_write_atomic(path, h->data, h->len + sizeof sig, 0644, 0, &e) == -1)
+		die(path, &e);
+	t = now() - t0;
+	unlink(path);
+	free(path);
+	return t;
+}
+
+static void
+bench_export(const char *dir, const char *hubpub, const struct form *f, size_t n,
+    int runs)
+{
+	const char *keys[1] = { hubpub };
+	struct kiosk_init_opts ko = { 0 };
+	struct kiosk *k;
+	struct held h = { 0 };
+	double te[MAX_RUNS], ts[MAX_RUNS], t0;
+	char *kdir = fsutil_join(dir, "kiosk");
+	struct err e;
+	size_t i;
+	int r;
+
+	ko.dir = kdir;
+	ko.hub_key_paths = keys;
+	ko.nhub_keys = 1;
+	ko.name = "bench kiosk";
+	ko.pin = BENCH_PIN;
+	ko.pinlen = strlen(BENCH_PIN);
+	if (kiosk_init(&ko, &k, &e) == -1)
+		die("kiosk_init", &e);
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		static const double triad[3] = { 0.2, 0.3, 0.5 };
+		char story[STORY_BYTES + 64];
+		struct answers *a = answers_new(f);
+		struct story st;
+
+		make_story(story, sizeof story, (uint32_t)i + 7);
+		answers_set_meta(a, "en", "analysis", "worked");
+		answers_set_text(a, "story", story);
+		answers_set_triad(a, "drivers", triad);
+		answers_set_number(a, "equal", 60);
+		answers_set_text(a, "role", "funder");
+		kiosk_story_begin(&st, SOURCE_PAPER);
+		if (kiosk_story_save(k, &st, f, a, STATUS_SUBMITTED, &e) == -1)
+			die("kiosk_story_save", &e);
+		answers_free(a);
+	}
+	printf("export_setup_s %.2f\n", now() - t0);
+	if (store_foreach(k->store, STORE_HELD, hold_record, &h, &e) == -1)
+		die("store_foreach", &e);
+	h.data = xreallocarray(h.data, h.len + crypto_sign_BYTES, 1);
+	for (r = 0; r < runs; r++) {
+		struct export_result res;
+		char *to = xasprintf("%s/usb-%d", dir, r);
+
+		if (mkdir(to, 0700) == -1)
+			die(to, NULL);
+		t0 = now();
+		if (export_run(k, to, 1, &res, &e) == -1)
+			die("export_run", &e);
+		te[r] = now() - t0;
+		if (res.stories != n) {
+			fprintf(stderr, "bench-import: exported %zu, expected %zu\n", res.stories, n);
+			exit(1);
+		}
+		unlink(res.path);
+		rmdir(to);
+		export_result_free(&res);
+		free(to);
+		ts[r] = run_sign(dir, &h, k->identity, r);
+	}
+	printf("export_stories %zu\n", n);
+	printf("export_sps %.0f\n", (double)n / median(te, (size_t)runs));
+	printf("sign_sps %.0f\n", (double)n / median(ts, (size_t)runs));
+	free(h.data);
+	kiosk_close(k);
+	free(kdir);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t nbundles = 100, nstories = 1000, nexport = 2000, i;
+	int runs = 3, r;
+	const char *dir;
+	char *bdir, *hdir, *path, **paths;
+	struct hub_seckey *key;
+	struct gen g = { 0 };
+	struct form *f;
+	struct form_problems probs = { 0 };
+	double ti[MAX_RUNS], tl[MAX_RUNS], ci[MAX_RUNS], cl[MAX_RUNS], t0, c0, total;
+	struct err e;
+
+	if (sodium_init() < 0)
+		return 1;
+	if (argc < 2 || argc > 6) {
+		fprintf(stderr, "usage: bench-import DIR [BUNDLES [STORIES [RUNS "
+		    "[EXPORT_STORIES]]]]\n");
+		return 2;
+	}
+	dir = argv[1];
+	if (argc > 2)
+		nbundles = strtoul(argv[2], NULL, 10);
+	if (argc > 3)
+		nstories = strtoul(argv[3], NULL, 10);
+	if (argc > 4)
+		runs = atoi(argv[4]);
+	if (argc > 5)
+		nexport = strtoul(argv[5], NULL, 10);
+	if (runs < 1 || runs > MAX_RUNS || nbundles < 1 || nstories < 1)
+		return 2;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	path = xasprintf("%s/forms/partnership.yaml", getenv("TOP") ? getenv("TOP") : ".");
+	if (form_load(path, &f, &probs, &e) == -1)
+		die(path, &e);
+	form_problems_free(&probs);
+	free(path);
+
+	/* keys: the hub's (written for `storyhub import`) and one kiosk's */
+	key = keys_hub_generate();
+	hdir = fsutil_join(dir, "hub");
+	if (fsutil_mkdir(hdir, 0700, &e) == -1 ||
+	    keys_hub_write(hdir, key, BENCH_PASS, strlen(BENCH_PASS), 1, &e) == -1)
+		die(hdir, &e);
+	g.f = f;
+	g.kid = keys_kiosk_generate();
+	g.hub = &key->pub;
+	keys_id_hex(g.kid->id, g.kid_hex);
+	printf("kiosk_id %s\n", g.kid_hex);
+
+	bdir = fsutil_join(dir, "bundles");
+	if (fsutil_mkdir(bdir, 0700, &e) == -1)
+		die(bdir, &e);
+	t0 = now();
+	write_bundles(&g, bdir, nbundles, nstories);
+	printf("generate_s %.1f\n", now() - t0);
+	path = fsutil_join(dir, "seed.db");
+	make_seed(path, g.kid);
+	free(path);
+	paths = xcalloc(nbundles, sizeof *paths);
+	for (i = 0; i < nbundles; i++) {
+		char *name = bundle_file_name(g.kid->id, i + 1);
+
+		paths[i] = fsutil_join(bdir, name);
+		free(name);
+	}
+
+	total = (double)(nbundles * nstories);
+	for (r = 0; r < runs; r++) {
+		c0 = cpu();
+		ti[r] = run_import(dir, paths, nbundles, nstories, key);
+		ci[r] = cpu() - c0;
+		c0 = cpu();
+		tl[r] = run_limit(dir, paths, nbundles, nstories, key);
+		cl[r] = cpu() - c0;
+		printf("run %d import_s %.2f (cpu %.2f) limit_s %.2f (cpu %.2f)\n", r + 1, ti[r],
+		    ci[r], tl[r], cl[r]);
+	}
+	printf("stories %.0f\n", total);
+	printf("import_sps %.0f\n", total / median(ti, (size_t)runs));
+	printf("limit_sps %.0f\n", total / median(tl, (size_t)runs));
+	printf("import_cpu_us %.1f\n", median(ci, (size_t)runs) / total * 1e6);
+	printf("limit_cpu_us %.1f\n", median(cl, (size_t)runs) / total * 1e6);
+
+	if (nexport > 0) {
+		path = fsutil_join(hdir, "hub.pub");
+		bench_export(dir, path, f, nexport, runs);
+		free(path);
+	}
+
+	for (i = 0; i < nbundles; i++)
+		free(paths[i]);
+	free(paths);
+	free(bdir);
+	free(hdir);
+	keys_kiosk_free(g.kid);
+	keys_hub_free(key);
+	form_free(f);
+	return 0;
+}

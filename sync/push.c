@@ -1,0 +1,405 @@
+/* push: the kiosk side of network sync. One bundle of every unacknowledged
+ * finished story, built as export builds it, POSTed with libcurl; the
+ * stories are marked acknowledged only from a receipt that verifies against
+ * the hub keys given at init and names this very bundle. */
+#include "push.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "receipt.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+#define REASON_MAX 400
+
+struct gather {
+	struct bundle_writer *w;
+	unsigned char (*ids)[STORE_ID_BYTES];
+	size_t n, cap;
+};
+
+struct body {
+	unsigned char *buf;
+	size_t len, cap, max;
+};
+
+static int
+count_one(const struct store_record *r, void *ctx, struct err *e)
+{
+	(void)r;
+	(void)e;
+	(*(size_t *)ctx)++;
+	return 0;
+}
+
+static int
+add_one(const struct store_record *r, void *ctx, struct err *e)
+{
+	struct gather *g = ctx;
+	struct bundle_record br;
+
+	memcpy(br.id, r->id, STORE_ID_BYTES);
+	br.seq = r->seq;
+	br.status = (int)r->status;
+	br.source = (int)r->source;
+	br.sealed = r->sealed;
+	br.sealed_len = r->sealed_len;
+	if (bundle_writer_add(g->w, &br, e) == -1)
+		return -1;
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 64;
+		g->ids = xreallocarray(g->ids, g->cap, STORE_ID_BYTES);
+	}
+	memcpy(g->ids[g->n++], r->id, STORE_ID_BYTES);
+	return 0;
+}
+
+/* The kiosk name as a bundle carries it (as export does): valid UTF-8, at
+ * most BUNDLE_MAX_NAME bytes, cut at a character boundary. Caller frees. */
+static char *
+bundle_name(const char *name)
+{
+	char *s = utf8_neutralise(name ? name : "", name ? strlen(name) : 0, 0);
+	size_t len = strlen(s);
+
+	while (len > BUNDLE_MAX_NAME || !utf8_valid(s, len)) {
+		len--;
+		s[len] = '\0';
+	}
+	return s;
+}
+
+/* Build the bundle of every unacknowledged finished story; *buf NULL when
+ * there is none. */
+static int
+build_bundle(struct kiosk *k, struct gather *g, uint64_t *seq, unsigned char **buf,
+    size_t *len, struct err *e)
+{
+	size_t n = 0;
+	char *label;
+	int rv;
+
+	*buf = NULL;
+	*len = 0;
+	if (store_foreach(k->store, STORE_UNACKED, count_one, &n, e) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (store_next_bundle_seq(k->store, seq, e) == -1)
+		return -1;
+	label = bundle_name(k->name);
+	rv = bundle_writer_create(k->identity, label, *seq, (int64_t)time(NULL), k->hubs,
+	    k->nhubs, &g->w, e);
+	free(label);
+	if (rv == -1)
+		return -1;
+	if (store_foreach(k->store, STORE_UNACKED, add_one, g, e) == -1) {
+		bundle_writer_free(g->w);
+		return -1;
+	}
+	return bundle_writer_finish(g->w, buf, len, e);
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *ctx)
+{
+	struct body *b = ctx;
+	size_t n = size * nmemb;
+
+	if (b->len + n > b->max)
+		return 0;       /* too large to be a receipt: CURLE_WRITE_ERROR */
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		b->buf = xreallocarray(b->buf, cap, 1);
+		b->cap = cap;
+	}
+	memcpy(b->buf + b->len, data, n);
+	b->len += n;
+	return n;
+}
+
+/* The hub's short text answer, first line, safe to print. Caller frees. */
+static char *
+reason_of(const struct body *b)
+{
+	size_t n = 0;
+
+	while (n < b->len && n < REASON_MAX && b->buf[n] != '\n' && b->buf[n] != '\r')
+		n++;
+	if (n == 0)
+		return xstrdup("no reason given");
+	return utf8_neutralise((const char *)b->buf, n, 0);
+}
+
+/* One line for a transfer that did not get an HTTP answer. */
+static int
+transfer_error(CURLcode rc, long oserr, const char *errbuf, const char *url, long timeout,
+    struct err *e)
+{
+	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+
+	switch (rc) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return err_set(e, "cannot find the hub's host (DNS failure: %s); check the URL "
+		    "and that the network is up", why);
+	case CURLE_COULDNT_CONNECT:
+		if (oserr == ECONNREFUSED)
+			return err_set(e, "connection refused by %s: is 'storyhub serve' running "
+			    "there?", url);
+		if (oserr == ENETUNREACH || oserr == EHOSTUNREACH || oserr == ENETDOWN)
+			return err_set(e, "no network: cannot reach %s (%s)", url,
+			    strerror((int)oserr));
+		return err_set(e, "cannot connect to %s (%s)", url, why);
+	case CURLE_OPERATION_TIMEDOUT:
+		return err_set(e, "no complete answer from %s within %ld s (slow or broken "
+		    "network, or the hub is stuck)", url, timeout);
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_USE_SSL_FAILED:
+		return err_set(e, "TLS failure talking to %s (%s): is the hub's certificate "
+		    "valid for that name and trusted by this kiosk?", url, why);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return err_set(e, "bad hub URL \"%s\": use http://HOST:PORT or https://HOST "
+		    "(%s)", url, why);
+	case CURLE_WRITE_ERROR:
+		return err_set(e, "the hub's answer is too large to be a receipt");
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return err_set(e, "the connection to %s broke during the upload (%s)", url, why);
+	default:
+		return err_set(e, "upload to %s failed: %s", url, why);
+	}
+}
+
+static void
+now_text(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* POST buf to url; *status the HTTP status, body the answer. */
+static int
+post(const char *url, const unsigned char *buf, size_t len, long timeout, long *status,
+    struct body *body, struct err *e)
+{
+	char errbuf[CURL_ERROR_SIZE] = "";
+	struct curl_slist *hdr = NULL;
+	CURL *c;
+	CURLcode rc;
+	int rv = -1;
+
+	if ((c = curl_easy_init()) == NULL)
+		return err_set(e, "cannot start libcurl");
+	hdr = curl_slist_append(hdr, "Content-Type: application/octet-stream");
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_POST, 1L);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, (const char *)buf);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "storykiosk-push/1");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout < PUSH_CONNECT_TIMEOUT ? timeout :
+	    (long)PUSH_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK) {
+		long oserr = 0;
+
+		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
+		transfer_error(rc, oserr, errbuf, url, timeout, e);
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	rv = 0;
+out:
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(c);
+	return rv;
+}
+
+/* Check the receipt and mark what it lists acknowledged. */
+static int
+accept_receipt(struct kiosk *k, const struct body *b, const unsigned char *bundle,
+    size_t blen, uint64_t seq, struct push_result *res, struct err *e)
+{
+	unsigned char hash[BUNDLE_HASH_BYTES];
+	struct receipt r;
+	int rv = -1;
+
+	if (receipt_verify(b->buf, b->len, k->hubs, k->nhubs, k->identity->id, &r, e) == -1) {
+		err_prefix(e, "the hub's receipt does not verify");
+		return -1;
+	}
+	bundle_hash(bundle, blen, hash);
+	if (r.bundle_seq != seq || sodium_memcmp(r.bundle_hash, hash, sizeof hash) != 0) {
+		err_set(e, "the hub's receipt is for another bundle (a replayed answer?)");
+		goto out;
+	}
+	if (store_mark_acked(k->store, (const unsigned char(*)[STORE_ID_BYTES])r.ids, r.count,
+	    &res->acked, e) == -1)
+		goto out;
+	rv = 0;
+out:
+	receipt_free(&r);
+	return rv;
+}
+
+static char *
+bundles_url(const char *url)
+{
+	size_t n = strlen(url);
+	static const char path[] = "/v1/bundles";
+
+	if (n >= sizeof path - 1 && strcmp(url + n - (sizeof path - 1), path) == 0)
+		return xstrdup(url);
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	return xasprintf("%.*s%s", (int)n, url, path);
+}
+
+int
+push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res,
+    struct err *e)
+{
+	struct gather g = { 0 };
+	struct body body = { .max = RECEIPT_MAX_BYTES };
+	unsigned char *buf = NULL;
+	size_t len;
+	long status = 0;
+	char *full = NULL, *reason = NULL, when[32];
+	int rv = -1;
+
+	memset(res, 0, sizeof *res);
+	if (timeout <= 0)
+		timeout = PUSH_DEFAULT_TIMEOUT;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return err_set(e, "cannot start libcurl");
+	now_text(when);
+	if (store_meta_set(k->store, "last_push_attempt", when, e) == -1)
+		goto out;
+	if (build_bundle(k, &g, &res->bundle_seq, &buf, &len, e) == -1)
+		goto out;
+	if (buf == NULL) {
+		res->outcome = PUSH_NOTHING;
+		rv = 0;
+		goto out;
+	}
+	res->sent = g.n;
+	full = bundles_url(url);
+	if (post(full, buf, len, timeout, &status, &body, e) == -1)
+		goto out;
+	if (status == 200) {
+		if (accept_receipt(k, &body, buf, len, res->bundle_seq, res, e) == -1)
+			goto out;
+		res->outcome = PUSH_ACKED;
+	} else if (status == 202) {
+		reason = reason_of(&body);
+		snprintf(res->note, sizeof res->note, "%s", reason);
+		res->outcome = PUSH_QUARANTINED;
+	} else {
+		reason = reason_of(&body);
+		err_set(e, "the hub refused the bundle (HTTP %ld): %s", status, reason);
+		goto out;
+	}
+	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids, g.n,
+	    res->bundle_seq, e) == -1)
+		goto out;
+	if (res->outcome == PUSH_ACKED && store_meta_set(k->store, "last_push", when, e) == -1)
+		goto out;
+	rv = 0;
+out:
+	free(buf);
+	free(g.ids);
+	free(body.buf);
+	free(full);
+	free(reason);
+	curl_global_cleanup();
+	return rv;
+}
+
+long
+push_backoff(unsigned failures)
+{
+	long d = PUSH_BACKOFF_FIRST;
+
+	if (failures == 0)
+		return 0;
+	while (--failures > 0 && d < PUSH_BACKOFF_MAX)
+		d *= 2;
+	return d < PUSH_BACKOFF_MAX ? d : PUSH_BACKOFF_MAX;
+}
+
+int
+push_spawn(const char *dir, const char *url, long timeout, pid_t *pid, struct err *e)
+{
+	pid_t p = fork();
+
+	if (p == -1)
+		return err_set(e, "cannot start a push: %s", strerror(errno));
+	if (p == 0) {
+		struct push_result res;
+		struct kiosk *k = NULL;
+		struct err ce;
+		int fd = open("/dev/null", O_RDWR);
+		int ok;
+
+		/* Never write on the kiosk's screen. */
+		if (fd != -1) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+			if (fd > STDERR_FILENO)
+				close(fd);
+		}
+		ok = kiosk_open(dir, &k, &ce) == 0 && push_run(k, url, timeout, &res, &ce) == 0;
+		kiosk_close(k);
+		_exit(ok ? 0 : 1);
+	}
+	*pid = p;
+	return 0;
+}
+
+int
+push_poll(pid_t pid, int *ok, struct err *e)
+{
+	int st;
+	pid_t r = waitpid(pid, &st, WNOHANG);
+
+	if (r == -1)
+		return err_set(e, "push process %ld: %s", (long)pid, strerror(errno));
+	if (r == 0)
+		return 0;
+	*ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	return 1;
+}
