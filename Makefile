@@ -11,11 +11,13 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
+LIBEXECDIR ?= $(PREFIX)/lib/storykiosk
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
 PKGS_CORE  = sqlite3 libsodium yaml-0.1 jansson
-PKGS_KIOSK = $(PKGS_CORE) ncursesw libcurl
+PKGS_KIOSK = $(PKGS_CORE) ncursesw
+PKGS_PUSH  = $(PKGS_CORE) libcurl
 PKGS_HUB   = $(PKGS_CORE) libmicrohttpd
 PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka
 PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka
@@ -23,7 +25,7 @@ TOOLS_ALL  = tmux msgfmt
 
 WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
 CFLAGS  ?= -O2 -g
-CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DDATADIR='"$(DATADIR)/storykiosk"'
+CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DDATADIR='"$(DATADIR)/storykiosk"' -DLIBEXECDIR='"$(LIBEXECDIR)"'
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -Isrc -Isync
 
 ifeq ($(SANITIZE),1)
@@ -39,7 +41,8 @@ UI_SRC    = $(wildcard src/ui*.c src/screen-*.c src/widget-*.c src/i18n*.c)
 KCMD_SRC  = src/storykiosk.c $(wildcard src/cmd-*.c)
 CORE_SRC  = $(filter-out $(UI_SRC) $(KCMD_SRC), $(wildcard src/*.c))
 HCMD_SRC  = sync/storyhub.c $(wildcard sync/hcmd-*.c)
-SYNC_SRC  = $(filter-out $(HCMD_SRC), $(wildcard sync/*.c))
+PUSH_MAIN = sync/push-main.c
+SYNC_SRC  = $(filter-out $(HCMD_SRC) $(PUSH_MAIN), $(wildcard sync/*.c))
 UNIT_SRC  = $(wildcard tests/unit/test-*.c)
 TEST_HELPER_SRC = $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c))
 
@@ -49,6 +52,7 @@ CORE_LIB = $(BUILD)/libcore.a
 SYNC_LIB = $(BUILD)/libsync.a
 KIOSK    = $(BUILD)/storykiosk
 HUB      = $(BUILD)/storyhub
+PUSH     = $(BUILD)/storykiosk-push
 UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 # Feature macros are ours (ncursesw's .pc adds its own _XOPEN_SOURCE).
@@ -57,7 +61,7 @@ pc_libs   = $(shell $(PKG_CONFIG) --libs $(1))
 
 .PHONY: all check demo bench install uninstall clean deps unit e2e fuzz-replay _check _demo
 
-all: $(KIOSK) $(HUB) storykiosk storyhub
+all: $(KIOSK) $(HUB) $(PUSH) storykiosk storyhub
 
 # Convenience links at the top so people and tests can run ./storykiosk.
 storykiosk storyhub: %: $(BUILD)/% FORCE
@@ -80,6 +84,11 @@ $(SYNC_LIB): $(call obj,$(SYNC_SRC))
 $(KIOSK): $(call obj,$(KCMD_SRC) $(UI_SRC)) $(SYNC_LIB) $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(call obj,$(KCMD_SRC) $(UI_SRC)) \
 	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_KIOSK)) -lm
+
+# The HTTP client lives in its own program so the kiosk never loads libcurl.
+$(PUSH): $(call obj,$(PUSH_MAIN)) $(SYNC_LIB) $(CORE_LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(call obj,$(PUSH_MAIN)) \
+	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_PUSH)) -lm
 
 $(HUB): $(call obj,$(HCMD_SRC)) $(SYNC_LIB) $(CORE_LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(call obj,$(HCMD_SRC)) \
@@ -114,10 +123,13 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/storykiosk/forms
 	install -m 755 $(KIOSK) $(HUB) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 755 $(PUSH) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 644 forms/*.yaml $(DESTDIR)$(DATADIR)/storykiosk/forms/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/storykiosk $(DESTDIR)$(BINDIR)/storyhub
+	rm -rf $(DESTDIR)$(LIBEXECDIR)
 	rm -rf $(DESTDIR)$(DATADIR)/storykiosk
 
 clean:

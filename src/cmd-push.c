@@ -1,91 +1,52 @@
-/* storykiosk push: send unacknowledged stories to the hub over HTTP. */
-#include <getopt.h>
-#include <inttypes.h>
+/* storykiosk push: run the push helper (storykiosk-push), which holds the
+ * HTTP client. Keeping libcurl and its TLS libraries out of this program
+ * keeps the kiosk small and fast to start, and out of reach of whoever sits
+ * at the keyboard. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
-#include "kiosk.h"
-#include "push.h"
+#include "xmalloc.h"
 
-static const char usage[] =
-    "usage: storykiosk push --data DIR --url URL [--timeout S]\n\n"
-    "Sends one signed bundle of every finished story the hub has not yet\n"
-    "acknowledged to the hub ('storyhub serve'), for example\n"
-    "  storykiosk push --data /var/lib/storykiosk --url http://hub.example:8080\n"
-    "The hub's signed receipt is verified against the hub key(s) given at init;\n"
-    "only the stories it lists are marked acknowledged ('storykiosk purge' may\n"
-    "then delete them). A refused or broken upload changes nothing: the next\n"
-    "push sends the same stories again and the hub keeps each story once.\n\n"
-    "  --timeout S   give up after S seconds in all (default 60; connecting: 10)\n";
+#ifndef LIBEXECDIR
+#define LIBEXECDIR "/usr/local/lib/storykiosk"
+#endif
+
+/* The helper beside this executable (a build tree), else the installed one. */
+static char *
+helper_path(void)
+{
+	char self[PATH_MAX], *slash, *p;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			p = xasprintf("%s/storykiosk-push", self);
+			if (access(p, X_OK) == 0)
+				return p;
+			free(p);
+		}
+	}
+	return xstrdup(LIBEXECDIR "/storykiosk-push");
+}
 
 int
 cmd_push(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "url", required_argument, NULL, 'u' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct push_result res;
-	struct kiosk *k = NULL;
-	const char *dir = NULL, *url = NULL;
-	long timeout = 0;
-	char *end;
-	struct err e;
-	int c, rv = 1;
+	char *path = helper_path();
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dir = optarg;
-			break;
-		case 'u':
-			url = optarg;
-			break;
-		case 't':
-			timeout = strtol(optarg, &end, 10);
-			if (*end != '\0' || timeout < 1 || timeout > 86400)
-				return cmd_fail("--timeout takes seconds from 1 to 86400");
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return cmd_usage_error("push");
-		}
-	}
-	if (dir == NULL || url == NULL || optind != argc)
-		return cmd_fail("push needs --data DIR --url URL; see 'storykiosk push --help'");
-	if (kiosk_open(dir, &k, &e) == -1) {
-		rv = cmd_fail("push failed: %s", e.msg);
-		goto out;
-	}
-	if (push_run(k, url, timeout, &res, &e) == -1) {
-		rv = cmd_fail("push failed: %s; nothing was marked acknowledged, every story "
-		    "is kept for the next push", e.msg);
-		goto out;
-	}
-	switch (res.outcome) {
-	case PUSH_NOTHING:
-		printf("nothing to push: the hub has acknowledged every finished story\n");
-		break;
-	case PUSH_ACKED:
-		printf("pushed %zu stor%s in bundle %" PRIu64 "; the hub acknowledged %zu "
-		    "(run 'storykiosk purge' to delete them here)\n", res.sent,
-		    res.sent == 1 ? "y" : "ies", res.bundle_seq, res.acked);
-		break;
-	case PUSH_QUARANTINED:
-		printf("pushed %zu stor%s in bundle %" PRIu64 "; the hub holds them in "
-		    "quarantine until the coordinator trusts this kiosk (id %s), so nothing is "
-		    "acknowledged yet; push again after that. The hub said: %s\n", res.sent,
-		    res.sent == 1 ? "y" : "ies", res.bundle_seq, k->id_hex, res.note);
-		break;
-	}
-	rv = 0;
-out:
-	kiosk_close(k);
-	return rv;
+	(void)argc;
+	argv[0] = path;
+	execv(path, argv);
+	cmd_fail("cannot run %s: %s (is storykiosk installed completely?)", path,
+	    strerror(errno));
+	free(path);
+	return 1;
 }

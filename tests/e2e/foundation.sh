@@ -4,12 +4,15 @@ cd "$T_DIR" || exit 1
 FORM="$TOP/forms/partnership.yaml"
 
 check_ok "storykiosk --help" "$KIOSK" --help
-for c in init run add status export import-receipt purge check-form; do
+for c in init run add status export push import-receipt purge check-form; do
 	"$KIOSK" "$c" --help >"$T_DIR/out" 2>&1
 	check "storykiosk $c --help explains itself" \
 	    grep -q "usage: storykiosk $c" "$T_DIR/out"
 done
 check_ok "storyhub --help" "$HUB" --help
+check "the kiosk program does not load libcurl (push runs in a helper)" \
+    sh -c '! ldd "$1" | grep -q libcurl' sh "$KIOSK"
+check "storyhub does not load ncurses" sh -c '! ldd "$1" | grep -q libncurses' sh "$HUB"
 
 check_ok "keygen" "$HUB" keygen --out hub
 check "hub.key is 0600" test "$(stat -c %a hub/hub.key)" = 600

@@ -1,0 +1,113 @@
+/* storykiosk-push: the program behind `storykiosk push`, which sends
+ * unacknowledged stories to the hub over HTTP. It is separate so that the
+ * participant-facing kiosk never loads libcurl and its TLS stack: `storykiosk
+ * push` (src/cmd-push.c) and the running kiosk exec it. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kiosk.h"
+#include "push.h"
+
+static const char usage[] =
+    "usage: storykiosk push --data DIR --url URL [--timeout S]\n\n"
+    "Sends one signed bundle of every finished story the hub has not yet\n"
+    "acknowledged to the hub ('storyhub serve'), for example\n"
+    "  storykiosk push --data /var/lib/storykiosk --url http://hub.example:8080\n"
+    "The hub's signed receipt is verified against the hub key(s) given at init;\n"
+    "only the stories it lists are marked acknowledged ('storykiosk purge' may\n"
+    "then delete them). A refused or broken upload changes nothing: the next\n"
+    "push sends the same stories again and the hub keeps each story once.\n\n"
+    "  --timeout S   give up after S seconds in all (default 60; connecting: 10)\n";
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("storykiosk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "url", required_argument, NULL, 'u' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct push_result res;
+	struct kiosk *k = NULL;
+	const char *dir = NULL, *url = NULL;
+	long timeout = 0;
+	char *end;
+	struct err e;
+	int c, rv = 1;
+
+	setlocale(LC_ALL, "");
+	if (sodium_init() < 0)
+		return fail("cannot initialise libsodium");
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'u':
+			url = optarg;
+			break;
+		case 't':
+			timeout = strtol(optarg, &end, 10);
+			if (*end != '\0' || timeout < 1 || timeout > 86400)
+				return fail("--timeout takes seconds from 1 to 86400");
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return fail("push: bad usage; see 'storykiosk push --help'") + 1;
+		}
+	}
+	if (dir == NULL || url == NULL || optind != argc)
+		return fail("push needs --data DIR --url URL; see 'storykiosk push --help'");
+	if (kiosk_open(dir, &k, &e) == -1) {
+		rv = fail("push failed: %s", e.msg);
+		goto out;
+	}
+	if (push_run(k, url, timeout, &res, &e) == -1) {
+		rv = fail("push failed: %s; nothing was marked acknowledged, every story "
+		    "is kept for the next push", e.msg);
+		goto out;
+	}
+	switch (res.outcome) {
+	case PUSH_NOTHING:
+		printf("nothing to push: the hub has acknowledged every finished story\n");
+		break;
+	case PUSH_ACKED:
+		printf("pushed %zu stor%s in bundle %" PRIu64 "; the hub acknowledged %zu "
+		    "(run 'storykiosk purge' to delete them here)\n", res.sent,
+		    res.sent == 1 ? "y" : "ies", res.bundle_seq, res.acked);
+		break;
+	case PUSH_QUARANTINED:
+		printf("pushed %zu stor%s in bundle %" PRIu64 "; the hub holds them in "
+		    "quarantine until the coordinator trusts this kiosk (id %s), so nothing is "
+		    "acknowledged yet; push again after that. The hub said: %s\n", res.sent,
+		    res.sent == 1 ? "y" : "ies", res.bundle_seq, k->id_hex, res.note);
+		break;
+	}
+	rv = 0;
+out:
+	kiosk_close(k);
+	return rv;
+}
