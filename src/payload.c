@@ -84,6 +84,34 @@ get_str(json_t *root, const char *key, int nullable, struct err *e)
 	return NULL;
 }
 
+/* The story and text answers, in the order of types, one per line. */
+static char *
+searchable_text(json_t *answers, json_t *types)
+{
+	json_t *v, *a;
+	const char *qid, *type;
+	size_t len = 0, cap = 256, n;
+	char *out = xmalloc(cap);
+
+	out[0] = '\0';
+	json_object_foreach(types, qid, v) {
+		type = json_string_value(v);
+		a = json_object_get(answers, qid);
+		if (type == NULL || !json_is_string(a) ||
+		    (strcmp(type, "story") != 0 && strcmp(type, "text") != 0))
+			continue;
+		n = json_string_length(a);
+		while (len + n + 2 > cap)
+			cap *= 2;
+		out = xreallocarray(out, cap, 1);
+		memcpy(out + len, json_string_value(a), n);
+		len += n;
+		out[len++] = '\n';
+		out[len] = '\0';
+	}
+	return out;
+}
+
 int
 payload_decode(const char *json, size_t len, struct payload **out, struct err *e)
 {
@@ -136,6 +164,7 @@ payload_decode(const char *json, size_t len, struct payload **out, struct err *e
 		goto out;
 	}
 	p->types = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	p->text = searchable_text(json_object_get(root, "answers"), v);
 	if (p->answers == NULL || p->types == NULL)
 		fatal("cannot re-encode a story payload");
 	*out = p;
@@ -164,5 +193,6 @@ payload_free(struct payload *p)
 	free(p->prompt);
 	wipe_free(p->answers);
 	free(p->types);
+	wipe_free(p->text);
 	free(p);
 }

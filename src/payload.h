@@ -34,6 +34,8 @@ struct payload {
 	char *prompt;           /* NULL when none */
 	char *answers;          /* the "answers" object as compact JSON text */
 	char *types;            /* the "types" object as compact JSON text */
+	char *text;             /* the story and short text answers, one per line
+	                         * (what the hub's full-text search indexes) */
 };
 
 struct payload_meta {

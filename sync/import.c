@@ -29,42 +29,6 @@ struct import_ctx {
 	size_t workers;         /* threads that open records, this one included */
 };
 
-/* The story and short-text answers, one per line, for the full-text index. */
-static char *
-index_text(const struct payload *p)
-{
-	json_t *answers, *types, *v;
-	const char *qid;
-	size_t len = 0, cap = 256;
-	char *out = xmalloc(cap);
-
-	out[0] = '\0';
-	answers = json_loads(p->answers, 0, NULL);
-	types = json_loads(p->types, 0, NULL);
-	if (json_is_object(answers) && json_is_object(types)) {
-		json_object_foreach(types, qid, v) {
-			const char *type = json_string_value(v);
-			json_t *a = json_object_get(answers, qid);
-			size_t n;
-
-			if (type == NULL || !json_is_string(a) ||
-			    (strcmp(type, "story") != 0 && strcmp(type, "text") != 0))
-				continue;
-			n = json_string_length(a);
-			while (len + n + 2 > cap)
-				cap *= 2;
-			out = xreallocarray(out, cap, 1);
-			memcpy(out + len, json_string_value(a), n);
-			len += n;
-			out[len++] = '\n';
-			out[len] = '\0';
-		}
-	}
-	json_decref(answers);
-	json_decref(types);
-	return out;
-}
-
 /* One record opened and decoded, waiting to be stored. */
 struct prepared {
 	struct payload *p;
@@ -114,7 +78,8 @@ prepare_record(const struct import_ctx *c, const struct bundle_record *r, size_t
 		goto out;
 	}
 	crypto_generichash(out->hash, sizeof out->hash, plain, plainlen, NULL, 0);
-	out->text = index_text(out->p);
+	out->text = out->p->text;       /* taken over from the payload */
+	out->p->text = NULL;
 	out->failed = 0;
 out:
 	seal_plain_free(plain, plainlen);
