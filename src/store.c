@@ -37,6 +37,25 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE INDEX stories_seq ON stories(seq);"
 	"INSERT INTO meta VALUES('next_seq', '1'), ('next_bundle_seq', '1');",
+
+	/* 2: the sealed blob moves to its own table, so marking stories exported
+	 * or acknowledged rewrites a few bytes instead of every blob. */
+	"ALTER TABLE stories RENAME TO stories_v1;"
+	"DROP INDEX stories_seq;"
+	"CREATE TABLE stories("
+	"  seq INTEGER PRIMARY KEY,"
+	"  id BLOB NOT NULL UNIQUE CHECK(length(id) = 16),"
+	"  status INTEGER NOT NULL CHECK(status BETWEEN 0 AND 3),"
+	"  source INTEGER NOT NULL CHECK(source BETWEEN 0 AND 1),"
+	"  export_seq INTEGER NOT NULL DEFAULT 0,"
+	"  acked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE payloads("
+	"  seq INTEGER PRIMARY KEY REFERENCES stories(seq) ON DELETE CASCADE,"
+	"  sealed BLOB NOT NULL);"
+	"INSERT INTO stories SELECT seq, id, status, source, export_seq, acked "
+	"  FROM stories_v1;"
+	"INSERT INTO payloads SELECT seq, sealed FROM stories_v1;"
+	"DROP TABLE stories_v1;",
 };
 
 const char *
@@ -277,14 +296,22 @@ store_story_create(struct store *s, const unsigned char id[STORE_ID_BYTES],
 		return -1;
 	if (next_counter(s, "next_seq", &n, e) == -1)
 		goto fail;
-	if (prepare(s, "INSERT INTO stories(id, seq, status, source, sealed) "
-	    "VALUES(?1, ?2, ?3, ?4, ?5)", &st, e) == -1)
+	if (prepare(s, "INSERT INTO stories(id, seq, status, source) "
+	    "VALUES(?1, ?2, ?3, ?4)", &st, e) == -1)
 		goto fail;
 	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
 	sqlite3_bind_int(st, 3, (int)status);
 	sqlite3_bind_int(st, 4, (int)source);
-	sqlite3_bind_blob(st, 5, sealed, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_error(s, e, "saving the story");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	if (prepare(s, "INSERT INTO payloads(seq, sealed) VALUES(?1, ?2)", &st, e) == -1)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)n);
+	sqlite3_bind_blob(st, 2, sealed, (int)len, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_error(s, e, "saving the story");
 		goto fail;
@@ -306,26 +333,40 @@ store_story_update(struct store *s, const unsigned char id[STORE_ID_BYTES],
     enum story_status status, const unsigned char *sealed, size_t len, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
-	int rv = -1;
 
-	if (prepare(s, "UPDATE stories SET status = ?2, sealed = ?3 WHERE id = ?1",
-	    &st, e) == -1)
+	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
 		return -1;
+	if (prepare(s, "UPDATE stories SET status = ?2 WHERE id = ?1", &st, e) == -1)
+		goto fail;
 	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, (int)status);
-	sqlite3_bind_blob(st, 3, sealed, (int)len, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_error(s, e, "saving the story");
-		goto out;
+		goto fail;
 	}
 	if (sqlite3_changes(s->db) != 1) {
 		err_set(e, "saving the story: it is no longer in the database");
-		goto out;
+		goto fail;
 	}
-	rv = 0;
-out:
 	sqlite3_finalize(st);
-	return rv;
+	if (prepare(s, "UPDATE payloads SET sealed = ?2 "
+	    "WHERE seq = (SELECT seq FROM stories WHERE id = ?1)", &st, e) == -1)
+		goto fail;
+	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, sealed, (int)len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(s->db) != 1) {
+		db_error(s, e, "saving the story");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (exec(s, "COMMIT", e) == -1)
+		goto fail;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	exec(s, "ROLLBACK", NULL);
+	return -1;
 }
 
 int
@@ -517,7 +558,7 @@ store_foreach(struct store *s, enum store_filter filter,
 	if ((unsigned)filter > STORE_HELD)
 		return err_set(e, "bad story filter");
 	sql = xasprintf("SELECT id, seq, status, source, sealed, export_seq, acked "
-	    "FROM stories WHERE %s ORDER BY seq", where[filter]);
+	    "FROM stories JOIN payloads USING (seq) WHERE %s ORDER BY seq", where[filter]);
 	if (prepare(s, sql, &st, e) == -1)
 		goto out;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -560,10 +601,12 @@ store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
 	return 0;
 }
 
-/* Set a column for each id in one transaction; *found counts matched rows. */
+/* Set a column for each id in one transaction; *found counts matched rows.
+ * With meta_key, also set that setting in the same transaction. */
 static int
 mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, sqlite3_int64 value, size_t *found, const char *what, struct err *e)
+    size_t n, sqlite3_int64 value, size_t *found, const char *meta_key,
+    const char *meta_value, const char *what, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i, count = 0;
@@ -584,6 +627,8 @@ mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_B
 	}
 	sqlite3_finalize(st);
 	st = NULL;
+	if (meta_key != NULL && store_meta_set(s, meta_key, meta_value, e) == -1)
+		goto fail;
 	if (exec(s, "COMMIT", e) == -1)
 		goto fail;
 	if (found != NULL)
@@ -597,10 +642,11 @@ fail:
 
 int
 store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
-    uint64_t bundle_seq, struct err *e)
+    uint64_t bundle_seq, const char *when, struct err *e)
 {
 	return mark_ids(s, "UPDATE stories SET export_seq = ?2 WHERE id = ?1", ids, n,
-	    (sqlite3_int64)bundle_seq, NULL, "marking stories exported", e);
+	    (sqlite3_int64)bundle_seq, NULL, when != NULL ? "last_export" : NULL, when,
+	    "marking stories exported", e);
 }
 
 int
@@ -608,7 +654,7 @@ store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], si
     size_t *marked, struct err *e)
 {
 	return mark_ids(s, "UPDATE stories SET acked = ?2 WHERE id = ?1 AND status <> 0",
-	    ids, n, 1, marked, "marking stories acknowledged", e);
+	    ids, n, 1, marked, NULL, NULL, "marking stories acknowledged", e);
 }
 
 int

@@ -11,7 +11,7 @@
 #include "err.h"
 
 #define STORE_ID_BYTES 16
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 enum story_status {
 	STATUS_DRAFT,
@@ -103,9 +103,11 @@ int store_foreach(struct store *s, enum store_filter filter,
     struct err *e);
 /* Take the next bundle sequence number (persisted, never reused). */
 int store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e);
-/* Record that these stories went out in bundle bundle_seq (one transaction). */
+/* Record that these stories went out in bundle bundle_seq and, if when is not
+ * NULL, set "last_export" to it: one transaction, so a failure leaves
+ * neither. */
 int store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, uint64_t bundle_seq, struct err *e);
+    size_t n, uint64_t bundle_seq, const char *when, struct err *e);
 /* Mark these stories acknowledged by the hub; *marked counts those found. */
 int store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
     size_t n, size_t *marked, struct err *e);

@@ -205,13 +205,14 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		err_prefix(e, "nothing was marked exported");
 		goto out;
 	}
-	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids, g.n,
-	    res->bundle_seq, e) == -1)
-		goto out;
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (store_meta_set(k->store, "last_export", when, e) == -1)
+	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids, g.n,
+	    res->bundle_seq, when, e) == -1) {
+		err_prefix(e, "%s was written but its stories stay marked not exported "
+		    "(the next export sends them again; the hub keeps each story once)", path);
 		goto out;
+	}
 	res->stories = g.n;
 	res->path = path;
 	path = NULL;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct column {
@@ -124,19 +125,29 @@ formula_like(const char *s)
 	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
 }
 
-/* One CSV cell; text cells are guarded, numbers (which may be negative) not. */
+/* One CSV cell; text cells are guarded, numbers (which may be negative) not.
+ * Control characters, bidi overrides and the like never leave the hub raw: a
+ * kiosk checks them away, but a compromised kiosk's signed bundle may not. */
 static int
 put_cell(struct exporter *x, const char *s, int first, int guard)
 {
+	char *safe;
+	int rv;
+
 	if (!first && fputc(',', x->out) == EOF)
 		return -1;
 	if (s == NULL)
 		return 0;
-	if (guard && (x->o == NULL || !x->o->raw) && formula_like(s)) {
-		char *guarded = xasprintf("'%s", s);
-		int rv = put_cell(x, guarded, 1, 0);
+	if (guard >= 0) {
+		safe = utf8_neutralise(s, strlen(s), 1);
+		if (guard && (x->o == NULL || !x->o->raw) && formula_like(safe)) {
+			char *guarded = xasprintf("'%s", safe);
 
-		free(guarded);
+			free(safe);
+			safe = guarded;
+		}
+		rv = put_cell(x, safe, 1, -1);
+		free(safe);
 		return rv;
 	}
 	if (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' ')) {
@@ -162,7 +173,40 @@ put_field(struct exporter *x, const char *s, int first)
 static int
 put_number(struct exporter *x, const char *num, int first)
 {
-	return put_cell(x, num, first, 0);
+	return put_cell(x, num, first, -1);    /* digits only: nothing to neutralise */
+}
+
+/* A copy of v whose strings and keys are neutralised (see put_cell). */
+static json_t *
+json_neutralised(json_t *v)
+{
+	json_t *out, *item;
+	const char *key;
+	char *safe;
+	size_t i;
+
+	if (json_is_string(v)) {
+		safe = utf8_neutralise(json_string_value(v), json_string_length(v), 1);
+		out = json_string(safe);
+		free(safe);
+		return out;
+	}
+	if (json_is_object(v)) {
+		out = json_object();
+		json_object_foreach(v, key, item) {
+			safe = utf8_neutralise(key, strlen(key), 0);
+			json_object_set_new(out, safe, json_neutralised(item));
+			free(safe);
+		}
+		return out;
+	}
+	if (json_is_array(v)) {
+		out = json_array();
+		json_array_foreach(v, i, item)
+			json_array_append_new(out, json_neutralised(item));
+		return out;
+	}
+	return json_incref(v);
 }
 
 static void
@@ -298,7 +342,7 @@ static int
 json_row(const struct hub_story *s, void *ctx, struct err *e)
 {
 	struct exporter *x = ctx;
-	json_t *obj, *answers;
+	json_t *obj, *answers, *safe;
 	int rv;
 
 	if (!wanted(x, s))
@@ -312,6 +356,9 @@ json_row(const struct hub_story *s, void *ctx, struct err *e)
 	    s->conflict, "answers", answers ? answers : json_object());
 	if (obj == NULL)
 		return err_set(e, "cannot build the JSON for story %s", s->story_id);
+	safe = json_neutralised(obj);
+	json_decref(obj);
+	obj = safe;
 	rv = fputs(x->n ? ",\n" : "\n", x->out) == EOF ||
 	    json_dumpf(obj, x->out, JSON_COMPACT | JSON_REAL_PRECISION(15)) == -1 ? -1 : 0;
 	json_decref(obj);

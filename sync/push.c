@@ -333,7 +333,7 @@ push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res
 		goto out;
 	}
 	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids, g.n,
-	    res->bundle_seq, e) == -1)
+	    res->bundle_seq, NULL, e) == -1)
 		goto out;
 	if (res->outcome == PUSH_ACKED && store_meta_set(k->store, "last_push", when, e) == -1)
 		goto out;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fsutil.h"
 #include "keys.h"
@@ -116,6 +117,78 @@ test_schema_versions(void **state)
 	assert_non_null(strstr(e.msg, "newer storykiosk"));
 }
 
+static int
+first_blob(const struct store_record *r, void *ctx, struct err *e)
+{
+	(void)e;
+	assert_int_equal(r->sealed_len, 6);
+	assert_memory_equal(r->sealed, "sealed", 6);
+	assert_int_equal(r->seq, 7);
+	assert_int_equal(r->export_seq, 3);
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* A database written by schema 1 (sealed blob inline) is migrated to the
+ * current schema with its stories, sequence and export state intact. */
+static void
+test_migration_from_v1(void **state)
+{
+	struct fixture *f = *state;
+	struct store_counts c;
+	struct err e;
+	sqlite3 *db;
+	int n = 0, version;
+	uint64_t seq;
+	unsigned char id[16];
+
+	store_close(f->s);
+	f->s = NULL;
+	unlink(f->path);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	    "CREATE TABLE stories(id BLOB PRIMARY KEY CHECK(length(id) = 16),"
+	    " seq INTEGER NOT NULL UNIQUE, status INTEGER NOT NULL, source INTEGER NOT NULL,"
+	    " sealed BLOB NOT NULL, export_seq INTEGER NOT NULL DEFAULT 0,"
+	    " acked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	    "CREATE INDEX stories_seq ON stories(seq);"
+	    "INSERT INTO meta VALUES('next_seq', '8'), ('next_bundle_seq', '4');"
+	    "INSERT INTO stories VALUES(x'00112233445566778899aabbccddeeff', 7, 1, 1,"
+	    " CAST('sealed' AS BLOB), 3, 0);"
+	    "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(f->path, &f->s, &e), 0);
+	assert_int_equal(store_schema_version(f->s, &version, &e), 0);
+	assert_int_equal(version, STORE_SCHEMA_VERSION);
+	assert_int_equal(store_foreach(f->s, STORE_HELD, first_blob, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_counts(f->s, &c, &e), 0);
+	assert_int_equal(c.by_status[STATUS_SUBMITTED], 1);
+	assert_int_equal(c.unexported, 0);
+	/* The sequence goes on from where schema 1 left it. */
+	put(f->s, STATUS_SUBMITTED, id, &seq);
+	assert_int_equal(seq, 8);
+	/* Deleting a story deletes its sealed payload too. */
+	assert_int_equal(store_story_delete(f->s, id, &e), 0);
+	{
+		sqlite3_stmt *st;
+		char *v;
+
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM payloads", -1,
+		    &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_int_equal(sqlite3_column_int(st, 0), 1);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+
+		assert_int_equal(store_check(f->s, &v, &e), 0);
+		assert_string_equal(v, "ok");
+		free(v);
+	}
+}
+
 static void
 test_sequence_monotonic(void **state)
 {
@@ -189,7 +262,7 @@ test_status_and_bookkeeping(void **state)
 		memcpy(two[0], s1, 16);
 		memcpy(two[1], s2, 16);
 		assert_int_equal(store_mark_exported(f->s, (const unsigned char (*)[16])two,
-		    2, 1, &e), 0);
+		    2, 1, "2026-11-23T10:00:00Z", &e), 0);
 		seqs[0] = 0;
 		assert_int_equal(store_foreach(f->s, STORE_UNEXPORTED, collect, seqs, &e), 0);
 		assert_int_equal(seqs[0], 2);
@@ -278,6 +351,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_monotonic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_and_bookkeeping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_and_bundle_seq, setup, teardown),
