@@ -3,9 +3,58 @@
  * and screen-story) does on leaving: store the answer, check it exactly as
  * `add` does, save the draft (a field changed), go on. */
 #include <stdio.h>
+#include <string.h>
 
 #include "i18n.h"
 #include "ui.h"
+#include "utf8.h"
+
+/* Say in the participant's language what is wrong with an answer the core
+ * refused; the core's own message (for scribes, naming question ids) is the
+ * fallback for what a widget cannot produce anyway. */
+static void
+problem_message(struct ui *u, const struct question *q, const char *core)
+{
+	const struct answer *a = answers_cget(u->ans, q->id);
+	size_t n;
+
+	if (a == NULL || !a->answered) {
+		snprintf(u->msg, sizeof u->msg, "%s", tr("Please answer this question."));
+		return;
+	}
+	switch (q->type) {
+	case Q_STORY:
+	case Q_TEXT:
+		n = utf8_count(a->text, strlen(a->text));
+		if (q->has_min && (double)n < q->min) {
+			snprintf(u->msg, sizeof u->msg, tr("Please write at least %d characters."),
+			    (int)q->min);
+			return;
+		}
+		if (q->has_max && (double)n > q->max) {
+			snprintf(u->msg, sizeof u->msg, tr("Please write at most %d characters."),
+			    (int)q->max);
+			return;
+		}
+		break;
+	case Q_MULTI:
+		if (a->nids == 0) {
+			snprintf(u->msg, sizeof u->msg, "%s", tr("Please choose at least one."));
+			return;
+		}
+		break;
+	case Q_NUMBER:
+		if (q->has_min && q->has_max) {
+			snprintf(u->msg, sizeof u->msg, tr("Please give a number from %g to %g."),
+			    q->min, q->max);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	snprintf(u->msg, sizeof u->msg, "%s", core);
+}
 
 /* Leave the current question forwards if its answer is acceptable. */
 void
@@ -15,7 +64,7 @@ ui_question_leave(struct ui *u)
 
 	widget_for(u->w.q->type)->store(&u->w, u->ans);
 	if (answers_check_one(u->form, u->ans, u->w.q, &e) != 0) {
-		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
+		problem_message(u, u->w.q, e.msg);
 		return;
 	}
 	ui_autosave(u);
