@@ -493,9 +493,21 @@ draw(struct ui *u)
 	refresh();
 }
 
+/* Set by SIGTERM/SIGHUP (systemd stopping the kiosk, the console going
+ * away): the loop then saves the draft and ends like the admin's quit. */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
 int
 ui_run(struct kiosk *k, const struct form *f, int idle_override)
 {
+	struct sigaction sa;
 	struct ui u;
 	wint_t ch;
 	int r, n;
@@ -515,6 +527,12 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override)
 	signal(SIGTTOU, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	/* No SA_RESTART: get_wch returns at once and the loop sees the flag. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 
 	i18n_init();
 	if (newterm(NULL, stdout, stdin) == NULL) {
@@ -535,6 +553,12 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override)
 	u.last_input = u.last_save = ui_now();
 	ui_go(&u, &screen_welcome);
 	while (u.running) {
+		if (stop_requested) {
+			/* The draft stays stored; the next start marks it interrupted. */
+			if (u.dirty)
+				ui_autosave(&u);
+			break;
+		}
 		draw(&u);
 		r = get_wch(&ch);
 		if (r == ERR) {

@@ -23,3 +23,19 @@ check "one interrupted story" has_status interrupted 1
 check "no drafts left" has_status draft 0
 check "previous text not on screen" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q Crash-K4W"
 stderr_clean
+
+# SIGTERM (systemd stopping the kiosk) mid-story: the newest text is saved
+# at once, the terminal is restored, and the next start keeps it interrupted.
+to_story 0
+type_text "Term-Q7Z typed just before the service was stopped, no time for autosave."
+check "second story on screen" wait_for "Term-Q7Z"
+pid=$(kiosk_pid)
+kill -TERM "$pid"
+check "SIGTERM ends the kiosk with status 0" wait_for "KIOSK-EXITED=0"
+start_kiosk
+check "after SIGTERM: two interrupted stories" \
+    has_status interrupted 2
+check "after SIGTERM: no draft left" has_status draft 0
+check "after SIGTERM: previous text not on screen" \
+    sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q Term-Q7Z"
+stderr_clean
