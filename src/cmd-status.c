@@ -43,6 +43,7 @@ cmd_status(int argc, char **argv)
 	struct kiosk *k = NULL;
 	const char *dir = NULL;
 	char fpr[KEY_FPR_LEN], free_s[32], *last = NULL, *check = NULL;
+	char *push_ok = NULL, *push_try = NULL;
 	uint64_t freeb;
 	struct err e;
 	int c, docheck = 0, rv = 1, version;
@@ -68,6 +69,8 @@ cmd_status(int argc, char **argv)
 	if (kiosk_open(dir, &k, &e) == -1 ||
 	    store_counts(k->store, &cnt, &e) == -1 ||
 	    store_meta_get(k->store, "last_export", &last, &e) == -1 ||
+	    store_meta_get(k->store, "last_push", &push_ok, &e) == -1 ||
+	    store_meta_get(k->store, "last_push_attempt", &push_try, &e) == -1 ||
 	    store_schema_version(k->store, &version, &e) == -1 ||
 	    fsutil_free_bytes(dir, &freeb, &e) == -1) {
 		rv = cmd_fail("%s", e.msg);
@@ -89,6 +92,8 @@ cmd_status(int argc, char **argv)
 	printf("not exported: %llu\n", (unsigned long long)cnt.unexported);
 	printf("not acknowledged by the hub: %llu\n", (unsigned long long)cnt.unacked);
 	printf("last export:  %s\n", last != NULL ? last : "never");
+	printf("last push:    %s (last attempt: %s)\n", push_ok != NULL ? push_ok : "never",
+	    push_try != NULL ? push_try : "never");
 	printf("free disk:    %s\n", free_s);
 	printf("schema:       %d\n", version);
 	rv = 0;
@@ -104,6 +109,8 @@ cmd_status(int argc, char **argv)
 	}
 out:
 	free(last);
+	free(push_ok);
+	free(push_try);
 	free(check);
 	kiosk_close(k);
 	return rv;

@@ -25,6 +25,8 @@ check "... imports its quarantined stories" grep -q "5 new, 0 duplicate" "$T_DIR
 check_ok "push again" "$KIOSK" push --data k1 --url "$URL/"
 check "... the hub acknowledged every story" grep -q "pushed 5 stories in bundle [0-9]*; the hub acknowledged 5" "$T_DIR/out"
 check "... nothing left unacknowledged" test "$(unacked k1)" = 0
+check "status shows when the last push succeeded" \
+    sh -c '"$1" status --data k1 | grep -Eq "^last push: +[0-9]{4}-[0-9]{2}-[0-9]{2}T"' sh "$KIOSK"
 check "... hub holds 5" test "$(hub_count hub.db)" = 5
 check_ok "push with nothing new" "$KIOSK" push --data k1 --url "$URL/v1/bundles"
 check "... says so" grep -q "nothing to push" "$T_DIR/out"
