@@ -150,16 +150,62 @@ bundle_name(const char *name)
 }
 
 int
+export_bundle_build(struct kiosk *k, enum store_filter filter, struct export_bundle *b,
+    struct err *e)
+{
+	struct gather g = { 0 };
+	struct store_counts cnt;
+	size_t n;
+	char *label;
+	int rv;
+
+	memset(b, 0, sizeof *b);
+	/* Counting by status avoids reading every sealed payload twice. */
+	if (store_counts(k->store, &cnt, e) == -1)
+		return -1;
+	n = filter == STORE_HELD ? cnt.finished :
+	    filter == STORE_UNACKED ? cnt.unacked : cnt.unexported;
+	if (n == 0)
+		return 0;
+	if (store_next_bundle_seq(k->store, &b->seq, e) == -1)
+		return -1;
+	label = bundle_name(k->name);
+	rv = bundle_writer_create(k->identity, label, b->seq, (int64_t)time(NULL), k->hubs,
+	    k->nhubs, &g.w, e);
+	free(label);
+	if (rv == -1)
+		return -1;
+	if (store_foreach(k->store, filter, add_one, &g, e) == -1) {
+		bundle_writer_free(g.w);
+		free(g.ids);
+		return -1;
+	}
+	if (bundle_writer_finish(g.w, &b->buf, &b->len, e) == -1) {
+		free(g.ids);
+		return -1;
+	}
+	b->ids = g.ids;
+	b->n = g.n;
+	return 0;
+}
+
+void
+export_bundle_free(struct export_bundle *b)
+{
+	if (b == NULL)
+		return;
+	free(b->buf);
+	free(b->ids);
+	memset(b, 0, sizeof *b);
+}
+
+int
 export_run(struct kiosk *k, const char *todir, int all, struct export_result *res,
     struct err *e)
 {
-	enum store_filter filter = all ? STORE_HELD : STORE_UNEXPORTED;
-	struct gather g = { 0 };
-	struct store_counts cnt;
+	struct export_bundle b;
 	struct stat st;
-	unsigned char *buf = NULL;
-	size_t len, n = 0;
-	char *name = NULL, *path = NULL, *label, when[32];
+	char *name = NULL, *path = NULL, when[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	int rv = -1;
@@ -172,48 +218,31 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		return err_set(e, "cannot export to %s: not a directory", todir);
 	if (export_apply_receipts(k, todir, &res->receipts, e) == -1)
 		return -1;
-	/* Counting by status avoids reading every sealed payload twice. */
-	if (store_counts(k->store, &cnt, e) == -1)
+	if (export_bundle_build(k, all ? STORE_HELD : STORE_UNEXPORTED, &b, e) == -1)
 		return -1;
-	n = all ? cnt.finished : cnt.unexported;
-	if (n == 0)
+	if (b.buf == NULL)
 		return 0;
-	if (store_next_bundle_seq(k->store, &res->bundle_seq, e) == -1)
-		return -1;
-	label = bundle_name(k->name);
-	rv = bundle_writer_create(k->identity, label, res->bundle_seq, (int64_t)now, k->hubs,
-	    k->nhubs, &g.w, e);
-	free(label);
-	if (rv == -1)
-		return -1;
-	rv = -1;
-	if (store_foreach(k->store, filter, add_one, &g, e) == -1) {
-		bundle_writer_free(g.w);
-		goto out;
-	}
-	if (bundle_writer_finish(g.w, &buf, &len, e) == -1)
-		goto out;
-	name = bundle_file_name(k->identity->id, res->bundle_seq);
+	res->bundle_seq = b.seq;
+	name = bundle_file_name(k->identity->id, b.seq);
 	path = fsutil_join(todir, name);
-	if (fsutil_write_atomic(path, buf, len, 0644, 1, e) == -1) {
+	if (fsutil_write_atomic(path, b.buf, b.len, 0644, 1, e) == -1) {
 		err_prefix(e, "nothing was marked exported");
 		goto out;
 	}
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids, g.n,
-	    res->bundle_seq, when, e) == -1) {
+	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])b.ids, b.n,
+	    b.seq, when, e) == -1) {
 		err_prefix(e, "%s was written but its stories stay marked not exported "
 		    "(the next export sends them again; the hub keeps each story once)", path);
 		goto out;
 	}
-	res->stories = g.n;
+	res->stories = b.n;
 	res->path = path;
 	path = NULL;
 	rv = 0;
 out:
-	free(buf);
-	free(g.ids);
+	export_bundle_free(&b);
 	free(name);
 	free(path);
 	return rv;

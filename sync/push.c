@@ -14,99 +14,17 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "export.h"
 #include "receipt.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
 #define REASON_MAX 400
 
-struct gather {
-	struct bundle_writer *w;
-	unsigned char (*ids)[STORE_ID_BYTES];
-	size_t n, cap;
-};
-
 struct body {
 	unsigned char *buf;
 	size_t len, cap, max;
 };
-
-static int
-count_one(const struct store_record *r, void *ctx, struct err *e)
-{
-	(void)r;
-	(void)e;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
-static int
-add_one(const struct store_record *r, void *ctx, struct err *e)
-{
-	struct gather *g = ctx;
-	struct bundle_record br;
-
-	memcpy(br.id, r->id, STORE_ID_BYTES);
-	br.seq = r->seq;
-	br.status = (int)r->status;
-	br.source = (int)r->source;
-	br.sealed = r->sealed;
-	br.sealed_len = r->sealed_len;
-	if (bundle_writer_add(g->w, &br, e) == -1)
-		return -1;
-	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 64;
-		g->ids = xreallocarray(g->ids, g->cap, STORE_ID_BYTES);
-	}
-	memcpy(g->ids[g->n++], r->id, STORE_ID_BYTES);
-	return 0;
-}
-
-/* The kiosk name as a bundle carries it (as export does): valid UTF-8, at
- * most BUNDLE_MAX_NAME bytes, cut at a character boundary. Caller frees. */
-static char *
-bundle_name(const char *name)
-{
-	char *s = utf8_neutralise(name ? name : "", name ? strlen(name) : 0, 0);
-	size_t len = strlen(s);
-
-	while (len > BUNDLE_MAX_NAME || !utf8_valid(s, len)) {
-		len--;
-		s[len] = '\0';
-	}
-	return s;
-}
-
-/* Build the bundle of every unacknowledged finished story; *buf NULL when
- * there is none. */
-static int
-build_bundle(struct kiosk *k, struct gather *g, uint64_t *seq, unsigned char **buf,
-    size_t *len, struct err *e)
-{
-	size_t n = 0;
-	char *label;
-	int rv;
-
-	*buf = NULL;
-	*len = 0;
-	if (store_foreach(k->store, STORE_UNACKED, count_one, &n, e) == -1)
-		return -1;
-	if (n == 0)
-		return 0;
-	if (store_next_bundle_seq(k->store, seq, e) == -1)
-		return -1;
-	label = bundle_name(k->name);
-	rv = bundle_writer_create(k->identity, label, *seq, (int64_t)time(NULL), k->hubs,
-	    k->nhubs, &g->w, e);
-	free(label);
-	if (rv == -1)
-		return -1;
-	if (store_foreach(k->store, STORE_UNACKED, add_one, g, e) == -1) {
-		bundle_writer_free(g->w);
-		return -1;
-	}
-	return bundle_writer_finish(g->w, buf, len, e);
-}
 
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *ctx)
@@ -292,10 +210,8 @@ int
 push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res,
     struct err *e)
 {
-	struct gather g = { 0 };
+	struct export_bundle b = { 0 };
 	struct body body = { .max = RECEIPT_MAX_BYTES };
-	unsigned char *buf = NULL;
-	size_t len;
 	long status = 0;
 	char *full = NULL, *reason = NULL, when[32];
 	int rv = -1;
@@ -308,19 +224,21 @@ push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res
 	now_text(when);
 	if (store_meta_set(k->store, "last_push_attempt", when, e) == -1)
 		goto out;
-	if (build_bundle(k, &g, &res->bundle_seq, &buf, &len, e) == -1)
+	/* The same bundle export writes, of what the hub has not acknowledged. */
+	if (export_bundle_build(k, STORE_UNACKED, &b, e) == -1)
 		goto out;
-	if (buf == NULL) {
+	if (b.buf == NULL) {
 		res->outcome = PUSH_NOTHING;
 		rv = 0;
 		goto out;
 	}
-	res->sent = g.n;
+	res->bundle_seq = b.seq;
+	res->sent = b.n;
 	full = bundles_url(url);
-	if (post(full, buf, len, timeout, &status, &body, e) == -1)
+	if (post(full, b.buf, b.len, timeout, &status, &body, e) == -1)
 		goto out;
 	if (status == 200) {
-		if (accept_receipt(k, &body, buf, len, res->bundle_seq, res, e) == -1)
+		if (accept_receipt(k, &body, b.buf, b.len, res->bundle_seq, res, e) == -1)
 			goto out;
 		res->outcome = PUSH_ACKED;
 	} else if (status == 202) {
@@ -332,15 +250,14 @@ push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res
 		err_set(e, "the hub refused the bundle (HTTP %ld): %s", status, reason);
 		goto out;
 	}
-	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids, g.n,
+	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])b.ids, b.n,
 	    res->bundle_seq, NULL, e) == -1)
 		goto out;
 	if (res->outcome == PUSH_ACKED && store_meta_set(k->store, "last_push", when, e) == -1)
 		goto out;
 	rv = 0;
 out:
-	free(buf);
-	free(g.ids);
+	export_bundle_free(&b);
 	free(body.buf);
 	free(full);
 	free(reason);
