@@ -6,12 +6,13 @@
 
 #include "cmd.h"
 #include "kiosk.h"
+#include "pushspawn.h"
 #include "secret.h"
 #include "xmalloc.h"
 
 static const char usage[] =
     "usage: storykiosk init --data DIR --hub-key hub.pub [--hub-key second.pub ...]\n"
-    "                       [--name NAME] [--pin-file FILE] [--force]\n\n"
+    "                       [--name NAME] [--pin-file FILE] [--push-url URL] [--force]\n\n"
     "Sets up a kiosk data directory: creates the kiosk's signing identity,\n"
     "stores the coordinator's public hub key(s) that every story is sealed to,\n"
     "and sets the admin PIN (from --pin-file, STORYKIOSK_PIN, or asked for).\n"
@@ -21,6 +22,8 @@ static const char usage[] =
     "                   coordinator key that can also open every story\n"
     "  --name NAME      a name people recognise (e.g. \"Kisumu market stall\")\n"
     "  --pin-file FILE  read the admin PIN from the first line of FILE\n"
+    "  --push-url URL   the hub ('storyhub serve') the running kiosk pushes to\n"
+    "                   between participants whenever it finds a network\n"
     "  --force          replace an existing identity (old bundles stay valid)\n";
 
 int
@@ -32,6 +35,7 @@ cmd_init(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "pin-file", required_argument, NULL, 'p' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "push-url", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -61,6 +65,9 @@ cmd_init(int argc, char **argv)
 		case 'f':
 			o.force = 1;
 			break;
+		case 'u':
+			o.push_url = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			free(hubs);
@@ -74,6 +81,10 @@ cmd_init(int argc, char **argv)
 		free(hubs);
 		return cmd_fail("init needs --data DIR and at least one --hub-key FILE; "
 		    "see 'storykiosk init --help'");
+	}
+	if (o.push_url != NULL && pushspawn_url_check(o.push_url, &e) == -1) {
+		free(hubs);
+		return cmd_fail("--push-url: %s", e.msg);
 	}
 	if (secret_read("STORYKIOSK_PIN", pinfile, "Choose an admin PIN (4+ digits): ",
 	    1, 4, &pin, &pinlen, &e) == -1) {
@@ -95,6 +106,8 @@ cmd_init(int argc, char **argv)
 		keys_fingerprint(k->hubs[i].id, fpr);
 		printf("hub key:    %s\n", fpr);
 	}
+	if (o.push_url != NULL)
+		printf("push to:    %s\n", o.push_url);
 	printf("Tell the coordinator the kiosk id so they can trust it: "
 	    "storyhub kiosks --store DB --key hub.key trust %s\n", k->id_hex);
 	rv = 0;

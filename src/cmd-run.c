@@ -6,19 +6,27 @@
 #include "cmd.h"
 #include "form.h"
 #include "kiosk.h"
+#include "pushspawn.h"
 #include "ui.h"
 
 static void
 usage(FILE *fp)
 {
-	fputs("usage: storykiosk run --data DIR --form FILE [--idle SECONDS]\n\n"
+	fputs("usage: storykiosk run --data DIR --form FILE [--push-url URL] [--idle SECONDS]\n\n"
 	    "Start the kiosk full-screen for participants. The form's languages,\n"
 	    "consent text and questions are shown; each story is sealed to the hub\n"
 	    "key(s) before it is stored in DIR. Drafts left by a crash or power cut\n"
 	    "are marked interrupted at start. F12 or Ctrl-A on the welcome screen,\n"
-	    "then the admin PIN, opens the admin screen (counts, quit).\n\n"
+	    "then the admin PIN, opens the admin screen (counts, export, push, quit).\n\n"
+	    "With a push URL (--push-url, else STORYKIOSK_PUSH_URL, else the one\n"
+	    "given to 'storykiosk init --push-url'), finished stories go to the hub\n"
+	    "by themselves: between participants, while the welcome screen shows, a\n"
+	    "background process pushes them; after a failure it waits 30 s, then 1,\n"
+	    "2, 4 ... up to 30 minutes before trying again (the admin screen's\n"
+	    "\"Push to the hub now\" does not wait).\n\n"
 	    "  --data DIR        the kiosk data directory (storykiosk init)\n"
 	    "  --form FILE       the form (YAML), e.g. forms/partnership.yaml\n"
+	    "  --push-url URL    the hub to push to (overrides init's --push-url)\n"
 	    "  --idle SECONDS    override the form's idle timeout (testing)\n"
 	    "\nSee docs/kiosk.md for every key.\n", fp);
 }
@@ -26,7 +34,8 @@ usage(FILE *fp)
 int
 cmd_run(int argc, char **argv)
 {
-	const char *data = NULL, *formpath = NULL;
+	const char *data = NULL, *formpath = NULL, *push_url = NULL, *env_url;
+	char *saved_url = NULL;
 	struct form_problems probs = { 0 };
 	struct form *f = NULL;
 	struct kiosk *k = NULL;
@@ -43,6 +52,8 @@ cmd_run(int argc, char **argv)
 			data = argv[++i];
 		else if (strcmp(argv[i], "--form") == 0 && i + 1 < argc)
 			formpath = argv[++i];
+		else if (strcmp(argv[i], "--push-url") == 0 && i + 1 < argc)
+			push_url = argv[++i];
 		else if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
 			idle = (int)strtol(argv[++i], &end, 10);
 			if (*end != '\0' || idle <= 0)
@@ -52,6 +63,8 @@ cmd_run(int argc, char **argv)
 	}
 	if (data == NULL || formpath == NULL)
 		return cmd_usage_error("run");
+	if (push_url != NULL && pushspawn_url_check(push_url, &e) == -1)
+		return cmd_fail("--push-url: %s", e.msg);
 	if (form_load(formpath, &f, &probs, &e) != 0) {
 		form_problems_free(&probs);
 		return cmd_fail("%s (check it with 'storykiosk check-form %s')", e.msg, formpath);
@@ -65,8 +78,25 @@ cmd_run(int argc, char **argv)
 		rc = cmd_fail("%s", e.msg);
 		goto out;
 	}
-	rc = ui_run(k, f, idle);
+	/* The service's setting (storykiosk.conf), else init's. */
+	if (push_url == NULL && (env_url = getenv("STORYKIOSK_PUSH_URL")) != NULL &&
+	    env_url[0] != '\0') {
+		if (pushspawn_url_check(env_url, &e) == -1) {
+			rc = cmd_fail("STORYKIOSK_PUSH_URL: %s", e.msg);
+			goto out;
+		}
+		push_url = env_url;
+	}
+	if (push_url == NULL) {
+		if (store_meta_get(k->store, "push_url", &saved_url, &e) != 0) {
+			rc = cmd_fail("%s", e.msg);
+			goto out;
+		}
+		push_url = saved_url;
+	}
+	rc = ui_run(k, f, idle, push_url);
 out:
+	free(saved_url);
 	kiosk_close(k);
 	form_free(f);
 	return rc;

@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "fsutil.h"
 #include "kiosk.h"
+#include "utf8.h"
 
 static const char usage[] =
     "usage: storykiosk status --data DIR [--check]\n\n"
@@ -43,7 +44,7 @@ cmd_status(int argc, char **argv)
 	struct kiosk *k = NULL;
 	const char *dir = NULL;
 	char fpr[KEY_FPR_LEN], free_s[32], *last = NULL, *check = NULL;
-	char *push_ok = NULL, *push_try = NULL;
+	char *push_ok = NULL, *push_try = NULL, *push_res = NULL, *push_url = NULL, *safe;
 	uint64_t freeb;
 	struct err e;
 	int c, docheck = 0, rv = 1, version;
@@ -71,6 +72,8 @@ cmd_status(int argc, char **argv)
 	    store_meta_get(k->store, "last_export", &last, &e) == -1 ||
 	    store_meta_get(k->store, "last_push", &push_ok, &e) == -1 ||
 	    store_meta_get(k->store, "last_push_attempt", &push_try, &e) == -1 ||
+	    store_meta_get(k->store, "last_push_result", &push_res, &e) == -1 ||
+	    store_meta_get(k->store, "push_url", &push_url, &e) == -1 ||
 	    store_schema_version(k->store, &version, &e) == -1 ||
 	    fsutil_free_bytes(dir, &freeb, &e) == -1) {
 		rv = cmd_fail("%s", e.msg);
@@ -94,6 +97,13 @@ cmd_status(int argc, char **argv)
 	printf("last export:  %s\n", last != NULL ? last : "never");
 	printf("last push:    %s (last attempt: %s)\n", push_ok != NULL ? push_ok : "never",
 	    push_try != NULL ? push_try : "never");
+	if (push_res != NULL) {
+		/* It may quote the hub's words: no control characters on the terminal. */
+		safe = utf8_neutralise(push_res, strlen(push_res), 0);
+		printf("push result:  %s\n", safe);
+		free(safe);
+	}
+	printf("push to:      %s\n", push_url != NULL ? push_url : "not set");
 	printf("free disk:    %s\n", free_s);
 	printf("schema:       %d\n", version);
 	rv = 0;
@@ -111,6 +121,8 @@ out:
 	free(last);
 	free(push_ok);
 	free(push_try);
+	free(push_res);
+	free(push_url);
 	free(check);
 	kiosk_close(k);
 	return rv;

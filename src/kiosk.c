@@ -108,6 +108,8 @@ kiosk_init(const struct kiosk_init_opts *o, struct kiosk **out, struct err *e)
 	name = o->name != NULL ? xstrdup(o->name) : xasprintf("kiosk-%.6s", idhex);
 	if (store_meta_set(st, "name", name, e) == -1)
 		goto out;
+	if (o->push_url != NULL && store_meta_set(st, "push_url", o->push_url, e) == -1)
+		goto out;
 	/* The identity goes last: its presence means "initialised". */
 	if (keys_kiosk_write(keyp, id, 0, e) == -1)
 		goto out;

@@ -38,6 +38,7 @@ struct kiosk_init_opts {
 	const char *pin;
 	size_t pinlen;
 	int force;              /* replace an existing identity */
+	const char *push_url;   /* NULL: none; the running kiosk pushes to it */
 };
 
 /* Create a kiosk data directory. */

@@ -2,8 +2,10 @@
  * counts by status, stories not yet exported, last export, free disk; export
  * bundles to a directory (a USB stick) through sync's export_run; change the
  * form (another *.yaml next to the current one, until restart); return to
- * the welcome screen or quit the kiosk (allowed because the PIN was just
- * entered on this visit). */
+ * the welcome screen, push to the hub now (src/ui-push.c), or quit the kiosk
+ * (allowed because the PIN was just entered on this visit). The push lines
+ * show the last attempt and its result, the last success and the stories
+ * waiting for the hub. */
 #include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,16 +16,19 @@
 #include "fsutil.h"
 #include "i18n.h"
 #include "ui.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
-enum { ADMIN_RETURN, ADMIN_EXPORT, ADMIN_FORM, ADMIN_QUIT, ADMIN__COUNT };
+enum { ADMIN_RETURN, ADMIN_EXPORT, ADMIN_FORM, ADMIN_PUSH, ADMIN_QUIT, ADMIN__COUNT };
 #define ADMIN_MAX_FORMS 32
 
-static char info[12][160];
+static char info[12][200];
 static int ninfo;
 static struct textbuf *dir_field;       /* non-NULL while typing the export directory */
 static char *forms[ADMIN_MAX_FORMS];    /* paths of the forms offered */
 static int nforms, form_sel, picking;
+static unsigned seen_push;              /* u->push.finished when info was read */
+static int was_pushing;
 
 static void
 forms_free(void)
@@ -79,43 +84,91 @@ form_pick(struct ui *u)
 	forms_free();
 }
 
-/* Read what the info lines show (again after an export). */
+/* Read what the info lines show (again after an export or a push). */
 static void
 refresh_info(struct ui *u)
 {
 	struct store_counts c;
 	struct err e;
-	char *last = NULL;
+	char *last = NULL, *push_ok = NULL, *push_try = NULL, *push_res = NULL;
 	uint64_t bytes = 0;
-	int i;
+	size_t len;
+	int i, have_counts;
 
 	ninfo = 0;
+	seen_push = u->push.finished;
 	snprintf(info[ninfo++], sizeof info[0], "%s %s (%s)", tr("Kiosk:"), u->k->name,
 	    u->k->id_hex);
 	snprintf(info[ninfo++], sizeof info[0], "%s %s, version %d", tr("Form:"), u->form->id,
 	    u->form->version);
-	if (store_counts(u->k->store, &c, &e) == 0) {
-		for (i = 0; i < STATUS__COUNT; i++)
-			snprintf(info[ninfo++], sizeof info[0], "  %-12s %" PRIu64,
-			    store_status_name((enum story_status)i), c.by_status[i]);
-		snprintf(info[ninfo++], sizeof info[0], "%s %" PRIu64,
-		    tr("Not yet exported:"), c.unexported);
+	have_counts = store_counts(u->k->store, &c, &e) == 0;
+	if (have_counts) {
+		len = 0;
+		for (i = 0; i < STATUS__COUNT && len < sizeof info[0]; i++)
+			len += (size_t)snprintf(info[ninfo] + len, sizeof info[0] - len, "%s%s %" PRIu64,
+			    i > 0 ? " · " : "  ", store_status_name((enum story_status)i),
+			    c.by_status[i]);
+		ninfo++;
 	} else
 		snprintf(info[ninfo++], sizeof info[0], "%.150s", e.msg);
 	if (store_meta_get(u->k->store, "last_export", &last, &e) != 0)
 		last = NULL;
-	snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Last export:"),
-	    last != NULL ? last : tr("never"));
-	free(last);
+	if (have_counts)
+		snprintf(info[ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
+		    tr("Not yet exported:"), c.unexported, tr("Last export:"),
+		    last != NULL ? last : tr("never"));
 	if (fsutil_free_bytes(u->k->dir, &bytes, &e) == 0)
 		snprintf(info[ninfo++], sizeof info[0], "%s %.1f MB", tr("Free disk:"),
 		    (double)bytes / 1e6);
+	snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Push to:"),
+	    u->push.url != NULL ? u->push.url : tr("not set (USB export only)"));
+	/* A setting that cannot be read shows as "never". */
+	if (store_meta_get(u->k->store, "last_push_attempt", &push_try, &e) != 0)
+		push_try = NULL;
+	if (store_meta_get(u->k->store, "last_push_result", &push_res, &e) != 0)
+		push_res = NULL;
+	if (store_meta_get(u->k->store, "last_push", &push_ok, &e) != 0)
+		push_ok = NULL;
+	if (u->push.pid > 0)
+		snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Last push attempt:"),
+		    tr("pushing now..."));
+	else {
+		/* The result may quote the hub's words: neutralised for the screen. */
+		char *safe = push_res != NULL ? utf8_neutralise(push_res, strlen(push_res), 0) : NULL;
+
+		snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Last push attempt:"),
+		    push_try != NULL ? push_try : tr("never"));
+		if (safe != NULL)
+			snprintf(info[ninfo++], sizeof info[0], "  %.150s", safe);
+		free(safe);
+	}
+	if (have_counts)
+		snprintf(info[ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
+		    tr("Waiting for the hub:"), c.unacked, tr("Last success:"),
+		    push_ok != NULL ? push_ok : tr("never"));
+	free(last);
+	free(push_ok);
+	free(push_try);
+	free(push_res);
+}
+
+/* A push finished while the admin screen shows: read the new figures. */
+static void
+admin_tick(struct ui *u)
+{
+	if (u->push.finished != seen_push || (u->push.pid > 0) != was_pushing) {
+		was_pushing = u->push.pid > 0;
+		refresh_info(u);
+		if (!was_pushing && strcmp(u->msg, tr("Pushing to the hub in the background...")) == 0)
+			u->msg[0] = '\0';
+	}
 }
 
 static void
 admin_enter(struct ui *u)
 {
 	u->sel = 0;
+	was_pushing = u->push.pid > 0;
 	refresh_info(u);
 }
 
@@ -131,6 +184,7 @@ admin_draw(struct ui *u)
 	items[ADMIN_RETURN] = tr("Return to the welcome screen");
 	items[ADMIN_EXPORT] = tr("Export bundles to a directory (USB stick)");
 	items[ADMIN_FORM] = tr("Change the form (until restart)");
+	items[ADMIN_PUSH] = tr("Push to the hub now");
 	items[ADMIN_QUIT] = tr("Quit the kiosk");
 	y = 3 + ninfo;
 	y += ui_list(y, 3, COLS - 6, ADMIN__COUNT, items, ADMIN__COUNT, u->sel, NULL, 1);
@@ -231,6 +285,10 @@ admin_key(struct ui *u, int fkey, wint_t ch)
 	case ADMIN_FORM:
 		forms_list(u);
 		break;
+	case ADMIN_PUSH:
+		if (ui_push_now(u) == 0)
+			refresh_info(u);
+		break;
 	case ADMIN_EXPORT:
 		dir_field = textbuf_new(0, 1024);
 		textbuf_set_utf8(dir_field, u->export_dir != NULL ? u->export_dir : "/media/usb");
@@ -245,5 +303,6 @@ const struct screen screen_admin = {
 	.enter = admin_enter,
 	.draw = admin_draw,
 	.key = admin_key,
+	.tick = admin_tick,
 	.in_session = 1,
 };

@@ -468,6 +468,7 @@ tick(struct ui *u)
 {
 	double now = ui_now();
 
+	ui_push_tick(u);
 	if (u->screen->in_session && now - u->last_input >= u->idle_timeout) {
 		if (u->screen != &screen_confirm)       /* confirm keeps its back */
 			u->back = u->screen;
@@ -505,7 +506,7 @@ on_stop(int sig)
 }
 
 int
-ui_run(struct kiosk *k, const struct form *f, int idle_override)
+ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *push_url)
 {
 	struct sigaction sa;
 	struct ui u;
@@ -550,6 +551,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override)
 	timeout(UI_TICK_MS);
 
 	session_reset(&u);
+	ui_push_init(&u, push_url);
 	u.last_input = u.last_save = ui_now();
 	ui_go(&u, &screen_welcome);
 	while (u.running) {
@@ -577,6 +579,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override)
 		if (u.running && ui_now() - u.last_save >= UI_AUTOSAVE_SECONDS)
 			tick(&u);
 	}
+	ui_push_end(&u);
 	erase();
 	refresh();
 	endwin();

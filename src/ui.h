@@ -6,6 +6,7 @@
 #define UI_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <wchar.h>
 
 #include "answers.h"
@@ -91,6 +92,18 @@ void widget_state_reset(struct widget_state *w);
 void widget_triad_props(int r, int s, double p[3]);
 #define TRIAD_STEPS 10
 
+/* Automatic push (src/ui-push.c): the helper runs as a child process. */
+struct ui_push {
+	char *url;              /* NULL: no automatic push */
+	char *helper;           /* the storykiosk-push program */
+	pid_t pid;              /* 0: none running */
+	unsigned failures;      /* in a row, for the backoff */
+	uint64_t acked_before;  /* stories acknowledged when the push started */
+	double next_try;        /* earliest next automatic attempt */
+	double next_look;       /* next look at the stories waiting */
+	unsigned finished;      /* pushes finished so far (screens refresh on change) */
+};
+
 struct ui {
 	struct kiosk *k;
 	const struct form *form;
@@ -124,10 +137,22 @@ struct ui {
 	double esc_at;
 	char *export_dir;
 	struct form *owned_form;        /* a form chosen on the admin screen */
+	struct ui_push push;
 };
 
-/* Run the kiosk until an admin quits. Returns the exit status. */
-int ui_run(struct kiosk *k, const struct form *f, int idle_override);
+/* Run the kiosk until an admin quits. Returns the exit status. push_url:
+ * the hub to push to between participants, or NULL. */
+int ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *push_url);
+
+/* Automatic push. ui_push_tick runs on every timer tick: it reaps a finished
+ * push (backing off after a failure) and starts one only while the welcome
+ * screen shows and stories wait. ui_push_now starts one at once (the admin's
+ * "push now"); 0 if started, else -1 with the reason in u->msg. */
+void ui_push_init(struct ui *u, const char *url);
+void ui_push_tick(struct ui *u);
+int ui_push_now(struct ui *u);
+/* Stop a push still running and free the state (the kiosk is quitting). */
+void ui_push_end(struct ui *u);
 
 /* Use form f from now on (the ui owns it); starts a fresh session. */
 void ui_set_form(struct ui *u, struct form *f);

@@ -12,9 +12,10 @@
 
 #include "kiosk.h"
 #include "push.h"
+#include "pushspawn.h"
 
 static const char usage[] =
-    "usage: storykiosk push --data DIR --url URL [--timeout S]\n\n"
+    "usage: storykiosk push --data DIR [--url URL] [--timeout S]\n\n"
     "Sends one signed bundle of every finished story the hub has not yet\n"
     "acknowledged to the hub ('storyhub serve'), for example\n"
     "  storykiosk push --data /var/lib/storykiosk --url http://hub.example:8080\n"
@@ -22,6 +23,7 @@ static const char usage[] =
     "only the stories it lists are marked acknowledged ('storykiosk purge' may\n"
     "then delete them). A refused or broken upload changes nothing: the next\n"
     "push sends the same stories again and the hub keeps each story once.\n\n"
+    "  --url URL     the hub (default: the URL given to 'storykiosk init --push-url')\n"
     "  --timeout S   give up after S seconds in all (default 60; connecting: 10)\n";
 
 static int
@@ -50,6 +52,7 @@ main(int argc, char **argv)
 	struct push_result res;
 	struct kiosk *k = NULL;
 	const char *dir = NULL, *url = NULL;
+	char *saved = NULL;
 	long timeout = 0;
 	char *end;
 	struct err e;
@@ -79,10 +82,26 @@ main(int argc, char **argv)
 			return fail("push: bad usage; see 'storykiosk push --help'") + 1;
 		}
 	}
-	if (dir == NULL || url == NULL || optind != argc)
-		return fail("push needs --data DIR --url URL; see 'storykiosk push --help'");
+	if (dir == NULL || optind != argc)
+		return fail("push needs --data DIR [--url URL]; see 'storykiosk push --help'");
 	if (kiosk_open(dir, &k, &e) == -1) {
 		rv = fail("push failed: %s", e.msg);
+		goto out;
+	}
+	if (url == NULL) {
+		if (store_meta_get(k->store, "push_url", &saved, &e) == -1) {
+			rv = fail("push failed: %s", e.msg);
+			goto out;
+		}
+		if (saved == NULL) {
+			rv = fail("no hub URL: give --url URL, or set one with "
+			    "'storykiosk init --push-url URL'");
+			goto out;
+		}
+		url = saved;
+	}
+	if (pushspawn_url_check(url, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	if (push_run(k, url, timeout, &res, &e) == -1) {
@@ -109,5 +128,6 @@ main(int argc, char **argv)
 	rv = 0;
 out:
 	kiosk_close(k);
+	free(saved);
 	return rv;
 }

@@ -6,12 +6,9 @@
 
 #include <curl/curl.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "bundle.h"
 #include "export.h"
@@ -206,6 +203,26 @@ bundles_url(const char *url)
 	return xasprintf("%.*s%s", (int)n, url, path);
 }
 
+/* What the last attempt came to, for status and the admin screen. Best
+ * effort: the push's own outcome stands even if this cannot be saved. */
+static void
+note_result(struct kiosk *k, const struct push_result *res, const char *failure)
+{
+	char text[ERR_MAX + 16];
+	struct err ignored;
+
+	if (failure != NULL)
+		snprintf(text, sizeof text, "failed: %s", failure);
+	else if (res->outcome == PUSH_NOTHING)
+		snprintf(text, sizeof text, "nothing to push");
+	else if (res->outcome == PUSH_ACKED)
+		snprintf(text, sizeof text, "%zu of %zu acknowledged", res->acked, res->sent);
+	else
+		snprintf(text, sizeof text, "%zu delivered, in quarantine until the "
+		    "coordinator trusts this kiosk", res->sent);
+	(void)store_meta_set(k->store, "last_push_result", text, &ignored);
+}
+
 int
 push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res,
     struct err *e)
@@ -257,66 +274,11 @@ push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res
 		goto out;
 	rv = 0;
 out:
+	note_result(k, res, rv == -1 ? e->msg : NULL);
 	export_bundle_free(&b);
 	free(body.buf);
 	free(full);
 	free(reason);
 	curl_global_cleanup();
 	return rv;
-}
-
-long
-push_backoff(unsigned failures)
-{
-	long d = PUSH_BACKOFF_FIRST;
-
-	if (failures == 0)
-		return 0;
-	while (--failures > 0 && d < PUSH_BACKOFF_MAX)
-		d *= 2;
-	return d < PUSH_BACKOFF_MAX ? d : PUSH_BACKOFF_MAX;
-}
-
-int
-push_spawn(const char *dir, const char *url, long timeout, pid_t *pid, struct err *e)
-{
-	pid_t p = fork();
-
-	if (p == -1)
-		return err_set(e, "cannot start a push: %s", strerror(errno));
-	if (p == 0) {
-		struct push_result res;
-		struct kiosk *k = NULL;
-		struct err ce;
-		int fd = open("/dev/null", O_RDWR);
-		int ok;
-
-		/* Never write on the kiosk's screen. */
-		if (fd != -1) {
-			dup2(fd, STDIN_FILENO);
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-			if (fd > STDERR_FILENO)
-				close(fd);
-		}
-		ok = kiosk_open(dir, &k, &ce) == 0 && push_run(k, url, timeout, &res, &ce) == 0;
-		kiosk_close(k);
-		_exit(ok ? 0 : 1);
-	}
-	*pid = p;
-	return 0;
-}
-
-int
-push_poll(pid_t pid, int *ok, struct err *e)
-{
-	int st;
-	pid_t r = waitpid(pid, &st, WNOHANG);
-
-	if (r == -1)
-		return err_set(e, "push process %ld: %s", (long)pid, strerror(errno));
-	if (r == 0)
-		return 0;
-	*ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
-	return 1;
 }

@@ -8,15 +8,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #include "err.h"
 #include "kiosk.h"
 
 #define PUSH_DEFAULT_TIMEOUT 60         /* seconds for the whole upload */
 #define PUSH_CONNECT_TIMEOUT 10
-#define PUSH_BACKOFF_FIRST 30           /* seconds before the first retry */
-#define PUSH_BACKOFF_MAX 1800           /* never wait longer than this */
 
 enum push_outcome {
 	PUSH_NOTHING,           /* no story waiting */
@@ -37,17 +34,5 @@ struct push_result {
  * timeout bounds the whole exchange in seconds (0: PUSH_DEFAULT_TIMEOUT). */
 int push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res,
     struct err *e);
-
-/* Seconds to wait before the next automatic attempt after this many failures
- * in a row (0: try now): PUSH_BACKOFF_FIRST doubling up to PUSH_BACKOFF_MAX. */
-long push_backoff(unsigned failures);
-
-/* For the running kiosk: push from a child process so the screen never
- * waits. push_spawn forks a child that opens dir, pushes and exits (0 on
- * success or nothing to do, 1 on failure); *pid is the child. */
-int push_spawn(const char *dir, const char *url, long timeout, pid_t *pid, struct err *e);
-/* Check a spawned push without blocking: 0 still running, 1 finished with
- * *ok set (1 success, 0 failure), -1 with e set when pid is not ours. */
-int push_poll(pid_t pid, int *ok, struct err *e);
 
 #endif

@@ -11,7 +11,7 @@ notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 msgids=$(mktemp)
 trap 'rm -f "$msgids"' EXIT
 {
-	grep -ho 'tr("[^"]*")' src/ui.c src/screen-*.c src/widget-*.c | sed 's/^tr("//; s/")$//'
+	grep -ho 'tr("[^"]*")' src/ui*.c src/screen-*.c src/widget-*.c | sed 's/^tr("//; s/")$//'
 	grep -ho '\.hint = "[^"]*"' src/widget-*.c | sed 's/^\.hint = "//; s/"$//'
 } | sort -u >"$msgids"
 [ -s "$msgids" ] && ok "found $(wc -l <"$msgids") strings in the UI sources" || notok "no strings found"

@@ -1,8 +1,9 @@
-/* push and serve in one process: a push to a hub that is not there (also from
- * a spawned child) changes nothing; a push to a running server is delivered
+/* push and serve in one process: a push to a hub that is not there (also
+ * through the helper the running kiosk spawns, or a helper that is missing)
+ * changes nothing and records why; a push to a running server is delivered
  * (quarantined: the kiosk is unknown) and acknowledges nothing; a kiosk with
- * nothing waiting sends nothing; bad listen addresses are refused; retry
- * delays back off exponentially. */
+ * nothing waiting sends nothing; bad listen addresses and push URLs are
+ * refused; retry delays back off exponentially. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -17,6 +18,7 @@
 #include "hubstore.h"
 #include "kiosk.h"
 #include "push.h"
+#include "pushspawn.h"
 #include "serve.h"
 #include "testutil.h"
 #include "xmalloc.h"
@@ -110,21 +112,97 @@ test_no_hub_changes_nothing(void **state)
 	assert_int_equal(unacked(f->k), 3);
 }
 
+/* The helper built beside the tests: BUILD/storykiosk-push. */
+static char *
+helper_path(void)
+{
+	char self[4096], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	assert_true(n > 0);
+	self[n] = '\0';
+	for (int i = 0; i < 2; i++) {
+		slash = strrchr(self, '/');
+		assert_non_null(slash);
+		*slash = '\0';
+	}
+	return xasprintf("%s/storykiosk-push", self);
+}
+
+/* Wait (bounded: 20 s) for a spawned push to end; returns its success. */
+static int
+wait_push(pid_t pid)
+{
+	struct err e;
+	int ok = -1, r = 0;
+
+	for (int i = 0; i < 400 && (r = pushspawn_poll(pid, &ok, &e)) == 0; i++)
+		usleep(50 * 1000);
+	assert_int_equal(r, 1);
+	assert_int_equal(pushspawn_poll(pid, &ok, &e), -1);  /* reaped already */
+	return ok;
+}
+
+static char *
+meta(struct kiosk *k, const char *key)
+{
+	struct err e;
+	char *v = NULL;
+
+	assert_int_equal(store_meta_get(k->store, key, &v, &e), 0);
+	assert_non_null(v);
+	return v;
+}
+
 static void
 test_spawned_push(void **state)
 {
 	struct fixture *f = *state;
+	char *helper = helper_path(), *res;
 	struct err e;
 	pid_t pid;
-	int ok = -1, r = 0;
 
-	assert_int_equal(push_spawn(f->kdir, "http://127.0.0.1:1", 5, &pid, &e), 0);
-	for (int i = 0; i < 200 && (r = push_poll(pid, &ok, &e)) == 0; i++)
-		usleep(50 * 1000);
-	assert_int_equal(r, 1);
-	assert_int_equal(ok, 0);
+	assert_int_equal(pushspawn_start(helper, f->kdir, "http://127.0.0.1:1", 5, &pid, &e), 0);
+	assert_int_equal(wait_push(pid), 0);
 	assert_int_equal(unacked(f->k), 3);
-	assert_int_equal(push_poll(pid, &ok, &e), -1);      /* reaped already */
+	/* The helper left what happened where the admin screen reads it. */
+	res = meta(f->k, "last_push_result");
+	assert_non_null(strstr(res, "failed: "));
+	assert_non_null(strstr(res, "connection refused"));
+	free(res);
+	free(helper);
+}
+
+static void
+test_spawn_missing_helper(void **state)
+{
+	struct fixture *f = *state;
+	struct err e;
+	pid_t pid;
+
+	assert_int_equal(pushspawn_start("/nonexistent/storykiosk-push", f->kdir,
+	    "http://127.0.0.1:1", 5, &pid, &e), 0);
+	assert_int_equal(wait_push(pid), 0);
+	assert_int_equal(unacked(f->k), 3);
+	pushspawn_stop(0);      /* nothing running: a no-op */
+}
+
+static void
+test_url_check(void **state)
+{
+	struct err e;
+
+	(void)state;
+	assert_int_equal(pushspawn_url_check("http://127.0.0.1:8080", &e), 0);
+	assert_int_equal(pushspawn_url_check("HTTPS://hub.example/v1/bundles", &e), 0);
+	assert_int_equal(pushspawn_url_check("ftp://hub.example", &e), -1);
+	assert_non_null(strstr(e.msg, "http://"));
+	assert_int_equal(pushspawn_url_check("hub.example:8080", &e), -1);
+	assert_int_equal(pushspawn_url_check("http://", &e), -1);
+	assert_non_null(strstr(e.msg, "no host"));
+	assert_int_equal(pushspawn_url_check("http://:8080", &e), -1);
+	assert_int_equal(pushspawn_url_check("http://hub example", &e), -1);
+	assert_int_equal(pushspawn_url_check("http://hub\n.example", &e), -1);
 }
 
 static void
@@ -150,6 +228,21 @@ test_push_to_server(void **state)
 	assert_int_equal(res.sent, 3);
 	assert_non_null(strstr(res.note, "quarantined"));
 	assert_int_equal(unacked(f->k), 3);
+
+	/* The same through the helper, as the running kiosk starts it: delivered
+	 * (success), still nothing acknowledged, and the result recorded. */
+	{
+		char *helper = helper_path(), *r;
+		pid_t pid;
+
+		assert_int_equal(pushspawn_start(helper, f->kdir, url, 10, &pid, &e), 0);
+		assert_int_equal(wait_push(pid), 1);
+		assert_int_equal(unacked(f->k), 3);
+		r = meta(f->k, "last_push_result");
+		assert_non_null(strstr(r, "3 delivered, in quarantine"));
+		free(r);
+		free(helper);
+	}
 	serve_stop(srv);
 	hubstore_close(hs);
 	free(url);
@@ -191,12 +284,12 @@ static void
 test_backoff(void **state)
 {
 	(void)state;
-	assert_int_equal(push_backoff(0), 0);
-	assert_int_equal(push_backoff(1), PUSH_BACKOFF_FIRST);
-	assert_int_equal(push_backoff(2), 2 * PUSH_BACKOFF_FIRST);
-	assert_int_equal(push_backoff(3), 4 * PUSH_BACKOFF_FIRST);
-	assert_int_equal(push_backoff(20), PUSH_BACKOFF_MAX);
-	assert_int_equal(push_backoff(~0u), PUSH_BACKOFF_MAX);
+	assert_int_equal(pushspawn_backoff(0), 0);
+	assert_int_equal(pushspawn_backoff(1), PUSH_BACKOFF_FIRST);
+	assert_int_equal(pushspawn_backoff(2), 2 * PUSH_BACKOFF_FIRST);
+	assert_int_equal(pushspawn_backoff(3), 4 * PUSH_BACKOFF_FIRST);
+	assert_int_equal(pushspawn_backoff(20), PUSH_BACKOFF_MAX);
+	assert_int_equal(pushspawn_backoff(~0u), PUSH_BACKOFF_MAX);
 }
 
 int
@@ -205,6 +298,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_no_hub_changes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_spawned_push, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_spawn_missing_helper, setup, teardown),
+		cmocka_unit_test(test_url_check),
 		cmocka_unit_test_setup_teardown(test_push_to_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_to_push, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_listen, setup, teardown),
