@@ -75,7 +75,8 @@ struct hubstore_ops {
 	int (*commit)(struct hubstore *hs, struct err *e);
 	void (*rollback)(struct hubstore *hs);
 
-	/* *found = 0 when the kiosk is not known. */
+	/* *found = 0 when the kiosk is not known. k->stories and k->quarantined
+	 * are left 0 (kiosk_foreach counts them). */
 	int (*kiosk_get)(struct hubstore *hs, const unsigned char id[KEY_ID_BYTES],
 	    struct hub_kiosk *k, int *found, struct err *e);
 	/* Insert or update id, pk, name, status, last_seen (first_seen kept). */

@@ -18,15 +18,38 @@
 #include "seal.h"
 #include "xmalloc.h"
 
+#define MAX_WORKERS 4
+/* How far opening may run ahead of storing: bounds the plaintext held. */
+#define LOOKAHEAD 256
+
+/* The bundle's hash, computed on another core while bundle_read verifies the
+ * signature (both read the whole bundle; neither depends on the other). */
+struct hash_job {
+	pthread_t tid;
+	const unsigned char *buf;
+	size_t len;
+	unsigned char out[BUNDLE_HASH_BYTES];
+	int running;
+};
+
 struct import_ctx {
 	struct hubstore *hs;
 	const struct import_opts *o;
-	const struct bundle_header *h;
 	struct import_stats *st;
+	const unsigned char *buf;
+	size_t len;
+	const char *path;
+	struct hash_job hj;
+	unsigned char hash[BUNDLE_HASH_BYTES];
+	struct bundle_header h;
+	struct hub_kiosk k;
+	int seen, intx, quarantined;
 	size_t done, new, duplicate, conflict;
 	unsigned char (*ids)[BUNDLE_ID_BYTES];
 	size_t nids;
-	size_t workers;         /* threads that open records, this one included */
+	struct bundle_record *recs;     /* the records to store (point into buf) */
+	size_t nrecs;
+	size_t workers;                 /* threads that open records, this one included */
 };
 
 /* One record opened and decoded, waiting to be stored. */
@@ -37,6 +60,35 @@ struct prepared {
 	struct err e;
 	int failed;
 };
+
+static void *
+hash_worker(void *arg)
+{
+	struct hash_job *j = arg;
+
+	bundle_hash(j->buf, j->len, j->out);
+	return NULL;
+}
+
+static void
+hash_start(struct hash_job *j, const unsigned char *buf, size_t len, int threaded)
+{
+	j->buf = buf;
+	j->len = len;
+	j->running = threaded && pthread_create(&j->tid, NULL, hash_worker, j) == 0;
+}
+
+/* Wait for the hash (or compute it here if no thread could start). */
+static void
+hash_finish(struct hash_job *j, unsigned char out[BUNDLE_HASH_BYTES])
+{
+	if (j->running) {
+		pthread_join(j->tid, NULL);
+		j->running = 0;
+	} else
+		hash_worker(j);
+	memcpy(out, j->out, BUNDLE_HASH_BYTES);
+}
 
 /* Open, decode and check record r (number which, 1-based) into out. Runs on
  * worker threads: touches nothing shared. */
@@ -72,7 +124,7 @@ prepare_record(const struct import_ctx *c, const struct bundle_record *r, size_t
 		goto out;
 	}
 	sodium_bin2hex(sid, sizeof sid, r->id, BUNDLE_ID_BYTES);
-	keys_id_hex(c->h->kiosk_id, kid);
+	keys_id_hex(c->h.kiosk_id, kid);
 	if (strcmp(out->p->story_id, sid) != 0 || strcmp(out->p->kiosk, kid) != 0) {
 		err_set(e, "record %zu: its payload belongs to another story or kiosk", which);
 		goto out;
@@ -96,35 +148,6 @@ prepared_free(struct prepared *pr)
 	memset(pr, 0, sizeof *pr);
 }
 
-#define CHUNK 256
-#define MAX_WORKERS 4
-
-/* Records are gathered in chunks; each chunk is opened on every core, then
- * stored in order on this thread (the store has one connection). */
-struct chunk {
-	struct import_ctx *c;
-	struct bundle_record r[CHUNK];
-	struct prepared pr[CHUNK];
-	size_t n, base;         /* records in the chunk; index of the first */
-	size_t stride, start;   /* for a worker */
-};
-
-struct worker {
-	pthread_t tid;
-	struct chunk *k;
-	size_t start, stride;
-};
-
-static void *
-decode_worker(void *arg)
-{
-	struct worker *w = arg;
-
-	for (size_t i = w->start; i < w->k->n; i += w->stride)
-		prepare_record(w->k->c, &w->k->r[i], w->k->base + i + 1, &w->k->pr[i]);
-	return NULL;
-}
-
 static int
 store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepared *pr,
     struct err *e)
@@ -134,7 +157,7 @@ store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepa
 
 	memset(&in, 0, sizeof in);
 	memcpy(in.id, r->id, BUNDLE_ID_BYTES);
-	memcpy(in.kiosk_id, c->h->kiosk_id, KEY_ID_BYTES);
+	memcpy(in.kiosk_id, c->h.kiosk_id, KEY_ID_BYTES);
 	in.seq = r->seq;
 	in.status = r->status;
 	in.source = r->source;
@@ -152,83 +175,206 @@ store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepa
 	memcpy(c->ids[c->nids++], r->id, BUNDLE_ID_BYTES);
 	c->done++;
 	if (c->o->progress != NULL)
-		c->o->progress(c->o->progress_ctx, c->done, c->h->count);
+		c->o->progress(c->o->progress_ctx, c->done, c->h.count);
 	return 0;
 }
 
-static int
-flush_chunk(struct chunk *k, struct err *e)
+/*
+ * Opening (X25519, XChaCha20-Poly1305, JSON) runs on every core while this
+ * thread stores what is already open, in record order (the store has one
+ * connection and the transaction is this thread's). Worker threads take the
+ * next record to open; this thread opens one too whenever the record it must
+ * store next is not ready yet. Opening stays less than LOOKAHEAD records
+ * ahead of storing, so opened records live in a ring of LOOKAHEAD slots
+ * (record i in slot i % LOOKAHEAD).
+ */
+struct pipeline {
+	struct import_ctx *c;
+	struct prepared pr[LOOKAHEAD];
+	unsigned char ready[LOOKAHEAD];
+	size_t n, next, limit;          /* next to open; may open below limit */
+	int stop;
+	pthread_mutex_t mu;
+	pthread_cond_t opened;          /* a record became ready */
+	pthread_cond_t room;            /* limit moved, or stop */
+};
+
+/* Open record i (mu held on entry and on return, released meanwhile). */
+static void
+pipeline_open(struct pipeline *pl, size_t i)
 {
-	struct worker w[MAX_WORKERS];
-	size_t nw = k->c->workers, started = 1, i;
+	pthread_mutex_unlock(&pl->mu);
+	prepare_record(pl->c, &pl->c->recs[i], i + 1, &pl->pr[i % LOOKAHEAD]);
+	pthread_mutex_lock(&pl->mu);
+	pl->ready[i % LOOKAHEAD] = 1;
+}
+
+static void *
+open_worker(void *arg)
+{
+	struct pipeline *pl = arg;
+
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		while (!pl->stop && pl->next < pl->n && pl->next >= pl->limit)
+			pthread_cond_wait(&pl->room, &pl->mu);
+		if (pl->stop || pl->next >= pl->n)
+			break;
+		pipeline_open(pl, pl->next++);
+		pthread_cond_signal(&pl->opened);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+static int
+store_all(struct import_ctx *c, struct err *e)
+{
+	struct pipeline *pl;
+	pthread_t tid[MAX_WORKERS];
+	size_t nthreads = 0, want = c->workers - 1, i;
 	int rv = 0;
 
-	if (nw > k->n)
-		nw = k->n ? k->n : 1;
-	for (i = 0; i < nw; i++) {
-		w[i].k = k;
-		w[i].start = i;
-		w[i].stride = nw;
-	}
-	/* worker 0 is this thread; if a thread cannot start, do its share here */
-	for (i = 1; i < nw; i++) {
-		if (pthread_create(&w[i].tid, NULL, decode_worker, &w[i]) != 0)
-			break;
-		started++;
-	}
-	if (started < nw) {
-		for (i = 0; i < started; i++)
-			w[i].stride = nw;
-	}
-	decode_worker(&w[0]);
-	for (i = 1; i < started; i++)
-		pthread_join(w[i].tid, NULL);
-	for (i = started; i < nw; i++)
-		decode_worker(&w[i]);
-	for (i = 0; i < k->n; i++) {
-		if (rv == 0 && k->pr[i].failed) {
-			*e = k->pr[i].e;
-			rv = -1;
+	if (c->nrecs == 0)
+		return 0;
+	pl = xcalloc(1, sizeof *pl);
+	pl->c = c;
+	pl->n = c->nrecs;
+	pl->limit = LOOKAHEAD;
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->opened, NULL);
+	pthread_cond_init(&pl->room, NULL);
+	if (want > pl->n - 1)
+		want = pl->n - 1;
+	if (want > 0)
+		json_object_seed(0);    /* before any thread makes a JSON object */
+	/* if a thread cannot start, this one opens more itself */
+	while (nthreads < want && pthread_create(&tid[nthreads], NULL, open_worker, pl) == 0)
+		nthreads++;
+
+	for (i = 0; i < pl->n; i++) {
+		struct prepared *pr = &pl->pr[i % LOOKAHEAD];
+
+		pthread_mutex_lock(&pl->mu);
+		while (!pl->ready[i % LOOKAHEAD]) {
+			if (pl->next < pl->n && pl->next < pl->limit)
+				pipeline_open(pl, pl->next++);
+			else
+				pthread_cond_wait(&pl->opened, &pl->mu);
 		}
-		if (rv == 0 && store_prepared(k->c, &k->r[i], &k->pr[i], e) == -1)
+		pthread_mutex_unlock(&pl->mu);
+		if (pr->failed) {
+			*e = pr->e;
 			rv = -1;
-		prepared_free(&k->pr[i]);
+		} else if (store_prepared(c, &c->recs[i], pr, e) == -1)
+			rv = -1;
+		prepared_free(pr);
+		if (rv == -1)
+			break;
+		pthread_mutex_lock(&pl->mu);
+		pl->ready[i % LOOKAHEAD] = 0;   /* the slot is free for record i + LOOKAHEAD */
+		pl->limit = i + 1 + LOOKAHEAD;
+		pthread_cond_signal(&pl->room);
+		pthread_mutex_unlock(&pl->mu);
 	}
-	k->base += k->n;
-	k->n = 0;
+
+	pthread_mutex_lock(&pl->mu);
+	pl->stop = 1;
+	pthread_cond_broadcast(&pl->room);
+	pthread_mutex_unlock(&pl->mu);
+	for (i = 0; i < nthreads; i++)
+		pthread_join(tid[i], NULL);
+	for (i = 0; i < LOOKAHEAD; i++)
+		prepared_free(&pl->pr[i]);      /* those opened past a failure */
+	pthread_cond_destroy(&pl->room);
+	pthread_cond_destroy(&pl->opened);
+	pthread_mutex_destroy(&pl->mu);
+	free(pl);
 	return rv;
 }
 
+/* After the bundle verified whole: decide by the kiosk's standing and open the
+ * bundle's transaction. Returns -1 (e set) to stop reading, also when the
+ * bundle went to quarantine (c->quarantined). */
 static int
-on_record(const struct bundle_record *r, void *arg, struct err *e)
+on_header(const struct bundle_header *h, void *arg, struct err *e)
 {
-	struct chunk *k = arg;
+	struct import_ctx *c = arg;
+	const struct hubstore_ops *ops = c->hs->ops;
+	struct hub_kiosk *k = &c->k;
+	char hex[KEY_ID_HEX];
+	int found;
 
-	k->r[k->n++] = *r;
-	if (k->n == CHUNK)
-		return flush_chunk(k, e);
+	c->h = *h;
+	hash_finish(&c->hj, c->hash);
+	keys_id_hex(h->kiosk_id, hex);
+	if (ops->kiosk_get(c->hs, h->kiosk_id, k, &found, e) == -1)
+		return -1;
+	if (found && memcmp(k->pk, h->kiosk_pk, sizeof k->pk) != 0)
+		return err_set(e, "kiosk %s presents a different public key than before", hex);
+	if (found && k->status == HUB_KIOSK_REVOKED)
+		return err_set(e, "kiosk %s is revoked: its bundles are refused", hex);
+	if (!found) {
+		memset(k, 0, sizeof *k);
+		memcpy(k->id, h->kiosk_id, KEY_ID_BYTES);
+		memcpy(k->pk, h->kiosk_pk, sizeof k->pk);
+		k->status = HUB_KIOSK_UNKNOWN;
+	}
+	snprintf(k->name, sizeof k->name, "%s", h->name);
+	k->last_seen = (int64_t)time(NULL);
+	if (k->status == HUB_KIOSK_UNKNOWN) {
+		if (ops->begin(c->hs, e) == -1)
+			return -1;
+		c->intx = 1;
+		if (ops->kiosk_put(c->hs, k, e) == -1 ||
+		    ops->quarantine_add(c->hs, c->hash, h, c->buf, c->len, c->path, e) == -1 ||
+		    ops->commit(c->hs, e) == -1)
+			return -1;
+		c->intx = 0;
+		c->st->quarantined += h->count;
+		c->quarantined = 1;
+		return err_set(e, "bundle from unknown kiosk %s quarantined (%" PRIu32
+		    " stories); if you expect this kiosk, compare its id with 'storykiosk "
+		    "status' and run 'storyhub kiosks --store DB --key hub.key trust %s'", hex,
+		    h->count, hex);
+	}
+
+	c->ids = h->count ? xcalloc(h->count, BUNDLE_ID_BYTES) : NULL;
+	if (ops->begin(c->hs, e) == -1)
+		return -1;
+	c->intx = 1;
+	if (ops->bundle_seen(c->hs, c->hash, &c->seen, e) == -1)
+		return -1;
+	if (c->seen)
+		c->duplicate = h->count;
+	else if (h->count > 0)
+		c->recs = xcalloc(h->count, sizeof *c->recs);
 	return 0;
 }
 
+/* A bundle seen before only lists its ids (for the receipt); otherwise the
+ * records are gathered for store_all. */
 static int
-collect_id(const struct bundle_record *r, void *arg, struct err *e)
+on_record(const struct bundle_record *r, void *arg, struct err *e)
 {
 	struct import_ctx *c = arg;
 
 	(void)e;
-	memcpy(c->ids[c->nids++], r->id, BUNDLE_ID_BYTES);
+	if (c->seen)
+		memcpy(c->ids[c->nids++], r->id, BUNDLE_ID_BYTES);
+	else
+		c->recs[c->nrecs++] = *r;
 	return 0;
 }
 
 static int
-make_receipt(struct import_ctx *c, const unsigned char *hash, unsigned char **out,
-    size_t *len, struct err *e)
+make_receipt(struct import_ctx *c, unsigned char **out, size_t *len, struct err *e)
 {
 	struct receipt r = { 0 };
 
-	memcpy(r.kiosk_id, c->h->kiosk_id, KEY_ID_BYTES);
-	r.bundle_seq = c->h->seq;
-	memcpy(r.bundle_hash, hash, BUNDLE_HASH_BYTES);
+	memcpy(r.kiosk_id, c->h.kiosk_id, KEY_ID_BYTES);
+	r.bundle_seq = c->h.seq;
+	memcpy(r.bundle_hash, c->hash, BUNDLE_HASH_BYTES);
 	r.created = (int64_t)time(NULL);
 	r.count = c->nids;
 	r.ids = c->ids;
@@ -242,14 +388,10 @@ import_buffer(struct hubstore *hs, const unsigned char *buf, size_t len, const c
 {
 	const struct hubstore_ops *ops = hs->ops;
 	struct import_ctx c = { 0 };
-	struct bundle_header h;
-	struct hub_kiosk k;
-	struct chunk *chunk = NULL;
-	struct bundle_sink sink = { NULL, on_record, NULL };
-	unsigned char hash[BUNDLE_HASH_BYTES], *rbuf = NULL;
+	struct bundle_sink sink = { on_header, on_record, &c };
+	unsigned char *rbuf = NULL;
 	size_t rlen = 0;
-	char hex[KEY_ID_HEX];
-	int found, seen, intx = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	enum import_outcome res = IMPORT_REJECTED;
 
 	if (receipt != NULL) {
@@ -257,82 +399,33 @@ import_buffer(struct hubstore *hs, const unsigned char *buf, size_t len, const c
 		*receipt_len = 0;
 	}
 	st->bundles++;
-	if (bundle_verify(buf, len, o->key->pub.id, &h, e) == -1)
-		goto out;
-	keys_id_hex(h.kiosk_id, hex);
-	bundle_hash(buf, len, hash);
-	if (ops->kiosk_get(hs, h.kiosk_id, &k, &found, e) == -1)
-		goto out;
-	if (found && memcmp(k.pk, h.kiosk_pk, sizeof k.pk) != 0) {
-		err_set(e, "kiosk %s presents a different public key than before", hex);
-		goto out;
-	}
-	if (found && k.status == HUB_KIOSK_REVOKED) {
-		err_set(e, "kiosk %s is revoked: its bundles are refused", hex);
-		goto out;
-	}
-	if (!found) {
-		memset(&k, 0, sizeof k);
-		memcpy(k.id, h.kiosk_id, KEY_ID_BYTES);
-		memcpy(k.pk, h.kiosk_pk, sizeof k.pk);
-		k.status = HUB_KIOSK_UNKNOWN;
-	}
-	snprintf(k.name, sizeof k.name, "%s", h.name);
-	k.last_seen = (int64_t)time(NULL);
-	if (k.status == HUB_KIOSK_UNKNOWN) {
-		if (ops->begin(hs, e) == -1)
-			goto out;
-		intx = 1;
-		if (ops->kiosk_put(hs, &k, e) == -1 ||
-		    ops->quarantine_add(hs, hash, &h, buf, len, path, e) == -1 ||
-		    ops->commit(hs, e) == -1)
-			goto out;
-		intx = 0;
-		st->quarantined += h.count;
-		err_set(e, "bundle from unknown kiosk %s quarantined (%" PRIu32 " stories); if "
-		    "you expect this kiosk, compare its id with 'storykiosk status' and run "
-		    "'storyhub kiosks --store DB --key hub.key trust %s'", hex, h.count, hex);
-		res = IMPORT_QUARANTINED;
-		goto out;
-	}
-
 	c.hs = hs;
 	c.o = o;
-	c.h = &h;
 	c.st = st;
-	c.ids = h.count ? xcalloc(h.count, BUNDLE_ID_BYTES) : NULL;
-	if (ops->begin(hs, e) == -1)
+	c.buf = buf;
+	c.len = len;
+	c.path = path;
+	c.workers = ncpu < 1 ? 1 : ncpu > MAX_WORKERS ? MAX_WORKERS : (size_t)ncpu;
+	/* bundle_read verifies the whole bundle once, then calls on_header (the
+	 * kiosk's standing, the transaction) and on_record for each record */
+	hash_start(&c.hj, buf, len, c.workers > 1);
+	if (bundle_read(buf, len, o->key->pub.id, &sink, e) == -1) {
+		if (c.quarantined)
+			res = IMPORT_QUARANTINED;
 		goto out;
-	intx = 1;
-	if (ops->bundle_seen(hs, hash, &seen, e) == -1)
-		goto out;
-	if (seen) {
-		sink.record = collect_id;
-		sink.ctx = &c;
-		c.duplicate = h.count;
-	} else {
-		long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-
-		c.workers = ncpu < 1 ? 1 : ncpu > MAX_WORKERS ? MAX_WORKERS : (size_t)ncpu;
-		if (c.workers > 1)
-			json_object_seed(0);    /* before any thread makes a JSON object */
-		chunk = xcalloc(1, sizeof *chunk);
-		chunk->c = &c;
-		sink.ctx = chunk;
 	}
-	if (bundle_read(buf, len, o->key->pub.id, &sink, e) == -1 ||
-	    (chunk != NULL && chunk->n > 0 && flush_chunk(chunk, e) == -1) ||
-	    ops->kiosk_put(hs, &k, e) == -1 ||
-	    (!seen && ops->bundle_add(hs, hash, &h, path, e) == -1) ||
+	if (store_all(&c, e) == -1 ||
+	    ops->kiosk_put(hs, &c.k, e) == -1 ||
+	    (!c.seen && ops->bundle_add(hs, c.hash, &c.h, path, e) == -1) ||
 	    ops->commit(hs, e) == -1)
 		goto out;
-	intx = 0;
+	c.intx = 0;
 	st->new += c.new;
 	st->duplicate += c.duplicate;
 	st->conflict += c.conflict;
 	res = IMPORT_DONE;
 
-	if (make_receipt(&c, hash, &rbuf, &rlen, e) == -1) {
+	if (make_receipt(&c, &rbuf, &rlen, e) == -1) {
 		snprintf(st->warning, sizeof st->warning, "%s", e->msg);
 		goto out;
 	}
@@ -354,7 +447,11 @@ import_buffer(struct hubstore *hs, const unsigned char *buf, size_t len, const c
 		rbuf = NULL;
 	}
 out:
-	if (intx)
+	if (c.hj.running) {             /* verification failed before on_header */
+		pthread_join(c.hj.tid, NULL);
+		c.hj.running = 0;
+	}
+	if (c.intx)
 		ops->rollback(hs);
 	if (res == IMPORT_REJECTED) {
 		st->rejected++;
@@ -366,13 +463,9 @@ out:
 			memcpy(st->reason, r.msg, sizeof st->reason);
 		}
 	}
-	if (chunk != NULL) {
-		for (size_t i = 0; i < chunk->n; i++)
-			prepared_free(&chunk->pr[i]);
-		free(chunk);
-	}
 	free(rbuf);
 	free(c.ids);
+	free(c.recs);
 	return res;
 }
 

@@ -16,6 +16,7 @@
 #include "hub-export.h"
 #include "hubstore.h"
 #include "import.h"
+#include "payload.h"
 #include "receipt.h"
 #include "xmalloc.h"
 
@@ -386,6 +387,80 @@ test_withdraw_and_search(void **state)
 	    -1);
 }
 
+/* A payload around answers (JSON text) with a long story; %s is the story. */
+static char *
+payload_with(const char *answers)
+{
+	return xasprintf("{\"v\":1,\"story_id\":\"00112233445566778899aabbccddeeff\","
+	    "\"code\":\"K7P-2QX\",\"kiosk\":\"0123456789abcdef\",\"form\":\"f\","
+	    "\"form_version\":1,\"source\":\"kiosk\",\"created\":\"2026-01-01T00:00:00Z\","
+	    "\"saved\":\"2026-01-01T00:00:00Z\",\"types\":{\"story\":\"story\","
+	    "\"title\":\"text\",\"n\":\"number\"},\"lang\":\"en\",\"consent\":\"analysis\","
+	    "\"prompt\":null,\"answers\":%s}", answers);
+}
+
+/* payload_decode on long, Unicode, escaped and hostile stories: what it
+ * accepts, refuses and returns must be what jansson alone gives. */
+static void
+test_payload_long_strings(void **state)
+{
+	static const char *const cases[] = {
+		/* plain, UTF-8, escapes, a long title, an array of long strings */
+		"{\"story\":\"The water committee met every week and shared the budget openly with all.\","
+		    "\"title\":\"short\",\"n\":1.5}",
+		"{\"story\":\"Hadithi ya ushirikiano: kamati ya maji ilikutana kila wiki \u00e9 Ã© "
+		    "ð na kushiriki bajeti.\",\"title\":\"CafÃ© story that is long "
+		    "enough to be lifted out of the payload text\"}",
+		"{\"story\":\"tab\\there \\\"quoted\\\" and a back\\\\slash in a story long enough to lift\","
+		    "\"title\":[\"a long string in an array, long enough to be lifted out of it\",2]}",
+		/* refused: a control byte, bad UTF-8, a NUL, in a long string */
+		"{\"story\":\"a raw control \x01 byte in a story that is long enough to be lifted\"}",
+		"{\"story\":\"an overlong À¯ encoding in a story that is long enough to be lifted\"}",
+		/* an escaped control character */
+		"{\"story\":\"\\u00010\",\"title\":\"a long title that could be lifted if not for the "
+		    "escape\"}",
+		/* a long duplicate key */
+		"{\"a key that is long enough to be lifted if it were a value, but it is a key\":1,"
+		    "\"a key that is long enough to be lifted if it were a value, but it is a key\":2}",
+		/* whitespace between tokens inside answers */
+		"{ \"story\" : \"spaced out answers in a story long enough to lift out of it\" }",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *text = payload_with(cases[i]);
+		size_t len = strlen(text);
+		json_error_t jerr;
+		json_t *ref = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+		struct payload *p = NULL;
+		struct err e;
+		int rv = payload_decode(text, len, &p, &e);
+
+		if (ref == NULL) {
+			char *want = xasprintf("story payload is not a JSON object: %s", jerr.text);
+
+			assert_int_equal(rv, -1);
+			assert_string_equal(e.msg, want);
+			free(want);
+		} else {
+			json_t *got = json_loads(p->answers, 0, NULL);
+			json_t *story = json_object_get(json_object_get(ref, "answers"), "story");
+
+			assert_int_equal(rv, 0);
+			assert_non_null(got);
+			assert_true(json_equal(got, json_object_get(ref, "answers")));
+			if (json_is_string(story))
+				assert_memory_equal(p->text, json_string_value(story),
+				    json_string_length(story));
+			json_decref(got);
+			json_decref(ref);
+		}
+		payload_free(p);
+		free(text);
+	}
+}
+
 int
 main(void)
 {
@@ -397,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_conflict_kept),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_withdraw_and_search),
+		cmocka_unit_test(test_payload_long_strings),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
