@@ -13,8 +13,8 @@ static const char usage[] =
     "usage: storykiosk status --data DIR [--check]\n\n"
     "Shows the kiosk id and name, the hub key fingerprint(s), how many stories\n"
     "are stored by status, how many are waiting to be exported or acknowledged,\n"
-    "the last export, and free disk space. Never shows story content: the\n"
-    "kiosk cannot read it.\n\n"
+    "the last export, the last push (its time, result and the hub URL), and\n"
+    "free disk space. Never shows story content: the kiosk cannot read it.\n\n"
     "  --check   also run a full database integrity check (exit 1 if not ok)\n";
 
 static void
