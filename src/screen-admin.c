@@ -28,7 +28,6 @@ static struct textbuf *dir_field;       /* non-NULL while typing the export dire
 static char *forms[ADMIN_MAX_FORMS];    /* paths of the forms offered */
 static int nforms, form_sel, picking;
 static unsigned seen_push;              /* u->push.finished when info was read */
-static int was_pushing;
 
 static void
 forms_free(void)
@@ -152,23 +151,22 @@ refresh_info(struct ui *u)
 	free(push_res);
 }
 
-/* A push finished while the admin screen shows: read the new figures. */
+/* A push finished while the admin screen shows: read the new figures. (A
+ * push starts here only from "push now", which reads them itself.) */
 static void
 admin_tick(struct ui *u)
 {
-	if (u->push.finished != seen_push || (u->push.pid > 0) != was_pushing) {
-		was_pushing = u->push.pid > 0;
-		refresh_info(u);
-		if (!was_pushing && strcmp(u->msg, tr("Pushing to the hub in the background...")) == 0)
-			u->msg[0] = '\0';
-	}
+	if (u->push.finished == seen_push)
+		return;
+	refresh_info(u);
+	if (strcmp(u->msg, tr("Pushing to the hub in the background...")) == 0)
+		u->msg[0] = '\0';
 }
 
 static void
 admin_enter(struct ui *u)
 {
 	u->sel = 0;
-	was_pushing = u->push.pid > 0;
 	refresh_info(u);
 }
 

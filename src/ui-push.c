@@ -33,10 +33,10 @@ waiting(struct ui *u, uint64_t *acked)
 	return c.unacked;
 }
 
+/* Start a push; the caller has just counted (push.acked_before). */
 static int
 start(struct ui *u, struct err *e)
 {
-	waiting(u, &u->push.acked_before);
 	return pushspawn_start(u->push.helper, u->k->dir, u->push.url, UI_PUSH_TIMEOUT,
 	    &u->push.pid, e);
 }
@@ -87,7 +87,7 @@ ui_push_tick(struct ui *u)
 	    now < u->push.next_look)
 		return;
 	u->push.next_look = now + UI_PUSH_LOOK_SECONDS;
-	if (waiting(u, NULL) == 0)
+	if (waiting(u, &u->push.acked_before) == 0)
 		return;
 	if (start(u, &e) != 0)
 		finished(u, 0);
@@ -107,6 +107,7 @@ ui_push_now(struct ui *u)
 		snprintf(u->msg, sizeof u->msg, "%s", tr("A push is already running."));
 		return -1;
 	}
+	waiting(u, &u->push.acked_before);
 	if (start(u, &e) != 0) {
 		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
 		return -1;
