@@ -5,7 +5,6 @@
 
 #include <inttypes.h>
 #include <pthread.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +13,7 @@
 #include "bundle.h"
 #include "fsutil.h"
 #include "payload.h"
+#include "payread.h"
 #include "receipt.h"
 #include "seal.h"
 #include "xmalloc.h"
@@ -90,11 +90,11 @@ hash_finish(struct hash_job *j, unsigned char out[BUNDLE_HASH_BYTES])
 	memcpy(out, j->out, BUNDLE_HASH_BYTES);
 }
 
-/* Open, decode and check record r (number which, 1-based) into out. Runs on
- * worker threads: touches nothing shared. */
+/* Open, decode (with this thread's reader rd) and check record r (number
+ * which, 1-based) into out. Runs on worker threads: touches nothing shared. */
 static void
-prepare_record(const struct import_ctx *c, const struct bundle_record *r, size_t which,
-    struct prepared *out)
+prepare_record(const struct import_ctx *c, struct payread *rd, const struct bundle_record *r,
+    size_t which, struct prepared *out)
 {
 	const struct hub_seckey *key = c->o->key;
 	unsigned char ids[SEAL_MAX_RECIPIENTS][KEY_ID_BYTES], *plain = NULL;
@@ -119,7 +119,7 @@ prepare_record(const struct import_ctx *c, const struct bundle_record *r, size_t
 		err_prefix(e, "record %zu", which);
 		return;
 	}
-	if (payload_decode((const char *)plain, plainlen, &out->p, e) == -1) {
+	if (payread_decode(rd, (const char *)plain, plainlen, &out->p, e) == -1) {
 		err_prefix(e, "record %zu", which);
 		goto out;
 	}
@@ -180,7 +180,7 @@ store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepa
 }
 
 /*
- * Opening (X25519, XChaCha20-Poly1305, JSON) runs on every core while this
+ * Opening (X25519, XChaCha20-Poly1305, JSON read by payread) runs on every core while this
  * thread stores what is already open, in record order (the store has one
  * connection and the transaction is this thread's). Worker threads take the
  * next record to open; this thread opens one too whenever the record it must
@@ -199,12 +199,21 @@ struct pipeline {
 	pthread_cond_t room;            /* limit moved, or stop */
 };
 
-/* Open record i (mu held on entry and on return, released meanwhile). */
+/* Open record i with reader rd (mu held on entry and on return, released
+ * meanwhile). Without a reader the record fails with the reason in rd_err. */
 static void
-pipeline_open(struct pipeline *pl, size_t i)
+pipeline_open(struct pipeline *pl, struct payread *rd, const struct err *rd_err, size_t i)
 {
+	struct prepared *pr = &pl->pr[i % LOOKAHEAD];
+
 	pthread_mutex_unlock(&pl->mu);
-	prepare_record(pl->c, &pl->c->recs[i], i + 1, &pl->pr[i % LOOKAHEAD]);
+	if (rd != NULL)
+		prepare_record(pl->c, rd, &pl->c->recs[i], i + 1, pr);
+	else {
+		memset(pr, 0, sizeof *pr);
+		pr->failed = 1;
+		pr->e = *rd_err;
+	}
 	pthread_mutex_lock(&pl->mu);
 	pl->ready[i % LOOKAHEAD] = 1;
 }
@@ -213,17 +222,21 @@ static void *
 open_worker(void *arg)
 {
 	struct pipeline *pl = arg;
+	struct payread *rd;
+	struct err e;
 
+	payread_open(&rd, &e);
 	pthread_mutex_lock(&pl->mu);
 	for (;;) {
 		while (!pl->stop && pl->next < pl->n && pl->next >= pl->limit)
 			pthread_cond_wait(&pl->room, &pl->mu);
 		if (pl->stop || pl->next >= pl->n)
 			break;
-		pipeline_open(pl, pl->next++);
+		pipeline_open(pl, rd, &e, pl->next++);
 		pthread_cond_signal(&pl->opened);
 	}
 	pthread_mutex_unlock(&pl->mu);
+	payread_close(rd);
 	return NULL;
 }
 
@@ -231,6 +244,9 @@ static int
 store_all(struct import_ctx *c, struct err *e)
 {
 	struct pipeline *pl;
+	struct payread *rd = NULL;      /* this thread's, made when it first opens one */
+	struct err rd_err;
+	int rd_tried = 0;
 	pthread_t tid[MAX_WORKERS];
 	size_t nthreads = 0, want = c->workers - 1, i;
 	int rv = 0;
@@ -246,8 +262,6 @@ store_all(struct import_ctx *c, struct err *e)
 	pthread_cond_init(&pl->room, NULL);
 	if (want > pl->n - 1)
 		want = pl->n - 1;
-	if (want > 0)
-		json_object_seed(0);    /* before any thread makes a JSON object */
 	/* if a thread cannot start, this one opens more itself */
 	while (nthreads < want && pthread_create(&tid[nthreads], NULL, open_worker, pl) == 0)
 		nthreads++;
@@ -257,9 +271,13 @@ store_all(struct import_ctx *c, struct err *e)
 
 		pthread_mutex_lock(&pl->mu);
 		while (!pl->ready[i % LOOKAHEAD]) {
-			if (pl->next < pl->n && pl->next < pl->limit)
-				pipeline_open(pl, pl->next++);
-			else
+			if (pl->next < pl->n && pl->next < pl->limit) {
+				if (!rd_tried) {
+					payread_open(&rd, &rd_err);
+					rd_tried = 1;
+				}
+				pipeline_open(pl, rd, &rd_err, pl->next++);
+			} else
 				pthread_cond_wait(&pl->opened, &pl->mu);
 		}
 		pthread_mutex_unlock(&pl->mu);
@@ -286,6 +304,7 @@ store_all(struct import_ctx *c, struct err *e)
 		pthread_join(tid[i], NULL);
 	for (i = 0; i < LOOKAHEAD; i++)
 		prepared_free(&pl->pr[i]);      /* those opened past a failure */
+	payread_close(rd);
 	pthread_cond_destroy(&pl->room);
 	pthread_cond_destroy(&pl->opened);
 	pthread_mutex_destroy(&pl->mu);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "fsutil.h"
 #include "hub-export.h"
@@ -461,6 +462,82 @@ test_payload_long_strings(void **state)
 	}
 }
 
+/* One SQL value from the store at path, as text (NULL if no row). */
+static char *
+store_value(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+store_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A new store is schema 2 (the index merges 16 segments at a time); a store
+ * of schema 1 is moved on when opened, its stories kept; a store from a newer
+ * storyhub is refused. Last: it leaves the group's store closed. */
+static void
+test_schema_versions(void **state)
+{
+	struct fixture *f = *state;
+	char *db = xasprintf("%s/hub.db", f->dir), *v, *stories;
+	struct hubstore *hs;
+	struct err e;
+
+	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
+	assert_string_equal(v, "2");
+	free(v);
+	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
+	assert_string_equal(v, "16");
+	free(v);
+	stories = store_value(db, "SELECT count(*) FROM stories");
+	assert_true(atoi(stories) > 0);         /* from the tests before */
+	hubstore_close(f->hs);
+	f->hs = NULL;
+
+	/* back to what schema 1 wrote */
+	store_exec(db, "UPDATE meta SET value = '1' WHERE key = 'schema';"
+	    " DELETE FROM stories_fts_config WHERE k = 'automerge'");
+	assert_int_equal(hubstore_open(db, &f->hs, &e), 0);
+	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
+	assert_string_equal(v, "2");
+	free(v);
+	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
+	assert_string_equal(v, "16");
+	free(v);
+	v = store_value(db, "SELECT count(*) FROM stories");
+	assert_string_equal(v, stories);
+	free(v);
+	hubstore_close(f->hs);
+	f->hs = NULL;
+
+	store_exec(db, "UPDATE meta SET value = '3' WHERE key = 'schema'");
+	assert_int_equal(hubstore_open(db, &hs, &e), -1);
+	assert_non_null(strstr(e.msg, "schema version \"3\""));
+	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
+	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
+	assert_string_equal(v, "3");    /* left as it was */
+	free(v);
+	free(stories);
+	free(db);
+}
+
 int
 main(void)
 {
@@ -473,6 +550,7 @@ main(void)
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_withdraw_and_search),
 		cmocka_unit_test(test_payload_long_strings),
+		cmocka_unit_test(test_schema_versions),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
