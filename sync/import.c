@@ -180,9 +180,9 @@ store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepa
 }
 
 /*
- * Opening (X25519, XChaCha20-Poly1305, JSON read by payread) runs on every core while this
- * thread stores what is already open, in record order (the store has one
- * connection and the transaction is this thread's). Worker threads take the
+ * Opening (X25519, XChaCha20-Poly1305, JSON read by payread) runs on every
+ * core while this thread stores what is already open, in record order (the
+ * store has one connection and the transaction is this thread's). Worker threads take the
  * next record to open; this thread opens one too whenever the record it must
  * store next is not ready yet. Opening stays less than LOOKAHEAD records
  * ahead of storing, so opened records live in a ring of LOOKAHEAD slots

@@ -15,7 +15,6 @@
 #include "payread.h"
 
 #include <math.h>
-#include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +65,6 @@ kind(const char *type)
 		if (strcmp(type, names[i]) == 0)
 			return (int)i;
 	return -1;
-}
-
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		sodium_memzero(s, strlen(s));
-		free(s);
-	}
 }
 
 int
@@ -140,7 +130,7 @@ members_free(struct member *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(v[i].key);
-		wipe_free(v[i].text);
+		payload_text_free(v[i].text);     /* wipes */
 	}
 	free(v);
 }

@@ -1,8 +1,8 @@
 /* payread: the hub's reader of story payloads. It checks and returns exactly
  * what payload_decode (jansson) does, but parses with SQLite's JSON functions
- * in a private in-memory database: several times faster on long stories,
- * which is most of what an import spends outside the crypto. One reader per
- * thread; a reader is not shared. */
+ * in a private in-memory database: about a third less time per payload
+ * (34 against 47 us for a 2.7 KB story), and decoding is most of what an
+ * import opens besides the seal. One reader per thread; never shared. */
 #ifndef PAYREAD_H
 #define PAYREAD_H
 

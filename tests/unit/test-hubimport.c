@@ -489,6 +489,18 @@ store_exec(const char *path, const char *sql)
 	sqlite3_close(db);
 }
 
+static void
+assert_schema_2(const char *db)
+{
+	char *v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
+
+	assert_string_equal(v, "2");
+	free(v);
+	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
+	assert_string_equal(v, "16");
+	free(v);
+}
+
 /* A new store is schema 2 (the index merges 16 segments at a time); a store
  * of schema 1 is moved on when opened, its stories kept; a store from a newer
  * storyhub is refused. Last: it leaves the group's store closed. */
@@ -500,12 +512,7 @@ test_schema_versions(void **state)
 	struct hubstore *hs;
 	struct err e;
 
-	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "2");
-	free(v);
-	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
-	assert_string_equal(v, "16");
-	free(v);
+	assert_schema_2(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
 	assert_true(atoi(stories) > 0);         /* from the tests before */
 	hubstore_close(f->hs);
@@ -515,12 +522,7 @@ test_schema_versions(void **state)
 	store_exec(db, "UPDATE meta SET value = '1' WHERE key = 'schema';"
 	    " DELETE FROM stories_fts_config WHERE k = 'automerge'");
 	assert_int_equal(hubstore_open(db, &f->hs, &e), 0);
-	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "2");
-	free(v);
-	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
-	assert_string_equal(v, "16");
-	free(v);
+	assert_schema_2(db);
 	v = store_value(db, "SELECT count(*) FROM stories");
 	assert_string_equal(v, stories);
 	free(v);
