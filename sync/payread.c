@@ -38,7 +38,7 @@ struct key {
 /* A top-level member or an answer, as found while walking the tree. */
 struct member {
 	char *key;
-	int type;               /* SQLite's json type name, first letter: see kind() */
+	int type;               /* K_TEXT, K_OBJECT, ...: kind() of SQLite's type name */
 	char *text;             /* text atom, or rendered JSON for an object */
 	sqlite3_int64 integer;
 };
@@ -158,14 +158,12 @@ static int
 cmp_key(const void *a, const void *b)
 {
 	const struct key *x = a, *y = b;
-	int c;
 
 	if (x->parent != y->parent)
 		return x->parent < y->parent ? -1 : 1;
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
-	c = memcmp(x->name, y->name, x->len);
-	return c;
+	return memcmp(x->name, y->name, x->len);
 }
 
 /* One node of json_tree: check it, remember what the payload needs. */
