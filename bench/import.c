@@ -8,7 +8,7 @@
  * passphrase BENCH_PASS, the kiosk already trusted in DIR/seed.db), then, RUNS
  * times and alternating:
  *
- *   import  import_file() into a copy of the seed store: the code path of
+ *   import  import_files() into a copy of the seed store: the code path of
  *           `storyhub import` (verify, open on every core, FTS, receipts)
  *   limit   bundle_read() (verify whole) + seal_open() of every record, one
  *           thread, inserting (id, plaintext) into a one-table SQLite database
@@ -270,17 +270,18 @@ run_import(const char *dir, char **paths, size_t nbundles, size_t nstories,
 	struct hubstore *hs;
 	struct err e;
 	double t0, t;
-	size_t i;
 
 	rm_store(db);
 	copy_file(seed, db);
 	t0 = now();
 	if (hubstore_open(db, &hs, &e) == -1)
 		die(db, &e);
-	for (i = 0; i < nbundles; i++)
-		if (import_file(hs, paths[i], &o, &st, &e) != IMPORT_DONE)
-			die(paths[i], &e);
+	import_files(hs, paths, nbundles, &o, &st);
 	hubstore_close(hs);
+	if (st.rejected + st.quarantined > 0) {
+		fprintf(stderr, "bench-import: %s\n", st.reason);
+		exit(1);
+	}
 	t = now() - t0;
 	if (st.new != nbundles * nstories) {
 		fprintf(stderr, "bench-import: imported %zu new, expected %zu\n", st.new,
@@ -511,6 +512,7 @@ main(int argc, char **argv)
 	double ti[MAX_RUNS], tl[MAX_RUNS], ci[MAX_RUNS], cl[MAX_RUNS], t0, c0, total;
 	struct err e;
 
+	hubstore_init();         /* as storyhub does */
 	if (sodium_init() < 0)
 		return 1;
 	if (argc < 2 || argc > 6) {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Hub import and kiosk export against their limits (issue 4), in one run:
-#   import (in-process)  import_file(): the code path of `storyhub import`
+#   import (in-process)  import_files(): the code path of `storyhub import`
 #   import (storyhub)    the real binary, passphrase (Argon2id) included
 #   limit                verify + seal_open + insert into a one-table SQLite
 #                        database, one transaction per bundle, one thread

@@ -20,24 +20,29 @@ static const char usage[] =
     "'N new, N duplicate, N quarantined, N rejected' (stories, except rejected\n"
     "bundles) and exits 1 if any bundle was rejected.\n";
 
-struct progress {
-	const char *name;
-	size_t bundle, nbundles;
-};
-
 static void
-show_progress(void *ctx, size_t done, size_t total)
+show_progress(void *ctx, size_t bundle, size_t done, size_t total)
 {
-	struct progress *p = ctx;
+	size_t nbundles = *(const size_t *)ctx;
 	int width = 30, fill = total ? (int)(done * (size_t)width / total) : width;
 
 	if (done != total && done % 64 != 0)
 		return;
 	fprintf(stderr, "\r[%-*.*s] %zu/%zu stories, bundle %zu/%zu", width, fill,
-	    "##############################", done, total, p->bundle, p->nbundles);
+	    "##############################", done, total, bundle + 1, nbundles);
 	if (done == total)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
+}
+
+static void
+report(void *ctx, const char *path, enum import_outcome res, const struct err *e)
+{
+	(void)ctx;
+	if (res == IMPORT_QUARANTINED)
+		printf("%s: %s\n", path, e->msg);
+	else if (res == IMPORT_REJECTED)
+		fprintf(stderr, "storyhub: %s: rejected: %s\n", path, e->msg);
 }
 
 int
@@ -53,8 +58,8 @@ hcmd_import(int argc, char **argv)
 	};
 	const char *db = NULL, *keyfile = NULL, *passfile = NULL;
 	struct import_stats st = { 0 };
-	struct import_opts o = { .receipts = 1 };
-	struct progress prog = { 0 };
+	struct import_opts o = { .receipts = 1, .report = report };
+	size_t nbundles;
 	struct hub_seckey *key = NULL;
 	struct hubstore *hs = NULL;
 	char *summary;
@@ -91,24 +96,12 @@ hcmd_import(int argc, char **argv)
 		goto out;
 	}
 	o.key = key;
+	nbundles = (size_t)(argc - optind);
 	if (isatty(STDERR_FILENO)) {
 		o.progress = show_progress;
-		o.progress_ctx = &prog;
+		o.ctx = &nbundles;
 	}
-	prog.nbundles = (size_t)(argc - optind);
-	for (int i = optind; i < argc; i++) {
-		prog.bundle = (size_t)(i - optind + 1);
-		switch (import_file(hs, argv[i], &o, &st, &e)) {
-		case IMPORT_DONE:
-			break;
-		case IMPORT_QUARANTINED:
-			printf("%s: %s\n", argv[i], e.msg);
-			break;
-		case IMPORT_REJECTED:
-			fprintf(stderr, "storyhub: %s: rejected: %s\n", argv[i], e.msg);
-			break;
-		}
-	}
+	import_files(hs, argv + optind, nbundles, &o, &st);
 	if (st.warning[0] != '\0')
 		fprintf(stderr, "storyhub: warning: %s\n", st.warning);
 	summary = import_summary(&st);

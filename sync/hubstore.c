@@ -4,6 +4,12 @@
 
 #include <string.h>
 
+void
+hubstore_init(void)
+{
+	hubstore_sqlite_init();
+}
+
 int
 hubstore_open(const char *spec, struct hubstore **out, struct err *e)
 {

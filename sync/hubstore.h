@@ -123,12 +123,17 @@ struct hubstore {
 	const struct hubstore_ops *ops;
 };
 
+/* Once, first thing in a program that opens a store, before any SQLite call:
+ * the engines' process-wide settings. */
+void hubstore_init(void);
+
 /* Open (creating) the store named by spec: a file path for SQLite. */
 int hubstore_open(const char *spec, struct hubstore **out, struct err *e);
 /* Close; NULL is a no-op. */
 void hubstore_close(struct hubstore *hs);
 
 /* The SQLite engine (hubstore-sqlite.c). */
+void hubstore_sqlite_init(void);
 int hubstore_sqlite_open(const char *path, struct hubstore **out, struct err *e);
 
 const char *hub_kiosk_status_name(enum hub_kiosk_status s);

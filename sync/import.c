@@ -1,6 +1,6 @@
 /* import: verify a bundle whole, decide by the kiosk's standing, open every
  * record with the hub key and store it, one transaction per bundle; write the
- * signed receipt. */
+ * signed receipt. Several bundles go through a pipeline (struct pipeline). */
 #include "import.h"
 
 #include <inttypes.h>
@@ -19,38 +19,10 @@
 #include "xmalloc.h"
 
 #define MAX_WORKERS 4
-/* How far opening may run ahead of storing: bounds the plaintext held. */
-#define LOOKAHEAD 256
-
-/* The bundle's hash, computed on another core while bundle_read verifies the
- * signature (both read the whole bundle; neither depends on the other). */
-struct hash_job {
-	pthread_t tid;
-	const unsigned char *buf;
-	size_t len;
-	unsigned char out[BUNDLE_HASH_BYTES];
-	int running;
-};
-
-struct import_ctx {
-	struct hubstore *hs;
-	const struct import_opts *o;
-	struct import_stats *st;
-	const unsigned char *buf;
-	size_t len;
-	const char *path;
-	struct hash_job hj;
-	unsigned char hash[BUNDLE_HASH_BYTES];
-	struct bundle_header h;
-	struct hub_kiosk k;
-	int seen, intx, quarantined;
-	size_t done, new, duplicate, conflict;
-	unsigned char (*ids)[BUNDLE_ID_BYTES];
-	size_t nids;
-	struct bundle_record *recs;     /* the records to store (point into buf) */
-	size_t nrecs;
-	size_t workers;                 /* threads that open records, this one included */
-};
+/* How far opening may run ahead of storing, per bundle: it bounds the
+ * plaintext held (about 4 KB a record), and covers the commit before it
+ * (some 400 records open on a second core meanwhile). */
+#define LOOKAHEAD 1024
 
 /* One record opened and decoded, waiting to be stored. */
 struct prepared {
@@ -61,46 +33,86 @@ struct prepared {
 	int failed;
 };
 
-static void *
-hash_worker(void *arg)
-{
-	struct hash_job *j = arg;
+enum job_state { JOB_NEW, JOB_VERIFYING, JOB_VERIFIED };
 
-	bundle_hash(j->buf, j->len, j->out);
-	return NULL;
-}
+/* A bundle in flight. Whichever thread comes to it first loads and verifies
+ * it; every thread opens its records once its kiosk was found trusted. */
+struct job {
+	const char *path;               /* the file (or where it came from; may be NULL) */
+	int from_file;                  /* read it from path (else buf, len were given) */
+	const unsigned char *buf;
+	size_t len;
+	unsigned char *loaded;          /* buf, when read from path */
+	int failed, load_failed;        /* not verified (or not even read): verr says why */
+	struct err verr;
+	unsigned char hash[BUNDLE_HASH_BYTES];
+	struct bundle_header h;
+	struct bundle_record *recs;     /* point into buf */
+	size_t nrecs;
+	/* under the pipeline's mutex */
+	enum job_state state;
+	int open;                       /* its records may be opened */
+	struct prepared *pr;            /* LOOKAHEAD slots: record i in i % LOOKAHEAD */
+	unsigned char *ready;
+	size_t next, limit, busy;       /* next to open; may open below limit; opening now */
+	/* the outcome, set by the storing thread */
+	enum import_outcome res;
+	struct err e;
+	int want_receipt;
+	unsigned char *receipt;
+	size_t receipt_len;
+};
 
+/*
+ * The storing thread (the caller's) takes bundles in order and stores each in
+ * its own transaction on the store's one connection. Worker threads verify
+ * the bundle after it, then open records (X25519, XChaCha20-Poly1305, JSON
+ * read by payread) of the bundle being stored or, once its kiosk was looked
+ * up, of the next one: so the commit of one bundle overlaps the opening of
+ * the next. The storing thread opens a record itself whenever the one it
+ * must store next is not ready.
+ */
+struct pipeline {
+	const struct hub_seckey *key;
+	struct job *jobs;
+	size_t njobs;
+	struct payread *rd;             /* the storing thread's reader (NULL: rd_err) */
+	struct err rd_err;
+	pthread_t tid[MAX_WORKERS];
+	size_t nthreads;
+	pthread_mutex_t mu;
+	pthread_cond_t work;            /* something for a worker to do, or stop */
+	pthread_cond_t done;            /* a record opened, or a bundle verified */
+	/* under mu */
+	size_t cur;                     /* the bundle being stored */
+	int stop;
+};
+
+/* The storing thread's state for the bundle it is storing. */
+struct import_ctx {
+	struct hubstore *hs;
+	const struct import_opts *o;
+	struct import_stats *st;
+	struct pipeline *pl;
+	struct job *j;
+	struct hub_kiosk k;
+	int seen, intx, quarantined;
+	size_t done, new, duplicate, conflict;
+	unsigned char (*ids)[BUNDLE_ID_BYTES];
+	size_t nids;
+};
+
+/* Open, decode (with this thread's reader rd) and check record i of j into
+ * out. Runs on any thread: touches nothing shared. */
 static void
-hash_start(struct hash_job *j, const unsigned char *buf, size_t len, int threaded)
+prepare_record(const struct hub_seckey *key, const struct job *j, struct payread *rd,
+    size_t i, struct prepared *out)
 {
-	j->buf = buf;
-	j->len = len;
-	j->running = threaded && pthread_create(&j->tid, NULL, hash_worker, j) == 0;
-}
-
-/* Wait for the hash (or compute it here if no thread could start). */
-static void
-hash_finish(struct hash_job *j, unsigned char out[BUNDLE_HASH_BYTES])
-{
-	if (j->running) {
-		pthread_join(j->tid, NULL);
-		j->running = 0;
-	} else
-		hash_worker(j);
-	memcpy(out, j->out, BUNDLE_HASH_BYTES);
-}
-
-/* Open, decode (with this thread's reader rd) and check record r (number
- * which, 1-based) into out. Runs on worker threads: touches nothing shared. */
-static void
-prepare_record(const struct import_ctx *c, struct payread *rd, const struct bundle_record *r,
-    size_t which, struct prepared *out)
-{
-	const struct hub_seckey *key = c->o->key;
+	const struct bundle_record *r = &j->recs[i];
 	unsigned char ids[SEAL_MAX_RECIPIENTS][KEY_ID_BYTES], *plain = NULL;
 	char sid[2 * BUNDLE_ID_BYTES + 1], kid[KEY_ID_HEX];
 	struct err *e = &out->e;
-	size_t n, plainlen, i;
+	size_t n, plainlen, k, which = i + 1;
 
 	memset(out, 0, sizeof *out);
 	out->failed = 1;
@@ -108,10 +120,10 @@ prepare_record(const struct import_ctx *c, struct payread *rd, const struct bund
 		err_prefix(e, "record %zu", which);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (memcmp(ids[i], key->pub.id, KEY_ID_BYTES) == 0)
+	for (k = 0; k < n; k++)
+		if (memcmp(ids[k], key->pub.id, KEY_ID_BYTES) == 0)
 			break;
-	if (i == n) {
+	if (k == n) {
 		err_set(e, "record %zu is not sealed to this hub key", which);
 		return;
 	}
@@ -124,7 +136,7 @@ prepare_record(const struct import_ctx *c, struct payread *rd, const struct bund
 		goto out;
 	}
 	sodium_bin2hex(sid, sizeof sid, r->id, BUNDLE_ID_BYTES);
-	keys_id_hex(c->h.kiosk_id, kid);
+	keys_id_hex(j->h.kiosk_id, kid);
 	if (strcmp(out->p->story_id, sid) != 0 || strcmp(out->p->kiosk, kid) != 0) {
 		err_set(e, "record %zu: its payload belongs to another story or kiosk", which);
 		goto out;
@@ -149,6 +161,212 @@ prepared_free(struct prepared *pr)
 }
 
 static int
+got_header(const struct bundle_header *h, void *arg, struct err *e)
+{
+	struct job *j = arg;
+
+	(void)e;
+	j->h = *h;
+	j->recs = h->count ? xcalloc(h->count, sizeof *j->recs) : NULL;
+	return 0;
+}
+
+static int
+got_record(const struct bundle_record *r, void *arg, struct err *e)
+{
+	struct job *j = arg;
+
+	(void)e;
+	j->recs[j->nrecs++] = *r;
+	return 0;
+}
+
+/* Read j (from its path) and verify it whole: size caps, header, the kiosk's
+ * signature, addressed to this hub key. Nothing here needs the store. */
+static void
+job_verify(struct job *j, const struct hub_seckey *key)
+{
+	struct bundle_sink sink = { got_header, got_record, j };
+
+	if (j->from_file) {
+		if (bundle_load_file(j->path, &j->loaded, &j->len, &j->verr) == -1) {
+			j->failed = j->load_failed = 1;
+			return;
+		}
+		j->buf = j->loaded;
+	}
+	if (bundle_read(j->buf, j->len, key->pub.id, &sink, &j->verr) == -1) {
+		j->failed = 1;
+		return;
+	}
+	bundle_hash(j->buf, j->len, j->hash);
+}
+
+/* The claimed verification of j (mu held on entry and on return, released
+ * meanwhile). */
+static void
+verify_claimed(struct pipeline *pl, struct job *j)
+{
+	pthread_mutex_unlock(&pl->mu);
+	job_verify(j, pl->key);
+	pthread_mutex_lock(&pl->mu);
+	j->state = JOB_VERIFIED;
+	pthread_cond_broadcast(&pl->done);
+}
+
+/* Take the next record of j to open, if it may be opened now (mu held). */
+static int
+claim_record(struct job *j, size_t *i)
+{
+	if (!j->open || j->next >= j->nrecs || j->next >= j->limit)
+		return 0;
+	*i = j->next++;
+	j->busy++;
+	return 1;
+}
+
+/* Open claimed record i of j with reader rd, or fail it with rd_err when
+ * there is no reader (mu held on entry and on return, released meanwhile). */
+static void
+open_claimed(struct pipeline *pl, struct job *j, size_t i, struct payread *rd,
+    const struct err *rd_err)
+{
+	struct prepared *pr = &j->pr[i % LOOKAHEAD];
+
+	pthread_mutex_unlock(&pl->mu);
+	if (rd != NULL)
+		prepare_record(pl->key, j, rd, i, pr);
+	else {
+		memset(pr, 0, sizeof *pr);
+		pr->failed = 1;
+		pr->e = *rd_err;
+	}
+	pthread_mutex_lock(&pl->mu);
+	j->ready[i % LOOKAHEAD] = 1;
+	j->busy--;
+	pthread_cond_broadcast(&pl->done);
+}
+
+static void *
+worker(void *arg)
+{
+	struct pipeline *pl = arg;
+	struct payread *rd;
+	struct err rd_err;
+	size_t k, end, i;
+
+	payread_open(&rd, &rd_err);
+	pthread_mutex_lock(&pl->mu);
+	while (!pl->stop) {
+		struct job *j = NULL;
+
+		/* verifying comes first: the next bundle's kiosk is looked up
+		 * before the current one commits */
+		end = pl->cur + 2 < pl->njobs ? pl->cur + 2 : pl->njobs;
+		for (k = pl->cur; k < end && j == NULL; k++)
+			if (pl->jobs[k].state == JOB_NEW)
+				j = &pl->jobs[k];
+		if (j != NULL) {
+			j->state = JOB_VERIFYING;
+			verify_claimed(pl, j);
+			continue;
+		}
+		for (k = pl->cur; k < end && j == NULL; k++)
+			if (claim_record(&pl->jobs[k], &i))
+				j = &pl->jobs[k];
+		if (j != NULL)
+			open_claimed(pl, j, i, rd, &rd_err);
+		else
+			pthread_cond_wait(&pl->work, &pl->mu);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	payread_close(rd);
+	return NULL;
+}
+
+/* Wait until j is verified, verifying it here if no worker took it (mu held). */
+static void
+wait_verified(struct pipeline *pl, struct job *j)
+{
+	if (j->state == JOB_NEW) {
+		j->state = JOB_VERIFYING;
+		verify_claimed(pl, j);
+	}
+	while (j->state != JOB_VERIFIED)
+		pthread_cond_wait(&pl->done, &pl->mu);
+}
+
+/* From now on every thread may open j's records (mu held). */
+static void
+allow_open(struct pipeline *pl, struct job *j)
+{
+	if (j->open || j->nrecs == 0)
+		return;
+	if (j->pr == NULL) {
+		j->pr = xcalloc(LOOKAHEAD, sizeof *j->pr);
+		j->ready = xcalloc(LOOKAHEAD, 1);
+		j->limit = LOOKAHEAD;
+	}
+	j->open = 1;
+	pthread_cond_broadcast(&pl->work);
+}
+
+/* No more opening of j's records; drop those opened and not stored (mu held). */
+static void
+stop_open(struct pipeline *pl, struct job *j)
+{
+	size_t i;
+
+	j->open = 0;
+	while (j->busy > 0)
+		pthread_cond_wait(&pl->done, &pl->mu);
+	if (j->pr != NULL)
+		for (i = 0; i < LOOKAHEAD; i++)
+			if (j->ready[i]) {
+				prepared_free(&j->pr[i]);
+				j->ready[i] = 0;
+			}
+}
+
+static void
+pipeline_start(struct pipeline *pl, const struct hub_seckey *key, struct job *jobs,
+    size_t njobs)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = ncpu < 2 ? 0 : ncpu > MAX_WORKERS ? MAX_WORKERS - 1 : (size_t)ncpu - 1;
+
+	memset(pl, 0, sizeof *pl);
+	pl->key = key;
+	pl->jobs = jobs;
+	pl->njobs = njobs;
+	payread_open(&pl->rd, &pl->rd_err);
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->work, NULL);
+	pthread_cond_init(&pl->done, NULL);
+	/* if a thread cannot start, the storing thread does its work */
+	while (pl->nthreads < want &&
+	    pthread_create(&pl->tid[pl->nthreads], NULL, worker, pl) == 0)
+		pl->nthreads++;
+}
+
+static void
+pipeline_finish(struct pipeline *pl)
+{
+	size_t i;
+
+	pthread_mutex_lock(&pl->mu);
+	pl->stop = 1;
+	pthread_cond_broadcast(&pl->work);
+	pthread_mutex_unlock(&pl->mu);
+	for (i = 0; i < pl->nthreads; i++)
+		pthread_join(pl->tid[i], NULL);
+	payread_close(pl->rd);
+	pthread_cond_destroy(&pl->done);
+	pthread_cond_destroy(&pl->work);
+	pthread_mutex_destroy(&pl->mu);
+}
+
+static int
 store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepared *pr,
     struct err *e)
 {
@@ -157,7 +375,7 @@ store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepa
 
 	memset(&in, 0, sizeof in);
 	memcpy(in.id, r->id, BUNDLE_ID_BYTES);
-	memcpy(in.kiosk_id, c->h.kiosk_id, KEY_ID_BYTES);
+	memcpy(in.kiosk_id, c->j->h.kiosk_id, KEY_ID_BYTES);
 	in.seq = r->seq;
 	in.status = r->status;
 	in.source = r->source;
@@ -175,157 +393,61 @@ store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepa
 	memcpy(c->ids[c->nids++], r->id, BUNDLE_ID_BYTES);
 	c->done++;
 	if (c->o->progress != NULL)
-		c->o->progress(c->o->progress_ctx, c->done, c->h.count);
+		c->o->progress(c->o->ctx, (size_t)(c->j - c->pl->jobs), c->done, c->j->h.count);
 	return 0;
 }
 
-/*
- * Opening (X25519, XChaCha20-Poly1305, JSON read by payread) runs on every
- * core while this thread stores what is already open, in record order (the
- * store has one connection and the transaction is this thread's). Worker threads take the
- * next record to open; this thread opens one too whenever the record it must
- * store next is not ready yet. Opening stays less than LOOKAHEAD records
- * ahead of storing, so opened records live in a ring of LOOKAHEAD slots
- * (record i in slot i % LOOKAHEAD).
- */
-struct pipeline {
-	struct import_ctx *c;
-	struct prepared pr[LOOKAHEAD];
-	unsigned char ready[LOOKAHEAD];
-	size_t n, next, limit;          /* next to open; may open below limit */
-	int stop;
-	pthread_mutex_t mu;
-	pthread_cond_t opened;          /* a record became ready */
-	pthread_cond_t room;            /* limit moved, or stop */
-};
-
-/* Open record i with reader rd (mu held on entry and on return, released
- * meanwhile). Without a reader the record fails with the reason in rd_err. */
-static void
-pipeline_open(struct pipeline *pl, struct payread *rd, const struct err *rd_err, size_t i)
-{
-	struct prepared *pr = &pl->pr[i % LOOKAHEAD];
-
-	pthread_mutex_unlock(&pl->mu);
-	if (rd != NULL)
-		prepare_record(pl->c, rd, &pl->c->recs[i], i + 1, pr);
-	else {
-		memset(pr, 0, sizeof *pr);
-		pr->failed = 1;
-		pr->e = *rd_err;
-	}
-	pthread_mutex_lock(&pl->mu);
-	pl->ready[i % LOOKAHEAD] = 1;
-}
-
-static void *
-open_worker(void *arg)
-{
-	struct pipeline *pl = arg;
-	struct payread *rd;
-	struct err e;
-
-	payread_open(&rd, &e);
-	pthread_mutex_lock(&pl->mu);
-	for (;;) {
-		while (!pl->stop && pl->next < pl->n && pl->next >= pl->limit)
-			pthread_cond_wait(&pl->room, &pl->mu);
-		if (pl->stop || pl->next >= pl->n)
-			break;
-		pipeline_open(pl, rd, &e, pl->next++);
-		pthread_cond_signal(&pl->opened);
-	}
-	pthread_mutex_unlock(&pl->mu);
-	payread_close(rd);
-	return NULL;
-}
-
+/* Store every record of the bundle in order, each as soon as it is open. */
 static int
 store_all(struct import_ctx *c, struct err *e)
 {
-	struct pipeline *pl;
-	struct payread *rd = NULL;      /* this thread's, made when it first opens one */
-	struct err rd_err;
-	int rd_tried = 0;
-	pthread_t tid[MAX_WORKERS];
-	size_t nthreads = 0, want = c->workers - 1, i;
+	struct pipeline *pl = c->pl;
+	struct job *j = c->j;
+	size_t i, next;
 	int rv = 0;
 
-	if (c->nrecs == 0)
-		return 0;
-	pl = xcalloc(1, sizeof *pl);
-	pl->c = c;
-	pl->n = c->nrecs;
-	pl->limit = LOOKAHEAD;
-	pthread_mutex_init(&pl->mu, NULL);
-	pthread_cond_init(&pl->opened, NULL);
-	pthread_cond_init(&pl->room, NULL);
-	if (want > pl->n - 1)
-		want = pl->n - 1;
-	/* if a thread cannot start, this one opens more itself */
-	while (nthreads < want && pthread_create(&tid[nthreads], NULL, open_worker, pl) == 0)
-		nthreads++;
-
-	for (i = 0; i < pl->n; i++) {
-		struct prepared *pr = &pl->pr[i % LOOKAHEAD];
+	pthread_mutex_lock(&pl->mu);
+	allow_open(pl, j);
+	pthread_mutex_unlock(&pl->mu);
+	for (i = 0; i < j->nrecs && rv == 0; i++) {
+		struct prepared *pr = &j->pr[i % LOOKAHEAD];
 
 		pthread_mutex_lock(&pl->mu);
-		while (!pl->ready[i % LOOKAHEAD]) {
-			if (pl->next < pl->n && pl->next < pl->limit) {
-				if (!rd_tried) {
-					payread_open(&rd, &rd_err);
-					rd_tried = 1;
-				}
-				pipeline_open(pl, rd, &rd_err, pl->next++);
-			} else
-				pthread_cond_wait(&pl->opened, &pl->mu);
+		while (!j->ready[i % LOOKAHEAD]) {
+			if (claim_record(j, &next))
+				open_claimed(pl, j, next, pl->rd, &pl->rd_err);
+			else
+				pthread_cond_wait(&pl->done, &pl->mu);
 		}
 		pthread_mutex_unlock(&pl->mu);
 		if (pr->failed) {
 			*e = pr->e;
 			rv = -1;
-		} else if (store_prepared(c, &c->recs[i], pr, e) == -1)
+		} else if (store_prepared(c, &j->recs[i], pr, e) == -1)
 			rv = -1;
 		prepared_free(pr);
-		if (rv == -1)
-			break;
 		pthread_mutex_lock(&pl->mu);
-		pl->ready[i % LOOKAHEAD] = 0;   /* the slot is free for record i + LOOKAHEAD */
-		pl->limit = i + 1 + LOOKAHEAD;
-		pthread_cond_signal(&pl->room);
+		j->ready[i % LOOKAHEAD] = 0;    /* the slot is free for record i + LOOKAHEAD */
+		j->limit = i + 1 + LOOKAHEAD;
+		pthread_cond_signal(&pl->work);
 		pthread_mutex_unlock(&pl->mu);
 	}
-
-	pthread_mutex_lock(&pl->mu);
-	pl->stop = 1;
-	pthread_cond_broadcast(&pl->room);
-	pthread_mutex_unlock(&pl->mu);
-	for (i = 0; i < nthreads; i++)
-		pthread_join(tid[i], NULL);
-	for (i = 0; i < LOOKAHEAD; i++)
-		prepared_free(&pl->pr[i]);      /* those opened past a failure */
-	payread_close(rd);
-	pthread_cond_destroy(&pl->room);
-	pthread_cond_destroy(&pl->opened);
-	pthread_mutex_destroy(&pl->mu);
-	free(pl);
 	return rv;
 }
 
-/* After the bundle verified whole: decide by the kiosk's standing and open the
- * bundle's transaction. Returns -1 (e set) to stop reading, also when the
- * bundle went to quarantine (c->quarantined). */
+/* The kiosk's standing decides, and the bundle's transaction opens. Returns
+ * -1 (e set) to stop, also when the bundle went to quarantine
+ * (c->quarantined). */
 static int
-on_header(const struct bundle_header *h, void *arg, struct err *e)
+decide(struct import_ctx *c, struct err *e)
 {
-	struct import_ctx *c = arg;
 	const struct hubstore_ops *ops = c->hs->ops;
+	const struct bundle_header *h = &c->j->h;
 	struct hub_kiosk *k = &c->k;
 	char hex[KEY_ID_HEX];
+	size_t i;
 	int found;
 
-	c->h = *h;
-	hash_finish(&c->hj, c->hash);
 	keys_id_hex(h->kiosk_id, hex);
 	if (ops->kiosk_get(c->hs, h->kiosk_id, k, &found, e) == -1)
 		return -1;
@@ -346,7 +468,8 @@ on_header(const struct bundle_header *h, void *arg, struct err *e)
 			return -1;
 		c->intx = 1;
 		if (ops->kiosk_put(c->hs, k, e) == -1 ||
-		    ops->quarantine_add(c->hs, c->hash, h, c->buf, c->len, c->path, e) == -1 ||
+		    ops->quarantine_add(c->hs, c->j->hash, h, c->j->buf, c->j->len, c->j->path,
+		    e) == -1 ||
 		    ops->commit(c->hs, e) == -1)
 			return -1;
 		c->intx = 0;
@@ -362,28 +485,44 @@ on_header(const struct bundle_header *h, void *arg, struct err *e)
 	if (ops->begin(c->hs, e) == -1)
 		return -1;
 	c->intx = 1;
-	if (ops->bundle_seen(c->hs, c->hash, &c->seen, e) == -1)
+	if (ops->bundle_seen(c->hs, c->j->hash, &c->seen, e) == -1)
 		return -1;
-	if (c->seen)
+	if (c->seen) {          /* adds nothing; its ids still go in the receipt */
 		c->duplicate = h->count;
-	else if (h->count > 0)
-		c->recs = xcalloc(h->count, sizeof *c->recs);
+		for (i = 0; i < c->j->nrecs; i++)
+			memcpy(c->ids[c->nids++], c->j->recs[i].id, BUNDLE_ID_BYTES);
+	}
 	return 0;
 }
 
-/* A bundle seen before only lists its ids (for the receipt); otherwise the
- * records are gathered for store_all. */
-static int
-on_record(const struct bundle_record *r, void *arg, struct err *e)
+/* Before this bundle commits, look up the next one's kiosk and whether that
+ * bundle was seen (in this transaction: a repeat of this bundle counts). If
+ * it will be stored, workers open its records during the commit. Only a
+ * hint: its own transaction decides again, and what was opened for nothing
+ * is dropped. */
+static void
+hint_next(struct import_ctx *c)
 {
-	struct import_ctx *c = arg;
+	struct pipeline *pl = c->pl;
+	size_t k = (size_t)(c->j - pl->jobs) + 1;
+	struct job *n = &pl->jobs[k];
+	struct hub_kiosk kk;
+	struct err ignored;
+	int found, seen;
 
-	(void)e;
-	if (c->seen)
-		memcpy(c->ids[c->nids++], r->id, BUNDLE_ID_BYTES);
-	else
-		c->recs[c->nrecs++] = *r;
-	return 0;
+	if (k >= pl->njobs || pl->nthreads == 0)
+		return;
+	pthread_mutex_lock(&pl->mu);
+	wait_verified(pl, n);
+	pthread_mutex_unlock(&pl->mu);
+	if (n->failed ||
+	    c->hs->ops->kiosk_get(c->hs, n->h.kiosk_id, &kk, &found, &ignored) == -1 || !found ||
+	    kk.status != HUB_KIOSK_TRUSTED || memcmp(kk.pk, n->h.kiosk_pk, sizeof kk.pk) != 0 ||
+	    c->hs->ops->bundle_seen(c->hs, n->hash, &seen, &ignored) == -1 || seen)
+		return;
+	pthread_mutex_lock(&pl->mu);
+	allow_open(pl, n);
+	pthread_mutex_unlock(&pl->mu);
 }
 
 static int
@@ -391,13 +530,159 @@ make_receipt(struct import_ctx *c, unsigned char **out, size_t *len, struct err 
 {
 	struct receipt r = { 0 };
 
-	memcpy(r.kiosk_id, c->h.kiosk_id, KEY_ID_BYTES);
-	r.bundle_seq = c->h.seq;
-	memcpy(r.bundle_hash, c->hash, BUNDLE_HASH_BYTES);
+	memcpy(r.kiosk_id, c->j->h.kiosk_id, KEY_ID_BYTES);
+	r.bundle_seq = c->j->h.seq;
+	memcpy(r.bundle_hash, c->j->hash, BUNDLE_HASH_BYTES);
 	r.created = (int64_t)time(NULL);
 	r.count = c->nids;
 	r.ids = c->ids;
 	return receipt_write(&r, c->o->key, out, len, e);
+}
+
+/* Write the receipt next to the bundle file; a failure is a warning only. */
+static void
+write_receipt(struct import_ctx *c, const unsigned char *rbuf, size_t rlen)
+{
+	char *rpath = xasprintf("%s.receipt", c->j->path);
+	struct err we;
+
+	if (fsutil_write_atomic(rpath, rbuf, rlen, 0644, 0, &we) == -1) {
+		err_prefix(&we, "imported, but could not write the receipt");
+		if (c->st->warning[0] == '\0')
+			memcpy(c->st->warning, we.msg, sizeof c->st->warning);
+	} else
+		c->st->receipts++;
+	free(rpath);
+}
+
+/* Import bundle k (the storing thread's part), setting its outcome. */
+static void
+run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_opts *o,
+    struct import_stats *st)
+{
+	const struct hubstore_ops *ops = hs->ops;
+	struct job *j = &pl->jobs[k];
+	struct import_ctx c = { 0 };
+	struct err *e = &j->e;
+	unsigned char *rbuf = NULL;
+	size_t rlen = 0;
+
+	c.hs = hs;
+	c.o = o;
+	c.st = st;
+	c.pl = pl;
+	c.j = j;
+	j->res = IMPORT_REJECTED;
+	st->bundles++;
+	pthread_mutex_lock(&pl->mu);
+	pl->cur = k;
+	pthread_cond_broadcast(&pl->work);      /* bundle k + 1 may be verified now */
+	wait_verified(pl, j);
+	pthread_mutex_unlock(&pl->mu);
+	if (j->failed) {
+		*e = j->verr;
+		goto out;
+	}
+	if (decide(&c, e) == -1) {
+		if (c.quarantined)
+			j->res = IMPORT_QUARANTINED;
+		goto out;
+	}
+	if ((!c.seen && store_all(&c, e) == -1) ||
+	    ops->kiosk_put(hs, &c.k, e) == -1 ||
+	    (!c.seen && ops->bundle_add(hs, j->hash, &j->h, j->path, e) == -1))
+		goto out;
+	hint_next(&c);
+	if (ops->commit(hs, e) == -1)
+		goto out;
+	c.intx = 0;
+	st->new += c.new;
+	st->duplicate += c.duplicate;
+	st->conflict += c.conflict;
+	j->res = IMPORT_DONE;
+
+	if (make_receipt(&c, &rbuf, &rlen, e) == -1) {
+		snprintf(st->warning, sizeof st->warning, "%s", e->msg);
+		goto out;
+	}
+	if (o->receipts && j->path != NULL)
+		write_receipt(&c, rbuf, rlen);
+	if (j->want_receipt) {
+		j->receipt = rbuf;
+		j->receipt_len = rlen;
+		rbuf = NULL;
+	}
+out:
+	pthread_mutex_lock(&pl->mu);
+	stop_open(pl, j);
+	pthread_mutex_unlock(&pl->mu);
+	if (c.intx)
+		ops->rollback(hs);
+	if (j->res == IMPORT_REJECTED) {
+		st->rejected++;
+		if (st->reason[0] == '\0') {
+			struct err r = *e;
+
+			if (j->path != NULL && !j->load_failed)
+				err_prefix(&r, "%s", j->path);
+			memcpy(st->reason, r.msg, sizeof st->reason);
+		}
+	}
+	free(rbuf);
+	free(c.ids);
+	free(j->loaded);
+	free(j->recs);
+	free(j->pr);
+	free(j->ready);
+	j->loaded = NULL;
+	j->recs = NULL;
+	j->pr = NULL;
+	j->ready = NULL;
+}
+
+/* Import jobs in order, reporting each outcome. */
+static void
+run_jobs(struct hubstore *hs, struct job *jobs, size_t n, const struct import_opts *o,
+    struct import_stats *st)
+{
+	struct pipeline pl;
+	size_t k;
+
+	pipeline_start(&pl, o->key, jobs, n);
+	for (k = 0; k < n; k++) {
+		run_job(&pl, k, hs, o, st);
+		if (o->report != NULL)
+			o->report(o->ctx, jobs[k].path, jobs[k].res, &jobs[k].e);
+	}
+	pipeline_finish(&pl);
+}
+
+void
+import_files(struct hubstore *hs, char *const *paths, size_t n, const struct import_opts *o,
+    struct import_stats *st)
+{
+	struct job *jobs = xcalloc(n ? n : 1, sizeof *jobs);
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		jobs[k].path = paths[k];
+		jobs[k].from_file = 1;
+	}
+	run_jobs(hs, jobs, n, o, st);
+	free(jobs);
+}
+
+enum import_outcome
+import_file(struct hubstore *hs, const char *path, const struct import_opts *o,
+    struct import_stats *st, struct err *e)
+{
+	struct job j = { 0 };
+
+	j.path = path;
+	j.from_file = 1;
+	run_jobs(hs, &j, 1, o, st);
+	*e = j.e;
+	return j.res;
 }
 
 enum import_outcome
@@ -405,107 +690,19 @@ import_buffer(struct hubstore *hs, const unsigned char *buf, size_t len, const c
     const struct import_opts *o, struct import_stats *st, unsigned char **receipt,
     size_t *receipt_len, struct err *e)
 {
-	const struct hubstore_ops *ops = hs->ops;
-	struct import_ctx c = { 0 };
-	struct bundle_sink sink = { on_header, on_record, &c };
-	unsigned char *rbuf = NULL;
-	size_t rlen = 0;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	enum import_outcome res = IMPORT_REJECTED;
+	struct job j = { 0 };
 
+	j.path = path;
+	j.buf = buf;
+	j.len = len;
+	j.want_receipt = receipt != NULL;
+	run_jobs(hs, &j, 1, o, st);
 	if (receipt != NULL) {
-		*receipt = NULL;
-		*receipt_len = 0;
+		*receipt = j.receipt;
+		*receipt_len = j.receipt_len;
 	}
-	st->bundles++;
-	c.hs = hs;
-	c.o = o;
-	c.st = st;
-	c.buf = buf;
-	c.len = len;
-	c.path = path;
-	c.workers = ncpu < 1 ? 1 : ncpu > MAX_WORKERS ? MAX_WORKERS : (size_t)ncpu;
-	/* bundle_read verifies the whole bundle once, then calls on_header (the
-	 * kiosk's standing, the transaction) and on_record for each record */
-	hash_start(&c.hj, buf, len, c.workers > 1);
-	if (bundle_read(buf, len, o->key->pub.id, &sink, e) == -1) {
-		if (c.quarantined)
-			res = IMPORT_QUARANTINED;
-		goto out;
-	}
-	if (store_all(&c, e) == -1 ||
-	    ops->kiosk_put(hs, &c.k, e) == -1 ||
-	    (!c.seen && ops->bundle_add(hs, c.hash, &c.h, path, e) == -1) ||
-	    ops->commit(hs, e) == -1)
-		goto out;
-	c.intx = 0;
-	st->new += c.new;
-	st->duplicate += c.duplicate;
-	st->conflict += c.conflict;
-	res = IMPORT_DONE;
-
-	if (make_receipt(&c, &rbuf, &rlen, e) == -1) {
-		snprintf(st->warning, sizeof st->warning, "%s", e->msg);
-		goto out;
-	}
-	if (o->receipts && path != NULL) {
-		char *rpath = xasprintf("%s.receipt", path);
-		struct err we;
-
-		if (fsutil_write_atomic(rpath, rbuf, rlen, 0644, 0, &we) == -1) {
-			err_prefix(&we, "imported, but could not write the receipt");
-			if (st->warning[0] == '\0')
-				memcpy(st->warning, we.msg, sizeof st->warning);
-		} else
-			st->receipts++;
-		free(rpath);
-	}
-	if (receipt != NULL) {
-		*receipt = rbuf;
-		*receipt_len = rlen;
-		rbuf = NULL;
-	}
-out:
-	if (c.hj.running) {             /* verification failed before on_header */
-		pthread_join(c.hj.tid, NULL);
-		c.hj.running = 0;
-	}
-	if (c.intx)
-		ops->rollback(hs);
-	if (res == IMPORT_REJECTED) {
-		st->rejected++;
-		if (st->reason[0] == '\0') {
-			struct err r = *e;
-
-			if (path != NULL)
-				err_prefix(&r, "%s", path);
-			memcpy(st->reason, r.msg, sizeof st->reason);
-		}
-	}
-	free(rbuf);
-	free(c.ids);
-	free(c.recs);
-	return res;
-}
-
-enum import_outcome
-import_file(struct hubstore *hs, const char *path, const struct import_opts *o,
-    struct import_stats *st, struct err *e)
-{
-	unsigned char *buf = NULL;
-	size_t len;
-	enum import_outcome res;
-
-	if (bundle_load_file(path, &buf, &len, e) == -1) {
-		st->bundles++;
-		st->rejected++;
-		if (st->reason[0] == '\0')
-			memcpy(st->reason, e->msg, sizeof st->reason);
-		return IMPORT_REJECTED;
-	}
-	res = import_buffer(hs, buf, len, path, o, st, NULL, NULL, e);
-	free(buf);
-	return res;
+	*e = j.e;
+	return j.res;
 }
 
 struct waiting {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hcmd.h"
+#include "hubstore.h"
 #include "secret.h"
 
 static const struct hcmd commands[] = {
@@ -71,6 +72,7 @@ int
 main(int argc, char **argv)
 {
 	setlocale(LC_ALL, "");
+	hubstore_init();
 	if (sodium_init() < 0) {
 		fputs("storyhub: cannot initialise libsodium\n", stderr);
 		return 1;
