@@ -112,6 +112,20 @@ searchable_text(json_t *answers, json_t *types)
 	return out;
 }
 
+char *
+payload_text_of(const char *answers, const char *types)
+{
+	json_t *a = json_loads(answers, JSON_REJECT_DUPLICATES, NULL);
+	json_t *t = json_loads(types, JSON_REJECT_DUPLICATES, NULL);
+	char *text = NULL;
+
+	if (json_is_object(a) && json_is_object(t))
+		text = searchable_text(a, t);
+	json_decref(a);
+	json_decref(t);
+	return text;
+}
+
 int
 payload_decode(const char *json, size_t len, struct payload **out, struct err *e)
 {

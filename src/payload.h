@@ -56,4 +56,9 @@ void payload_text_free(char *text);
 int payload_decode(const char *json, size_t len, struct payload **out, struct err *e);
 void payload_free(struct payload *p);
 
+/* The text of a payload (as p->text) from its answers and types objects given
+ * as JSON text (as p->answers and p->types): what the hub's index reads back.
+ * NULL if either is not a JSON object. Free with payload_text_free. */
+char *payload_text_of(const char *answers, const char *types);
+
 #endif

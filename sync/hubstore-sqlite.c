@@ -11,13 +11,19 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "payload.h"
 #include "xmalloc.h"
 
 /* 2: the full-text index merges 16 segments at a time instead of FTS5's
  * default 4 (its 'automerge'): an import writes about a third less for the
- * index, searches read a few more segments. A store of version 1 is moved on
- * when it is opened (one setting; the index itself is unchanged). */
-#define SCHEMA_VERSION 2
+ * index, searches read a few more segments.
+ * 3: the index keeps no copy of the text (a third of what an import wrote):
+ * FTS5 reads it, for snippets and to remove a story, from the view
+ * stories_text, whose function story_text() derives it from the answers with
+ * payload_text_of(), the text import indexed. A store of an older version is
+ * moved on when it is opened: the index is built again from the stories. */
+#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION_TEXT "3"
 #define FTS_AUTOMERGE "16"
 #define STORY_COLS "story_id, code, kiosk, form, form_version, source, status, created, " \
     "saved, imported, lang, consent, prompt, answers, types, conflict"
@@ -45,9 +51,16 @@ static const char schema[] =
     " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
     " UNIQUE(story_id, content));"
     "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
-    "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);"
-    "CREATE VIRTUAL TABLE IF NOT EXISTS stories_fts USING fts5(text,"
-    " tokenize = 'unicode61 remove_diacritics 2');";
+    "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);";
+
+/* Schema 3's index and its content: made by migrate(). */
+static const char fts_schema[] =
+    "CREATE VIEW stories_text(n, text) AS SELECT n, story_text(answers, types)"
+    " FROM stories;"
+    "CREATE VIRTUAL TABLE stories_fts USING fts5(text, content = 'stories_text',"
+    " content_rowid = 'n', tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO stories_fts(stories_fts, rank) VALUES('automerge', " FTS_AUTOMERGE ");"
+    "INSERT INTO stories_fts(stories_fts) VALUES('rebuild');";
 
 static const char *status_names[] = { "unknown", "trusted", "revoked" };
 static const char *story_status_names[] = { "draft", "submitted", "interrupted", "timed_out" };
@@ -69,6 +82,30 @@ static int
 db_err(struct sqlite_store *s, struct err *e, const char *what)
 {
 	return err_set(e, "hub store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static void
+text_free(void *text)
+{
+	payload_text_free(text);
+}
+
+/* story_text(answers, types): a story's searchable text, for the index's
+ * view. FTS5 forbids virtual tables such as json_each in what it reads, so
+ * this is C: the same text import indexes, from the same function. */
+static void
+story_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *answers = (const char *)sqlite3_value_text(argv[0]);
+	const char *types = (const char *)sqlite3_value_text(argv[1]);
+	char *text;
+
+	(void)argc;
+	if (answers == NULL || types == NULL ||
+	    (text = payload_text_of(answers, types)) == NULL)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, text, -1, text_free);
 }
 
 static int
@@ -614,9 +651,11 @@ migrate(struct sqlite_store *s, struct err *e)
 		return err_set(e, "this hub store has schema version \"%s\" and this storyhub "
 		    "knows versions up to %d: use the storyhub that wrote it", text,
 		    SCHEMA_VERSION);
-	if (exec(s, "BEGIN IMMEDIATE;"
-	    " INSERT INTO stories_fts(stories_fts, rank) VALUES('automerge', " FTS_AUTOMERGE ");"
-	    " INSERT OR REPLACE INTO meta VALUES('schema', '2'); COMMIT;", e) == -1) {
+	/* a new store, or an older one: (re)build the index from the stories */
+	if (exec(s, "BEGIN IMMEDIATE; DROP TABLE IF EXISTS stories_fts;"
+	    " DROP VIEW IF EXISTS stories_text;", e) == -1 || exec(s, fts_schema, e) == -1 ||
+	    exec(s, "INSERT OR REPLACE INTO meta VALUES('schema', '" SCHEMA_VERSION_TEXT "');"
+	    " COMMIT;", e) == -1) {
 		sqlite_rollback(&s->base);
 		return -1;
 	}
@@ -652,6 +691,12 @@ hubstore_sqlite_open(const char *path, struct hubstore **out, struct err *e)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	if (sqlite3_create_function_v2(s->db, "story_text", 2, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, story_text, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		db_err(s, e, "registering story_text");
+		goto fail;
+	}
 	/* A 64 MiB page cache: the story and FTS B-trees take random-key inserts,
 	 * and a coordinator's machine has the memory. 16 KiB pages for a new
 	 * store (an existing one keeps its size): a story row is about 2.6 KB, so

@@ -505,13 +505,14 @@ hint_next(struct import_ctx *c)
 {
 	struct pipeline *pl = c->pl;
 	size_t k = (size_t)(c->j - pl->jobs) + 1;
-	struct job *n = &pl->jobs[k];
+	struct job *n;
 	struct hub_kiosk kk;
 	struct err ignored;
 	int found, seen;
 
 	if (k >= pl->njobs || pl->nthreads == 0)
 		return;
+	n = &pl->jobs[k];
 	pthread_mutex_lock(&pl->mu);
 	wait_verified(pl, n);
 	pthread_mutex_unlock(&pl->mu);

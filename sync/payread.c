@@ -1,7 +1,7 @@
 /* payread: story payloads read with SQLite's JSON functions (one walk of the
  * tree per payload), held to payload_decode's answers.
  *
- * SQLite's JSON parser is laxer than jansson's in five ways, each closed here
+ * SQLite's JSON parser is laxer than jansson's in six ways, each closed here
  * so that everything accepted also loads in jansson later (hub exports):
  *   - it takes bytes that are not UTF-8, and decodes a lone surrogate escape
  *     to such bytes: every key and string is checked with utf8_valid;
@@ -10,7 +10,10 @@
  *   - it reads a raw NUL byte as the end of the text: refused up front;
  *   - it turns an integer too big for 64 bits into a real, and an
  *     overflowing real into infinity: refused, as jansson does;
- *   - it keeps duplicate keys: refused, as JSON_REJECT_DUPLICATES does.
+ *   - it keeps duplicate keys: refused, as JSON_REJECT_DUPLICATES does;
+ *   - SQLite 3.40 takes an object whose last value is a string where a key
+ *     belongs ({"a":1,{"x":"y"}:2}) and walks the tree wrongly: such a key
+ *     is not a single label node, which the node ids show (walk_node).
  * tests/fuzz/fuzz-payload.c runs both decoders on the same inputs. */
 #include "payread.h"
 
@@ -49,6 +52,7 @@ struct walk {
 	struct member *top, *answers, *types;
 	size_t ntop, nanswers, ntypes, cap[3];
 	sqlite3_int64 root, answers_id, types_id;
+	sqlite3_int64 prev;             /* the id of the node before */
 	int root_kind;
 };
 
@@ -178,6 +182,12 @@ walk_node(struct walk *w, sqlite3_stmt *st, struct err *e)
 
 	if (k == -1)
 		return bad(e, "unknown JSON type");
+	/* A member's id is that of its label node plus one, and labels are not
+	 * walked: the node before cannot be id - 1. It is when a key was not a
+	 * string (SQLite 3.40 took it; jansson refuses it while parsing). */
+	if (sqlite3_column_type(st, 3) == SQLITE_TEXT && w->prev == id - 1)
+		return bad(e, "malformed JSON (a key is not a string)");
+	w->prev = id;
 	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {        /* the root */
 		w->root = id;
 		w->root_kind = k;
@@ -255,7 +265,7 @@ walk_tree(struct payread *r, const char *json, size_t len, struct walk *w, struc
 
 	if (memchr(json, '\0', len) != NULL)
 		return bad(e, "it holds a NUL byte");
-	w->root = w->answers_id = w->types_id = -1;
+	w->root = w->answers_id = w->types_id = w->prev = -1;
 	sqlite3_bind_text64(r->tree, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
 	while ((rc = sqlite3_step(r->tree)) == SQLITE_ROW)
 		if ((rv = walk_node(w, r->tree, e)) == -1)
@@ -266,7 +276,8 @@ walk_tree(struct payread *r, const char *json, size_t len, struct walk *w, struc
 	sqlite3_clear_bindings(r->tree);
 	if (rv == -1)
 		return -1;
-	qsort(w->keys, w->nkeys, sizeof *w->keys, cmp_key);
+	if (w->nkeys > 1)
+		qsort(w->keys, w->nkeys, sizeof *w->keys, cmp_key);
 	for (i = 1; i < w->nkeys; i++)
 		if (cmp_key(&w->keys[i - 1], &w->keys[i]) == 0)
 			return bad(e, "duplicate object key");

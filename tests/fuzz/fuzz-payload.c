@@ -3,7 +3,8 @@
  * or both refuse; when both refuse after parsing they give the same message;
  * when both accept, every field is equal, "answers" and "types" load in
  * jansson to equal values (hub exports load them so) and the searchable text
- * is the same. Any difference aborts. Corpus: tests/fuzz/corpus/payload/.
+ * is the same, also when derived again from payread's answers and types (as
+ * the hub's index reads it back: payload_text_of). Any difference aborts. Corpus: tests/fuzz/corpus/payload/.
  *
  * A raw NUL byte is refused by payread wherever it is; jansson drops one that
  * follows a number (it is pushed back and then read as the end of its
@@ -58,6 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct payread *rd;
 	struct payload *p = NULL, *q = NULL;
+	char *again;
 	struct err e1, e2;
 	int r1, r2;
 
@@ -100,6 +102,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same_json("answers", p->answers, q->answers);
 	same_json("types", p->types, q->types);
 	same_str("text", p->text, q->text);
+	again = payload_text_of(p->answers, p->types);
+	same_str("text read back", again, p->text);
+	payload_text_free(again);
 	payload_free(p);
 	payload_free(q);
 	return 0;

@@ -353,6 +353,33 @@ test_export(void **state)
 	hub_export_tiers_free(o.tiers, o.ntiers);
 }
 
+/* One SQL value from the store at path, as text (NULL if no row). */
+static char *
+store_value(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char *v = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+store_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static int
 snippet_has(const struct hub_story *s, void *ctx, struct err *e)
 {
@@ -369,6 +396,7 @@ test_withdraw_and_search(void **state)
 	char sid[33];
 	unsigned char id[16];
 	size_t n = 0, hits = 0;
+	char *db, *v;
 	struct err e;
 
 	assert_int_equal(f->hs->ops->search(f->hs, "hadithi", 10, snippet_has, &hits, &e), 0);
@@ -381,6 +409,12 @@ test_withdraw_and_search(void **state)
 	hits = 0;
 	assert_int_equal(f->hs->ops->search(f->hs, "hadithi", 10, snippet_has, &hits, &e), 0);
 	assert_int_equal(hits, 2);
+	/* gone from the index itself, not only hidden from search */
+	db = xasprintf("%s/hub.db", f->dir);
+	v = store_value(db, "SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'hadithi'");
+	assert_string_equal(v, "2");
+	free(v);
+	free(db);
 	assert_int_equal(f->hs->ops->withdraw(f->hs, "K7P-2QX", sid, count_one, &hits, &n, &e),
 	    0);
 	assert_int_equal(n, 0);
@@ -462,48 +496,57 @@ test_payload_long_strings(void **state)
 	}
 }
 
-/* One SQL value from the store at path, as text (NULL if no row). */
-static char *
-store_value(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	char *v = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
-}
-
+/* Schema 3: the index merges 16 segments at a time and keeps no copy of the
+ * text (FTS5 reads it from the view stories_text). */
 static void
-store_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
-
-static void
-assert_schema_2(const char *db)
+assert_schema_3(const char *db)
 {
 	char *v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
 
-	assert_string_equal(v, "2");
+	assert_string_equal(v, "3");
 	free(v);
 	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
 	assert_string_equal(v, "16");
 	free(v);
+	v = store_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'stories_fts_content'");
+	assert_string_equal(v, "0");
+	free(v);
+	v = store_value(db, "SELECT sql FROM sqlite_master WHERE name = 'stories_fts'");
+	assert_non_null(strstr(v, "content = 'stories_text'"));
+	free(v);
 }
 
-/* A new store is schema 2 (the index merges 16 segments at a time); a store
- * of schema 1 is moved on when opened, its stories kept; a store from a newer
- * storyhub is refused. Last: it leaves the group's store closed. */
+/* Put back what schema `version` wrote: an index with its own copy of the
+ * text (here a stale one, so that a rebuild shows), no view. */
+static void
+store_downgrade(const char *db, int version)
+{
+	char *sql = xasprintf("DROP TABLE stories_fts; DROP VIEW stories_text;"
+	    " CREATE VIRTUAL TABLE stories_fts USING fts5(text,"
+	    " tokenize = 'unicode61 remove_diacritics 2');"
+	    " INSERT INTO stories_fts(rowid, text) SELECT n, 'stale words' FROM stories;"
+	    " %s UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    version == 2 ? "INSERT INTO stories_fts(stories_fts, rank) VALUES('automerge', 16);" :
+	    "", version);
+
+	store_exec(db, sql);
+	free(sql);
+}
+
+static size_t
+search_hits(struct hubstore *hs, const char *query)
+{
+	size_t hits = 0;
+	struct err e;
+
+	assert_int_equal(hs->ops->search(hs, query, 100, snippet_has, &hits, &e), 0);
+	return hits;
+}
+
+/* A new store is schema 3; a store of schema 1 or 2 is moved on when opened,
+ * its stories kept and its index built again from them (withdrawn text
+ * stays out); a store from a newer storyhub is refused. Last: it leaves the
+ * group's store closed. */
 static void
 test_schema_versions(void **state)
 {
@@ -511,30 +554,41 @@ test_schema_versions(void **state)
 	char *db = xasprintf("%s/hub.db", f->dir), *v, *stories;
 	struct hubstore *hs;
 	struct err e;
+	int version;
 
-	assert_schema_2(db);
+	assert_schema_3(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
 	assert_true(atoi(stories) > 0);         /* from the tests before */
+	/* one of the three "hadithi" stories was withdrawn by then */
+	assert_int_equal(search_hits(f->hs, "hadithi"), 2);
 	hubstore_close(f->hs);
 	f->hs = NULL;
 
-	/* back to what schema 1 wrote */
-	store_exec(db, "UPDATE meta SET value = '1' WHERE key = 'schema';"
-	    " DELETE FROM stories_fts_config WHERE k = 'automerge'");
-	assert_int_equal(hubstore_open(db, &f->hs, &e), 0);
-	assert_schema_2(db);
-	v = store_value(db, "SELECT count(*) FROM stories");
-	assert_string_equal(v, stories);
-	free(v);
-	hubstore_close(f->hs);
-	f->hs = NULL;
+	for (version = 1; version <= 2; version++) {
+		store_downgrade(db, version);
+		v = store_value(db, "SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'stale'");
+		assert_string_equal(v, stories);
+		free(v);
+		assert_int_equal(hubstore_open(db, &f->hs, &e), 0);
+		assert_schema_3(db);
+		v = store_value(db, "SELECT count(*) FROM stories");
+		assert_string_equal(v, stories);
+		free(v);
+		assert_int_equal(search_hits(f->hs, "stale"), 0);
+		assert_int_equal(search_hits(f->hs, "hadithi"), 2);
+		v = store_value(db, "SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'hadithi'");
+		assert_string_equal(v, "2");    /* the withdrawn one is not in the index */
+		free(v);
+		hubstore_close(f->hs);
+		f->hs = NULL;
+	}
 
-	store_exec(db, "UPDATE meta SET value = '3' WHERE key = 'schema'");
+	store_exec(db, "UPDATE meta SET value = '4' WHERE key = 'schema'");
 	assert_int_equal(hubstore_open(db, &hs, &e), -1);
-	assert_non_null(strstr(e.msg, "schema version \"3\""));
+	assert_non_null(strstr(e.msg, "schema version \"4\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "3");    /* left as it was */
+	assert_string_equal(v, "4");    /* left as it was */
 	free(v);
 	free(stories);
 	free(db);
