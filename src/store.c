@@ -601,10 +601,11 @@ store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
 	return 0;
 }
 
-/* Set a column for each id in one transaction; *found counts matched rows.
- * With meta_key, also set that setting in the same transaction. */
+/* Set a column for each id in a new transaction, left open; *found counts
+ * matched rows. With meta_key, also set that setting in it. On failure the
+ * transaction is rolled back. */
 static int
-mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
+mark_ids_open(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
     size_t n, sqlite3_int64 value, size_t *found, const char *meta_key,
     const char *meta_value, const char *what, struct err *e)
 {
@@ -629,8 +630,6 @@ mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_B
 	st = NULL;
 	if (meta_key != NULL && store_meta_set(s, meta_key, meta_value, e) == -1)
 		goto fail;
-	if (exec(s, "COMMIT", e) == -1)
-		goto fail;
 	if (found != NULL)
 		*found = count;
 	return 0;
@@ -640,13 +639,50 @@ fail:
 	return -1;
 }
 
+/* The same, committed. */
+static int
+mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
+    size_t n, sqlite3_int64 value, size_t *found, const char *meta_key,
+    const char *meta_value, const char *what, struct err *e)
+{
+	if (mark_ids_open(s, sql, ids, n, value, found, meta_key, meta_value, what, e) == -1)
+		return -1;
+	return store_commit(s, e);
+}
+
+int
+store_commit(struct store *s, struct err *e)
+{
+	if (exec(s, "COMMIT", e) == -1) {
+		exec(s, "ROLLBACK", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK", NULL);
+}
+
+#define MARK_EXPORTED "UPDATE stories SET export_seq = ?2 WHERE id = ?1"
+
 int
 store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     uint64_t bundle_seq, const char *when, struct err *e)
 {
-	return mark_ids(s, "UPDATE stories SET export_seq = ?2 WHERE id = ?1", ids, n,
-	    (sqlite3_int64)bundle_seq, NULL, when != NULL ? "last_export" : NULL, when,
-	    "marking stories exported", e);
+	return mark_ids(s, MARK_EXPORTED, ids, n, (sqlite3_int64)bundle_seq, NULL,
+	    when != NULL ? "last_export" : NULL, when, "marking stories exported", e);
+}
+
+int
+store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
+    size_t n, uint64_t bundle_seq, const char *when, struct err *e)
+{
+	return mark_ids_open(s, MARK_EXPORTED, ids, n, (sqlite3_int64)bundle_seq, NULL,
+	    when != NULL ? "last_export" : NULL, when, "marking stories exported", e);
 }
 
 int

@@ -108,6 +108,14 @@ int store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e);
  * neither. */
 int store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
     size_t n, uint64_t bundle_seq, const char *when, struct err *e);
+/* The same, in a transaction left open: store_commit() makes it durable,
+ * store_rollback() drops it (export marks while the bundle is signed and
+ * commits once the bundle is on disk). */
+int store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
+    size_t n, uint64_t bundle_seq, const char *when, struct err *e);
+/* Commit the open transaction (rolled back if that fails); roll it back. */
+int store_commit(struct store *s, struct err *e);
+void store_rollback(struct store *s);
 /* Mark these stories acknowledged by the hub; *marked counts those found. */
 int store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
     size_t n, size_t *marked, struct err *e);

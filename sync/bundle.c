@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +24,25 @@
 #define STATUS_MAX 3    /* timed_out */
 #define SOURCE_MAX 1    /* paper */
 
+/* The signature's hash (Ed25519ph: SHA-512 of everything before it) can be
+ * taken on another thread while records are added, once the record count is
+ * promised (bundle_writer_expect): the thread starts when the first
+ * HASH_CHUNK is written (so it starts with work, on a core of its own) and
+ * follows what the writer publishes, a chunk at a time. The writer waits for
+ * it to be between chunks before it moves the buffer, which the size
+ * estimate in grow() makes rare. */
+#define HASH_CHUNK ((size_t)64 << 10)
+
+struct hasher {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;            /* ready moved, a chunk done, or stop */
+	crypto_sign_state st;
+	const unsigned char *buf;       /* under mu: the writer's buffer */
+	size_t hashed, ready;           /* under mu */
+	int busy, stop;                 /* under mu */
+};
+
 struct bundle_writer {
 	unsigned char *buf;
 	size_t len, cap;
@@ -30,7 +50,129 @@ struct bundle_writer {
 	uint32_t count;
 	uint64_t last_seq;
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
+	int promised;           /* the header holds expected (bundle_writer_expect) */
+	uint32_t expected;
+	size_t head_len;        /* the header's length */
+	struct hasher *h;       /* the hash under way, or NULL */
+	size_t published;       /* bytes handed to h */
 };
+
+static void *
+hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		const unsigned char *p;
+		size_t n;
+
+		while (!h->stop && h->hashed == h->ready)
+			pthread_cond_wait(&h->cond, &h->mu);
+		if (h->hashed == h->ready)
+			break;          /* stopped, and all of it hashed */
+		p = h->buf + h->hashed;
+		n = h->ready - h->hashed;
+		if (n > HASH_CHUNK)
+			n = HASH_CHUNK;         /* so a moving buffer waits little */
+		h->busy = 1;
+		pthread_mutex_unlock(&h->mu);
+		crypto_sign_update(&h->st, p, n);
+		pthread_mutex_lock(&h->mu);
+		h->busy = 0;
+		h->hashed += n;
+		pthread_cond_broadcast(&h->cond);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* Start the hasher on what is written so far; without a thread the hash is
+ * taken at finish (the promise is dropped). */
+static void
+hasher_start(struct bundle_writer *w)
+{
+	struct hasher *h = xcalloc(1, sizeof *h);
+
+	crypto_sign_init(&h->st);
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	h->buf = w->buf;
+	h->ready = w->published = w->len;
+	if (pthread_create(&h->tid, NULL, hasher_main, h) != 0) {
+		pthread_cond_destroy(&h->cond);
+		pthread_mutex_destroy(&h->mu);
+		free(h);
+		w->promised = 0;
+		return;
+	}
+	w->h = h;
+}
+
+/* Hand what is written to the hasher: all of it, or each HASH_CHUNK more
+ * (waking it for every record would cost more than it saves). */
+static void
+hasher_publish(struct bundle_writer *w, int all)
+{
+	if (!all && w->len - w->published < HASH_CHUNK)
+		return;
+	if (w->h == NULL) {
+		hasher_start(w);
+		return;
+	}
+	w->published = w->len;
+	pthread_mutex_lock(&w->h->mu);
+	w->h->buf = w->buf;
+	w->h->ready = w->len;
+	pthread_cond_broadcast(&w->h->cond);
+	pthread_mutex_unlock(&w->h->mu);
+}
+
+/* Wait until everything published is hashed; end the thread. */
+static void
+hasher_stop(struct bundle_writer *w)
+{
+	struct hasher *h = w->h;
+
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->tid, NULL);
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->mu);
+}
+
+static void
+hasher_free(struct bundle_writer *w)
+{
+	if (w->h == NULL)
+		return;
+	hasher_stop(w);
+	sodium_memzero(&w->h->st, sizeof w->h->st);
+	free(w->h);
+	w->h = NULL;
+}
+
+/* The capacity to grow to for need bytes: double, or when a count was
+ * promised, what the records so far suggest the whole bundle takes (so the
+ * buffer moves once or twice, not at every doubling). */
+static size_t
+grow_cap(const struct bundle_writer *w, size_t need)
+{
+	size_t cap = w->cap ? w->cap : 4096;
+
+	while (cap < need)
+		cap *= 2;
+	if (w->promised && w->count > 0 && w->count < w->expected) {
+		uint64_t per = (uint64_t)(w->len - w->head_len) / w->count + 1;
+		uint64_t est = (uint64_t)w->head_len + per * w->expected / 8 * 9 + BUNDLE_SIG_BYTES;
+
+		if (est > cap && est <= BUNDLE_MAX_BYTES)
+			cap = (size_t)est;
+	}
+	return cap;
+}
 
 static unsigned char *
 grow(struct bundle_writer *w, size_t n)
@@ -40,11 +182,18 @@ grow(struct bundle_writer *w, size_t n)
 	if (n > SIZE_MAX - w->len)
 		fatal("bundle too large");
 	if (w->len + n > w->cap) {
-		size_t cap = w->cap ? w->cap : 4096;
+		size_t cap = grow_cap(w, w->len + n);
 
-		while (cap < w->len + n)
-			cap *= 2;
-		w->buf = xreallocarray(w->buf, cap, 1);
+		if (w->h != NULL) {
+			/* the buffer moves: not while a chunk of it is being hashed */
+			pthread_mutex_lock(&w->h->mu);
+			while (w->h->busy)
+				pthread_cond_wait(&w->h->cond, &w->h->mu);
+			w->buf = xreallocarray(w->buf, cap, 1);
+			w->h->buf = w->buf;
+			pthread_mutex_unlock(&w->h->mu);
+		} else
+			w->buf = xreallocarray(w->buf, cap, 1);
 		w->cap = cap;
 	}
 	p = w->buf + w->len;
@@ -96,6 +245,25 @@ bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t
 	return 0;
 }
 
+void
+bundle_writer_expect(struct bundle_writer *w, uint32_t count, size_t sealed_bytes)
+{
+	uint64_t cap;
+
+	if (w->promised || w->count > 0)
+		return;
+	cap = (uint64_t)w->len + (uint64_t)count * (4 + BUNDLE_RECORD_FIXED) +
+	    (uint64_t)sealed_bytes + BUNDLE_SIG_BYTES;
+	if (sealed_bytes > 0 && cap > w->cap && cap <= BUNDLE_MAX_BYTES) {
+		w->buf = xreallocarray(w->buf, (size_t)cap, 1);
+		w->cap = (size_t)cap;
+	}
+	le_put32(w->buf + w->count_at, count);
+	w->promised = 1;
+	w->expected = count;
+	w->head_len = w->len;
+}
+
 int
 bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct err *e)
 {
@@ -125,6 +293,8 @@ bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct
 	memcpy(grow(w, r->sealed_len), r->sealed, r->sealed_len);
 	w->count++;
 	w->last_seq = r->seq;
+	if (w->promised)
+		hasher_publish(w, 0);
 	return 0;
 }
 
@@ -138,15 +308,28 @@ bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,
 
 	*out = NULL;
 	*len = 0;
-	le_put32(w->buf + w->count_at, w->count);
 	signed_len = w->len;
+	if (w->h != NULL && w->count == w->expected) {
+		hasher_publish(w, 1);
+		hasher_stop(w);                 /* it has hashed all signed_len bytes */
+		st = w->h->st;
+		sodium_memzero(&w->h->st, sizeof w->h->st);
+		free(w->h);
+		w->h = NULL;
+	} else {
+		/* not started (a small bundle), or another count than promised */
+		hasher_free(w);
+		le_put32(w->buf + w->count_at, w->count);
+		crypto_sign_init(&st);
+		crypto_sign_update(&st, w->buf, signed_len);
+	}
 	sig = grow(w, BUNDLE_SIG_BYTES);
-	crypto_sign_init(&st);
-	crypto_sign_update(&st, w->buf, signed_len);
 	if (crypto_sign_final_create(&st, sig, NULL, w->sk) != 0) {
+		sodium_memzero(&st, sizeof st);
 		bundle_writer_free(w);
 		return err_set(e, "cannot sign the bundle");
 	}
+	sodium_memzero(&st, sizeof st);
 	*out = w->buf;
 	*len = w->len;
 	w->buf = NULL;
@@ -159,6 +342,7 @@ bundle_writer_free(struct bundle_writer *w)
 {
 	if (w == NULL)
 		return;
+	hasher_free(w);
 	sodium_memzero(w->sk, sizeof w->sk);
 	free(w->buf);
 	free(w);

@@ -64,6 +64,11 @@ struct bundle_writer;
 int bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t seq,
     int64_t created, const struct hub_pubkey *hubs, size_t nhubs,
     struct bundle_writer **out, struct err *e);
+/* Promise count records holding sealed_bytes of sealed stories in all (0 if
+ * not known: it only sizes the buffer). The signature's hash then runs on
+ * another thread while records are added; a different count at finish only
+ * costs hashing again there. Call before the first record. */
+void bundle_writer_expect(struct bundle_writer *w, uint32_t count, size_t sealed_bytes);
 /* Append a record; records must come in strictly increasing seq. */
 int bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct err *e);
 /* Sign and hand back the finished bundle (malloc'd; caller frees). The writer

@@ -149,17 +149,19 @@ bundle_name(const char *name)
 	return s;
 }
 
-int
-export_bundle_build(struct kiosk *k, enum store_filter filter, struct export_bundle *b,
+/* Start the bundle of every story matching filter: sequence taken, records
+ * added, the signature's hash under way on another thread. Nothing matched:
+ * 0 with g->w NULL. */
+static int
+gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *seq,
     struct err *e)
 {
-	struct gather g = { 0 };
 	struct store_counts cnt;
-	size_t n;
+	uint64_t n;
 	char *label;
 	int rv;
 
-	memset(b, 0, sizeof *b);
+	memset(g, 0, sizeof *g);
 	/* Counting by status avoids reading every sealed payload twice. */
 	if (store_counts(k->store, &cnt, e) == -1)
 		return -1;
@@ -167,26 +169,53 @@ export_bundle_build(struct kiosk *k, enum store_filter filter, struct export_bun
 	    filter == STORE_UNACKED ? cnt.unacked : cnt.unexported;
 	if (n == 0)
 		return 0;
-	if (store_next_bundle_seq(k->store, &b->seq, e) == -1)
+	if (store_next_bundle_seq(k->store, seq, e) == -1)
 		return -1;
 	label = bundle_name(k->name);
-	rv = bundle_writer_create(k->identity, label, b->seq, (int64_t)time(NULL), k->hubs,
-	    k->nhubs, &g.w, e);
+	rv = bundle_writer_create(k->identity, label, *seq, (int64_t)time(NULL), k->hubs,
+	    k->nhubs, &g->w, e);
 	free(label);
 	if (rv == -1)
 		return -1;
-	if (store_foreach(k->store, filter, add_one, &g, e) == -1) {
-		bundle_writer_free(g.w);
-		free(g.ids);
+	/* signing overlaps reading (a count beyond the limit fails at add) */
+	bundle_writer_expect(g->w, n > BUNDLE_MAX_RECORDS ? BUNDLE_MAX_RECORDS : (uint32_t)n, 0);
+	if (store_foreach(k->store, filter, add_one, g, e) == -1) {
+		bundle_writer_free(g->w);
+		free(g->ids);
+		memset(g, 0, sizeof *g);
 		return -1;
 	}
-	if (bundle_writer_finish(g.w, &b->buf, &b->len, e) == -1) {
-		free(g.ids);
-		return -1;
-	}
-	b->ids = g.ids;
-	b->n = g.n;
 	return 0;
+}
+
+/* Sign what gather() started into b (the writer is freed either way). */
+static int
+seal(struct gather *g, uint64_t seq, struct export_bundle *b, struct err *e)
+{
+	memset(b, 0, sizeof *b);
+	if (bundle_writer_finish(g->w, &b->buf, &b->len, e) == -1) {
+		free(g->ids);
+		return -1;
+	}
+	b->seq = seq;
+	b->ids = g->ids;
+	b->n = g->n;
+	return 0;
+}
+
+int
+export_bundle_build(struct kiosk *k, enum store_filter filter, struct export_bundle *b,
+    struct err *e)
+{
+	struct gather g;
+	uint64_t seq;
+
+	memset(b, 0, sizeof *b);
+	if (gather(k, filter, &g, &seq, e) == -1)
+		return -1;
+	if (g.w == NULL)
+		return 0;
+	return seal(&g, seq, b, e);
 }
 
 void
@@ -203,12 +232,14 @@ int
 export_run(struct kiosk *k, const char *todir, int all, struct export_result *res,
     struct err *e)
 {
-	struct export_bundle b;
+	struct export_bundle b = { 0 };
+	struct gather g;
 	struct stat st;
 	char *name = NULL, *path = NULL, when[32];
 	time_t now = time(NULL);
 	struct tm tm;
-	int rv = -1;
+	uint64_t seq;
+	int rv = -1, marking = 0;
 
 	memset(res, 0, sizeof *res);
 	if (stat(todir, &st) == -1)
@@ -218,10 +249,24 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		return err_set(e, "cannot export to %s: not a directory", todir);
 	if (export_apply_receipts(k, todir, &res->receipts, e) == -1)
 		return -1;
-	if (export_bundle_build(k, all ? STORE_HELD : STORE_UNEXPORTED, &b, e) == -1)
+	if (gather(k, all ? STORE_HELD : STORE_UNEXPORTED, &g, &seq, e) == -1)
 		return -1;
-	if (b.buf == NULL)
+	if (g.w == NULL)
 		return 0;
+	/* Mark them while the signature's hash finishes on the other thread, in
+	 * a transaction committed only once the bundle is on disk. */
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (store_mark_exported_open(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids,
+	    g.n, seq, when, e) == -1) {
+		bundle_writer_free(g.w);
+		free(g.ids);
+		err_prefix(e, "nothing was exported");
+		return -1;
+	}
+	marking = 1;
+	if (seal(&g, seq, &b, e) == -1)
+		goto out;
 	res->bundle_seq = b.seq;
 	name = bundle_file_name(k->identity->id, b.seq);
 	path = fsutil_join(todir, name);
@@ -229,10 +274,8 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		err_prefix(e, "nothing was marked exported");
 		goto out;
 	}
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])b.ids, b.n,
-	    b.seq, when, e) == -1) {
+	marking = 0;
+	if (store_commit(k->store, e) == -1) {
 		err_prefix(e, "%s was written but its stories stay marked not exported "
 		    "(the next export sends them again; the hub keeps each story once)", path);
 		goto out;
@@ -242,6 +285,8 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	path = NULL;
 	rv = 0;
 out:
+	if (marking)
+		store_rollback(k->store);
 	export_bundle_free(&b);
 	free(name);
 	free(path);

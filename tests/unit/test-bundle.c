@@ -359,6 +359,84 @@ test_truncations(void **state)
 	free(buf);
 }
 
+/* The bundle of n records of varied sizes (up to 6,000 bytes), written with
+ * a promise of expect records (-1: none). Each record's sealed bytes depend
+ * on its number only, so every promise must give the same bytes. */
+static unsigned char *
+make_promised(struct fixture *f, int n, long expect, size_t *len)
+{
+	struct bundle_writer *w;
+	unsigned char *sealed = xmalloc(6000), *out;
+	struct err e;
+	int i;
+
+	assert_int_equal(bundle_writer_create(f->kiosk, "kiosk", 3, 1700000000, &f->hub->pub, 1,
+	    &w, &e), 0);
+	if (expect >= 0)
+		bundle_writer_expect(w, (uint32_t)expect, 0);
+	for (i = 0; i < n; i++) {
+		struct bundle_record r;
+		/* small at first, then bigger: the size estimate falls short */
+		size_t size = i < n / 2 ? 100 + (size_t)i % 50 : 2000 + (size_t)(i * 37) % 4000;
+
+		fake_record(&r, i % 200, (uint64_t)i + 1, sealed, size);
+		memset(r.id, 0, sizeof r.id);
+		memcpy(r.id, &i, sizeof i);
+		assert_int_equal(bundle_writer_add(w, &r, &e), 0);
+	}
+	assert_int_equal(bundle_writer_finish(w, &out, len, &e), 0);
+	free(sealed);
+	return out;
+}
+
+/* Hashing while records are added (bundle_writer_expect) changes nothing in
+ * the bundle: with the count kept, missed either way, or too small to start
+ * the hashing thread, the bytes are those of a writer without a promise, and
+ * they verify. A writer freed half-way with its thread running stops it. */
+static void
+test_promised_count(void **state)
+{
+	struct fixture *f = *state;
+	static const struct { int n; long expect; } cases[] = {
+		{ 3000, 3000 }, { 3000, 2999 }, { 3000, 3001 }, { 3000, 0 }, { 5, 5 }, { 0, 0 },
+		{ 40, 40 },
+	};
+	struct bundle_header h;
+	struct err e;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t len, plain_len;
+		unsigned char *plain = make_promised(f, cases[i].n, -1, &plain_len);
+		unsigned char *b = make_promised(f, cases[i].n, cases[i].expect, &len);
+
+		if (len != plain_len || memcmp(b, plain, len) != 0)
+			fail_msg("%d records promised as %ld: not the same bundle", cases[i].n,
+			    cases[i].expect);
+		assert_int_equal(bundle_verify(b, len, f->hub->pub.id, &h, &e), 0);
+		assert_int_equal(h.count, (uint32_t)cases[i].n);
+		free(b);
+		free(plain);
+	}
+
+	/* abandoned with the hashing thread under way */
+	{
+		struct bundle_writer *w;
+		struct bundle_record r;
+		unsigned char sealed[4000];
+		int k;
+
+		assert_int_equal(bundle_writer_create(f->kiosk, "k", 1, 0, &f->hub->pub, 1, &w, &e),
+		    0);
+		bundle_writer_expect(w, 100, 100 * 4000);
+		for (k = 0; k < 50; k++) {
+			fake_record(&r, k, (uint64_t)k + 1, sealed, sizeof sealed);
+			assert_int_equal(bundle_writer_add(w, &r, &e), 0);
+		}
+		bundle_writer_free(w);
+	}
+}
+
 static void
 test_file_name(void **state)
 {
@@ -380,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_writer_refuses),
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_truncations),
+		cmocka_unit_test(test_promised_count),
 		cmocka_unit_test(test_file_name),
 	};
 
