@@ -78,48 +78,111 @@ write_all(int fd, const void *data, size_t len)
 }
 
 int
-fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    int exclusive, struct err *e)
+fsutil_atomic_open(struct fsutil_atomic *a, const char *path, mode_t mode, struct err *e)
 {
-	char *dir = dir_of(path), *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd = -1, rv = -1;
-
-	if ((fd = mkstemp(tmp)) == -1) {
-		err_set(e, "cannot create a file in %s: %s", dir, strerror(errno));
-		goto out;
+	a->path = xstrdup(path);
+	a->dir = dir_of(path);
+	a->tmp = xasprintf("%s.tmp.XXXXXX", path);
+	if ((a->fd = mkstemp(a->tmp)) == -1) {
+		err_set(e, "cannot create a file in %s: %s", a->dir, strerror(errno));
+		goto fail;
 	}
-	if (fchmod(fd, mode) == -1 || write_all(fd, data, len) == -1 || fsync(fd) == -1) {
+	if (fchmod(a->fd, mode) == -1) {
 		err_set(e, "cannot write %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	fsutil_atomic_abort(a);
+	return -1;
+}
+
+int
+fsutil_atomic_write(struct fsutil_atomic *a, const void *data, size_t len, struct err *e)
+{
+	if (write_all(a->fd, data, len) == -1) {
+		err_set(e, "cannot write %s: %s", a->path, strerror(errno));
+		fsutil_atomic_abort(a);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fsutil_atomic_sync(struct fsutil_atomic *a, struct err *e)
+{
+	if (fsync(a->fd) == -1) {
+		err_set(e, "cannot write %s: %s", a->path, strerror(errno));
+		fsutil_atomic_abort(a);
+		return -1;
+	}
+	return 0;
+}
+
+int
+fsutil_atomic_commit(struct fsutil_atomic *a, int exclusive, struct err *e)
+{
+	int rv = -1, fd = a->fd;
+
+	a->fd = -1;
+	if (fsync(fd) == -1) {
+		err_set(e, "cannot write %s: %s", a->path, strerror(errno));
+		close(fd);
 		goto out;
 	}
 	if (close(fd) == -1) {
-		fd = -1;
-		err_set(e, "cannot write %s: %s", path, strerror(errno));
+		err_set(e, "cannot write %s: %s", a->path, strerror(errno));
 		goto out;
 	}
-	fd = -1;
 	if (exclusive) {
 		/* link() fails if path exists, so we never replace someone's file. */
-		if (link(tmp, path) == -1) {
-			err_set(e, "cannot create %s: %s", path, strerror(errno));
+		if (link(a->tmp, a->path) == -1) {
+			err_set(e, "cannot create %s: %s", a->path, strerror(errno));
 			goto out;
 		}
-		unlink(tmp);
-	} else if (rename(tmp, path) == -1) {
-		err_set(e, "cannot create %s: %s", path, strerror(errno));
+		unlink(a->tmp);
+	} else if (rename(a->tmp, a->path) == -1) {
+		err_set(e, "cannot create %s: %s", a->path, strerror(errno));
 		goto out;
 	}
-	if (fsutil_fsync_dir(dir, e) == -1)
+	if (fsutil_fsync_dir(a->dir, e) == -1)
 		goto out;
 	rv = 0;
 out:
-	if (fd != -1)
-		close(fd);
 	if (rv == -1)
-		unlink(tmp);
-	free(tmp);
-	free(dir);
+		unlink(a->tmp);
+	free(a->path);
+	free(a->dir);
+	free(a->tmp);
+	memset(a, 0, sizeof *a);
+	a->fd = -1;
 	return rv;
+}
+
+void
+fsutil_atomic_abort(struct fsutil_atomic *a)
+{
+	if (a->fd != -1) {
+		close(a->fd);
+		unlink(a->tmp);
+	}
+	free(a->path);
+	free(a->dir);
+	free(a->tmp);
+	memset(a, 0, sizeof *a);
+	a->fd = -1;
+}
+
+int
+fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    int exclusive, struct err *e)
+{
+	struct fsutil_atomic a;
+
+	if (fsutil_atomic_open(&a, path, mode, e) == -1 ||
+	    fsutil_atomic_write(&a, data, len, e) == -1)
+		return -1;
+	return fsutil_atomic_commit(&a, exclusive, e);
 }
 
 static int

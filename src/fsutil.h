@@ -14,6 +14,23 @@
 int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     int exclusive, struct err *e);
 
+/* The same in steps, for a file written while it is still being made: the
+ * temp file is opened, written (and synced) as parts are ready, then
+ * committed: fsync, close, link (exclusive) or rename to path, directory
+ * fsync. Any failure removes the temp file and frees a (no abort needed);
+ * fsutil_atomic_abort gives up on an open one. */
+struct fsutil_atomic {
+	char *path, *dir, *tmp;
+	int fd;
+};
+int fsutil_atomic_open(struct fsutil_atomic *a, const char *path, mode_t mode,
+    struct err *e);
+int fsutil_atomic_write(struct fsutil_atomic *a, const void *data, size_t len,
+    struct err *e);
+int fsutil_atomic_sync(struct fsutil_atomic *a, struct err *e);
+int fsutil_atomic_commit(struct fsutil_atomic *a, int exclusive, struct err *e);
+void fsutil_atomic_abort(struct fsutil_atomic *a);
+
 /* fsync the directory that holds path (or path itself if it is a directory). */
 int fsutil_fsync_dir(const char *dir, struct err *e);
 

@@ -299,6 +299,16 @@ bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct
 }
 
 int
+bundle_writer_body(const struct bundle_writer *w, const unsigned char **p, size_t *len)
+{
+	if (!w->promised || w->count != w->expected)
+		return -1;      /* the header's count is not final yet */
+	*p = w->buf;
+	*len = w->len;
+	return 0;
+}
+
+int
 bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,
     struct err *e)
 {

@@ -71,6 +71,10 @@ int bundle_writer_create(const struct kiosk_identity *id, const char *name, uint
 void bundle_writer_expect(struct bundle_writer *w, uint32_t count, size_t sealed_bytes);
 /* Append a record; records must come in strictly increasing seq. */
 int bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct err *e);
+/* The bundle's bytes so far, when they are those of the finished bundle up
+ * to its signature: the count promised and kept. -1 if not. Valid until the
+ * next call on w. */
+int bundle_writer_body(const struct bundle_writer *w, const unsigned char **p, size_t *len);
 /* Sign and hand back the finished bundle (malloc'd; caller frees). The writer
  * is freed either way. */
 int bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,

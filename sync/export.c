@@ -233,9 +233,12 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
     struct err *e)
 {
 	struct export_bundle b = { 0 };
+	struct fsutil_atomic file = { .fd = -1 };
 	struct gather g;
 	struct stat st;
-	char *name = NULL, *path = NULL, when[32];
+	const unsigned char *body;
+	size_t body_len = 0;
+	char *name = NULL, when[32];
 	time_t now = time(NULL);
 	struct tm tm;
 	uint64_t seq;
@@ -253,8 +256,9 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		return -1;
 	if (g.w == NULL)
 		return 0;
-	/* Mark them while the signature's hash finishes on the other thread, in
-	 * a transaction committed only once the bundle is on disk. */
+	/* While the signature's hash finishes on the other thread: mark the
+	 * stories, in a transaction committed only once the bundle is on disk,
+	 * and write (and sync) the bundle up to its signature. */
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (store_mark_exported_open(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids,
@@ -265,31 +269,42 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		return -1;
 	}
 	marking = 1;
+	res->bundle_seq = seq;
+	name = bundle_file_name(k->identity->id, seq);
+	res->path = fsutil_join(todir, name);
+	if (fsutil_atomic_open(&file, res->path, 0644, e) == -1 ||
+	    (bundle_writer_body(g.w, &body, &body_len) == 0 &&
+	    (fsutil_atomic_write(&file, body, body_len, e) == -1 ||
+	    fsutil_atomic_sync(&file, e) == -1))) {
+		bundle_writer_free(g.w);
+		free(g.ids);
+		err_prefix(e, "nothing was marked exported");
+		goto out;
+	}
 	if (seal(&g, seq, &b, e) == -1)
 		goto out;
-	res->bundle_seq = b.seq;
-	name = bundle_file_name(k->identity->id, b.seq);
-	path = fsutil_join(todir, name);
-	if (fsutil_write_atomic(path, b.buf, b.len, 0644, 1, e) == -1) {
+	if (fsutil_atomic_write(&file, b.buf + body_len, b.len - body_len, e) == -1 ||
+	    fsutil_atomic_commit(&file, 1, e) == -1) {
 		err_prefix(e, "nothing was marked exported");
 		goto out;
 	}
 	marking = 0;
 	if (store_commit(k->store, e) == -1) {
 		err_prefix(e, "%s was written but its stories stay marked not exported "
-		    "(the next export sends them again; the hub keeps each story once)", path);
+		    "(the next export sends them again; the hub keeps each story once)",
+		    res->path);
 		goto out;
 	}
 	res->stories = b.n;
-	res->path = path;
-	path = NULL;
 	rv = 0;
 out:
+	fsutil_atomic_abort(&file);     /* after a commit or a failure: nothing left */
 	if (marking)
 		store_rollback(k->store);
+	if (rv == -1)
+		export_result_free(res);
 	export_bundle_free(&b);
 	free(name);
-	free(path);
 	return rv;
 }
 

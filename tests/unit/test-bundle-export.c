@@ -1,6 +1,7 @@
 /* Kiosk-side export: bundles hold exactly the finished, unexported stories;
  * a missing, non-directory or read-only target fails with nothing marked;
- * receipts found in the target are verified and applied first. */
+ * receipts found in the target are verified and applied first; a big export
+ * (signature hashed on its own thread) verifies. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -105,6 +107,22 @@ unexported(struct fixture *f)
 	return c.unexported;
 }
 
+/* Entries in dir, "." and ".." aside. */
+static int
+entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
 static void
 test_bad_targets_mark_nothing(void **state)
 {
@@ -135,6 +153,7 @@ test_bad_targets_mark_nothing(void **state)
 		assert_int_equal(fsutil_mkdir(blocker, 0755, &e), 0);
 		assert_int_equal(export_run(f->k, full, 0, &res, &e), -1);
 		assert_non_null(strstr(e.msg, "nothing was marked exported"));
+		assert_int_equal(entries(full), 1);     /* no temp file left */
 		free(full);
 		free(name);
 		free(blocker);
@@ -200,6 +219,37 @@ test_export(void **state)
 	export_result_free(&res);
 }
 
+/* An export big enough for the signature's hash to run on its own thread
+ * while the stories are read, the bundle written up to its signature
+ * meanwhile: the bundle verifies and holds every story. */
+static void
+test_big_export(void **state)
+{
+	struct fixture *f = *state;
+	struct export_result res;
+	unsigned char *sealed = xmalloc(2500), id[STORE_ID_BYTES];
+	char *usb = fsutil_join(f->dir, "usb-big");
+	uint64_t seq;
+	struct err e;
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		randombytes_buf(sealed, 2500);
+		randombytes_buf(id, sizeof id);
+		assert_int_equal(store_story_create(f->k->store, id, STATUS_SUBMITTED,
+		    SOURCE_KIOSK, sealed, 1000 + (size_t)i * 5, &seq, &e), 0);
+	}
+	assert_int_equal(fsutil_mkdir(usb, 0755, &e), 0);
+	assert_int_equal(export_run(f->k, usb, 0, &res, &e), 0);
+	assert_int_equal(res.stories, 300);
+	check_bundle(f, res.path, 300);
+	assert_int_equal(entries(usb), 1);
+	assert_int_equal(unexported(f), 0);
+	export_result_free(&res);
+	free(sealed);
+	free(usb);
+}
+
 static void
 write_receipt(struct fixture *f, const char *name, const unsigned char *kiosk_id,
     const struct hub_seckey *key)
@@ -260,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_bad_targets_mark_nothing),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_receipts_then_purge),
+		cmocka_unit_test(test_big_export),      /* last: it adds 300 stories */
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
