@@ -77,6 +77,17 @@ write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* Free a's strings; a holds nothing afterwards (aborting it again is a no-op). */
+static void
+atomic_clear(struct fsutil_atomic *a)
+{
+	free(a->path);
+	free(a->dir);
+	free(a->tmp);
+	memset(a, 0, sizeof *a);
+	a->fd = -1;
+}
+
 int
 fsutil_atomic_open(struct fsutil_atomic *a, const char *path, mode_t mode, struct err *e)
 {
@@ -151,11 +162,7 @@ fsutil_atomic_commit(struct fsutil_atomic *a, int exclusive, struct err *e)
 out:
 	if (rv == -1)
 		unlink(a->tmp);
-	free(a->path);
-	free(a->dir);
-	free(a->tmp);
-	memset(a, 0, sizeof *a);
-	a->fd = -1;
+	atomic_clear(a);
 	return rv;
 }
 
@@ -166,11 +173,7 @@ fsutil_atomic_abort(struct fsutil_atomic *a)
 		close(a->fd);
 		unlink(a->tmp);
 	}
-	free(a->path);
-	free(a->dir);
-	free(a->tmp);
-	memset(a, 0, sizeof *a);
-	a->fd = -1;
+	atomic_clear(a);
 }
 
 int
