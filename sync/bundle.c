@@ -143,12 +143,16 @@ hasher_stop(struct bundle_writer *w)
 	pthread_mutex_destroy(&h->mu);
 }
 
+/* End the hasher, if any, wiping its state; with st, copy the state out
+ * first (all that was published is hashed by then). */
 static void
-hasher_free(struct bundle_writer *w)
+hasher_end(struct bundle_writer *w, crypto_sign_state *st)
 {
 	if (w->h == NULL)
 		return;
 	hasher_stop(w);
+	if (st != NULL)
+		*st = w->h->st;
 	sodium_memzero(&w->h->st, sizeof w->h->st);
 	free(w->h);
 	w->h = NULL;
@@ -321,14 +325,10 @@ bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,
 	signed_len = w->len;
 	if (w->h != NULL && w->count == w->expected) {
 		hasher_publish(w, 1);
-		hasher_stop(w);                 /* it has hashed all signed_len bytes */
-		st = w->h->st;
-		sodium_memzero(&w->h->st, sizeof w->h->st);
-		free(w->h);
-		w->h = NULL;
+		hasher_end(w, &st);             /* it has hashed all signed_len bytes */
 	} else {
 		/* not started (a small bundle), or another count than promised */
-		hasher_free(w);
+		hasher_end(w, NULL);
 		le_put32(w->buf + w->count_at, w->count);
 		crypto_sign_init(&st);
 		crypto_sign_update(&st, w->buf, signed_len);
@@ -352,7 +352,7 @@ bundle_writer_free(struct bundle_writer *w)
 {
 	if (w == NULL)
 		return;
-	hasher_free(w);
+	hasher_end(w, NULL);
 	sodium_memzero(w->sk, sizeof w->sk);
 	free(w->buf);
 	free(w);

@@ -149,6 +149,15 @@ bundle_name(const char *name)
 	return s;
 }
 
+/* Drop a bundle that gather() started and nothing signed. */
+static void
+gather_free(struct gather *g)
+{
+	bundle_writer_free(g->w);
+	free(g->ids);
+	memset(g, 0, sizeof *g);
+}
+
 /* Start the bundle of every story matching filter: sequence taken, records
  * added, the signature's hash under way on another thread. Nothing matched:
  * 0 with g->w NULL. */
@@ -180,9 +189,7 @@ gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *se
 	/* signing overlaps reading (a count beyond the limit fails at add) */
 	bundle_writer_expect(g->w, n > BUNDLE_MAX_RECORDS ? BUNDLE_MAX_RECORDS : (uint32_t)n, 0);
 	if (store_foreach(k->store, filter, add_one, g, e) == -1) {
-		bundle_writer_free(g->w);
-		free(g->ids);
-		memset(g, 0, sizeof *g);
+		gather_free(g);
 		return -1;
 	}
 	return 0;
@@ -263,8 +270,7 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (store_mark_exported_open(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids,
 	    g.n, seq, when, e) == -1) {
-		bundle_writer_free(g.w);
-		free(g.ids);
+		gather_free(&g);
 		err_prefix(e, "nothing was exported");
 		return -1;
 	}
@@ -276,8 +282,7 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	    (bundle_writer_body(g.w, &body, &body_len) == 0 &&
 	    (fsutil_atomic_write(&file, body, body_len, e) == -1 ||
 	    fsutil_atomic_sync(&file, e) == -1))) {
-		bundle_writer_free(g.w);
-		free(g.ids);
+		gather_free(&g);
 		err_prefix(e, "nothing was marked exported");
 		goto out;
 	}

@@ -23,7 +23,8 @@
  * payload_text_of(), the text import indexed. A store of an older version is
  * moved on when it is opened: the index is built again from the stories. */
 #define SCHEMA_VERSION 3
-#define SCHEMA_VERSION_TEXT "3"
+#define STR_(x) #x
+#define STR(x) STR_(x)      /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
 #define STORY_COLS "story_id, code, kiosk, form, form_version, source, status, created, " \
     "saved, imported, lang, consent, prompt, answers, types, conflict"
@@ -654,7 +655,7 @@ migrate(struct sqlite_store *s, struct err *e)
 	/* a new store, or an older one: (re)build the index from the stories */
 	if (exec(s, "BEGIN IMMEDIATE; DROP TABLE IF EXISTS stories_fts;"
 	    " DROP VIEW IF EXISTS stories_text;", e) == -1 || exec(s, fts_schema, e) == -1 ||
-	    exec(s, "INSERT OR REPLACE INTO meta VALUES('schema', '" SCHEMA_VERSION_TEXT "');"
+	    exec(s, "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
 	    " COMMIT;", e) == -1) {
 		sqlite_rollback(&s->base);
 		return -1;
