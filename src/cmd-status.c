@@ -17,20 +17,6 @@ static const char usage[] =
     "free disk space. Never shows story content: the kiosk cannot read it.\n\n"
     "  --check   also run a full database integrity check (exit 1 if not ok)\n";
 
-static void
-human_bytes(uint64_t b, char out[32])
-{
-	const char *unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)b;
-	int i = 0;
-
-	while (v >= 1024 && i < 4) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(out, 32, i == 0 ? "%.0f %s" : "%.1f %s", v, unit[i]);
-}
-
 int
 cmd_status(int argc, char **argv)
 {
@@ -79,7 +65,7 @@ cmd_status(int argc, char **argv)
 		rv = cmd_fail("%s", e.msg);
 		goto out;
 	}
-	human_bytes(freeb, free_s);
+	fsutil_format_size(freeb, free_s);
 	printf("kiosk id:     %s\n", k->id_hex);
 	printf("kiosk name:   %s\n", k->name);
 	for (i = 0; i < k->nhubs; i++) {

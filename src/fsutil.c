@@ -282,6 +282,20 @@ fsutil_free_bytes(const char *path, uint64_t *bytes, struct err *e)
 	return 0;
 }
 
+void
+fsutil_format_size(uint64_t b, char out[FSUTIL_SIZE_LEN])
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)b;
+	int i = 0;
+
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	snprintf(out, FSUTIL_SIZE_LEN, i == 0 ? "%.0f %s" : "%.1f %s", v, unit[i]);
+}
+
 int
 fsutil_check_private(const char *path, struct err *e)
 {

@@ -49,6 +49,9 @@ int fsutil_mkdir(const char *path, mode_t mode, struct err *e);
 
 /* Bytes free for an unprivileged user on the filesystem holding path. */
 int fsutil_free_bytes(const char *path, uint64_t *bytes, struct err *e);
+/* A size for people, in binary units: "512 B", "79.2 GiB". */
+#define FSUTIL_SIZE_LEN 32
+void fsutil_format_size(uint64_t bytes, char out[FSUTIL_SIZE_LEN]);
 
 /* 1 if path exists, 0 if not. */
 int fsutil_exists(const char *path);

@@ -85,3 +85,9 @@ tr(const char *msgid)
 {
 	return dgettext(I18N_DOMAIN, msgid);
 }
+
+const char *
+trn(const char *msgid, const char *msgid_plural, unsigned long n)
+{
+	return dngettext(I18N_DOMAIN, msgid, msgid_plural, n);
+}

@@ -12,5 +12,9 @@ void i18n_init(void);
 void i18n_set_language(const char *lang);
 /* The translation of msgid in the current language (msgid if none). */
 const char *tr(const char *msgid) __attribute__((format_arg(1)));
+/* The same for a message with a count: singular msgid, plural msgid_plural
+ * (English rules when untranslated; the catalogue's Plural-Forms otherwise). */
+const char *trn(const char *msgid, const char *msgid_plural, unsigned long n)
+    __attribute__((format_arg(1))) __attribute__((format_arg(2)));
 
 #endif

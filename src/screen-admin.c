@@ -116,9 +116,12 @@ refresh_info(struct ui *u)
 		snprintf(info[ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
 		    tr("Not yet exported:"), c.unexported, tr("Last export:"),
 		    last != NULL ? last : tr("never"));
-	if (fsutil_free_bytes(u->k->dir, &bytes, &e) == 0)
-		snprintf(info[ninfo++], sizeof info[0], "%s %.1f MB", tr("Free disk:"),
-		    (double)bytes / 1e6);
+	if (fsutil_free_bytes(u->k->dir, &bytes, &e) == 0) {
+		char size[FSUTIL_SIZE_LEN];
+
+		fsutil_format_size(bytes, size);
+		snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Free disk:"), size);
+	}
 	snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Push to:"),
 	    u->push.url != NULL ? u->push.url : tr("not set (USB export only)"));
 	/* A setting that cannot be read shows as "never". */
@@ -228,7 +231,8 @@ export_to(struct ui *u)
 	else if (res.path == NULL)
 		snprintf(u->msg, sizeof u->msg, "%s", tr("Nothing to export: every story is already exported."));
 	else
-		snprintf(u->msg, sizeof u->msg, tr("Exported %zu stories to %.400s"), res.stories,
+		snprintf(u->msg, sizeof u->msg, trn("Exported %zu story to %.400s",
+		    "Exported %zu stories to %.400s", res.stories), res.stories,
 		    res.path);
 	export_result_free(&res);
 	free(u->export_dir);

@@ -1,9 +1,13 @@
 /* screen-consent: the form's consent text (scrolled with PgUp/PgDn when it
  * is longer than the screen) and its tiers, most restrictive first, and
  * "I do not agree". Nothing is stored before a tier is chosen; declining
- * returns to the welcome screen. */
+ * returns to the welcome screen. A tier cannot be chosen before the whole
+ * text has been on screen: Enter on a tier first scrolls to the rest. */
+#include <string.h>
+
 #include "i18n.h"
 #include "ui.h"
+#include "utf8.h"
 
 static int text_skip, text_rows, text_total;
 
@@ -33,8 +37,14 @@ consent_draw(struct ui *u)
 	ui_header(u, NULL, tr("Consent"));
 	y = 2 + ui_text_scroll(2, 2, COLS - 4, text_rows,
 	    form_text(&u->form->consent_text, u->lang), UA_NORMAL, text_skip, &text_total);
-	if (text_skip + text_rows < text_total)
-		ui_line(y, COLS - 24, 22, tr("(PgDn: read more)"), UA_FOCUS);
+	if (text_skip + text_rows < text_total) {
+		const char *more = tr("(PgDn: read more)");
+		int mw = (int)utf8_count(more, strlen(more));
+
+		if (mw > COLS - 4)
+			mw = COLS - 4;
+		ui_line(y, COLS - 2 - mw, mw, more, UA_FOCUS);
+	}
 	for (i = 0; i < n - 1; i++)
 		items[i] = form_text(&u->form->tiers[i].label, u->lang);
 	items[n - 1] = tr("I do not agree (go back)");
@@ -59,6 +69,11 @@ consent_key(struct ui *u, int fkey, wint_t ch)
 		return;
 	if (u->sel >= (int)u->form->ntiers) {
 		ui_session_end(u, 0);
+		return;
+	}
+	if (text_skip + text_rows < text_total) {
+		/* Unread text below: show it before a tier can be chosen. */
+		text_skip = text_total - text_rows;
 		return;
 	}
 	t = &u->form->tiers[u->sel];

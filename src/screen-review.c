@@ -150,8 +150,7 @@ review_key(struct ui *u, int fkey, wint_t ch)
 		submit(u);
 		return;
 	}
-	ui_open_question(u, shown[u->sel]);
-	u->from_review = 1;
+	ui_edit_question(u, shown[u->sel]);
 }
 
 const struct screen screen_review = {

@@ -43,7 +43,8 @@ timeout_draw(struct ui *u)
 	ui_header(u, NULL, NULL);
 	draw_box(y, x, 8, w);
 	ui_line(y + 2, x + 3, w - 6, tr("Are you still there?"), UA_TITLE);
-	snprintf(buf, sizeof buf, tr("Going back to the start in %d seconds."), remaining(u));
+	snprintf(buf, sizeof buf, trn("Going back to the start in %d second.",
+	    "Going back to the start in %d seconds.", (unsigned long)remaining(u)), remaining(u));
 	ui_line(y + 4, x + 3, w - 6, buf, UA_NORMAL);
 	ui_line(y + 5, x + 3, w - 6, tr("Press any key to continue."), UA_NORMAL);
 	ui_hint(tr("Press any key to continue."));

@@ -153,20 +153,111 @@ ui_header(struct ui *u, const char *title, const char *right)
 	    form_text(&u->form->title, u->lang), UA_TITLE);
 }
 
-void
+/* The key line: items separated by " · ", on the last row, or on the last
+ * two when one is too narrow (a French or Swahili hint is longer than the
+ * English one). Items are never cut: when even two rows are too narrow, the
+ * items before the last one are dropped from the right, so the key that
+ * stops ("Ctrl-X: stop") always shows. */
+#define HINT_SEP " · "
+#define HINT_MAX_ITEMS 16
+
+static int
+text_width(const char *s, size_t n)
+{
+	struct textbuf *tb = textbuf_new(0, 0);
+	size_t i;
+	int w = 0;
+
+	textbuf_insert_utf8(tb, s, n);
+	for (i = 0; i < tb->len; i++)
+		w += textbuf_cpwidth(tb->cp[i]);
+	textbuf_free(tb);
+	return w;
+}
+
+/* Draw items first..last (those with keep set) joined by HINT_SEP on row y. */
+static void
+hint_row(int y, const char *const *item, const size_t *len, const int *keep,
+    int first, int last)
+{
+	char buf[512];
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = first; i <= last; i++) {
+		if (!keep[i])
+			continue;
+		if (used > 0 && used + strlen(HINT_SEP) < sizeof buf) {
+			memcpy(buf + used, HINT_SEP, strlen(HINT_SEP));
+			used += strlen(HINT_SEP);
+		}
+		if (used + len[i] >= sizeof buf)
+			break;
+		memcpy(buf + used, item[i], len[i]);
+		used += len[i];
+	}
+	buf[used] = '\0';
+	attrset(ui_attr(UA_HINT));
+	mvhline(y, 0, ' ', COLS);
+	attrset(A_NORMAL);
+	ui_line(y, 1, COLS - 2, buf, UA_HINT);
+}
+
+int
 ui_hint(const char *hint)
 {
-	attrset(ui_attr(UA_HINT));
-	mvhline(LINES - 1, 0, ' ', COLS);
-	attrset(A_NORMAL);
-	ui_line(LINES - 1, 1, COLS - 2, hint, UA_HINT);
+	const char *item[HINT_MAX_ITEMS], *p = hint, *q;
+	size_t len[HINT_MAX_ITEMS];
+	int wd[HINT_MAX_ITEMS], keep[HINT_MAX_ITEMS];
+	int n = 0, i, avail = COLS - 2, sepw = 3, row, split;
+
+	while (n < HINT_MAX_ITEMS) {
+		q = strstr(p, HINT_SEP);
+		item[n] = p;
+		len[n] = q != NULL ? (size_t)(q - p) : strlen(p);
+		wd[n] = text_width(p, len[n]);
+		keep[n] = 1;
+		n++;
+		if (q == NULL)
+			break;
+		p = q + strlen(HINT_SEP);
+	}
+	/* One row if it fits. */
+	for (i = 0, row = -sepw; i < n; i++)
+		row += sepw + wd[i];
+	if (row <= avail) {
+		hint_row(LINES - 1, item, len, keep, 0, n - 1);
+		return 1;
+	}
+	/* Else fill the upper row, the rest below, dropping from the right of
+	 * the lower row (but never its last item) until it fits. */
+	for (split = 0, row = -sepw; split < n - 1 && row + sepw + wd[split] <= avail; split++)
+		row += sepw + wd[split];
+	if (split == 0)
+		split = 1;
+	for (;;) {
+		for (i = split, row = -sepw; i < n; i++)
+			if (keep[i])
+				row += sepw + wd[i];
+		if (row <= avail)
+			break;
+		for (i = n - 2; i >= split && !keep[i]; i--)
+			;
+		if (i < split)
+			break;          /* only the last item is left: ui_line cuts it */
+		keep[i] = 0;
+	}
+	hint_row(LINES - 2, item, len, keep, 0, split - 1);
+	hint_row(LINES - 1, item, len, keep, split, n - 1);
+	return 2;
 }
 
 void
 ui_message(struct ui *u)
 {
 	if (u->msg[0] != '\0')
-		ui_text(LINES - 3, 2, COLS - 4, 2, u->msg, UA_ERROR);
+		ui_text(LINES - 4, 2, COLS - 4, 2, u->msg, UA_ERROR);
 }
 
 int
@@ -271,6 +362,8 @@ session_reset(struct ui *u)
 	widget_state_reset(&u->w);
 	answers_free(u->ans);
 	u->ans = answers_new(u->form);
+	free(u->seen);
+	u->seen = xcalloc(u->form->nquestions + 1, 1);
 	memset(&u->st, 0, sizeof u->st);
 	u->consented = u->touched = u->dirty = 0;
 	u->qi = 0;
@@ -346,18 +439,33 @@ ui_next_question(struct ui *u)
 {
 	size_t i;
 
-	if (!u->from_review) {
-		for (i = u->qi + 1; i < u->form->nquestions; i++) {
-			const struct question *q = &u->form->questions[i];
-			if (answers_shown(u->form, u->ans, q)) {
-				ui_open_question(u, i);
-				return;
-			}
+	for (i = u->qi + 1; i < u->form->nquestions; i++) {
+		const struct question *q = &u->form->questions[i];
+
+		if (!answers_shown(u->form, u->ans, q)) {
 			answers_clear(u->ans, q->id);
+			continue;
 		}
+		/* After an edit from the review, only the questions the edit
+		 * has just made visible are asked; then back to the review. */
+		if (u->from_review && u->seen[i])
+			continue;
+		ui_open_question(u, i);
+		return;
 	}
 	widget_state_reset(&u->w);
 	ui_go(u, &screen_review);
+}
+
+void
+ui_edit_question(struct ui *u, size_t qi)
+{
+	size_t i;
+
+	for (i = 0; i < u->form->nquestions; i++)
+		u->seen[i] = (unsigned char)answers_shown(u->form, u->ans, &u->form->questions[i]);
+	ui_open_question(u, qi);
+	u->from_review = 1;
 }
 
 void
@@ -376,6 +484,28 @@ ui_prev_question(struct ui *u)
 		widget_state_reset(&u->w);
 		ui_go(u, &screen_prompt);
 	}
+}
+
+/* Home and End arrive in several encodings; terminfo names one of them
+ * (xterm-256color says Esc O H), but tmux and the Linux console send Esc [ 1 ~
+ * and Esc [ 4 ~, rxvt Esc [ 7 ~ and Esc [ 8 ~. Teach curses the ones it does
+ * not know yet. */
+static void
+define_home_end(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} keys[] = {
+		{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME }, { "\033[H", KEY_HOME },
+		{ "\033OH", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[8~", KEY_END },
+		{ "\033[F", KEY_END }, { "\033OF", KEY_END },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (key_defined(keys[i].seq) == 0)
+			define_key(keys[i].seq, keys[i].key);
 }
 
 static void
@@ -506,7 +636,8 @@ on_stop(int sig)
 }
 
 int
-ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *push_url)
+ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *push_url,
+    const char *demo_pin)
 {
 	struct sigaction sa;
 	struct ui u;
@@ -520,6 +651,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *pus
 	    f->idle_timeout > 0 ? f->idle_timeout : 120;
 	u.warn_seconds = u.idle_timeout < 30 ? u.idle_timeout : 30;
 	u.pin = xsecure_malloc(UI_PIN_MAX + 1);
+	u.demo_pin = demo_pin;
 	u.running = 1;
 
 	signal(SIGINT, SIG_IGN);
@@ -546,6 +678,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *pus
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	define_home_end();
 	set_escdelay(25);
 	colours_init();
 	timeout(UI_TICK_MS);
@@ -586,6 +719,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *pus
 	fatal_set_hook(NULL);
 	session_reset(&u);
 	answers_free(u.ans);
+	free(u.seen);
 	widget_state_reset(&u.w);
 	free(u.export_dir);
 	form_free(u.owned_form);

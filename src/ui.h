@@ -64,6 +64,10 @@ struct widget_state {
 	int answered;           /* scale/triad: a value is set */
 	int value;              /* scale: 0..100 */
 	int tri_r, tri_s;       /* triad: row from the top corner, step along it */
+	int tri_centre;         /* triad: at the exact centre (1/3 each), between
+	                         * grid points; drawn at the nearest one */
+	int untouched;          /* scale/triad: answered, marker never moved */
+	int refused;            /* scale/triad: "no answer" refused (required) */
 };
 
 /* A widget type: how a question of one type is edited. */
@@ -74,6 +78,9 @@ struct widget {
 	int (*key)(struct widget_state *w, int fkey, wint_t ch);
 	void (*store)(struct widget_state *w, struct answers *a);
 	const char *hint;       /* untranslated msgid of the key hint */
+	/* Optional: the key hint for this question (translated), used instead
+	 * of .hint when set. */
+	const char *(*hint_for)(const struct widget_state *w);
 };
 
 /* The editor's functions, shared with widget-text (the buffer is one-line
@@ -122,7 +129,8 @@ struct ui {
 	int dirty;              /* changes not saved yet */
 	double last_save, last_input, entered_at;
 	size_t qi;              /* current question index in the form */
-	int from_review;
+	int from_review;        /* editing one answer from the review */
+	unsigned char *seen;    /* per question: shown when that edit began */
 	int sel;                /* list screens: highlighted item */
 	char code[STORYCODE_LEN];       /* shown on the thank-you screen */
 	struct widget_state w;
@@ -136,13 +144,17 @@ struct ui {
 	int esc_state;          /* dropping an Esc/Alt sequence: 0 no, 1 after Esc, 2 in CSI, 3 after Esc O, 4 after Esc [ */
 	double esc_at;
 	char *export_dir;
+	const char *demo_pin;   /* run --demo-pin (checked): shown on the welcome
+	                         * screen; NULL outside demos */
 	struct form *owned_form;        /* a form chosen on the admin screen */
 	struct ui_push push;
 };
 
 /* Run the kiosk until an admin quits. Returns the exit status. push_url:
- * the hub to push to between participants, or NULL. */
-int ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *push_url);
+ * the hub to push to between participants, or NULL. demo_pin: NULL, or the
+ * admin PIN (already checked) that a demo's welcome screen shows. */
+int ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *push_url,
+    const char *demo_pin);
 
 /* Automatic push. ui_push_tick runs on every timer tick: it reaps a finished
  * push (backing off after a failure) and starts one only while the welcome
@@ -169,6 +181,9 @@ void ui_session_end(struct ui *u, int keep);
 void ui_next_question(struct ui *u);
 void ui_prev_question(struct ui *u);
 void ui_open_question(struct ui *u, size_t qi);
+/* Edit question qi from the review: afterwards every question the edit made
+ * visible is asked, then the review returns. */
+void ui_edit_question(struct ui *u, size_t qi);
 /* Leave the current question forwards if its answer passes
  * answers_check_one (else show why), or backwards. */
 void ui_question_leave(struct ui *u);
@@ -189,9 +204,13 @@ int ui_text_scroll(int y, int x, int w, int maxrows, const char *s, enum ui_attr
     int skip, int *total);
 /* Draw a single line, truncated to w cells. */
 void ui_line(int y, int x, int w, const char *s, enum ui_attr a);
-/* Title bar and hint line. */
+/* Title bar. */
 void ui_header(struct ui *u, const char *title, const char *right);
-void ui_hint(const char *hint);
+/* The key line: items separated by " · " on the last row, or wrapped onto
+ * the last two rows when one is too narrow. Returns the rows used. Screens
+ * keep the last two rows (LINES - 2, LINES - 1) for it. */
+int ui_hint(const char *hint);
+/* u->msg, if any, on rows LINES - 4 and LINES - 3. */
 void ui_message(struct ui *u);
 /* A vertical list with one highlighted item, from row y, at most h rows;
  * each item wraps to at most item_rows rows. checked: NULL, or a flag per

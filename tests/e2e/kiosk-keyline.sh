@@ -1,0 +1,149 @@
+#!/bin/sh
+# The key line at 80x24: on every screen, in every language, every key the
+# hint names is on screen (the same number of " · " items as in English) and
+# the stop key is there whenever the English line has it. Plus the catalogues
+# keep each hint's items (same count of " · " in msgstr as in msgid).
+. "$(dirname "$0")/kiosk.lib"
+
+# items ROWS: the number of " · "-separated items on the key line.
+items() {
+	printf '%s\n' "$1" | awk -v sep=' · ' '
+	    { gsub(/^ +| +$/, ""); if ($0 != "") { n += split($0, a, sep) } }
+	    END { print n + 0 }'
+}
+hintrows() { screen | tail -n 2; }
+
+# keyline LANG NAME: record (en) or compare (fr, sw) the key line.
+keyline() {
+	rows=$(hintrows)
+	n=$(items "$rows")
+	case $rows in *Ctrl-X*) x=1 ;; *) x=0 ;; esac
+	if [ "$1" = en ]; then
+		eval "en_n_$2=$n en_x_$2=$x"
+		check "en $2: key line has its items ($n)" test "$n" -gt 0
+		return
+	fi
+	eval "want=\${en_n_$2:-}; wantx=\${en_x_$2:-}"
+	if [ -z "$want" ]; then
+		notok "$1 $2: no English key line to compare with"
+		return
+	fi
+	if [ "$n" -eq "$want" ] && [ "$x" -ge "$wantx" ]; then
+		ok "$1 $2: all $n keys on the key line"
+	else
+		notok "$1 $2: $n of $want keys shown (stop key: $x, want $wantx): $rows"
+	fi
+}
+
+# step KEYS...: send keys and wait until the screen changes (2 s at most).
+step() {
+	before=$(screen)
+	keys "$@"
+	i=0
+	while [ "$i" -lt 20 ] && [ "$(screen)" = "$before" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+check "setup: hub key and kiosk data directory" setup_kiosk
+start_kiosk
+keyline en welcome
+
+li=0
+for lang in en fr sw; do
+	j=0
+	while [ "$j" -lt "$li" ]; do keys Down; j=$((j + 1)); done
+	step Enter
+	check "$lang: consent screen" wait_for "Pg"
+	keyline "$lang" consent
+	keys NPage NPage
+	step Enter
+	check "$lang: prompt screen" wait_for "Ctrl-X"
+	keyline "$lang" prompt
+	step Enter
+	check "$lang: story editor" wait_for "50)"
+	keyline "$lang" story
+	type_text "A story long enough for the form's minimum of fifty characters, in $lang."
+	step Tab
+	keyline "$lang" text            # title (optional text)
+	step Enter
+	keyline "$lang" triad
+	step Enter
+	keyline "$lang" scale
+	step Enter
+	step Enter
+	step Enter
+	keyline "$lang" multi           # obstacles
+	keys Space
+	step Enter
+	keyline "$lang" choice          # role
+	keys End
+	step Enter
+	keyline "$lang" other           # role_other (text)
+	type_text "x"
+	step Enter
+	keyline "$lang" number          # age
+	step Enter
+	check "$lang: review screen" wait_for "→"
+	keyline "$lang" review
+	step C-x
+	keyline "$lang" confirm
+	step Enter                      # "No, go on"
+	keys End
+	step Enter
+	keyline "$lang" thanks
+	# The thank-you screen ignores keys for its first seconds.
+	i=0
+	while [ "$i" -lt 50 ] && ! screen | grep -q Kiswahili; do
+		keys Enter
+		sleep 0.2
+		i=$((i + 1))
+	done
+	check "$lang: back to welcome" wait_for "Kiswahili"
+	li=$((li + 1))
+done
+
+# The idle warning, in each language.
+start_kiosk --idle 4
+li=0
+for lang in en fr sw; do
+	j=0
+	while [ "$j" -lt "$li" ]; do keys Down; j=$((j + 1)); done
+	step Enter
+	wait_for "Pg"
+	before=$(hintrows)
+	i=0
+	while [ "$i" -lt 80 ] && [ "$(hintrows)" = "$before" ]; do sleep 0.1; i=$((i + 1)); done
+	keyline "$lang" timeout
+	keys Enter
+	check "$lang: back to welcome after the timeout" wait_for "Kiswahili" 150
+	li=$((li + 1))
+done
+
+# The admin screens (the field worker's language is the form's first).
+start_kiosk
+step F12
+keyline en pin
+type_text "$PIN"
+step Enter
+check "admin screen" wait_for "Administration"
+keyline en admin
+step Down
+step Enter
+keyline en admin_export
+step C-x
+
+# The catalogues: each translated hint keeps its items.
+for po in "$TOP/po/fr.po" "$TOP/po/sw.po"; do
+	bad=$(awk -v sep=' · ' '
+	    /^msgid "/ { id = $0; sub(/^msgid "/, "", id); sub(/"$/, "", id) }
+	    /^msgid_plural "/ { next }
+	    /^msgstr(\[0\])? "/ {
+		s = $0; sub(/^msgstr(\[0\])? "/, "", s); sub(/"$/, "", s)
+		if (index(id, sep) && split(id, a, sep) != split(s, b, sep))
+			print id
+	    }' "$po")
+	check "$(basename "$po"): every hint keeps its items${bad:+ (not: $bad)}" test -z "$bad"
+done
+stderr_clean
