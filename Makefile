@@ -2,6 +2,8 @@
 #
 #   make            build storykiosk and storyhub
 #   make check      install missing dependencies, build, run every test
+#                   (T=PATTERN: only the tests whose name contains it)
+#   make unit       only the unit tests; make e2e only the end-to-end ones
 #   make demo       install missing dependencies, build, start the kiosk on the
 #                   default form with throw-away demo keys (in demo/)
 #   make bench      benchmarks
@@ -107,8 +109,16 @@ deps:
 check: deps
 	@$(MAKE) --no-print-directory _check
 
+# make check T=PATTERN runs the tests whose name contains PATTERN; make unit
+# and make e2e run one kind.
 _check: all $(UNIT_BIN)
-	@BUILD=$(BUILD) tests/run-all $(UNIT_BIN)
+	@BUILD=$(BUILD) T='$(T)' ONLY='$(ONLY)' tests/run-all $(UNIT_BIN)
+
+unit: deps
+	@$(MAKE) --no-print-directory _check ONLY=unit
+
+e2e: deps
+	@$(MAKE) --no-print-directory _check ONLY=e2e
 
 demo: deps
 	@$(MAKE) --no-print-directory _demo
