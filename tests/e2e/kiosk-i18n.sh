@@ -12,6 +12,8 @@ msgids=$(mktemp)
 trap 'rm -f "$msgids"' EXIT
 {
 	grep -ho 'tr("[^"]*")' src/ui*.c src/screen-*.c src/widget-*.c | sed 's/^tr("//; s/")$//'
+	# trn("singular", "plural", n): the catalogue's msgid is the singular.
+	grep -ho 'trn("[^"]*"' src/ui*.c src/screen-*.c src/widget-*.c | sed 's/^trn("//; s/"$//'
 	grep -ho '\.hint = "[^"]*"' src/widget-*.c | sed 's/^\.hint = "//; s/"$//'
 } | sort -u >"$msgids"
 [ -s "$msgids" ] && ok "found $(wc -l <"$msgids") strings in the UI sources" || notok "no strings found"
