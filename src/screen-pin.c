@@ -1,17 +1,16 @@
 /* screen-pin: the admin PIN, typed masked. Each wrong PIN doubles a delay
  * (1, 2, 4 ... 60 s) during which keys are ignored. The PIN lives in
- * sodium_malloc'd memory (u->pin) and is wiped after each try; sodium_memzero
- * is the one libsodium call the UI makes, for wiping its own buffers. */
-#include <sodium.h>
+ * xsecure_malloc'd memory (u->pin) and is wiped after each try. */
 #include <stdio.h>
 
 #include "i18n.h"
 #include "ui.h"
+#include "xmalloc.h"
 
 static void
 pin_wipe(struct ui *u)
 {
-	sodium_memzero(u->pin, UI_PIN_MAX + 1);
+	xwipe(u->pin, UI_PIN_MAX + 1);
 	u->pinlen = 0;
 }
 

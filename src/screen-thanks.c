@@ -2,10 +2,10 @@
  * screen after UI_THANKS_SECONDS or a key (ignored for the first two seconds
  * so a stray key press does not hide the code). */
 #include <string.h>
-#include <sodium.h>
 
 #include "i18n.h"
 #include "ui.h"
+#include "xmalloc.h"
 
 static void
 thanks_draw(struct ui *u)
@@ -28,7 +28,7 @@ thanks_draw(struct ui *u)
 static void
 finish(struct ui *u)
 {
-	sodium_memzero(u->code, sizeof u->code);
+	xwipe(u->code, sizeof u->code);
 	ui_session_end(u, 0);   /* nothing is held any more: just reset */
 }
 

@@ -117,6 +117,18 @@ xasprintf(const char *fmt, ...)
 	return p;
 }
 
+void
+xsecure_free(void *p)
+{
+	sodium_free(p);         /* NULL is a no-op; wipes before unmapping */
+}
+
+void
+xwipe(void *p, size_t n)
+{
+	sodium_memzero(p, n);
+}
+
 void *
 xsecure_malloc(size_t size)
 {

@@ -20,8 +20,12 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Allocate guarded, locked memory for secrets (sodium_malloc); aborts on failure.
- * Free with sodium_free(), which also wipes it. */
+ * Free with xsecure_free, which also wipes it. */
 void *xsecure_malloc(size_t size);
+/* Wipe and free what xsecure_malloc returned. NULL is a no-op. */
+void xsecure_free(void *p);
+/* Wipe n bytes at p (a write the compiler cannot drop). */
+void xwipe(void *p, size_t n);
 
 /* Called by fatal() before exiting, so a UI can restore the terminal. */
 void fatal_set_hook(void (*hook)(void));
