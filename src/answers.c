@@ -68,6 +68,7 @@ answer_reset(struct answer *an)
 	an->number = 0;
 	memset(an->triad, 0, sizeof an->triad);
 	an->answered = 0;
+	an->untouched = 0;
 }
 
 struct answers *
@@ -184,6 +185,16 @@ void
 answers_clear(struct answers *a, const char *qid)
 {
 	must_get(a, qid);
+}
+
+void
+answers_set_untouched(struct answers *a, const char *qid, int untouched)
+{
+	struct answer *an;
+
+	if ((an = answers_get(a, qid)) == NULL)
+		fatal("answers: no question \"%s\" in this form", qid);
+	an->untouched = untouched != 0;
 }
 
 /* Replace *dst by a copy of src (NULL allowed), wiping the old value. */
@@ -480,13 +491,47 @@ answer_from_json(const struct question *q, struct answer *an, json_t *v,
 	return 0;
 }
 
+/* "untouched": the ids of answered scale and triad questions whose marker
+ * was never moved, each once. */
+static int
+untouched_from_json(const struct form *f, struct answers *a, json_t *list,
+    struct err *e)
+{
+	const struct question *q;
+	struct answer *an;
+	json_t *item;
+	size_t i;
+
+	if (!json_is_array(list))
+		return err_set(e, "\"untouched\" must be a list of question ids");
+	json_array_foreach(list, i, item) {
+		if (!json_is_string(item))
+			return err_set(e, "\"untouched\" must be a list of question ids "
+			    "(strings)");
+		if ((q = form_question(f, json_string_value(item))) == NULL)
+			return err_set(e, "untouched: the form has no question \"%s\"",
+			    json_string_value(item));
+		if (q->type != Q_SCALE && q->type != Q_TRIAD)
+			return err_set(e, "untouched: \"%s\" is not a scale or triad "
+			    "question", q->id);
+		an = answers_get(a, q->id);
+		if (!an->answered)
+			return err_set(e, "untouched: answer \"%s\" is null; only an "
+			    "answered scale or triad can be untouched", q->id);
+		if (an->untouched)
+			return err_set(e, "untouched: \"%s\" is listed twice", q->id);
+		an->untouched = 1;
+	}
+	return 0;
+}
+
 int
 answers_from_json(const struct form *f, const char *json, size_t len,
     struct answers **out, struct err *e)
 {
 	struct answers *a = NULL;
 	json_t *root = NULL, *v, *map = NULL, *lang = NULL, *consent = NULL;
-	json_t *prompt = NULL;
+	json_t *prompt = NULL, *untouched = NULL;
 	json_error_t je;
 	const struct question *q;
 	const char *key;
@@ -515,9 +560,11 @@ answers_from_json(const struct form *f, const char *json, size_t len,
 			prompt = v;
 		else if (strcmp(key, "answers") == 0)
 			map = v;
+		else if (strcmp(key, "untouched") == 0)
+			untouched = v;
 		else {
-			err_set(e, "unknown key \"%s\" (expected lang, consent, prompt "
-			    "and answers)", key);
+			err_set(e, "unknown key \"%s\" (expected lang, consent, prompt, "
+			    "answers and untouched)", key);
 			goto out;
 		}
 	}
@@ -548,6 +595,9 @@ answers_from_json(const struct form *f, const char *json, size_t len,
 		if (answer_from_json(q, answers_get(a, key), v, e) == -1)
 			goto out;
 	}
+	if (untouched != NULL && !json_is_null(untouched) &&
+	    untouched_from_json(f, a, untouched, e) == -1)
+		goto out;
 	*out = a;
 	a = NULL;
 	rv = 0;
@@ -651,6 +701,16 @@ answers_to_json(const struct answers *a)
 		json_object_set_new(map, a->v[i].qid, v);
 	}
 	json_object_set_new(root, "answers", map);
+	v = NULL;
+	for (i = 0; i < a->n; i++) {
+		if (a->v[i].answered && a->v[i].untouched) {
+			if (v == NULL)
+				v = json_array();
+			json_array_append_new(v, json_string(a->v[i].qid));
+		}
+	}
+	if (v != NULL)
+		json_object_set_new(root, "untouched", v);
 	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(digits));
 	json_decref(root);

@@ -18,6 +18,8 @@ struct answer {
 	size_t nids;
 	double number;          /* number; scale (0-100) */
 	double triad[3];        /* triad: proportions in corner order, sum 1 */
+	int untouched;          /* scale/triad: accepted where it started, the
+	                         * marker never moved (0 for every other answer) */
 };
 
 struct answers {
@@ -43,6 +45,9 @@ void answers_set_number(struct answers *a, const char *qid, double v);
 void answers_set_triad(struct answers *a, const char *qid, const double p[3]);
 void answers_set_ids(struct answers *a, const char *qid, const char *const *ids, size_t n);
 void answers_clear(struct answers *a, const char *qid);
+/* Mark an answered scale or triad as accepted without moving its marker (1)
+ * or moved (0). Every setter above resets it to 0. */
+void answers_set_untouched(struct answers *a, const char *qid, int untouched);
 void answers_set_meta(struct answers *a, const char *lang, const char *consent,
     const char *prompt);
 
@@ -58,12 +63,15 @@ int answers_check_one(const struct form *f, const struct answers *a,
 int answers_validate(const struct form *f, const struct answers *a, struct err *e);
 
 /* Parse {"lang":..,"consent":..,"prompt":..,"answers":{..}} (DESIGN.md) for
- * form f. Unknown question ids, wrong types and bad JSON are errors. Does not
+ * form f, with an optional "untouched": [ids] naming the answered scale and
+ * triad questions whose marker was never moved (absent: every one moved).
+ * Unknown question ids, wrong types and bad JSON are errors. Does not
  * validate ranges: call answers_validate. */
 int answers_from_json(const struct form *f, const char *json, size_t len,
     struct answers **out, struct err *e);
-/* The same JSON object, as a new string (compact, UTF-8). Caller frees
- * (answers_json_free wipes it first). */
+/* The same JSON object, as a new string (compact, UTF-8); "untouched" is
+ * written only when an answer is untouched. Caller frees (answers_json_free
+ * wipes it first). */
 char *answers_to_json(const struct answers *a);
 void answers_json_free(char *json);
 

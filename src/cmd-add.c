@@ -22,8 +22,11 @@ static const char usage[] =
     "with source \"paper\". ANSWERS.json (or - for standard input) holds\n"
     "  {\"lang\": \"en\", \"consent\": \"analysis\", \"prompt\": \"worked\",\n"
     "   \"answers\": {\"story\": \"...\", \"equal\": 35, ...}}\n"
-    "keyed by the form's question ids (see docs/forms.md). The answers are\n"
-    "checked exactly as the kiosk checks them; on any problem nothing is stored.\n"
+    "keyed by the form's question ids (see docs/forms.md), and optionally\n"
+    "  \"untouched\": [\"drivers\", ...]\n"
+    "naming the scale and triad answers accepted where the marker started\n"
+    "(never moved); every other one counts as moved. The answers are checked\n"
+    "exactly as the kiosk checks them; on any problem nothing is stored.\n"
     "Prints the story code the teller can use to withdraw the story.\n";
 
 /* Read all of standard input, up to max bytes. */

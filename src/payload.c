@@ -39,7 +39,7 @@ char *
 payload_encode(const struct payload_meta *m, const struct form *f, const struct answers *a)
 {
 	char hex[2 * 16 + 1], created[32], saved[32], *answers_text, *text;
-	json_t *root, *parsed, *types;
+	json_t *root, *parsed, *types, *untouched;
 	json_error_t jerr;
 	size_t i;
 
@@ -64,6 +64,13 @@ payload_encode(const struct payload_meta *m, const struct form *f, const struct 
 	/* lang, consent, prompt and answers, exactly as answers_to_json wrote them. */
 	json_object_update(root, parsed);
 	json_decref(parsed);
+	/* Always present, even empty: a payload without it is from a kiosk that
+	 * did not record whether a marker was moved. */
+	untouched = json_array();
+	for (i = 0; i < a->n; i++)
+		if (a->v[i].answered && a->v[i].untouched)
+			json_array_append_new(untouched, json_string(a->v[i].qid));
+	json_object_set_new(root, "untouched", untouched);
 	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (text == NULL)
@@ -126,6 +133,18 @@ payload_text_of(const char *answers, const char *types)
 	return text;
 }
 
+static int
+strings_only(json_t *list)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(list, i, item)
+		if (!json_is_string(item))
+			return 0;
+	return 1;
+}
+
 int
 payload_decode(const char *json, size_t len, struct payload **out, struct err *e)
 {
@@ -181,6 +200,15 @@ payload_decode(const char *json, size_t len, struct payload **out, struct err *e
 	p->text = searchable_text(json_object_get(root, "answers"), v);
 	if (p->answers == NULL || p->types == NULL)
 		fatal("cannot re-encode a story payload");
+	v = json_object_get(root, "untouched");
+	if (v != NULL && !json_is_null(v)) {
+		if (!json_is_array(v) || !strings_only(v)) {
+			err_set(e, "story payload: \"untouched\" is not a list of question ids");
+			goto out;
+		}
+		if ((p->untouched = json_dumps(v, JSON_COMPACT)) == NULL)
+			fatal("cannot re-encode a story payload");
+	}
 	*out = p;
 	p = NULL;
 	rv = 0;
@@ -207,6 +235,7 @@ payload_free(struct payload *p)
 	free(p->prompt);
 	wipe_free(p->answers);
 	free(p->types);
+	free(p->untouched);
 	wipe_free(p->text);
 	free(p);
 }

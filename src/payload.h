@@ -18,7 +18,9 @@
  *  "form":"partnership-stories", "form_version":1, "source":"kiosk"|"paper",
  *  "created":"2026-11-23T10:00:00Z", "saved":"...",   (kiosk clock: may be wrong)
  *  "types":{"story":"story","equal":"scale",...},     (question types, form order)
- *  "lang":"sw", "consent":"analysis", "prompt":"worked", "answers":{...}}
+ *  "lang":"sw", "consent":"analysis", "prompt":"worked", "answers":{...},
+ *  "untouched":["drivers",...]}   (answered scale/triad ids whose marker was
+ *                                  never moved; absent in older payloads)
  */
 struct payload {
 	char *story_id;         /* 32 lower-case hex */
@@ -34,6 +36,8 @@ struct payload {
 	char *prompt;           /* NULL when none */
 	char *answers;          /* the "answers" object as compact JSON text */
 	char *types;            /* the "types" object as compact JSON text */
+	char *untouched;        /* the "untouched" list as compact JSON text; NULL
+	                         * when the payload has none (older kiosks) */
 	char *text;             /* the story and short text answers, one per line
 	                         * (what the hub's full-text search indexes) */
 };
@@ -51,8 +55,9 @@ char *payload_encode(const struct payload_meta *m, const struct form *f,
     const struct answers *a);
 void payload_text_free(char *text);
 
-/* Decode and check shape (every field present with its type). Free with
- * payload_free (wipes). */
+/* Decode and check shape (every field present with its type; "untouched"
+ * may be absent or null, else a list of strings). Free with payload_free
+ * (wipes). */
 int payload_decode(const char *json, size_t len, struct payload **out, struct err *e);
 void payload_free(struct payload *p);
 

@@ -56,6 +56,25 @@ problem_message(struct ui *u, const struct question *q, const char *core)
 	snprintf(u->msg, sizeof u->msg, "%s", core);
 }
 
+/* Hand a key to the current question's widget (the question and story
+ * screens): 1 if the value changed, 0 if not, -1 if not a widget key. A
+ * refused key's reason is shown until the next key. */
+int
+ui_widget_key(struct ui *u, int fkey, wint_t ch)
+{
+	int shown = u->w.refusal[0] != '\0', r;
+
+	u->w.refusal[0] = '\0';
+	r = widget_for(u->w.q->type)->key(&u->w, fkey, ch);
+	if (r == 1)
+		u->dirty = u->touched = 1;
+	if (u->w.refusal[0] != '\0')
+		snprintf(u->msg, sizeof u->msg, "%s", u->w.refusal);
+	else if (r == 1 || shown)
+		u->msg[0] = '\0';
+	return r;
+}
+
 /* Leave the current question forwards if its answer is acceptable. */
 void
 ui_question_leave(struct ui *u)
@@ -107,15 +126,14 @@ question_draw(struct ui *u)
 
 	y = ui_question_frame(u, form_text(&q->text, u->lang), !q->required);
 	ui_message(u);
-	ui_hint(tr(widget_for(q->type)->hint));
+	ui_hint(widget_for(q->type)->hint_for != NULL ? widget_for(q->type)->hint_for(&u->w) :
+	    tr(widget_for(q->type)->hint));
 	widget_for(q->type)->draw(&u->w, u->lang, y, 3, LINES - 4 - y, COLS - 6);
 }
 
 static void
 question_key(struct ui *u, int fkey, wint_t ch)
 {
-	int r;
-
 	if (!fkey && ch == KEY_CTRL_X) {
 		u->back = u->screen;
 		ui_go(u, &screen_confirm);
@@ -129,11 +147,7 @@ question_key(struct ui *u, int fkey, wint_t ch)
 		ui_question_leave(u);
 		return;
 	}
-	r = widget_for(u->w.q->type)->key(&u->w, fkey, ch);
-	if (r == 1) {
-		u->dirty = u->touched = 1;
-		u->msg[0] = '\0';
-	}
+	ui_widget_key(u, fkey, ch);
 	if (ui_is_enter(fkey, ch))
 		ui_question_leave(u);
 }

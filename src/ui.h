@@ -67,7 +67,8 @@ struct widget_state {
 	int tri_centre;         /* triad: at the exact centre (1/3 each), between
 	                         * grid points; drawn at the nearest one */
 	int untouched;          /* scale/triad: answered, marker never moved */
-	int refused;            /* scale/triad: "no answer" refused (required) */
+	char refusal[ERR_MAX];  /* why the last key was refused, translated, for
+	                         * the screen to show ("" if it was not) */
 };
 
 /* A widget type: how a question of one type is edited. */
@@ -188,6 +189,10 @@ void ui_edit_question(struct ui *u, size_t qi);
  * answers_check_one (else show why), or backwards. */
 void ui_question_leave(struct ui *u);
 void ui_question_back(struct ui *u);
+/* Hand a key to the current widget: marks the session changed when the
+ * value did, and shows why a refused key was refused (until the next key).
+ * Returns what the widget's key function returned. */
+int ui_widget_key(struct ui *u, int fkey, wint_t ch);
 /* Title, progress and a question's text; returns the first free row. */
 int ui_question_frame(struct ui *u, const char *text, int optional);
 /* Position of question qi among the shown ones (1-based) and how many. */

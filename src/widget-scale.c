@@ -1,5 +1,10 @@
 /* widget-scale: a slider between two labelled poles (a "dyad"), 0-100,
- * moved with the arrow keys in steps of 5. */
+ * moved with the arrow keys in steps of 5. What is shown is what is stored:
+ * a required scale shows its marker in the middle from the start (and
+ * records that it was accepted there untouched unless the participant moves
+ * it); it cannot be emptied. An optional one starts with no answer, and its
+ * first arrow places the marker one step from the middle; Backspace empties
+ * it again. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,16 +13,22 @@
 #include "utf8.h"
 
 #define SCALE_STEP 5
+#define SCALE_MIDDLE 50
 
 static void
 scale_load(struct widget_state *w, const struct answers *a)
 {
 	const struct answer *an = answers_cget(a, w->q->id);
 
-	w->value = 50;
+	w->value = SCALE_MIDDLE;
+	w->answered = w->untouched = 0;
 	if (an != NULL && an->answered) {
 		w->answered = 1;
 		w->value = (int)(an->number + 0.5);
+		w->untouched = an->untouched;
+	} else if (w->q->required) {
+		w->answered = 1;        /* shown in the middle: stored so if left */
+		w->untouched = 1;
 	}
 }
 
@@ -51,63 +62,78 @@ scale_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd
 		ui_line(y + 5, x, wd, tr("Use Left and Right to place the marker."), UA_NORMAL);
 }
 
+/* Backspace: "no answer" on an optional scale; refused (with the reason) on
+ * a required one, which keeps what it shows. */
+static int
+scale_clear(struct widget_state *w)
+{
+	if (w->q->required) {
+		snprintf(w->refusal, sizeof w->refusal, "%s",
+		    tr("This question needs an answer: move the marker, or press Enter to keep it in the middle."));
+		return 0;
+	}
+	if (!w->answered)
+		return 0;
+	w->answered = w->untouched = 0;
+	w->value = SCALE_MIDDLE;
+	return 1;
+}
+
 static int
 scale_key(struct widget_state *w, int fkey, wint_t ch)
 {
-	if (!fkey) {
-		if (ch == 8 || ch == 127) {
-			w->answered = 0;
-			return 1;
-		}
-		if (ui_is_enter(fkey, ch) && !w->answered && w->q->required) {
-			w->answered = 1;        /* accept the middle */
-			return 1;
-		}
-		return -1;
-	}
+	int from = w->answered ? w->value : SCALE_MIDDLE, to;
+
+	if (!fkey)
+		return ch == 8 || ch == 127 ? scale_clear(w) : -1;
 	switch (ch) {
 	case KEY_LEFT:
-		if (w->answered && w->value > 0)
-			w->value -= SCALE_STEP;
+		to = from - SCALE_STEP;
 		break;
 	case KEY_RIGHT:
-		if (w->answered && w->value < 100)
-			w->value += SCALE_STEP;
+		to = from + SCALE_STEP;
 		break;
 	case KEY_HOME:
-		w->value = 0;
+		to = 0;
 		break;
 	case KEY_END:
-		w->value = 100;
+		to = 100;
 		break;
 	case KEY_BACKSPACE:
 	case KEY_DC:
-		w->answered = 0;
-		return 1;
-	case KEY_ENTER:
-		if (!w->answered && w->q->required) {
-			w->answered = 1;
-			return 1;
-		}
-		return -1;
+		return scale_clear(w);
 	default:
 		return -1;
 	}
-	if (w->value < 0)
-		w->value = 0;
-	if (w->value > 100)
-		w->value = 100;
+	if (to < 0)
+		to = 0;
+	if (to > 100)
+		to = 100;
+	if (w->answered && to == w->value)
+		return 0;               /* at the end already: nothing moved */
+	w->value = to;
 	w->answered = 1;
+	w->untouched = 0;
 	return 1;
 }
 
 static void
 scale_store(struct widget_state *w, struct answers *a)
 {
-	if (w->answered)
+	if (w->answered) {
 		answers_set_number(a, w->q->id, w->value);
-	else
+		answers_set_untouched(a, w->q->id, w->untouched);
+	} else
 		answers_clear(a, w->q->id);
+}
+
+/* Backspace is offered only where it empties the answer. */
+static const char *
+scale_hint(const struct widget_state *w)
+{
+	if (w->q != NULL && !w->q->required)
+		return tr("Left/Right: move · Backspace: no answer · Enter: next · Shift-Tab: back · Ctrl-X: stop");
+	return tr("Left/Right: move · Enter: next · Shift-Tab: back · Ctrl-X: stop");
 }
 
 const struct widget widget_scale = {
@@ -115,5 +141,6 @@ const struct widget widget_scale = {
 	.draw = scale_draw,
 	.key = scale_key,
 	.store = scale_store,
-	.hint = "Left/Right: move · Backspace: no answer · Enter: next · Ctrl-X: stop",
+	.hint = "Left/Right: move · Enter: next · Shift-Tab: back · Ctrl-X: stop",
+	.hint_for = scale_hint,
 };

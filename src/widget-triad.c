@@ -1,7 +1,13 @@
 /* widget-triad: a marker inside a triangle with three labelled corners. The
  * marker sits on a grid of TRIAD_STEPS rows: row r from the top corner, step
  * s along the row; its proportions are (top, bottom-left, bottom-right) =
- * ((N-r)/N, (r-s)/N, s/N), which always sum to 1. */
+ * ((N-r)/N, (r-s)/N, s/N), which always sum to 1. One place is off the grid:
+ * the exact centre, a third each, where a required triad starts (shown, and
+ * stored, so; recorded as untouched until the marker moves) and from which
+ * an optional triad's first arrow places the marker. It is drawn at the grid
+ * point nearest to it on screen, and the first arrow moves onto the grid.
+ * What is shown is what is stored: a required triad cannot be emptied, an
+ * optional one is emptied by Backspace. */
 #include <math.h>
 #include <stdio.h>
 
@@ -18,15 +24,45 @@ widget_triad_props(int r, int s, double p[3])
 		p[1] = 0;
 }
 
+/* The exact centre, drawn at the grid point (2N/3, N/3) rounded down: for
+ * N = 10 the point straight above it, (6, 3). */
+static void
+triad_centre(struct widget_state *w)
+{
+	w->tri_centre = 1;
+	w->tri_r = 2 * TRIAD_STEPS / 3;
+	w->tri_s = TRIAD_STEPS / 3;
+}
+
+static int
+is_centre(const double p[3])
+{
+	return fabs(p[0] - 1.0 / 3) < 1e-9 && fabs(p[1] - 1.0 / 3) < 1e-9 &&
+	    fabs(p[2] - 1.0 / 3) < 1e-9;
+}
+
+static void
+triad_props(const struct widget_state *w, double p[3])
+{
+	if (w->tri_centre)
+		p[0] = p[1] = p[2] = 1.0 / 3;
+	else
+		widget_triad_props(w->tri_r, w->tri_s, p);
+}
+
 static void
 triad_load(struct widget_state *w, const struct answers *a)
 {
 	const struct answer *an = answers_cget(a, w->q->id);
 
-	w->tri_r = 6;
-	w->tri_s = 3;
+	triad_centre(w);
+	w->answered = w->untouched = 0;
 	if (an != NULL && an->answered) {
 		w->answered = 1;
+		w->untouched = an->untouched;
+		if (is_centre(an->triad))
+			return;
+		w->tri_centre = 0;
 		w->tri_r = (int)lround((1.0 - an->triad[0]) * TRIAD_STEPS);
 		w->tri_s = (int)lround(an->triad[2] * TRIAD_STEPS);
 		if (w->tri_r < 0)
@@ -37,6 +73,9 @@ triad_load(struct widget_state *w, const struct answers *a)
 			w->tri_s = w->tri_r;
 		if (w->tri_s < 0)
 			w->tri_s = 0;
+	} else if (w->q->required) {
+		w->answered = 1;        /* shown at the centre: stored so if left */
+		w->untouched = 1;
 	}
 }
 
@@ -69,7 +108,7 @@ triad_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd
 		attrset(ui_attr(UA_MARKER));
 		mvaddch(y + 1 + w->tri_r, cx - 2 * w->tri_r + 4 * w->tri_s, 'X');
 		attrset(A_NORMAL);
-		widget_triad_props(w->tri_r, w->tri_s, p);
+		triad_props(w, p);
 		snprintf(buf, sizeof buf, "%d%% / %d%% / %d%%", (int)lround(p[0] * 100),
 		    (int)lround(p[1] * 100), (int)lround(p[2] * 100));
 		mvaddstr(y + 4 + TRIAD_STEPS, cx - 8, buf);
@@ -78,55 +117,116 @@ triad_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd
 		    UA_NORMAL);
 }
 
-static int
-triad_key(struct widget_state *w, int fkey, wint_t ch)
+/* From the centre (2N/3, N/3) to the nearest grid point in the arrow's
+ * direction: Up raises the top corner's share, Left the bottom-left's,
+ * Right the bottom-right's, Down lowers the top's. */
+static void
+leave_centre(struct widget_state *w, wint_t ch)
 {
-	if (!fkey) {
-		if (ch == 8 || ch == 127) {
-			w->answered = 0;
-			return 1;
-		}
-		if (ui_is_enter(fkey, ch) && !w->answered && w->q->required) {
-			w->answered = 1;        /* accept the centre */
-			return 1;
-		}
-		return -1;
+	double rc = 2.0 * TRIAD_STEPS / 3, sc = TRIAD_STEPS / 3.0;
+
+	switch (ch) {
+	case KEY_UP:
+		w->tri_r = (int)ceil(rc) - 1;
+		w->tri_s = (int)lround(sc);
+		break;
+	case KEY_DOWN:
+		w->tri_r = (int)floor(rc) + 1;
+		w->tri_s = (int)floor(sc);
+		break;
+	case KEY_LEFT:
+		w->tri_r = (int)lround(rc);
+		w->tri_s = (int)ceil(sc) - 1;
+		break;
+	default:                /* KEY_RIGHT */
+		w->tri_r = (int)lround(rc);
+		w->tri_s = (int)floor(sc) + 1;
+		break;
+	}
+	if (w->tri_r > TRIAD_STEPS)
+		w->tri_r = TRIAD_STEPS;
+	if (w->tri_s > w->tri_r)
+		w->tri_s = w->tri_r;
+	if (w->tri_s < 0)
+		w->tri_s = 0;
+}
+
+/* An arrow: 1 if the marker moved (or was placed), 0 at an edge. */
+static int
+triad_move(struct widget_state *w, wint_t ch)
+{
+	int r = w->tri_r, s = w->tri_s;
+
+	if (!w->answered || w->tri_centre) {
+		leave_centre(w, ch);
+		w->tri_centre = 0;
+		w->answered = 1;
+		w->untouched = 0;
+		return 1;
 	}
 	switch (ch) {
 	case KEY_UP:
-		if (w->answered && w->tri_r > 0) {
-			w->tri_r--;
-			if (w->tri_s > w->tri_r)
-				w->tri_s = w->tri_r;
+		if (r > 0) {
+			r--;
+			if (s > r)
+				s = r;
 		}
 		break;
 	case KEY_DOWN:
-		if (w->answered && w->tri_r < TRIAD_STEPS)
-			w->tri_r++;
+		if (r < TRIAD_STEPS)
+			r++;
 		break;
 	case KEY_LEFT:
-		if (w->answered && w->tri_s > 0)
-			w->tri_s--;
+		if (s > 0)
+			s--;
 		break;
+	default:                /* KEY_RIGHT */
+		if (s < r)
+			s++;
+		break;
+	}
+	if (r == w->tri_r && s == w->tri_s)
+		return 0;
+	w->tri_r = r;
+	w->tri_s = s;
+	w->untouched = 0;
+	return 1;
+}
+
+/* Backspace: "no answer" on an optional triad (the next arrow starts from
+ * the centre again); refused, with the reason, on a required one. */
+static int
+triad_clear(struct widget_state *w)
+{
+	if (w->q->required) {
+		snprintf(w->refusal, sizeof w->refusal, "%s",
+		    tr("This question needs an answer: move the marker, or press Enter to keep it in the middle."));
+		return 0;
+	}
+	if (!w->answered)
+		return 0;
+	triad_centre(w);
+	w->answered = w->untouched = 0;
+	return 1;
+}
+
+static int
+triad_key(struct widget_state *w, int fkey, wint_t ch)
+{
+	if (!fkey)
+		return ch == 8 || ch == 127 ? triad_clear(w) : -1;
+	switch (ch) {
+	case KEY_UP:
+	case KEY_DOWN:
+	case KEY_LEFT:
 	case KEY_RIGHT:
-		if (w->answered && w->tri_s < w->tri_r)
-			w->tri_s++;
-		break;
+		return triad_move(w, ch);
 	case KEY_BACKSPACE:
 	case KEY_DC:
-		w->answered = 0;
-		return 1;
-	case KEY_ENTER:
-		if (!w->answered && w->q->required) {
-			w->answered = 1;
-			return 1;
-		}
-		return -1;
+		return triad_clear(w);
 	default:
 		return -1;
 	}
-	w->answered = 1;
-	return 1;
 }
 
 static void
@@ -138,8 +238,18 @@ triad_store(struct widget_state *w, struct answers *a)
 		answers_clear(a, w->q->id);
 		return;
 	}
-	widget_triad_props(w->tri_r, w->tri_s, p);
+	triad_props(w, p);
 	answers_set_triad(a, w->q->id, p);
+	answers_set_untouched(a, w->q->id, w->untouched);
+}
+
+/* Backspace is offered only where it empties the answer. */
+static const char *
+triad_hint(const struct widget_state *w)
+{
+	if (w->q != NULL && !w->q->required)
+		return tr("Arrows: move the X · Backspace: no answer · Enter: next · Shift-Tab: back · Ctrl-X: stop");
+	return tr("Arrows: move the X · Enter: next · Shift-Tab: back · Ctrl-X: stop");
 }
 
 const struct widget widget_triad = {
@@ -147,5 +257,6 @@ const struct widget widget_triad = {
 	.draw = triad_draw,
 	.key = triad_key,
 	.store = triad_store,
-	.hint = "Arrows: move the X · Backspace: no answer · Enter: next · Ctrl-X: stop",
+	.hint = "Arrows: move the X · Enter: next · Shift-Tab: back · Ctrl-X: stop",
+	.hint_for = triad_hint,
 };

@@ -1,5 +1,9 @@
 /* hub-export: CSV and JSON exports. Values come from the stored answers JSON
- * through jansson; CSV fields are quoted per RFC 4180 and lines end in CRLF. */
+ * through jansson; CSV fields are quoted per RFC 4180 and lines end in CRLF.
+ * After the question columns, CSV has a column Q_untouched per scale and
+ * triad question: 1 when the participant accepted the marker where it
+ * started, 0 when they moved it, empty when there is no answer or the
+ * story's kiosk did not record it. */
 #include "hub-export.h"
 
 #include <errno.h>
@@ -279,6 +283,27 @@ put_triad(struct exporter *x, json_t *v)
 }
 
 static int
+has_marker(const struct column *c)
+{
+	return strcmp(c->type, "scale") == 0 || strcmp(c->type, "triad") == 0;
+}
+
+/* Q_untouched for one story: "1", "0" or NULL (empty). */
+static const char *
+untouched_cell(json_t *answers, json_t *untouched, const char *qid)
+{
+	json_t *v = json_object_get(answers, qid), *item;
+	size_t i;
+
+	if (!json_is_array(untouched) || v == NULL || json_is_null(v))
+		return NULL;
+	json_array_foreach(untouched, i, item)
+		if (json_is_string(item) && strcmp(json_string_value(item), qid) == 0)
+			return "1";
+	return "0";
+}
+
+static int
 csv_header(struct exporter *x)
 {
 	for (size_t i = 0; i < NFIXED; i++)
@@ -299,6 +324,18 @@ csv_header(struct exporter *x)
 		} else if (put_field(x, x->cols[i].qid, 0) == -1)
 			return -1;
 	}
+	for (size_t i = 0; i < x->ncols; i++) {
+		char *h;
+		int rv;
+
+		if (!has_marker(&x->cols[i]))
+			continue;
+		h = xasprintf("%s_untouched", x->cols[i].qid);
+		rv = put_field(x, h, 0);
+		free(h);
+		if (rv == -1)
+			return -1;
+	}
 	return fputs("\r\n", x->out) == EOF ? -1 : 0;
 }
 
@@ -307,7 +344,7 @@ csv_row(const struct hub_story *s, void *ctx, struct err *e)
 {
 	struct exporter *x = ctx;
 	char ver[24];
-	json_t *answers;
+	json_t *answers, *untouched;
 	int rv = -1;
 
 	if (!wanted(x, s))
@@ -317,6 +354,7 @@ csv_row(const struct hub_story *s, void *ctx, struct err *e)
 		s->source, s->lang, s->consent, s->prompt, s->created, s->saved, s->imported,
 		s->conflict ? "1" : "0" };
 	answers = json_loads(s->answers, 0, NULL);
+	untouched = s->untouched != NULL ? json_loads(s->untouched, 0, NULL) : NULL;
 	for (size_t i = 0; i < NFIXED; i++)
 		if (put_field(x, vals[i], i == 0) == -1)
 			goto out;
@@ -327,12 +365,17 @@ csv_row(const struct hub_story *s, void *ctx, struct err *e)
 		    put_json_value(x, v) == -1)
 			goto out;
 	}
+	for (size_t i = 0; i < x->ncols; i++)
+		if (has_marker(&x->cols[i]) &&
+		    put_number(x, untouched_cell(answers, untouched, x->cols[i].qid), 0) == -1)
+			goto out;
 	if (fputs("\r\n", x->out) == EOF)
 		goto out;
 	x->n++;
 	rv = 0;
 out:
 	json_decref(answers);
+	json_decref(untouched);
 	if (rv == -1)
 		err_set(e, "cannot write the export: %s", strerror(errno));
 	return rv;
@@ -342,18 +385,24 @@ static int
 json_row(const struct hub_story *s, void *ctx, struct err *e)
 {
 	struct exporter *x = ctx;
-	json_t *obj, *answers, *safe;
+	json_t *obj, *answers, *untouched, *safe;
 	int rv;
 
 	if (!wanted(x, s))
 		return 0;
 	answers = json_loads(s->answers, 0, NULL);
+	/* null: the story's kiosk did not record it */
+	untouched = s->untouched != NULL ? json_loads(s->untouched, 0, NULL) : NULL;
+	if (untouched != NULL && !json_is_array(untouched)) {
+		json_decref(untouched);
+		untouched = NULL;
+	}
 	obj = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s,"
-	    " s:b, s:o}", "story_id", s->story_id, "code", s->code, "kiosk", s->kiosk_id, "form",
+	    " s:b, s:o, s:o?}", "story_id", s->story_id, "code", s->code, "kiosk", s->kiosk_id, "form",
 	    s->form, "form_version", (json_int_t)s->form_version, "status", s->status,
 	    "source", s->source, "lang", s->lang, "consent", s->consent, "prompt", s->prompt,
 	    "created", s->created, "saved", s->saved, "imported", s->imported, "conflict",
-	    s->conflict, "answers", answers ? answers : json_object());
+	    s->conflict, "answers", answers ? answers : json_object(), "untouched", untouched);
 	if (obj == NULL)
 		return err_set(e, "cannot build the JSON for story %s", s->story_id);
 	safe = json_neutralised(obj);
@@ -499,6 +548,21 @@ hub_export_codebook(const struct form *f, const char *lang, FILE *out, struct er
 			goto out;
 		}
 		free(values);
+	}
+	for (size_t i = 0; i < f->nquestions; i++) {
+		const struct question *q = &f->questions[i];
+		char *col;
+		int r;
+
+		if (q->type != Q_SCALE && q->type != Q_TRIAD)
+			continue;
+		col = xasprintf("%s_untouched", q->id);
+		r = codebook_row(&x, col, q->id, question_type_name(q->type),
+		    form_text(&q->text, lang), "1 = accepted where the marker started, never "
+		    "moved; 0 = moved; empty = no answer, or not recorded by the kiosk");
+		free(col);
+		if (r == -1)
+			goto out;
 	}
 	if (fflush(out) == EOF)
 		goto out;

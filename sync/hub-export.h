@@ -1,5 +1,6 @@
 /* hub-export: stories out of the hub store for analysis, as RFC 4180 CSV
- * (UTF-8, one row per story, a column per question) or a JSON array (jansson).
+ * (UTF-8, one row per story, a column per question, then Q_untouched per scale
+ * and triad) or a JSON array (jansson).
  * Withdrawn stories are never exported; a consent tier filter keeps only the
  * stories whose tier allows that use. */
 #ifndef HUB_EXPORT_H

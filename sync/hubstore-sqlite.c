@@ -21,13 +21,17 @@
  * FTS5 reads it, for snippets and to remove a story, from the view
  * stories_text, whose function story_text() derives it from the answers with
  * payload_text_of(), the text import indexed. A store of an older version is
- * moved on when it is opened: the index is built again from the stories. */
-#define SCHEMA_VERSION 3
+ * moved on when it is opened: the index is built again from the stories.
+ * 4: stories.untouched, the payload's list of scale and triad answers
+ * accepted without moving the marker (NULL: not recorded, as in every story
+ * a store of version 3 or older holds). */
+#define SCHEMA_VERSION 4
 #define STR_(x) #x
 #define STR(x) STR_(x)      /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
 #define STORY_COLS "story_id, code, kiosk, form, form_version, source, status, created, " \
-    "saved, imported, lang, consent, prompt, answers, types, conflict"
+    "saved, imported, lang, consent, prompt, answers, types, conflict, untouched"
+#define STORY_NCOLS 17      /* read_story's columns; a search's snippet follows */
 
 struct sqlite_store {
 	struct hubstore base;   /* first: a struct hubstore * points here */
@@ -50,7 +54,7 @@ static const char schema[] =
     " form_version INTEGER NOT NULL, created TEXT, saved TEXT, imported TEXT NOT NULL,"
     " lang TEXT, consent TEXT, prompt TEXT, answers TEXT, types TEXT,"
     " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
-    " UNIQUE(story_id, content));"
+    " untouched TEXT, UNIQUE(story_id, content));"
     "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
     "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);";
 
@@ -459,6 +463,7 @@ sqlite_story_put(struct hubstore *hs, const struct hub_story_in *in, enum hub_pu
 	bind_opt(s->insert, 16, p->answers);
 	bind_opt(s->insert, 17, p->types);
 	sqlite3_bind_int(s->insert, 18, others > 0);
+	bind_opt(s->insert, 19, p->untouched);
 	if (step_done(s, s->insert, e, "storing a story") == -1)
 		return -1;
 	sqlite3_clear_bindings(s->insert);
@@ -495,6 +500,7 @@ read_story(sqlite3_stmt *st, struct hub_story *h)
 	h->answers = col_text(st, 13);
 	h->types = col_text(st, 14);
 	h->conflict = sqlite3_column_int(st, 15);
+	h->untouched = (const char *)sqlite3_column_text(st, 16);
 }
 
 static int
@@ -546,7 +552,7 @@ sqlite_search(struct hubstore *hs, const char *query, size_t limit,
 		return -1;
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	if (each_story(s, st, 16, fn, ctx, e) == -1) {
+	if (each_story(s, st, STORY_NCOLS, fn, ctx, e) == -1) {
 		if (strstr(e->msg, "syntax") != NULL || strstr(e->msg, "no such column") != NULL)
 			err_set(e, "cannot understand the search \"%s\" (put words in double "
 			    "quotes to search for them literally)", query);
@@ -586,8 +592,8 @@ sqlite_withdraw(struct hubstore *hs, const char *code, const char *story_id,
 		goto out;
 	sqlite3_finalize(st);
 	if (prepare(s, "UPDATE stories SET withdrawn = 1, answers = NULL, prompt = NULL,"
-	    " lang = NULL WHERE code = ?1 AND withdrawn = 0 AND (?2 IS NULL OR story_id = ?2)",
-	    &st, e) == -1)
+	    " lang = NULL, untouched = NULL WHERE code = ?1 AND withdrawn = 0"
+	    " AND (?2 IS NULL OR story_id = ?2)", &st, e) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
 	bind_opt(st, 2, story_id);
@@ -652,9 +658,13 @@ migrate(struct sqlite_store *s, struct err *e)
 		return err_set(e, "this hub store has schema version \"%s\" and this storyhub "
 		    "knows versions up to %d: use the storyhub that wrote it", text,
 		    SCHEMA_VERSION);
-	/* a new store, or an older one: (re)build the index from the stories */
-	if (exec(s, "BEGIN IMMEDIATE; DROP TABLE IF EXISTS stories_fts;"
-	    " DROP VIEW IF EXISTS stories_text;", e) == -1 || exec(s, fts_schema, e) == -1 ||
+	/* a new store, or one older than 3: (re)build the index from the
+	 * stories; older than 4: the untouched column (a new store's table has
+	 * it already) */
+	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
+	    (version < 3 && (exec(s, "DROP TABLE IF EXISTS stories_fts;"
+	    " DROP VIEW IF EXISTS stories_text;", e) == -1 || exec(s, fts_schema, e) == -1)) ||
+	    (version >= 1 && exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
 	    exec(s, "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
 	    " COMMIT;", e) == -1) {
 		sqlite_rollback(&s->base);
@@ -714,8 +724,8 @@ hubstore_sqlite_open(const char *path, struct hubstore **out, struct err *e)
 	    e) == -1 ||
 	    prepare(s, "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
 	    " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
-	    " types, conflict) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14, ?15, ?16, ?17, ?18)", &s->insert, e) == -1 ||
+	    " types, conflict, untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)", &s->insert, e) == -1 ||
 	    prepare(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", &s->fts, e) == -1 ||
 	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1)
 		goto fail;

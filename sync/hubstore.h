@@ -55,6 +55,9 @@ struct hub_story {
 	const char *created, *saved, *imported;
 	const char *lang, *consent, *prompt;
 	const char *answers, *types;    /* JSON text */
+	const char *untouched;          /* JSON list of the scale/triad ids accepted
+	                                 * without moving the marker; NULL when the
+	                                 * payload did not record it (older kiosks) */
 	int conflict;
 	const char *snippet;            /* search only */
 };

@@ -51,7 +51,8 @@ struct walk {
 	size_t nkeys, capkeys;
 	struct member *top, *answers, *types;
 	size_t ntop, nanswers, ntypes, cap[3];
-	sqlite3_int64 root, answers_id, types_id;
+	sqlite3_int64 root, answers_id, types_id, untouched_id;
+	int untouched_bad;              /* an item of "untouched" is not a string */
 	sqlite3_int64 prev;             /* the id of the node before */
 	int root_kind;
 };
@@ -214,6 +215,8 @@ walk_node(struct walk *w, sqlite3_stmt *st, struct err *e)
 		return bad(e, "an integer is too big");
 	if (k == K_REAL && !isfinite(sqlite3_column_double(st, 4)))
 		return bad(e, "a number is too big");
+	if (parent == w->untouched_id && k != K_TEXT)
+		w->untouched_bad = 1;
 	if (key == NULL)
 		return 0;
 	top = parent == w->root;
@@ -238,6 +241,10 @@ walk_node(struct walk *w, sqlite3_stmt *st, struct err *e)
 			w->answers_id = id;
 		else if (strcmp(m->key, "types") == 0 && w->types_id == -1)
 			w->types_id = id;
+	} else if (k == K_ARRAY && top && strcmp(m->key, "untouched") == 0 &&
+	    w->untouched_id == -1) {
+		m->text = col_dup(st, 5);
+		w->untouched_id = id;
 	}
 	return 0;
 }
@@ -265,7 +272,7 @@ walk_tree(struct payread *r, const char *json, size_t len, struct walk *w, struc
 
 	if (memchr(json, '\0', len) != NULL)
 		return bad(e, "it holds a NUL byte");
-	w->root = w->answers_id = w->types_id = w->prev = -1;
+	w->root = w->answers_id = w->types_id = w->untouched_id = w->prev = -1;
 	sqlite3_bind_text64(r->tree, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
 	while ((rc = sqlite3_step(r->tree)) == SQLITE_ROW)
 		if ((rv = walk_node(w, r->tree, e)) == -1)
@@ -416,6 +423,14 @@ payread_decode(struct payread *r, const char *json, size_t len, struct payload *
 	}
 	p->types = xstrdup(m->text);
 	p->text = searchable_text(&w);
+	m = find(w.top, w.ntop, "untouched");
+	if (m != NULL && m->type != K_NULL) {
+		if (m->type != K_ARRAY || w.untouched_bad) {
+			err_set(e, "story payload: \"untouched\" is not a list of question ids");
+			goto out;
+		}
+		p->untouched = xstrdup(m->text);
+	}
 	*out = p;
 	p = NULL;
 	rv = 0;

@@ -17,8 +17,9 @@ int payread_open(struct payread **out, struct err *e);
 void payread_close(struct payread *r);
 
 /* Decode and check json[0..len) into *out (free with payload_free). Accepts
- * and refuses what payload_decode does; "answers" and "types" come back as
- * compact JSON of the same value (SQLite's rendering, escapes kept). */
+ * and refuses what payload_decode does; "answers", "types" and "untouched"
+ * come back as compact JSON of the same value (SQLite's rendering, escapes
+ * kept). */
 int payread_decode(struct payread *r, const char *json, size_t len, struct payload **out,
     struct err *e);
 

@@ -1,8 +1,8 @@
 /* libFuzzer target: the hub's payload reader (payread, SQLite's JSON) against
  * the reference payload_decode (jansson) on the same bytes. Both must accept
  * or both refuse; when both refuse after parsing they give the same message;
- * when both accept, every field is equal, "answers" and "types" load in
- * jansson to equal values (hub exports load them so) and the searchable text
+ * when both accept, every field is equal, "answers", "types" and "untouched"
+ * (absent in both, or) load in jansson to equal values (hub exports load them so) and the searchable text
  * is the same, also when derived again from payread's answers and types (as
  * the hub's index reads it back: payload_text_of). Any difference aborts. Corpus: tests/fuzz/corpus/payload/.
  *
@@ -46,6 +46,10 @@ same_str(const char *what, const char *a, const char *b)
 static void
 same_json(const char *what, const char *a, const char *b)
 {
+	if (a == NULL && b == NULL)
+		return;         /* "untouched" absent (or null) in both */
+	if (a == NULL || b == NULL)
+		differ(what, a, b);
 	json_t *x = json_loads(a, 0, NULL), *y = json_loads(b, 0, NULL);
 
 	if (x == NULL || y == NULL || !json_equal(x, y))
@@ -101,6 +105,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		differ("form_version", "", "");
 	same_json("answers", p->answers, q->answers);
 	same_json("types", p->types, q->types);
+	same_json("untouched", p->untouched, q->untouched);
 	same_str("text", p->text, q->text);
 	again = payload_text_of(p->answers, p->types);
 	same_str("text read back", again, p->text);

@@ -488,6 +488,86 @@ test_no_prompts(void **state)
 	form_free(f);
 }
 
+/* Answers with the given "untouched" list that must not parse. */
+static void
+expect_bad_untouched(const char *list, const char *want)
+{
+	char json[512];
+
+	snprintf(json, sizeof json, "{\"lang\":\"fr\",\"consent\":\"public\","
+	    "\"prompt\":\"worked\",\"answers\":{\"story\":\"Une histoire assez longue.\","
+	    "\"drivers\":[0.5,0.3,0.2],\"equal\":50,\"role\":\"community\"},"
+	    "\"untouched\":%s}", list);
+	expect_bad_json(json, 0, want);
+}
+
+/* "untouched": the scale and triad answers accepted without moving the
+ * marker. Read from the optional top-level list, written back only when an
+ * answer is untouched (so every other answers JSON is as before), reset by
+ * every setter; the list must name answered scale or triad questions, once. */
+static void
+test_untouched(void **state)
+{
+	static const char with[] =
+		"{\"lang\":\"fr\",\"consent\":\"public\",\"prompt\":\"worked\",\"answers\":{"
+		"\"story\":\"Une histoire assez longue.\",\"drivers\":[0.5,0.3,0.2],\"equal\":50,"
+		"\"role\":\"community\",\"role_other\":null,\"obstacles\":null,"
+		"\"power_note\":null,\"age\":null},\"untouched\":[\"equal\"]}";
+	struct answers *a = load(with), *b;
+	const double third[3] = { 1.0 / 3, 1.0 / 3, 1.0 / 3 };
+	char *out, *bad;
+
+	(void)state;
+	expect_valid(a);
+	assert_true(answers_cget(a, "equal")->untouched);
+	assert_false(answers_cget(a, "drivers")->untouched);
+	out = answers_to_json(a);
+	assert_string_equal(out, with);
+	answers_json_free(out);
+	/* a setter starts a new answer: moved unless said otherwise */
+	answers_set_number(a, "equal", 55);
+	assert_false(answers_cget(a, "equal")->untouched);
+	out = answers_to_json(a);
+	assert_null(strstr(out, "untouched"));
+	answers_json_free(out);
+	/* the centre of a triad, untouched, round trips exactly */
+	answers_set_triad(a, "drivers", third);
+	answers_set_untouched(a, "drivers", 1);
+	out = answers_to_json(a);
+	assert_non_null(strstr(out, ",\"untouched\":[\"drivers\"]}"));
+	b = load(out);
+	assert_true(answers_cget(b, "drivers")->untouched);
+	assert_true(answers_cget(b, "drivers")->triad[0] == 1.0 / 3);
+	assert_true(answers_cget(b, "drivers")->triad[1] == 1.0 / 3);
+	assert_true(answers_cget(b, "drivers")->triad[2] == 1.0 / 3);
+	expect_valid(b);
+	answers_free(b);
+	answers_json_free(out);
+	answers_clear(a, "drivers");
+	assert_false(answers_cget(a, "drivers")->untouched);
+	answers_free(a);
+
+	/* absent or null: every marker moved */
+	a = load(valid_json);
+	assert_false(answers_cget(a, "equal")->untouched);
+	answers_free(a);
+	bad = strdup(with);
+	strcpy(strstr(bad, "[\"equal\"]"), "null}");
+	a = load(bad);
+	assert_false(answers_cget(a, "equal")->untouched);
+	answers_free(a);
+	free(bad);
+
+	expect_bad_untouched("\"equal\"", "\"untouched\" must be a list");
+	expect_bad_untouched("[1]", "\"untouched\" must be a list");
+	expect_bad_untouched("[\"nope\"]", "untouched: the form has no question \"nope\"");
+	expect_bad_untouched("[\"role\"]", "\"role\" is not a scale or triad");
+	expect_bad_untouched("[\"equal\",\"equal\"]", "\"equal\" is listed twice");
+	expect_bad_json("{\"lang\":\"fr\",\"consent\":\"public\",\"prompt\":\"worked\","
+	    "\"answers\":{\"equal\":null},\"untouched\":[\"equal\"]}", 0,
+	    "answer \"equal\" is null");
+}
+
 int
 main(void)
 {
@@ -505,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_show_if),
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_no_prompts),
+		cmocka_unit_test(test_untouched),
 	};
 
 	if (sodium_init() < 0)

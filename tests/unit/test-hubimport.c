@@ -18,6 +18,7 @@
 #include "hubstore.h"
 #include "import.h"
 #include "payload.h"
+#include "payread.h"
 #include "receipt.h"
 #include "xmalloc.h"
 
@@ -291,7 +292,7 @@ test_export(void **state)
 	struct fixture *f = *state;
 	struct hub_export_opts o = { 0 };
 	char *buf = NULL, *fields[64];
-	size_t len = 0, n, nf, story_col = 0, found = 0;
+	size_t len = 0, n, nf, story_col = 0, untouched_col = 0, found = 0;
 	const char *p;
 	json_t *arr, *v;
 	FILE *fp;
@@ -310,6 +311,10 @@ test_export(void **state)
 		v = json_object_get(json_object_get(json_array_get(arr, i), "answers"), "story");
 		if (strcmp(json_string_value(v), STORY_TEXT) == 0)
 			found++;
+		/* the vectors' payloads predate "untouched": not known, null */
+		v = json_object_get(json_array_get(arr, i), "untouched");
+		assert_non_null(v);
+		assert_true(json_is_null(v));
 	}
 	assert_int_equal(found, 3);
 	json_decref(arr);
@@ -324,14 +329,18 @@ test_export(void **state)
 	for (size_t i = 0; i < nf; i++) {
 		if (strcmp(fields[i], "story") == 0)
 			story_col = i;
+		if (strcmp(fields[i], "equal_untouched") == 0)
+			untouched_col = i;
 		free(fields[i]);
 	}
 	assert_true(story_col > 0);
+	assert_true(untouched_col == nf - 1);   /* after the question columns */
 	found = 0;
 	for (size_t row = 0; row < 4; row++) {
 		p = csv_record(p, fields, 64, &nf);
 		if (strcmp(fields[story_col], STORY_TEXT) == 0)
 			found++;
+		assert_string_equal(fields[untouched_col], "");         /* not recorded */
 		for (size_t i = 0; i < nf; i++)
 			free(fields[i]);
 	}
@@ -496,14 +505,15 @@ test_payload_long_strings(void **state)
 	}
 }
 
-/* Schema 3: the index merges 16 segments at a time and keeps no copy of the
- * text (FTS5 reads it from the view stories_text). */
+/* Schema 4: the index merges 16 segments at a time and keeps no copy of the
+ * text (FTS5 reads it from the view stories_text, since 3); stories have
+ * the untouched column (4). */
 static void
-assert_schema_3(const char *db)
+assert_schema_4(const char *db)
 {
 	char *v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
 
-	assert_string_equal(v, "3");
+	assert_string_equal(v, "4");
 	free(v);
 	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
 	assert_string_equal(v, "16");
@@ -514,18 +524,24 @@ assert_schema_3(const char *db)
 	v = store_value(db, "SELECT sql FROM sqlite_master WHERE name = 'stories_fts'");
 	assert_non_null(strstr(v, "content = 'stories_text'"));
 	free(v);
+	v = store_value(db, "SELECT count(*) FROM pragma_table_info('stories') WHERE"
+	    " name = 'untouched'");
+	assert_string_equal(v, "1");
+	free(v);
 }
 
-/* Put back what schema `version` wrote: an index with its own copy of the
- * text (here a stale one, so that a rebuild shows), no view. */
+/* Put back what schema `version` wrote: no untouched column; before 3, an
+ * index with its own copy of the text (here a stale one, so that a rebuild
+ * shows) and no view. */
 static void
 store_downgrade(const char *db, int version)
 {
-	char *sql = xasprintf("DROP TABLE stories_fts; DROP VIEW stories_text;"
+	char *sql = xasprintf("ALTER TABLE stories DROP COLUMN untouched; %s%s"
+	    " UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    version < 3 ? "DROP TABLE stories_fts; DROP VIEW stories_text;"
 	    " CREATE VIRTUAL TABLE stories_fts USING fts5(text,"
 	    " tokenize = 'unicode61 remove_diacritics 2');"
-	    " INSERT INTO stories_fts(rowid, text) SELECT n, 'stale words' FROM stories;"
-	    " %s UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    " INSERT INTO stories_fts(rowid, text) SELECT n, 'stale words' FROM stories;" : "",
 	    version == 2 ? "INSERT INTO stories_fts(stories_fts, rank) VALUES('automerge', 16);" :
 	    "", version);
 
@@ -543,10 +559,10 @@ search_hits(struct hubstore *hs, const char *query)
 	return hits;
 }
 
-/* A new store is schema 3; a store of schema 1 or 2 is moved on when opened,
- * its stories kept and its index built again from them (withdrawn text
- * stays out); a store from a newer storyhub is refused. Last: it leaves the
- * group's store closed. */
+/* A new store is schema 4; a store of schema 1, 2 or 3 is moved on when
+ * opened, its stories kept (their untouched not known: NULL) and, before 3,
+ * its index built again from them (withdrawn text stays out); a store from
+ * a newer storyhub is refused. Last: it leaves the group's store closed. */
 static void
 test_schema_versions(void **state)
 {
@@ -556,7 +572,7 @@ test_schema_versions(void **state)
 	struct err e;
 	int version;
 
-	assert_schema_3(db);
+	assert_schema_4(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
 	assert_true(atoi(stories) > 0);         /* from the tests before */
 	/* one of the three "hadithi" stories was withdrawn by then */
@@ -564,15 +580,25 @@ test_schema_versions(void **state)
 	hubstore_close(f->hs);
 	f->hs = NULL;
 
-	for (version = 1; version <= 2; version++) {
+	for (version = 1; version <= 3; version++) {
 		store_downgrade(db, version);
-		v = store_value(db, "SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'stale'");
-		assert_string_equal(v, stories);
+		v = store_value(db, "SELECT count(*) FROM pragma_table_info('stories') WHERE"
+		    " name = 'untouched'");
+		assert_string_equal(v, "0");
 		free(v);
+		if (version < 3) {
+			v = store_value(db, "SELECT count(*) FROM stories_fts WHERE stories_fts"
+			    " MATCH 'stale'");
+			assert_string_equal(v, stories);
+			free(v);
+		}
 		assert_int_equal(hubstore_open(db, &f->hs, &e), 0);
-		assert_schema_3(db);
+		assert_schema_4(db);
 		v = store_value(db, "SELECT count(*) FROM stories");
 		assert_string_equal(v, stories);
+		free(v);
+		v = store_value(db, "SELECT count(*) FROM stories WHERE untouched IS NOT NULL");
+		assert_string_equal(v, "0");
 		free(v);
 		assert_int_equal(search_hits(f->hs, "stale"), 0);
 		assert_int_equal(search_hits(f->hs, "hadithi"), 2);
@@ -583,14 +609,157 @@ test_schema_versions(void **state)
 		f->hs = NULL;
 	}
 
-	store_exec(db, "UPDATE meta SET value = '4' WHERE key = 'schema'");
+	store_exec(db, "UPDATE meta SET value = '5' WHERE key = 'schema'");
 	assert_int_equal(hubstore_open(db, &hs, &e), -1);
-	assert_non_null(strstr(e.msg, "schema version \"4\""));
+	assert_non_null(strstr(e.msg, "schema version \"5\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "4");    /* left as it was */
+	assert_string_equal(v, "5");    /* left as it was */
 	free(v);
 	free(stories);
+	free(db);
+}
+
+/* A payload of the partnership form's markers (%s: the "untouched" member,
+ * or nothing, as an older kiosk wrote). */
+static char *
+marker_payload(char id_digit, const char *untouched)
+{
+	return xasprintf("{\"v\":1,\"story_id\":\"%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c"
+	    "%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c\","
+	    "\"code\":\"M4R-K3R\",\"kiosk\":\"0123456789abcdef\",\"form\":\"f\","
+	    "\"form_version\":1,\"source\":\"kiosk\",\"created\":\"2026-01-01T00:00:00Z\","
+	    "\"saved\":\"2026-01-01T00:00:00Z\",\"types\":{\"story\":\"story\","
+	    "\"drivers\":\"triad\",\"equal\":\"scale\",\"trust\":\"scale\","
+	    "\"age\":\"number\"},\"lang\":\"en\",\"consent\":\"analysis\",\"prompt\":null,"
+	    "\"answers\":{\"story\":\"A story.\",\"drivers\":[0.33333333333333331,"
+	    "0.33333333333333331,0.33333333333333331],\"equal\":65,\"trust\":null,"
+	    "\"age\":40}%s}",
+	    id_digit, id_digit, id_digit, id_digit, id_digit, id_digit, id_digit, id_digit,
+	    id_digit, id_digit, id_digit, id_digit, id_digit, id_digit, id_digit, id_digit,
+	    id_digit, id_digit, id_digit, id_digit, id_digit, id_digit, id_digit, id_digit,
+	    id_digit, id_digit, id_digit, id_digit, id_digit, id_digit, id_digit, id_digit,
+	    untouched);
+}
+
+/* Decode (as import does, with payread) and store one payload. */
+static void
+put_payload(struct hubstore *hs, struct payread *rd, const char *text, unsigned char idb)
+{
+	struct hub_story_in in = { 0 };
+	struct payload *p;
+	enum hub_put put;
+	struct err e;
+
+	if (payread_decode(rd, text, strlen(text), &p, &e) != 0)
+		fail_msg("payread_decode: %s", e.msg);
+	memset(in.id, idb, sizeof in.id);
+	memset(in.kiosk_id, 0x01, sizeof in.kiosk_id);
+	in.seq = idb;
+	in.status = 1;
+	in.source = 0;
+	memset(in.content_hash, idb, sizeof in.content_hash);
+	in.p = p;
+	in.text = p->text;
+	assert_int_equal(hs->ops->begin(hs, &e), 0);
+	assert_int_equal(hs->ops->story_put(hs, &in, &put, &e), 0);
+	assert_int_equal(hs->ops->commit(hs, &e), 0);
+	assert_int_equal(put, HUB_PUT_NEW);
+	payload_free(p);
+}
+
+/* The payload's "untouched" reaches the store and both exports: in CSV a
+ * column Q_untouched per scale and triad after the questions' columns, 1
+ * untouched, 0 moved, empty when the answer is null or the payload did not
+ * say (an older kiosk); in JSON the list, or null when not recorded. */
+static void
+test_untouched_exported(void **state)
+{
+	struct fixture *f = *state;
+	struct hub_export_opts o = { 0 };
+	struct hubstore *hs;
+	struct payread *rd;
+	char *db = xasprintf("%s/untouched.db", f->dir), *text, *buf = NULL, *fields[64];
+	const char *p;
+	size_t len = 0, n, nf, i;
+	const char *want_header[] = { "drivers_untouched", "equal_untouched",
+		"trust_untouched" };
+	json_t *arr, *v;
+	FILE *fp;
+	struct err e;
+
+	assert_int_equal(hubstore_open(db, &hs, &e), 0);
+	assert_int_equal(payread_open(&rd, &e), 0);
+	text = marker_payload('a', ",\"untouched\":[\"drivers\"]");
+	put_payload(hs, rd, text, 0xaa);
+	free(text);
+	text = marker_payload('b', "");         /* older kiosk */
+	put_payload(hs, rd, text, 0xbb);
+	free(text);
+	payread_close(rd);
+	text = store_value(db, "SELECT untouched FROM stories ORDER BY n LIMIT 1");
+	assert_string_equal(text, "[\"drivers\"]");
+	free(text);
+	/* the untouched triad is stored as the payload kept it: exactly a third */
+	text = store_value(db, "SELECT answers FROM stories ORDER BY n LIMIT 1");
+	arr = json_loads(text, 0, NULL);
+	v = json_object_get(arr, "drivers");
+	for (i = 0; i < 3; i++)
+		assert_true(json_real_value(json_array_get(v, i)) == 1.0 / 3);
+	json_decref(arr);
+	free(text);
+
+	assert_int_equal(hub_export_tiers_parse(HUB_EXPORT_DEFAULT_TIERS, &o.tiers, &o.ntiers,
+	    &e), 0);
+	o.format = HUB_EXPORT_CSV;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(hub_export(hs, &o, fp, &n, &e), 0);
+	fclose(fp);
+	assert_int_equal(n, 2);
+	p = csv_record(buf, fields, 64, &nf);
+	assert_true(nf >= 3);
+	for (i = 0; i < 3; i++)
+		assert_string_equal(fields[nf - 3 + i], want_header[i]);
+	assert_string_equal(fields[nf - 4], "age");     /* after every question column */
+	for (i = 0; i < nf; i++)
+		free(fields[i]);
+	p = csv_record(p, fields, 64, &nf);             /* recorded: 1, 0, null */
+	assert_string_equal(fields[nf - 3], "1");
+	assert_string_equal(fields[nf - 2], "0");
+	assert_string_equal(fields[nf - 1], "");
+	for (i = 0; i < nf; i++)
+		free(fields[i]);
+	p = csv_record(p, fields, 64, &nf);             /* not recorded: empty */
+	assert_string_equal(fields[nf - 3], "");
+	assert_string_equal(fields[nf - 2], "");
+	assert_string_equal(fields[nf - 1], "");
+	for (i = 0; i < nf; i++)
+		free(fields[i]);
+	assert_string_equal(p, "");
+	free(buf);
+
+	buf = NULL;
+	o.format = HUB_EXPORT_JSON;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(hub_export(hs, &o, fp, &n, &e), 0);
+	fclose(fp);
+	arr = json_loads(buf, 0, NULL);
+	assert_int_equal(json_array_size(arr), 2);
+	v = json_object_get(json_array_get(arr, 0), "untouched");
+	assert_true(json_is_array(v));
+	assert_int_equal(json_array_size(v), 1);
+	assert_string_equal(json_string_value(json_array_get(v, 0)), "drivers");
+	/* the export's 15 digits of a third, three times */
+	v = json_object_get(json_object_get(json_array_get(arr, 0), "answers"), "drivers");
+	for (i = 0; i < 3; i++)
+		assert_true(json_real_value(json_array_get(v, i)) == 0.333333333333333);
+	v = json_object_get(json_array_get(arr, 1), "untouched");
+	assert_non_null(v);
+	assert_true(json_is_null(v));
+	json_decref(arr);
+	free(buf);
+	hub_export_tiers_free(o.tiers, o.ntiers);
+	hubstore_close(hs);
 	free(db);
 }
 
@@ -606,6 +775,7 @@ main(void)
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_withdraw_and_search),
 		cmocka_unit_test(test_payload_long_strings),
+		cmocka_unit_test(test_untouched_exported),
 		cmocka_unit_test(test_schema_versions),
 	};
 

@@ -99,6 +99,8 @@ test_kiosk_payload_reads_back(void **state)
 	assert_string_equal(p->lang, "sw");
 	assert_string_equal(p->consent, "analysis");
 	assert_string_equal(p->prompt, "worked");
+	assert_string_equal(p->untouched, "[]");        /* recorded: none untouched */
+	assert_string_equal(q->untouched, "[]");
 	/* the story first, then the title: form order, one per line */
 	assert_string_equal(p->text, STORY "\nT\xc3\xadtulo\n");
 	assert_string_equal(p->text, q->text);
@@ -243,6 +245,111 @@ test_raw_nul_refused(void **state)
 	payload_text_free(text);
 }
 
+/* A kiosk payload whose triad was left at the centre (untouched) and whose
+ * scale was moved. */
+static char *
+marker_payload(void)
+{
+	static const unsigned char id[16] = { 0x10 };
+	const double third[3] = { 1.0 / 3, 1.0 / 3, 1.0 / 3 };
+	const char *top = getenv("TOP");
+	char *path = xasprintf("%s/forms/partnership.yaml", top ? top : ".");
+	struct form_problems probs = { NULL, 0 };
+	struct payload_meta m = { 0 };
+	struct answers *a;
+	struct form *f;
+	struct err e;
+	char *text;
+
+	assert_int_equal(form_load(path, &f, &probs, &e), 0);
+	form_problems_free(&probs);
+	a = answers_new(f);
+	answers_set_meta(a, "en", "analysis", "worked");
+	answers_set_text(a, "story", STORY);
+	answers_set_triad(a, "drivers", third);
+	answers_set_untouched(a, "drivers", 1);
+	answers_set_number(a, "equal", 65);
+	answers_set_untouched(a, "equal", 0);
+	answers_set_number(a, "trust", 50);
+	answers_set_untouched(a, "trust", 1);
+	m.story_id = id;
+	m.code = "M4R-K3R";
+	m.kiosk = "0123456789abcdef";
+	m.source = "kiosk";
+	m.created = m.saved = 1795000000;
+	text = payload_encode(&m, f, a);
+	answers_free(a);
+	form_free(f);
+	free(path);
+	return text;
+}
+
+/* "untouched" lists the answers accepted without moving the marker, in form
+ * order; both readers return it; the untouched triad reads back as exactly
+ * a third (the payload keeps 17 digits); a payload without it (an older
+ * kiosk) reads as not recorded (NULL); one that is not a list of strings is
+ * refused by both, with the same reason. */
+static void
+test_untouched(void **state)
+{
+	static const struct edit edits[] = {
+		{ "\"untouched\":[\"drivers\",\"trust\"]", "\"untouched\":\"drivers\"",
+		    "story payload: \"untouched\" is not a list of question ids" },
+		{ "\"untouched\":[\"drivers\",\"trust\"]", "\"untouched\":[\"drivers\",1]",
+		    "story payload: \"untouched\" is not a list of question ids" },
+		{ "\"untouched\":[\"drivers\",\"trust\"]", "\"untouched\":[[\"drivers\"]]",
+		    "story payload: \"untouched\" is not a list of question ids" },
+		{ "\"untouched\":[\"drivers\",\"trust\"]", "\"untouched\":{\"drivers\":1}",
+		    "story payload: \"untouched\" is not a list of question ids" },
+		{ "\"untouched\":[\"drivers\",\"trust\"]", "\"untouched\":null", NULL },
+		{ ",\"untouched\":[\"drivers\",\"trust\"]", "", NULL },
+	};
+	char *text = marker_payload();
+	struct payload *p, *q;
+	json_t *x, *v;
+	struct err e, e2;
+	size_t i;
+
+	(void)state;
+	assert_non_null(strstr(text, ",\"untouched\":[\"drivers\",\"trust\"]}"));
+	assert_non_null(strstr(text, "\"drivers\":[0.33333333333333331,0.33333333333333331,"
+	    "0.33333333333333331]"));
+	assert_int_equal(payread_decode(rd, text, strlen(text), &p, &e), 0);
+	assert_int_equal(payload_decode(text, strlen(text), &q, &e), 0);
+	assert_string_equal(p->untouched, "[\"drivers\",\"trust\"]");
+	assert_string_equal(q->untouched, "[\"drivers\",\"trust\"]");
+	x = json_loads(p->answers, 0, NULL);
+	v = json_object_get(x, "drivers");
+	for (i = 0; i < 3; i++)
+		assert_true(json_real_value(json_array_get(v, i)) == 1.0 / 3);
+	assert_int_equal(json_integer_value(json_object_get(x, "equal")), 65);
+	json_decref(x);
+	payload_free(p);
+	payload_free(q);
+
+	for (i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		char *t = replace(text, edits[i].from, edits[i].to);
+		int rv = payread_decode(rd, t, strlen(t), &p, &e);
+		int rv2 = payload_decode(t, strlen(t), &q, &e2);
+
+		assert_int_equal(rv, rv2);
+		if (edits[i].error != NULL) {
+			assert_int_equal(rv, -1);
+			assert_string_equal(e.msg, edits[i].error);
+			assert_string_equal(e2.msg, edits[i].error);
+		} else {
+			if (rv != 0)
+				fail_msg("edit %zu (%s) was refused: %s", i, edits[i].to, e.msg);
+			assert_null(p->untouched);      /* not recorded */
+			assert_null(q->untouched);
+			payload_free(p);
+			payload_free(q);
+		}
+		free(t);
+	}
+	payload_text_free(text);
+}
+
 int
 main(void)
 {
@@ -250,6 +357,7 @@ main(void)
 		cmocka_unit_test(test_kiosk_payload_reads_back),
 		cmocka_unit_test(test_refused_and_accepted),
 		cmocka_unit_test(test_raw_nul_refused),
+		cmocka_unit_test(test_untouched),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
