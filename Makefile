@@ -123,9 +123,13 @@ e2e: deps
 demo: deps
 	@$(MAKE) --no-print-directory _demo
 
+# The welcome screen shows the demo's PIN (run --demo-pin checks it is the
+# kiosk's); after Quit, demo-setup --next says what to do with the stories.
+DEMO_PIN = 1234
 _demo: all
-	@tests/demo-setup demo
-	./storykiosk run --data demo/kiosk --form forms/partnership.yaml
+	@DEMO_PIN=$(DEMO_PIN) tests/demo-setup demo
+	./storykiosk run --data demo/kiosk --form forms/partnership.yaml --demo-pin $(DEMO_PIN)
+	@tests/demo-setup --next demo
 
 bench: all
 	@bench/run-all

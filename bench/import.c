@@ -251,7 +251,7 @@ make_seed(const char *path, const struct kiosk_identity *kid)
 	struct hub_kiosk k = { 0 };
 	struct err e;
 
-	if (hubstore_open(path, &hs, &e) == -1)
+	if (hubstore_open(path, HUBSTORE_CREATE, &hs, &e) == -1)
 		die(path, &e);
 	memcpy(k.id, kid->id, KEY_ID_BYTES);
 	memcpy(k.pk, kid->pk, sizeof k.pk);
@@ -277,7 +277,7 @@ run_import(const char *dir, char **paths, size_t nbundles, size_t nstories,
 	rm_store(db);
 	copy_file(seed, db);
 	t0 = now();
-	if (hubstore_open(db, &hs, &e) == -1)
+	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1)
 		die(db, &e);
 	import_files(hs, paths, nbundles, &o, &st);
 	hubstore_close(hs);

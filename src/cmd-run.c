@@ -12,7 +12,8 @@
 static void
 usage(FILE *fp)
 {
-	fputs("usage: storykiosk run --data DIR --form FILE [--push-url URL] [--idle SECONDS]\n\n"
+	fputs("usage: storykiosk run --data DIR --form FILE [--push-url URL] [--idle SECONDS]\n"
+	    "                      [--demo-pin PIN]\n\n"
 	    "Start the kiosk full-screen for participants. The form's languages,\n"
 	    "consent text and questions are shown; each story is sealed to the hub\n"
 	    "key(s) before it is stored in DIR. Drafts left by a crash or power cut\n"
@@ -28,13 +29,17 @@ usage(FILE *fp)
 	    "  --form FILE       the form (YAML), e.g. forms/partnership.yaml\n"
 	    "  --push-url URL    the hub to push to (overrides init's --push-url)\n"
 	    "  --idle SECONDS    override the form's idle timeout (testing)\n"
+	    "  --demo-pin PIN    for demos only ('make demo'): the welcome screen shows\n"
+	    "                    this admin PIN to everyone, and how to reach the admin\n"
+	    "                    screen and Quit; it must be the kiosk's PIN, else the\n"
+	    "                    kiosk does not start. Never use it at an event.\n"
 	    "\nSee docs/kiosk.md for every key.\n", fp);
 }
 
 int
 cmd_run(int argc, char **argv)
 {
-	const char *data = NULL, *formpath = NULL, *push_url = NULL, *env_url;
+	const char *data = NULL, *formpath = NULL, *push_url = NULL, *env_url, *demo_pin = NULL;
 	char *saved_url = NULL;
 	struct form_problems probs = { 0 };
 	struct form *f = NULL;
@@ -54,6 +59,8 @@ cmd_run(int argc, char **argv)
 			formpath = argv[++i];
 		else if (strcmp(argv[i], "--push-url") == 0 && i + 1 < argc)
 			push_url = argv[++i];
+		else if (strcmp(argv[i], "--demo-pin") == 0 && i + 1 < argc)
+			demo_pin = argv[++i];
 		else if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
 			idle = (int)strtol(argv[++i], &end, 10);
 			if (*end != '\0' || idle <= 0)
@@ -72,6 +79,12 @@ cmd_run(int argc, char **argv)
 	form_problems_free(&probs);
 	if (kiosk_open(data, &k, &e) != 0) {
 		rc = cmd_fail("%s", e.msg);
+		goto out;
+	}
+	/* The PIN a demo shows must be the one that opens the admin screen. */
+	if (demo_pin != NULL && kiosk_pin_check(k, demo_pin, strlen(demo_pin), &e) != 0) {
+		rc = cmd_fail("--demo-pin: %s (give the admin PIN set by 'storykiosk init', or "
+		    "leave --demo-pin out)", e.msg);
 		goto out;
 	}
 	if (store_mark_interrupted(k->store, &n, &e) != 0) {
@@ -94,7 +107,7 @@ cmd_run(int argc, char **argv)
 		}
 		push_url = saved_url;
 	}
-	rc = ui_run(k, f, idle, push_url);
+	rc = ui_run(k, f, idle, push_url, demo_pin);
 out:
 	free(saved_url);
 	kiosk_close(k);

@@ -1,6 +1,8 @@
 /* screen-welcome: the form's title and its languages. Moving over a language
  * already switches the hint line to it. The hidden admin key (F12 or Ctrl-A)
- * opens the PIN screen. */
+ * opens the PIN screen; in a demo (run --demo-pin) a line says so, with the
+ * PIN, since nothing else tells a newcomer how to leave. */
+#include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -46,6 +48,12 @@ welcome_draw(struct ui *u)
 	y = 3 + ui_text(3, 4, COLS - 8, 4, form_text(&u->form->title, u->lang), UA_TITLE);
 	y += 1 + ui_text(y + 1, 4, COLS - 8, 2, tr("Welcome! Please choose your language."),
 	    UA_NORMAL);
+	if (u->demo_pin != NULL) {
+		char demo[256];
+
+		snprintf(demo, sizeof demo, tr("Demo: F12 then PIN %s opens the admin screen (Quit is there)."), u->demo_pin);
+		y += 1 + ui_text(y + 1, 4, COLS - 8, 2, demo, UA_HINT);
+	}
 	for (i = 0; i < n; i++)
 		items[i] = lang_name(u->form->languages[i]);
 	ui_list(y + 2, 6, COLS - 12, LINES - y - 5, items, n, u->sel, NULL, 1);

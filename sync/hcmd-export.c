@@ -138,7 +138,7 @@ hcmd_export(int argc, char **argv)
 		rv = hcmd_fail("--tiers: %s", e.msg);
 		goto out;
 	}
-	if (hubstore_open(db, &hs, &e) == -1) {
+	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1) {
 		rv = hcmd_fail("%s", e.msg);
 		goto out;
 	}

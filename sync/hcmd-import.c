@@ -18,7 +18,9 @@ static const char usage[] =
     "adds nothing. Writes BUNDLE.receipt (signed by the hub) next to each\n"
     "imported bundle, for 'storykiosk import-receipt'. Ends with\n"
     "'N new, N duplicate, N quarantined, N rejected' (stories, except rejected\n"
-    "bundles) and exits 1 if any bundle was rejected.\n";
+    "bundles) and exits 1 if any bundle was rejected. Creates the store DB\n"
+    "(0600) when it does not exist: import and serve are the only commands that\n"
+    "do.\n";
 
 static void
 show_progress(void *ctx, size_t bundle, size_t done, size_t total)
@@ -91,7 +93,7 @@ hcmd_import(int argc, char **argv)
 		return hcmd_fail("import needs --store DB --key hub.key and at least one "
 		    "bundle; see 'storyhub import --help'");
 	if (hcmd_load_key(keyfile, passfile, &key, &e) == -1 ||
-	    hubstore_open(db, &hs, &e) == -1) {
+	    hubstore_open(db, HUBSTORE_CREATE, &hs, &e) == -1) {
 		rv = hcmd_fail("%s", e.msg);
 		goto out;
 	}

@@ -16,7 +16,8 @@ static const char usage[] =
     "usage: storyhub kiosks --store DB [--key hub.key] [trust ID | revoke ID]\n\n"
     "Without an action, lists every kiosk that has sent a bundle: id, status\n"
     "(trusted, unknown = waiting in quarantine, revoked), stories held, bundles\n"
-    "in quarantine, first and last seen, name.\n\n"
+    "in quarantine, first and last seen, name.\n"
+    "DB must exist: only import and serve create a store.\n\n"
     "  trust ID    trust the kiosk and import its quarantined bundles (needs --key)\n"
     "  revoke ID   refuse the kiosk's bundles from now on (stories kept)\n";
 
@@ -99,8 +100,9 @@ hcmd_kiosks(int argc, char **argv)
 			return hcmd_fail("\"%s\" is not a kiosk id (16 hex digits, as "
 			    "'storyhub kiosks' lists them)", argv[optind + 1]);
 	}
-	if ((keyfile != NULL && hcmd_load_key(keyfile, passfile, &key, &e) == -1) ||
-	    hubstore_open(db, &hs, &e) == -1) {
+	/* the store first: a mistyped --store is refused before the passphrase */
+	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1 ||
+	    (keyfile != NULL && hcmd_load_key(keyfile, passfile, &key, &e) == -1)) {
 		rv = hcmd_fail("%s", e.msg);
 		goto out;
 	}

@@ -13,7 +13,8 @@ static const char usage[] =
     "Prints the stories whose text matches QUERY (SQLite FTS5 syntax: words,\n"
     "\"a phrase\", prefix*, AND/OR/NOT), best first, with the matching words\n"
     "in [brackets]. Withdrawn stories are never found. Control characters in\n"
-    "stories are shown as U+FFFD, never sent to the terminal.\n\n"
+    "stories are shown as U+FFFD, never sent to the terminal. DB must exist:\n"
+    "only import and serve create a store.\n\n"
     "  --limit N   at most N stories (default 50)\n";
 
 static int
@@ -77,7 +78,7 @@ hcmd_search(int argc, char **argv)
 			strcat(query, " ");
 		strcat(query, argv[i]);
 	}
-	if (hubstore_open(db, &hs, &e) == -1 ||
+	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1 ||
 	    hs->ops->search(hs, query, limit, print_match, &n, &e) == -1) {
 		rv = hcmd_fail("%s", e.msg);
 		goto out;

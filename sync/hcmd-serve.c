@@ -22,7 +22,8 @@ static const char usage[] =
     "The passphrase is asked once, at start. One line per request on standard\n"
     "error. SIGTERM or SIGINT stop it after the import in progress. For TLS put\n"
     "it behind a reverse proxy (docs/hub.md). Port 0 picks a free port; the\n"
-    "address is printed as \"listening on http://HOST:PORT\".\n\n"
+    "address is printed as \"listening on http://HOST:PORT\". Creates the store\n"
+    "DB (0600) when it does not exist, as import does.\n\n"
     "  --max-bytes N   largest bundle accepted (default 32 MiB); larger: 413\n"
     "  --timeout S     drop a connection silent for S seconds (default 30)\n";
 
@@ -101,7 +102,7 @@ hcmd_serve(int argc, char **argv)
 	/* Before any thread starts, so only serve_wait sees these signals. */
 	serve_block_signals();
 	if (hcmd_load_key(keyfile, passfile, &key, &e) == -1 ||
-	    hubstore_open(db, &hs, &e) == -1) {
+	    hubstore_open(db, HUBSTORE_CREATE, &hs, &e) == -1) {
 		rv = hcmd_fail("%s", e.msg);
 		goto out;
 	}

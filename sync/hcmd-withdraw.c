@@ -14,7 +14,8 @@ static const char usage[] =
     "Marks the story with this code withdrawn: its answers and text are removed\n"
     "from the store and the search index, and it is never exported. Codes are\n"
     "forgiving (case, missing dash, O/0, I/1). If two kiosks gave out the same\n"
-    "code, the command lists the stories and asks for --id.\n";
+    "code, the command lists the stories and asks for --id. DB must exist:\n"
+    "only import and serve create a store.\n";
 
 struct found {
 	size_t n;
@@ -92,7 +93,7 @@ hcmd_withdraw(int argc, char **argv)
 	if (storycode_normalise(argv[optind], code) == -1)
 		return hcmd_fail("\"%s\" is not a story code (they look like K7P-2QX)",
 		    argv[optind]);
-	if (hubstore_open(db, &hs, &e) == -1) {
+	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1) {
 		rv = hcmd_fail("%s", e.msg);
 		goto out;
 	}

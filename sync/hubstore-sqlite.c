@@ -683,16 +683,51 @@ hubstore_sqlite_init(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Before anything is written to it: the database is a hub store (it has
+ * meta and quarantine; a kiosk's database has a meta table too), or an empty
+ * one and mode may create the store in it. Anything else, a kiosk's database
+ * or a file given to --store by mistake, is left alone. */
+static int
+check_kind(struct sqlite_store *s, enum hubstore_mode mode, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int objects, hub;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*), coalesce(sum(type = 'table' AND"
+	    " name IN ('meta', 'quarantine')), 0) FROM sqlite_master", -1, &st, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		err_set(e, "not a hub store (%s; check --store)", sqlite3_errmsg(s->db));
+		sqlite3_finalize(st);
+		return -1;
+	}
+	objects = sqlite3_column_int(st, 0);
+	hub = sqlite3_column_int(st, 1) == 2;
+	sqlite3_finalize(st);
+	if (hub || (objects == 0 && mode == HUBSTORE_CREATE))
+		return 0;
+	if (objects == 0)
+		return err_set(e, "not a hub store: the file is empty (check --store; import "
+		    "or serve creates one)");
+	return err_set(e, "a database but not a hub store (check --store)");
+}
+
 int
-hubstore_sqlite_open(const char *path, struct hubstore **out, struct err *e)
+hubstore_sqlite_open(const char *path, enum hubstore_mode mode, struct hubstore **out,
+    struct err *e)
 {
 	struct sqlite_store *s;
 	int fd;
 
 	*out = NULL;
 	/* create it 0600 ourselves: SQLite would honour the umask */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1)
+	if ((fd = open(path, O_RDWR | O_CLOEXEC | (mode == HUBSTORE_CREATE ? O_CREAT : 0),
+	    0600)) == -1) {
+		if (errno == ENOENT && mode == HUBSTORE_EXISTING)
+			return err_set(e, "no store at %s (check --store; import or serve "
+			    "creates one)", path);
 		return err_set(e, "cannot open the hub store %s: %s", path, strerror(errno));
+	}
 	close(fd);
 	s = xcalloc(1, sizeof *s);
 	s->base.ops = &sqlite_ops;
@@ -702,6 +737,8 @@ hubstore_sqlite_open(const char *path, struct hubstore **out, struct err *e)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
+	if (check_kind(s, mode, e) == -1)
+		goto fail;
 	if (sqlite3_create_function_v2(s->db, "story_text", 2, SQLITE_UTF8 |
 	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, story_text, NULL, NULL, NULL) !=
 	    SQLITE_OK) {

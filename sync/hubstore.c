@@ -11,12 +11,13 @@ hubstore_init(void)
 }
 
 int
-hubstore_open(const char *spec, struct hubstore **out, struct err *e)
+hubstore_open(const char *spec, enum hubstore_mode mode, struct hubstore **out,
+    struct err *e)
 {
 	*out = NULL;
 	if (strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0)
 		return err_set(e, "PostgreSQL stores are not supported yet; use a SQLite file");
-	return hubstore_sqlite_open(spec, out, e);
+	return hubstore_sqlite_open(spec, mode, out, e);
 }
 
 void

@@ -130,14 +130,26 @@ struct hubstore {
  * the engines' process-wide settings. */
 void hubstore_init(void);
 
-/* Open (creating) the store named by spec: a file path for SQLite. */
-int hubstore_open(const char *spec, struct hubstore **out, struct err *e);
+/* What hubstore_open does when the store is not there. Only the commands
+ * that bring stories in (import, serve) create a store; every other one
+ * refuses a missing store, so a mistyped --store is an error, not a new
+ * empty store. */
+enum hubstore_mode {
+	HUBSTORE_EXISTING,      /* refuse: "no store at PATH (...)", nothing created */
+	HUBSTORE_CREATE,        /* create it (0600) when it does not exist */
+};
+
+/* Open the store named by spec (a file path for SQLite) as mode says;
+ * either way a database that is not a hub store is refused. */
+int hubstore_open(const char *spec, enum hubstore_mode mode, struct hubstore **out,
+    struct err *e);
 /* Close; NULL is a no-op. */
 void hubstore_close(struct hubstore *hs);
 
 /* The SQLite engine (hubstore-sqlite.c). */
 void hubstore_sqlite_init(void);
-int hubstore_sqlite_open(const char *path, struct hubstore **out, struct err *e);
+int hubstore_sqlite_open(const char *path, enum hubstore_mode mode, struct hubstore **out,
+    struct err *e);
 
 const char *hub_kiosk_status_name(enum hub_kiosk_status s);
 

@@ -63,7 +63,7 @@ setup(void **state)
 	free(text);
 	free(path);
 	db = xasprintf("%s/hub.db", f->dir);
-	if (hubstore_open(db, &f->hs, &e) == -1) {
+	if (hubstore_open(db, HUBSTORE_CREATE, &f->hs, &e) == -1) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
 	}
@@ -592,7 +592,7 @@ test_schema_versions(void **state)
 			assert_string_equal(v, stories);
 			free(v);
 		}
-		assert_int_equal(hubstore_open(db, &f->hs, &e), 0);
+		assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &f->hs, &e), 0);
 		assert_schema_4(db);
 		v = store_value(db, "SELECT count(*) FROM stories");
 		assert_string_equal(v, stories);
@@ -610,7 +610,7 @@ test_schema_versions(void **state)
 	}
 
 	store_exec(db, "UPDATE meta SET value = '5' WHERE key = 'schema'");
-	assert_int_equal(hubstore_open(db, &hs, &e), -1);
+	assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &hs, &e), -1);
 	assert_non_null(strstr(e.msg, "schema version \"5\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
@@ -688,7 +688,7 @@ test_untouched_exported(void **state)
 	FILE *fp;
 	struct err e;
 
-	assert_int_equal(hubstore_open(db, &hs, &e), 0);
+	assert_int_equal(hubstore_open(db, HUBSTORE_CREATE, &hs, &e), 0);
 	assert_int_equal(payread_open(&rd, &e), 0);
 	text = marker_payload('a', ",\"untouched\":[\"drivers\"]");
 	put_payload(hs, rd, text, 0xaa);

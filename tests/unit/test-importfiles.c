@@ -70,7 +70,7 @@ setup(void **state)
 	f->trusted = keys_kiosk_generate();
 	f->stranger = keys_kiosk_generate();
 	db = fsutil_join(f->dir, "hub.db");
-	if (hubstore_open(db, &f->hs, &e) == -1) {
+	if (hubstore_open(db, HUBSTORE_CREATE, &f->hs, &e) == -1) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
 	}

@@ -216,7 +216,7 @@ test_push_to_server(void **state)
 	char *db = fsutil_join(f->dir, "hub.db"), *url;
 	struct err e;
 
-	assert_int_equal(hubstore_open(db, &hs, &e), 0);
+	assert_int_equal(hubstore_open(db, HUBSTORE_CREATE, &hs, &e), 0);
 	so.hs = hs;
 	so.key = f->hub;
 	so.listen = "127.0.0.1:0";
