@@ -284,10 +284,13 @@ check_text(const struct question *q, const struct answer *an, struct err *e)
 	return 0;
 }
 
-/* multi: known ids, each once, at least one when required. */
+/* multi: known ids, each once, at least one when required, an exclusive
+ * choice only alone (its label in lang names it for the participant). */
 static int
-check_multi(const struct question *q, const struct answer *an, struct err *e)
+check_multi(const struct question *q, const struct answer *an, const char *lang,
+    struct err *e)
 {
+	const struct choice *c;
 	size_t i, j;
 
 	if (an->nids == 0 && q->required)
@@ -301,6 +304,13 @@ check_multi(const struct question *q, const struct answer *an, struct err *e)
 				return err_set(e, "answer \"%s\": \"%s\" is chosen "
 				    "twice", q->id, an->ids[i]);
 		}
+	}
+	for (i = 0; an->nids > 1 && i < an->nids; i++) {
+		c = question_choice(q, an->ids[i]);
+		if (c->exclusive)
+			return err_set(e, "answer \"%s\": \"%s\" (%s) cannot be "
+			    "chosen together with other answers; choose it alone or "
+			    "leave it out", q->id, form_text(&c->label, lang), c->id);
 	}
 	return 0;
 }
@@ -359,7 +369,7 @@ answers_check_one(const struct form *f, const struct answers *a,
 			    "choices", q->id, an->text != NULL ? an->text : "");
 		return 0;
 	case Q_MULTI:
-		return check_multi(q, an, e);
+		return check_multi(q, an, a->lang, e);
 	case Q_NUMBER:
 		if (!isfinite(an->number))
 			return err_set(e, "answer \"%s\" must be a number", q->id);
@@ -369,6 +379,10 @@ answers_check_one(const struct form *f, const struct answers *a,
 		if (q->has_max && an->number > q->max)
 			return err_set(e, "answer \"%s\": %g is above the maximum %g",
 			    q->id, an->number, q->max);
+		if (q->integer && an->number != floor(an->number))
+			return err_set(e, "answer \"%s\": %g is not a whole number; "
+			    "this question asks for a whole number", q->id,
+			    an->number);
 		return 0;
 	case Q_SCALE:
 		if (!isfinite(an->number) || an->number < 0 || an->number > 100)

@@ -471,19 +471,26 @@ fill:
 	}
 }
 
-/* {id: ..., KEY: {lang: text}}: a tier, prompt or choice. */
+/* {id: ..., KEY: {lang: text}}: a tier, prompt or choice. extrakey (NULL
+ * for none) is one more key allowed; its value node (or NULL) goes to
+ * *extra. */
 static void
 parse_item(struct parse *p, const yaml_node_t *n, const char *what,
-    const char *textkey, int multiline, char **id, struct ltext *text, int *line)
+    const char *textkey, int multiline, char **id, struct ltext *text, int *line,
+    const char *extrakey, yaml_node_t **extra)
 {
-	const char *keys[] = { "id", textkey, NULL };
-	yaml_node_t *vals[2];
+	const char *keys[] = { "id", textkey, extrakey, NULL };
+	yaml_node_t *vals[3] = { NULL, NULL, NULL };
 	char *w;
 
 	*line = line_of(n);
+	if (extra != NULL)
+		*extra = NULL;
 	if (want_kind(p, n, YAML_MAPPING_NODE, what, NULL) == -1)
 		return;
 	fields(p, n, what, keys, vals);
+	if (extra != NULL)
+		*extra = vals[2];
 	if (vals[0] == NULL)
 		problem(p, line_of(n), "%s: missing \"id\"", what);
 	else
@@ -626,7 +633,7 @@ parse_consent(struct parse *p, const yaml_node_t *n)
 	for (i = 0; i < count; i++) {
 		t = &f->tiers[f->ntiers++];
 		parse_item(p, node_at(p, it[i]), "consent tier", "label", 0, &t->id,
-		    &t->label, &t->line);
+		    &t->label, &t->line, NULL, NULL);
 		check_unique(p, "consent tier", ids, i, t->id, t->line);
 		ids[i] = t->id;
 	}
@@ -656,7 +663,7 @@ parse_prompts(struct parse *p, const yaml_node_t *n)
 	for (i = 0; i < count; i++) {
 		pr = &f->prompts[f->nprompts++];
 		parse_item(p, node_at(p, it[i]), "prompt", "text", 1, &pr->id,
-		    &pr->text, &pr->line);
+		    &pr->text, &pr->line, NULL, NULL);
 		check_unique(p, "prompt", ids, i, pr->id, pr->line);
 		ids[i] = pr->id;
 	}
@@ -691,15 +698,17 @@ out:
 	free(w);
 }
 
-/* choices: [{id, label}] of a choice or multi question. */
+/* choices: [{id, label, exclusive}] of a choice or multi question (typed:
+ * its type is known); exclusive (multi only) says the choice is chosen alone. */
 static void
 parse_choices(struct parse *p, const yaml_node_t *n, struct question *q,
-    const char *qid)
+    const char *qid, int typed)
 {
 	yaml_node_item_t *it;
+	yaml_node_t *ex;
 	struct choice *c;
 	size_t count, i;
-	char **ids, *w;
+	char **ids, *w, *wx;
 
 	w = xasprintf("question \"%s\": choices", qid);
 	if (want_kind(p, n, YAML_SEQUENCE_NODE, w, NULL) == -1)
@@ -717,9 +726,19 @@ parse_choices(struct parse *p, const yaml_node_t *n, struct question *q,
 	for (i = 0; i < count; i++) {
 		c = &q->choices[q->nchoices++];
 		parse_item(p, node_at(p, it[i]), w, "label", 0, &c->id, &c->label,
-		    &c->line);
+		    &c->line, "exclusive", &ex);
 		check_unique(p, w, ids, i, c->id, c->line);
 		ids[i] = c->id;
+		if (ex == NULL)
+			continue;
+		wx = xasprintf("%s \"%s\": exclusive", w, c->id != NULL ? c->id : "?");
+		if (typed && q->type != Q_MULTI)
+			problem(p, line_of(ex), "%s is only for multi questions (a "
+			    "%s question takes one answer anyway)", wx,
+			    question_type_name(q->type));
+		else
+			parse_bool(p, ex, wx, &c->exclusive);
+		free(wx);
 	}
 	free(ids);
 out:
@@ -792,7 +811,7 @@ type_from_name(const char *s, enum question_type *t)
 
 enum {
 	QK_ID, QK_TYPE, QK_TEXT, QK_REQUIRED, QK_MIN, QK_MAX, QK_POLES,
-	QK_CORNERS, QK_CHOICES, QK_SHOW_IF, QK_COUNT
+	QK_CORNERS, QK_CHOICES, QK_SHOW_IF, QK_INTEGER, QK_COUNT
 };
 
 /* 1 if key k may appear on a question of type t. */
@@ -803,6 +822,8 @@ key_applies(int k, enum question_type t)
 	case QK_MIN:
 	case QK_MAX:
 		return t == Q_STORY || t == Q_TEXT || t == Q_NUMBER;
+	case QK_INTEGER:
+		return t == Q_NUMBER;
 	case QK_POLES:
 		return t == Q_SCALE;
 	case QK_CORNERS:
@@ -820,7 +841,8 @@ parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
     size_t index, int *show_if_line, int *typed_out)
 {
 	static const char *const keys[] = { "id", "type", "text", "required",
-	    "min", "max", "poles", "corners", "choices", "show_if", NULL };
+	    "min", "max", "poles", "corners", "choices", "show_if", "integer",
+	    NULL };
 	yaml_node_t *vals[QK_COUNT];
 	const char *s, *qid;
 	char label[32], *w, *qs;
@@ -906,6 +928,21 @@ parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
 	if (q->has_min && q->has_max && q->min > q->max)
 		problem(p, line_of(vals[QK_MIN]), "%s: min %g is greater than max %g",
 		    w, q->min, q->max);
+	if (vals[QK_INTEGER] != NULL) {
+		free(w);
+		w = xasprintf("question \"%s\": integer", qid);
+		parse_bool(p, vals[QK_INTEGER], w, &q->integer);
+		free(w);
+		w = xasprintf("question \"%s\"", qid);
+	}
+	/* A whole-number question's bounds are whole numbers too. */
+	for (k = QK_MIN; k <= QK_MAX && q->integer; k++) {
+		bound = k == QK_MIN ? &q->min : &q->max;
+		if ((k == QK_MIN ? q->has_min : q->has_max) && *bound != floor(*bound))
+			problem(p, line_of(vals[k]), "%s: %s %g is not a whole number, "
+			    "but the question asks for one (integer: true)", w,
+			    keys[k], *bound);
+	}
 
 	if (vals[QK_POLES] != NULL)
 		parse_labels(p, vals[QK_POLES], qid, "poles", "pole", q->poles, 2);
@@ -918,7 +955,7 @@ parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
 		problem(p, line_of(n), "%s: a triad needs \"corners\" (three "
 		    "labels)", w);
 	if (vals[QK_CHOICES] != NULL)
-		parse_choices(p, vals[QK_CHOICES], q, qid);
+		parse_choices(p, vals[QK_CHOICES], q, qid, typed);
 	else if (typed && (q->type == Q_CHOICE || q->type == Q_MULTI))
 		problem(p, line_of(n), "%s: a %s question needs \"choices\"", w,
 		    question_type_name(q->type));

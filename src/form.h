@@ -27,6 +27,7 @@ struct ltext {
 struct choice {
 	char *id;
 	struct ltext label;
+	int exclusive;          /* multi: chosen only alone (e.g. "nothing") */
 	int line;
 };
 
@@ -49,6 +50,7 @@ struct question {
 	int required;           /* default 1 */
 	int has_min, has_max;
 	double min, max;        /* story/text: characters; number: value */
+	int integer;            /* number: whole numbers only */
 	struct ltext poles[2];  /* scale */
 	struct ltext corners[3];/* triad */
 	struct choice *choices; /* choice, multi */

@@ -2,6 +2,7 @@
  * scale, triad) with its widget, and what every question screen (this one
  * and screen-story) does on leaving: store the answer, check it exactly as
  * `add` does, save the draft (a field changed), go on. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +17,8 @@ static void
 problem_message(struct ui *u, const struct question *q, const char *core)
 {
 	const struct answer *a = answers_cget(u->ans, q->id);
-	size_t n;
+	const struct choice *c;
+	size_t n, i;
 
 	if (a == NULL || !a->answered) {
 		snprintf(u->msg, sizeof u->msg, "%s", tr("Please answer this question."));
@@ -42,8 +44,21 @@ problem_message(struct ui *u, const struct question *q, const char *core)
 			snprintf(u->msg, sizeof u->msg, "%s", tr("Please choose at least one."));
 			return;
 		}
+		for (i = 0; a->nids > 1 && i < a->nids; i++) {
+			if ((c = question_choice(q, a->ids[i])) != NULL && c->exclusive) {
+				snprintf(u->msg, sizeof u->msg,
+				    tr("%s: choose this alone, or untick it."),
+				    form_text(&c->label, u->lang));
+				return;
+			}
+		}
 		break;
 	case Q_NUMBER:
+		if (q->integer && a->number != floor(a->number)) {
+			snprintf(u->msg, sizeof u->msg, "%s",
+			    tr("Please give a whole number."));
+			return;
+		}
 		if (q->has_min && q->has_max) {
 			snprintf(u->msg, sizeof u->msg, tr("Please give a number from %g to %g."),
 			    q->min, q->max);

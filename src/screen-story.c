@@ -17,6 +17,8 @@ story_draw(struct ui *u)
 
 	top = ui_question_frame(u, text, !q->required) - 1;
 	h = LINES - top - 5;
+	if (u->msg[0] != '\0' && h > 3)
+		h -= 2;         /* the message's rows (ui_message) below the count */
 	attrset(ui_attr(UA_FRAME));
 	mvhline(top, 1, ACS_HLINE, COLS - 2);
 	mvhline(top + h + 1, 1, ACS_HLINE, COLS - 2);
@@ -36,8 +38,6 @@ story_draw(struct ui *u)
 static void
 story_key(struct ui *u, int fkey, wint_t ch)
 {
-	int r;
-
 	if (!fkey && ch == KEY_CTRL_X) {
 		u->back = u->screen;
 		ui_go(u, &screen_confirm);
@@ -51,11 +51,7 @@ story_key(struct ui *u, int fkey, wint_t ch)
 		ui_question_leave(u);
 		return;
 	}
-	r = widget_editor.key(&u->w, fkey, ch);
-	if (r == 1) {
-		u->dirty = u->touched = 1;
-		u->msg[0] = '\0';
-	}
+	ui_widget_key(u, fkey, ch);
 }
 
 const struct screen screen_story = {

@@ -260,9 +260,10 @@ ui_message(struct ui *u)
 		ui_text(LINES - 4, 2, COLS - 4, 2, u->msg, UA_ERROR);
 }
 
-int
-ui_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
-    const unsigned char *checked, int item_rows)
+/* ui_list, with checked items marked marks[1] and the others marks[0]. */
+static int
+list_marked(int y, int x, int w, int h, const char *const *items, int n, int sel,
+    const unsigned char *checked, int item_rows, const char *const marks[2])
 {
 	int i, first = 0, used = 0, rows, ind = checked != NULL ? 6 : 2;
 
@@ -281,12 +282,34 @@ ui_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
 			attrset(A_NORMAL);
 		}
 		if (checked != NULL)
-			mvaddstr(y + used, x + 2, checked[i] ? "[x]" : "[ ]");
+			mvaddstr(y + used, x + 2, marks[checked[i] != 0]);
 		rows = ui_text(y + used, x + ind, w - ind - 1,
 		    item_rows < h - used ? item_rows : h - used, items[i], a);
 		used += rows > 0 ? rows : 1;
 	}
 	return used;
+}
+
+int
+ui_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
+    const unsigned char *checked, int item_rows)
+{
+	static const char *const boxes[2] = { "[ ]", "[x]" };
+
+	return list_marked(y, x, w, h, items, n, sel, checked, item_rows, boxes);
+}
+
+/* Radio marks in ASCII, "(*)" rather than the bullet U+2022: the bullet is
+ * East Asian "ambiguous" width (two cells in some terminals and CJK
+ * locales, which would shift the labels), and a Linux console font may
+ * lack it; "(*)" draws the same everywhere, in colour or monochrome. */
+int
+ui_radio_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
+    const unsigned char *marked, int item_rows)
+{
+	static const char *const radios[2] = { "( )", "(*)" };
+
+	return list_marked(y, x, w, h, items, n, sel, marked, item_rows, radios);
 }
 
 int

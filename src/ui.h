@@ -222,6 +222,10 @@ void ui_message(struct ui *u);
  * item shown as [x] / [ ]. Returns rows used. */
 int ui_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
     const unsigned char *checked, int item_rows);
+/* The same for a single choice: marked (a flag per item, at most one set)
+ * shown as radio marks (*) / ( ). */
+int ui_radio_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
+    const unsigned char *marked, int item_rows);
 /* Move sel within 0..n-1 for arrow keys; 1 if the key was a list key. */
 int ui_list_key(int *sel, int n, int fkey, wint_t ch);
 int ui_is_enter(int fkey, wint_t ch);

@@ -1,6 +1,8 @@
 /* widget-editor: the story editor. Multi-line, word-wrapped by display
  * width, scrolling; its model is textbuf (core, unit-tested). widget-text
- * reuses it on a one-line buffer. */
+ * reuses it on a one-line buffer. A key past the form's maximum length is
+ * refused with the reason (the screen shows it). */
+#include <stdio.h>
 #include <string.h>
 
 #include "i18n.h"
@@ -46,6 +48,28 @@ widget_editor_draw(struct widget_state *w, const char *lang, int y, int x, int h
 	curs_set(1);
 }
 
+/* Insert a typed character; at the maximum, say so instead. 1 if inserted. */
+static int
+insert(struct widget_state *w, uint32_t cp)
+{
+	int max = (int)w->tb->max;
+
+	if (max != 0 && w->tb->len >= w->tb->max) {
+		if (w->q->type == Q_STORY)
+			snprintf(w->refusal, sizeof w->refusal,
+			    trn("Your story has reached its limit of %d character: nothing more can be added.",
+			    "Your story has reached its limit of %d characters: nothing more can be added.",
+			    (unsigned long)max), max);
+		else
+			snprintf(w->refusal, sizeof w->refusal,
+			    trn("This answer can be at most %d character long.",
+			    "This answer can be at most %d characters long.",
+			    (unsigned long)max), max);
+		return 0;
+	}
+	return textbuf_insert(w->tb, cp) == 0;
+}
+
 static void
 relayout(struct widget_state *w)
 {
@@ -66,13 +90,13 @@ widget_editor_key(struct widget_state *w, int fkey, wint_t ch)
 		case '\n':
 			if (!w->tb->multiline)
 				return -1;
-			return textbuf_insert(w->tb, '\n') == 0;
+			return insert(w, '\n');
 		case '\t':
 			return -1;
 		}
 		if (ch < 0x20)
 			return -1;
-		return textbuf_insert(w->tb, (uint32_t)ch) == 0;
+		return insert(w, (uint32_t)ch);
 	}
 	switch (ch) {
 	case KEY_BACKSPACE:

@@ -1,5 +1,7 @@
 /* widget-number: a number field that accepts only digits, one leading minus
- * and one decimal point (a comma counts as the point). */
+ * and one decimal point (a comma counts as the point; none for a question
+ * asking for a whole number). Any other key is refused with the reason,
+ * which the screen shows. */
 #include <stdlib.h>
 #include <stdio.h>
 
@@ -14,7 +16,8 @@ number_load(struct widget_state *w, const struct answers *a)
 
 	w->tb = textbuf_new(0, 24);
 	if (an != NULL && an->answered) {
-		snprintf(buf, sizeof buf, "%g", an->number);
+		/* every digit of a whole number, never "1e+06" */
+		snprintf(buf, sizeof buf, "%.15g", an->number);
 		textbuf_set_utf8(w->tb, buf);
 	}
 }
@@ -30,21 +33,36 @@ has_cp(const struct textbuf *tb, uint32_t c)
 	return 0;
 }
 
+/* Refuse a typed character: say why (translated) for the screen. */
+static int
+refuse(struct widget_state *w, const char *why)
+{
+	snprintf(w->refusal, sizeof w->refusal, "%s", why);
+	return 0;
+}
+
 static int
 number_key(struct widget_state *w, int fkey, wint_t ch)
 {
 	if (!fkey) {
-		if (ch == ',')
-			ch = '.';
-		if (ch >= '0' && ch <= '9')
-			return textbuf_insert(w->tb, (uint32_t)ch) == 0;
-		if (ch == '-' && w->tb->cur == 0 && !has_cp(w->tb, '-'))
-			return textbuf_insert(w->tb, '-') == 0;
-		if (ch == '.' && !has_cp(w->tb, '.'))
-			return textbuf_insert(w->tb, '.') == 0;
 		if (ch == 8 || ch == 127)
 			return textbuf_backspace(w->tb) == 0;
-		return ch < 0x20 ? -1 : 0;
+		if (ch < 0x20)
+			return -1;
+		if (ch == ',')
+			ch = '.';
+		if (ch == '.' && w->q->integer)
+			return refuse(w, tr("Please type a whole number, without a decimal point."));
+		if (ch != '-' && ch != '.' && (ch < '0' || ch > '9'))
+			return refuse(w, w->q->integer ? tr("Please type digits only.") :
+			    tr("Please type digits only (and a point for a decimal)."));
+		if (ch == '-' && (w->tb->cur != 0 || has_cp(w->tb, '-')))
+			return refuse(w, tr("A minus sign can only go at the start."));
+		if (ch == '.' && has_cp(w->tb, '.'))
+			return refuse(w, tr("The number already has a decimal point."));
+		if (w->tb->max != 0 && w->tb->len >= w->tb->max)
+			return refuse(w, tr("That number is too long."));
+		return textbuf_insert(w->tb, (uint32_t)ch) == 0;
 	}
 	switch (ch) {
 	case KEY_BACKSPACE:

@@ -568,6 +568,123 @@ test_untouched(void **state)
 	    "answer \"equal\" is null");
 }
 
+/* A form whose multi has an exclusive choice and whose number asks for a
+ * whole number (issue 13). */
+static const char exclusive_yaml[] =
+	"form: x\n"
+	"version: 1\n"
+	"languages: [en, fr]\n"
+	"title: {en: T, fr: T}\n"
+	"consent: {text: {en: C, fr: C}, tiers: [{id: analysis, label: {en: A, fr: A}}]}\n"
+	"questions:\n"
+	"  - {id: obstacles, type: multi, text: {en: M, fr: M}, required: false,\n"
+	"     choices: [{id: power, label: {en: Power, fr: Pouvoir}},\n"
+	"               {id: funding, label: {en: Funding, fr: Financement}},\n"
+	"               {id: nothing, label: {en: Nothing got in the way, fr: Rien}, exclusive: true}]}\n"
+	"  - {id: age, type: number, text: {en: A, fr: A}, min: 10, max: 120, integer: true,\n"
+	"     required: false}\n";
+
+static struct form *
+exclusive_form(void)
+{
+	struct form_problems probs = { NULL, 0 };
+	struct form *f = NULL;
+	struct err e;
+
+	if (form_parse("x.yaml", exclusive_yaml, strlen(exclusive_yaml), &f, &probs,
+	    &e) != 0) {
+		form_problems_free(&probs);
+		fail_msg("%s", e.msg);
+	}
+	return f;
+}
+
+/* answers_check_one on question qid: 0, or -1 with a reason containing want. */
+static void
+expect_one(const struct form *f, const struct answers *a, const char *qid,
+    const char *want)
+{
+	struct err e;
+	int rv = answers_check_one(f, a, form_question(f, qid), &e);
+
+	if (want == NULL) {
+		if (rv != 0)
+			fail_msg("answers_check_one: %s", e.msg);
+		return;
+	}
+	assert_int_equal(rv, -1);
+	if (strstr(e.msg, want) == NULL)
+		fail_msg("got \"%s\", want \"%s\"", e.msg, want);
+}
+
+static void
+test_exclusive(void **state)
+{
+	struct form *f = exclusive_form();
+	struct answers *a = answers_new(f);
+	const char *with_power[] = { "power", "nothing" };
+	const char *first[] = { "nothing", "funding" };
+	const char *three[] = { "power", "funding", "nothing" };
+	const char *alone[] = { "nothing" };
+	const char *others[] = { "power", "funding" };
+	const char *json = "{\"lang\":\"fr\",\"consent\":\"analysis\",\"answers\":"
+	    "{\"obstacles\":[\"nothing\",\"power\"]}}";
+	struct err e;
+
+	(void)state;
+	answers_set_meta(a, "en", "analysis", NULL);
+	answers_set_ids(a, "obstacles", with_power, 2);
+	expect_one(f, a, "obstacles", "answer \"obstacles\": \"Nothing got in the way\" "
+	    "(nothing) cannot be chosen together with other answers");
+	answers_set_ids(a, "obstacles", first, 2);
+	expect_one(f, a, "obstacles", "cannot be chosen together with other answers");
+	answers_set_ids(a, "obstacles", three, 3);
+	expect_one(f, a, "obstacles", "cannot be chosen together with other answers");
+	answers_set_ids(a, "obstacles", alone, 1);
+	expect_one(f, a, "obstacles", NULL);
+	answers_set_ids(a, "obstacles", others, 2);
+	expect_one(f, a, "obstacles", NULL);
+	answers_free(a);
+
+	/* The same through the JSON `storykiosk add` reads, named in the
+	 * story's language. */
+	a = NULL;
+	assert_int_equal(answers_from_json(f, json, strlen(json), &a, &e), 0);
+	assert_int_equal(answers_validate(f, a, &e), -1);
+	assert_non_null(strstr(e.msg, "\"Rien\" (nothing) cannot be chosen together"));
+	answers_free(a);
+	form_free(f);
+}
+
+static void
+test_integer(void **state)
+{
+	struct form *f = exclusive_form();
+	struct answers *a = answers_new(f);
+	const char *json = "{\"lang\":\"en\",\"consent\":\"analysis\",\"answers\":"
+	    "{\"age\":33.5}}";
+	struct err e;
+
+	(void)state;
+	assert_true(form_question(f, "age")->integer);
+	answers_set_number(a, "age", 33.5);
+	expect_one(f, a, "age", "answer \"age\": 33.5 is not a whole number");
+	answers_set_number(a, "age", 10.000001);
+	expect_one(f, a, "age", "is not a whole number");
+	answers_set_number(a, "age", 33);
+	expect_one(f, a, "age", NULL);
+	answers_set_number(a, "age", 9);
+	expect_one(f, a, "age", "below the minimum");
+	answers_free(a);
+
+	a = NULL;
+	assert_int_equal(answers_from_json(f, json, strlen(json), &a, &e), 0);
+	assert_int_equal(answers_validate(f, a, &e), -1);
+	assert_non_null(strstr(e.msg, "33.5 is not a whole number"));
+	answers_free(a);
+	form_free(f);
+}
+
 int
 main(void)
 {
@@ -586,6 +703,8 @@ main(void)
 		cmocka_unit_test(test_meta),
 		cmocka_unit_test(test_no_prompts),
 		cmocka_unit_test(test_untouched),
+		cmocka_unit_test(test_exclusive),
+		cmocka_unit_test(test_integer),
 	};
 
 	if (sodium_init() < 0)

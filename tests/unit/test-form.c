@@ -235,6 +235,9 @@ test_partnership(void **state)
 	assert_int_equal(form_question(f, "role")->type, Q_CHOICE);
 	assert_string_equal(form_question(f, "role_other")->show_if_id, "role");
 	assert_int_equal(form_question(f, "obstacles")->type, Q_MULTI);
+	assert_true(question_choice(form_question(f, "obstacles"), "nothing")->exclusive);
+	assert_false(question_choice(form_question(f, "obstacles"), "power")->exclusive);
+	assert_true(form_question(f, "age")->integer);
 	assert_int_equal(f->idle_timeout, 120);
 	assert_true(f->unsubmitted_keep);
 	form_free(f);
@@ -572,6 +575,66 @@ test_problem_cap(void **state)
 	    "more texts than languages");
 }
 
+/* exclusive (a multi's choice ticked alone) and integer (a number asking
+ * for a whole number): parsed, and every misuse reported on its line. */
+static void
+test_exclusive_integer(void **state)
+{
+	struct form *f;
+	const struct question *q;
+
+	(void)state;
+	f = parse_ok(HEAD
+	    "  - id: obstacles\n"
+	    "    type: multi\n"
+	    "    text: {en: M, fr: M}\n"
+	    "    choices:\n"
+	    "      - {id: power, label: {en: P, fr: P}, exclusive: false}\n"
+	    "      - {id: funding, label: {en: F, fr: F}}\n"
+	    "      - {id: nothing, label: {en: N, fr: N}, exclusive: true}\n"
+	    "  - {id: age, type: number, text: {en: A, fr: A}, min: 10, max: 120, integer: true}\n"
+	    "  - {id: weight, type: number, text: {en: W, fr: W}, integer: false}\n");
+	q = form_question(f, "obstacles");
+	assert_false(question_choice(q, "power")->exclusive);
+	assert_false(question_choice(q, "funding")->exclusive);
+	assert_true(question_choice(q, "nothing")->exclusive);
+	assert_true(form_question(f, "age")->integer);
+	assert_false(form_question(f, "weight")->integer);
+	assert_false(form_question(f, "story")->integer);
+	form_free(f);
+
+	/* exclusive only on a multi's choices, and only true or false */
+	expect_problem(HEAD "  - id: role\n    type: choice\n    text: {en: R, fr: R}\n"
+	    "    choices:\n      - {id: a, label: {en: A, fr: A}}\n"
+	    "      - {id: b, label: {en: B, fr: B},\n         exclusive: true}\n", 20,
+	    "question \"role\": choice \"b\": exclusive is only for multi questions");
+	expect_problem(HEAD "  - id: m\n    type: multi\n    text: {en: R, fr: R}\n"
+	    "    choices:\n      - {id: a, label: {en: A, fr: A}, exclusive: yes}\n", 18,
+	    "question \"m\": choice \"a\": exclusive must be true or false");
+	expect_problem(HEAD "  - {id: m, type: multi, text: {en: R, fr: R},\n"
+	    "     choices: [{id: a, label: {en: A, fr: A}, exclusive: [true]}]}\n", 15,
+	    "exclusive must be a single value");
+	expect_problem(HEAD "  - {id: m, type: multi, text: {en: R, fr: R},\n"
+	    "     choices: [{id: a, label: {en: A, fr: A}, exclusiv: true}]}\n", 15,
+	    "unknown key \"exclusiv\" (expected one of: id, label, exclusive)");
+	/* tiers and prompts take no exclusive */
+	expect_problem("form: t\nversion: 1\nlanguages: [en]\nconsent:\n  text: {en: C}\n"
+	    "  tiers:\n    - {id: a, label: {en: A}, exclusive: true}\n", 7,
+	    "unknown key \"exclusive\" (expected one of: id, label)");
+
+	/* integer only on number questions, true or false, whole bounds */
+	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a}, integer: true}\n", 14,
+	    "question \"x\": \"integer\" is not used by text questions");
+	expect_problem(HEAD "  - id: x\n    type: number\n    text: {en: a, fr: a}\n"
+	    "    integer: 1\n", 17, "question \"x\": integer must be true or false");
+	expect_problem(HEAD "  - id: x\n    type: number\n    text: {en: a, fr: a}\n"
+	    "    integer: true\n    min: 0.5\n    max: 99\n", 18,
+	    "question \"x\": min 0.5 is not a whole number, but the question asks for one");
+	expect_problem(HEAD "  - id: x\n    type: number\n    text: {en: a, fr: a}\n"
+	    "    max: 99.9\n    integer: true\n", 17,
+	    "question \"x\": max 99.9 is not a whole number");
+}
+
 int
 main(void)
 {
@@ -597,6 +660,7 @@ main(void)
 		cmocka_unit_test(test_every_problem),
 		cmocka_unit_test(test_size_cap),
 		cmocka_unit_test(test_problem_cap),
+		cmocka_unit_test(test_exclusive_integer),
 	};
 
 	if (sodium_init() < 0)
