@@ -3,14 +3,12 @@
  * countdown and autosave run between keys, hands each key to the current
  * screen, and redraws once the input queue is drained (so a large paste
  * costs one redraw). The participant's session lives in struct ui; every
- * save goes through kiosk_story_save. The UI's only libsodium calls are for
- * its own buffers: sodium_memzero to wipe them (screen-pin, screen-thanks)
- * and sodium_free for the PIN buffer from xsecure_malloc. */
+ * save goes through kiosk_story_save. The UI wipes its own buffers with
+ * xmalloc's xwipe and xsecure_free; it never calls libsodium itself. */
 #include "ui.h"
 
 #include <math.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -692,7 +690,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *pus
 
 	i18n_init();
 	if (newterm(NULL, stdout, stdin) == NULL) {
-		sodium_free(u.pin);
+		xsecure_free(u.pin);
 		fprintf(stderr, "storykiosk: cannot start the terminal (is TERM set?)\n");
 		return 1;
 	}
@@ -746,6 +744,6 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *pus
 	widget_state_reset(&u.w);
 	free(u.export_dir);
 	form_free(u.owned_form);
-	sodium_free(u.pin);     /* wipes the PIN buffer */
+	xsecure_free(u.pin);    /* wipes the PIN buffer */
 	return 0;
 }

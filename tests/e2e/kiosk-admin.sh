@@ -41,7 +41,7 @@ check "export asks for a directory" wait_for "Directory to export to"
 i=0
 while [ "$i" -lt 20 ]; do keys BSpace; i=$((i + 1)); done
 type_text "$W/usb"; keys Enter
-check "admin says the bundle was written" wait_for "Exported 1 stories" 50
+check "admin says the bundle was written" wait_for "Exported 1 story " 50
 check "bundle file in the directory" sh -c "ls '$W/usb' | grep -q ."
 check "status: nothing left to export" sh -c "\"$KIOSK\" status --data '$W/k' | grep -q 'not exported: 0'"
 stderr_clean
