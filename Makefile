@@ -38,7 +38,7 @@ else
 BUILD  ?= build/plain
 endif
 
-# Layers (see ../shared/DESIGN.md): core never includes curses or sync code.
+# Layers (see docs/architecture.md): core never includes curses or sync code.
 UI_SRC    = $(wildcard src/ui*.c src/screen-*.c src/widget-*.c src/i18n*.c)
 KCMD_SRC  = src/storykiosk.c $(wildcard src/cmd-*.c)
 CORE_SRC  = $(filter-out $(UI_SRC) $(KCMD_SRC), $(wildcard src/*.c))
