@@ -17,10 +17,27 @@ LIBEXECDIR ?= $(PREFIX)/lib/storykiosk
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
+# The layers (docs/architecture.md), lowest first. Each folder is one static
+# library compiled with only its own pkg-config flags and the include paths of
+# the folders it may use, so an arrow pointing up fails to compile;
+# tests/layer-check also checks every #include against tests/layers.rules.
+#
+#   src/base    xmalloc err fsutil utf8 bytes storycode       libsodium
+#   src/core    keys seal secret form answers payload store   SQLite libyaml jansson
+#               kiosk textbuf
+#   src/ui      the kiosk's screens and widgets, i18n          ncursesw (only here)
+#   sync/wire   bundle receipt: what both ends read and verify
+#   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
+#               push-main.c are the storykiosk-push helper
+#   sync/hub    the hub store, import, serve, hub export       SQLite jansson libmicrohttpd
+#   src/*.c and sync/hub/storyhub.c, hcmd-*.c are the programs.
+PKGS_BASE  = libsodium
 PKGS_CORE  = sqlite3 libsodium yaml-0.1 jansson
-PKGS_KIOSK = $(PKGS_CORE) ncursesw
-PKGS_PUSH  = $(PKGS_CORE) libcurl
-PKGS_HUB   = $(PKGS_CORE) libmicrohttpd
+PKGS_UI    = ncursesw
+PKGS_WIRE  = libsodium
+PKGS_SYNCK = libsodium
+PKGS_HELPER = libsodium libcurl
+PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd
 PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka
 PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka
 TOOLS_ALL  = tmux msgfmt
@@ -28,7 +45,7 @@ TOOLS_ALL  = tmux msgfmt
 WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
 CFLAGS  ?= -O2 -g
 CPPFLAGS += -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -DDATADIR='"$(DATADIR)/storykiosk"' -DLIBEXECDIR='"$(LIBEXECDIR)"'
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -Isrc -Isync
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
 
 ifeq ($(SANITIZE),1)
 BUILD  ?= build/san
@@ -37,21 +54,41 @@ LDFLAGS += -fsanitize=address,undefined
 else
 BUILD  ?= build/plain
 endif
-
-# Layers (see docs/architecture.md): core never includes curses or sync code.
-UI_SRC    = $(wildcard src/ui*.c src/screen-*.c src/widget-*.c src/i18n*.c)
-KCMD_SRC  = src/storykiosk.c $(wildcard src/cmd-*.c)
-CORE_SRC  = $(filter-out $(UI_SRC) $(KCMD_SRC), $(wildcard src/*.c))
-HCMD_SRC  = sync/storyhub.c $(wildcard sync/hcmd-*.c)
-PUSH_MAIN = sync/push-main.c
-SYNC_SRC  = $(filter-out $(HCMD_SRC) $(PUSH_MAIN), $(wildcard sync/*.c))
-UNIT_SRC  = $(wildcard tests/unit/test-*.c)
-TEST_HELPER_SRC = $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c))
+# glibc before 2.34 (Raspberry Pi OS Bullseye) keeps pthreads in libpthread.
+LIBS_THREAD = -pthread
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
-CORE_LIB = $(BUILD)/libcore.a
-SYNC_LIB = $(BUILD)/libsync.a
+# Folder → sources, include paths (itself and what it may use), packages.
+BASE_SRC   = $(wildcard src/base/*.c)
+CORE_SRC   = $(wildcard src/core/*.c)
+UI_SRC     = $(wildcard src/ui/*.c)
+WIRE_SRC   = $(wildcard sync/wire/*.c)
+HELPER_SRC = sync/kiosk/push.c sync/kiosk/push-main.c
+SYNCK_SRC  = $(filter-out $(HELPER_SRC), $(wildcard sync/kiosk/*.c))
+HPROG_SRC  = sync/hub/storyhub.c $(wildcard sync/hub/hcmd-*.c)
+HUBL_SRC   = $(filter-out $(HPROG_SRC), $(wildcard sync/hub/*.c))
+KPROG_SRC  = $(wildcard src/*.c)
+UNIT_SRC   = $(wildcard tests/unit/test-*.c)
+TEST_HELPER_SRC = $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c))
+
+INC_BASE   = -Isrc/base
+INC_CORE   = -Isrc/core $(INC_BASE)
+INC_UI     = -Isrc/ui $(INC_CORE)
+INC_WIRE   = -Isync/wire $(INC_CORE)
+INC_SYNCK  = -Isync/kiosk -Isync/wire $(INC_CORE)
+INC_HUB    = -Isync/hub -Isync/wire $(INC_CORE)
+INC_KPROG  = -Isrc -Isrc/ui -Isync/kiosk -Isync/wire $(INC_CORE)
+INC_ALL    = -Isrc -Isrc/ui -Isync/kiosk -Isync/hub -Isync/wire $(INC_CORE)
+
+BASE_LIB  = $(BUILD)/libbase.a
+CORE_LIB  = $(BUILD)/libcore.a
+UI_LIB    = $(BUILD)/libui.a
+WIRE_LIB  = $(BUILD)/libwire.a
+SYNCK_LIB = $(BUILD)/libsynckiosk.a
+HUB_LIB   = $(BUILD)/libhub.a
+# What the tests, benches and fuzz targets link (no UI).
+SYNC_LIBS = $(HUB_LIB) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 KIOSK    = $(BUILD)/storykiosk
 HUB      = $(BUILD)/storyhub
 PUSH     = $(BUILD)/storykiosk-push
@@ -71,34 +108,44 @@ storykiosk storyhub: %: $(BUILD)/% FORCE
 
 FORCE:
 
-$(BUILD)/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_ALL)) -MMD -MP -c $< -o $@
+# One compile rule per folder: its include paths and its packages' flags.
+compile = @mkdir -p $(dir $@); echo "  CC $<"; \
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(1) $(call pc_cflags,$(2)) -MMD -MP -c $< -o $@
+$(BUILD)/src/base/%.o: src/base/%.c ; $(call compile,$(INC_BASE),$(PKGS_BASE))
+$(BUILD)/src/core/%.o: src/core/%.c ; $(call compile,$(INC_CORE),$(PKGS_CORE))
+$(BUILD)/src/ui/%.o: src/ui/%.c ; $(call compile,$(INC_UI),$(PKGS_UI))
+$(BUILD)/src/%.o: src/%.c ; $(call compile,$(INC_KPROG),$(PKGS_BASE) $(PKGS_UI))
+$(BUILD)/sync/wire/%.o: sync/wire/%.c ; $(call compile,$(INC_WIRE),$(PKGS_WIRE))
+$(BUILD)/sync/kiosk/push.o: sync/kiosk/push.c ; $(call compile,$(INC_SYNCK),$(PKGS_HELPER))
+$(BUILD)/sync/kiosk/push-main.o: sync/kiosk/push-main.c ; $(call compile,$(INC_SYNCK),$(PKGS_HELPER))
+$(BUILD)/sync/kiosk/%.o: sync/kiosk/%.c ; $(call compile,$(INC_SYNCK),$(PKGS_SYNCK))
+$(BUILD)/sync/hub/%.o: sync/hub/%.c ; $(call compile,$(INC_HUB),$(PKGS_HUBL))
+$(BUILD)/tests/%.o: tests/%.c ; $(call compile,$(INC_ALL),$(PKGS_ALL))
+$(BUILD)/bench/%.o: bench/%.c ; $(call compile,$(INC_ALL),$(PKGS_ALL))
 
-$(CORE_LIB): $(call obj,$(CORE_SRC))
-	@rm -f $@
-	ar rcs $@ $^
+archive = @rm -f $@; echo "  AR $@"; ar rcs $@ $^
+$(BASE_LIB): $(call obj,$(BASE_SRC)) ; $(archive)
+$(CORE_LIB): $(call obj,$(CORE_SRC)) ; $(archive)
+$(UI_LIB): $(call obj,$(UI_SRC)) ; $(archive)
+$(WIRE_LIB): $(call obj,$(WIRE_SRC)) ; $(archive)
+$(SYNCK_LIB): $(call obj,$(SYNCK_SRC)) ; $(archive)
+$(HUB_LIB): $(call obj,$(HUBL_SRC)) ; $(archive)
 
-$(SYNC_LIB): $(call obj,$(SYNC_SRC))
-	@rm -f $@
-	ar rcs $@ $^ $(if $^,,$(error no sync sources))
+link = @echo "  LD $@"; $(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@
 
-$(KIOSK): $(call obj,$(KCMD_SRC) $(UI_SRC)) $(SYNC_LIB) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(call obj,$(KCMD_SRC) $(UI_SRC)) \
-	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_KIOSK)) -lm
+# The kiosk: no libcurl, no libmicrohttpd.
+$(KIOSK): $(call obj,$(KPROG_SRC)) $(UI_LIB) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_UI)) $(LIBS_THREAD) -lm
 
 # The HTTP client lives in its own program so the kiosk never loads libcurl.
-$(PUSH): $(call obj,$(PUSH_MAIN)) $(SYNC_LIB) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(call obj,$(PUSH_MAIN)) \
-	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_PUSH)) -lm
+$(PUSH): $(call obj,$(HELPER_SRC)) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE) libcurl) $(LIBS_THREAD) -lm
 
-$(HUB): $(call obj,$(HCMD_SRC)) $(SYNC_LIB) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(call obj,$(HCMD_SRC)) \
-	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_HUB)) -lm
+$(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC)) $(SYNC_LIB) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(TEST_HELPER_SRC)) \
-	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_TEST)) -lm
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kiosk/push.c) $(SYNC_LIBS)
+	$(link) $^ $(call pc_libs,$(PKGS_TEST)) $(LIBS_THREAD) -lm
 
 # Install what is missing (nothing when pkg-config and the tools find it all).
 deps:
@@ -237,9 +284,8 @@ bench: export BUILD := $(BUILD)
 $(BUILD)/bench/bare-curses: $(BUILD)/bench/bare-curses.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(call pc_libs,ncursesw sqlite3 libsodium)
 
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIB) $(CORE_LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(SYNC_LIB) $(CORE_LIB) \
-	    $(call pc_libs,$(PKGS_HUB)) -lpthread -lm
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
 
 # --- fault injection and fuzzing ---
 # Fuzz targets (tests/fuzz/fuzz-*.c) have saved corpora in
@@ -262,10 +308,10 @@ UNIT_BIN       += $(FUZZ_REPLAY_BIN)
 .PHONY: fuzz fuzz-build check-long
 _check: $(FUZZ_REPLAY_BIN)
 
-$(FUZZ_REPLAY_BIN): $(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz-%.o tests/fuzz/replay.c $(SYNC_LIB) $(CORE_LIB)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(call pc_cflags,$(PKGS_CORE)) $(LDFLAGS) \
+$(FUZZ_REPLAY_BIN): $(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz-%.o tests/fuzz/replay.c $(SYNC_LIBS)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(INC_ALL) $(call pc_cflags,$(PKGS_CORE)) $(LDFLAGS) \
 	    -DFUZZ_TARGET='"$*"' -o $@ tests/fuzz/replay.c $< \
-	    $(SYNC_LIB) $(CORE_LIB) $(call pc_libs,$(PKGS_CORE)) -lm
+	    $(SYNC_LIBS) $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 
 # Replay every saved corpus (make check does this too).
 fuzz-replay: $(FUZZ_REPLAY_BIN) $(BUILD)/tests/test-bundle-corpus
@@ -277,12 +323,13 @@ check-long: deps
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) SANITIZE= CC=$(FUZZ_CC) \
 	    CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
-	    $(FUZZ_BUILD)/libcore.a $(FUZZ_BUILD)/libsync.a
+	    $(patsubst $(BUILD)/%,$(FUZZ_BUILD)/%,$(SYNC_LIBS))
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "  FUZZ $(FUZZ_BUILD)/fuzz-$$t"; \
-	    $(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc -Isync \
+	    $(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer $(INC_ALL) \
 	        $(call pc_cflags,$(PKGS_CORE)) -o $(FUZZ_BUILD)/fuzz-$$t tests/fuzz/fuzz-$$t.c \
-	        $(FUZZ_BUILD)/libsync.a $(FUZZ_BUILD)/libcore.a $(call pc_libs,$(PKGS_CORE)) -lm \
+	        $(patsubst $(BUILD)/%,$(FUZZ_BUILD)/%,$(SYNC_LIBS)) $(call pc_libs,$(PKGS_CORE)) \
+	        $(LIBS_THREAD) -lm \
 	        || exit 1; \
 	done
 

@@ -4,10 +4,64 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "export.h"
 #include "form.h"
 #include "kiosk.h"
 #include "pushspawn.h"
-#include "ui.h"
+#include "ui-run.h"
+
+#define RUN_PUSH_TIMEOUT 60             /* seconds for one whole push */
+
+/* What the screens may do past the kiosk (ui-run.h), done here with sync. */
+struct run_ctx {
+	struct kiosk *k;
+	const char *url;
+	char *helper;           /* the storykiosk-push program */
+	pid_t pid;              /* 0: no push running */
+};
+
+static int
+run_export(void *ctx, const char *dir, size_t *stories, char **path, struct err *e)
+{
+	struct run_ctx *c = ctx;
+	struct export_result res = { 0 };
+
+	if (export_run(c->k, dir, 0, &res, e) != 0)
+		return -1;
+	*stories = res.stories;
+	*path = res.path;       /* handed over */
+	res.path = NULL;
+	export_result_free(&res);
+	return 0;
+}
+
+static int
+run_push_start(void *ctx, struct err *e)
+{
+	struct run_ctx *c = ctx;
+
+	return pushspawn_start(c->helper, c->k->dir, c->url, RUN_PUSH_TIMEOUT, &c->pid, e);
+}
+
+static int
+run_push_poll(void *ctx, int *ok, struct err *e)
+{
+	struct run_ctx *c = ctx;
+	int r = pushspawn_poll(c->pid, ok, e);
+
+	if (r != 0)
+		c->pid = 0;
+	return r;
+}
+
+static void
+run_push_stop(void *ctx)
+{
+	struct run_ctx *c = ctx;
+
+	pushspawn_stop(c->pid);
+	c->pid = 0;
+}
 
 static void
 usage(FILE *fp)
@@ -44,6 +98,10 @@ cmd_run(int argc, char **argv)
 	struct form_problems probs = { 0 };
 	struct form *f = NULL;
 	struct kiosk *k = NULL;
+	struct run_ctx ctx = { 0 };
+	struct ui_actions act = { .export_to = run_export, .push_start = run_push_start,
+		.push_poll = run_push_poll, .push_stop = run_push_stop,
+		.push_backoff = pushspawn_backoff };
 	struct err e;
 	uint64_t n = 0;
 	int i, idle = 0, rc = 1;
@@ -107,7 +165,13 @@ cmd_run(int argc, char **argv)
 		}
 		push_url = saved_url;
 	}
-	rc = ui_run(k, f, idle, push_url, demo_pin);
+	ctx.k = k;
+	ctx.url = push_url;
+	ctx.helper = push_url != NULL ? pushspawn_helper() : NULL;
+	act.ctx = &ctx;
+	act.push_url = push_url;
+	rc = ui_run(k, f, idle, &act, demo_pin);
+	free(ctx.helper);
 out:
 	free(saved_url);
 	kiosk_close(k);

@@ -1,8 +1,8 @@
 /* libFuzzer target for the bundle and receipt parsers.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -Isrc -Isync \
- *       tests/fuzz/fuzz-bundle.c sync/bundle.c sync/receipt.c src/keys.c src/utf8.c \
- *       src/xmalloc.c src/err.c src/fsutil.c $(pkg-config --cflags --libs libsodium) \
+ *       tests/fuzz/fuzz-bundle.c sync/wire/bundle.c sync/wire/receipt.c src/core/keys.c src/base/utf8.c \
+ *       src/base/xmalloc.c src/base/err.c src/base/fsutil.c $(pkg-config --cflags --libs libsodium) \
  *       -o build/fuzz-bundle
  *   build/fuzz-bundle tests/fuzz/corpus/bundle
  *

@@ -1,4 +1,4 @@
-/* libFuzzer target for the story editor's input path (src/textbuf.h): the
+/* libFuzzer target for the story editor's input path (src/core/textbuf.h): the
  * first byte picks one-line/multi-line and a size limit, the second a screen
  * width; the rest is typed or pasted as UTF-8 (textbuf_insert_utf8), then
  * replayed as editing keys. Whatever comes in, the buffer must hold only safe

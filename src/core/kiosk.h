@@ -50,6 +50,12 @@ void kiosk_close(struct kiosk *k);
 /* Check the admin PIN against DIR/pin: 0 when right. */
 int kiosk_pin_check(const struct kiosk *k, const char *pin, size_t len, struct err *e);
 
+/* What the screens show, read through the kiosk (the screens never reach the
+ * store themselves): stories by status, and a setting or record kept in the
+ * store's meta table (*value NULL when unset; caller frees). */
+int kiosk_counts(struct kiosk *k, struct store_counts *c, struct err *e);
+int kiosk_meta_get(struct kiosk *k, const char *key, char **value, struct err *e);
+
 /* One story being told or transcribed. */
 struct story {
 	unsigned char id[STORE_ID_BYTES];

@@ -1,12 +1,12 @@
 /* ui: the kiosk's main loop, its screens (a table of functions each) and the
- * drawing helpers they share. Only ui*.c, screen-*.c and widget-*.c include
- * curses (through ui-curses.h); everything stored or sealed goes through
- * kiosk.h. */
+ * drawing helpers they share, inside src/ui/ (the program sees ui-run.h).
+ * Only this folder includes curses (through ui-curses.h); everything stored
+ * or sealed goes through kiosk.h, everything beyond the kiosk through the
+ * program's actions (ui-run.h). */
 #ifndef UI_H
 #define UI_H
 
 #include <stddef.h>
-#include <sys/types.h>
 #include <wchar.h>
 
 #include "answers.h"
@@ -15,6 +15,7 @@
 #include "kiosk.h"
 #include "textbuf.h"
 #include "ui-curses.h"
+#include "ui-run.h"
 
 #define UI_MIN_COLS 60
 #define UI_MIN_LINES 18
@@ -100,11 +101,9 @@ void widget_state_reset(struct widget_state *w);
 void widget_triad_props(int r, int s, double p[3]);
 #define TRIAD_STEPS 10
 
-/* Automatic push (src/ui-push.c): the helper runs as a child process. */
+/* Automatic push (ui-push.c), through the program's actions. */
 struct ui_push {
-	char *url;              /* NULL: no automatic push */
-	char *helper;           /* the storykiosk-push program */
-	pid_t pid;              /* 0: none running */
+	int running;            /* a push started and not yet finished */
 	unsigned failures;      /* in a row, for the backoff */
 	uint64_t acked_before;  /* stories acknowledged when the push started */
 	double next_try;        /* earliest next automatic attempt */
@@ -148,20 +147,15 @@ struct ui {
 	const char *demo_pin;   /* run --demo-pin (checked): shown on the welcome
 	                         * screen; NULL outside demos */
 	struct form *owned_form;        /* a form chosen on the admin screen */
+	const struct ui_actions *act;   /* export and push (ui-run.h) */
 	struct ui_push push;
 };
-
-/* Run the kiosk until an admin quits. Returns the exit status. push_url:
- * the hub to push to between participants, or NULL. demo_pin: NULL, or the
- * admin PIN (already checked) that a demo's welcome screen shows. */
-int ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *push_url,
-    const char *demo_pin);
 
 /* Automatic push. ui_push_tick runs on every timer tick: it reaps a finished
  * push (backing off after a failure) and starts one only while the welcome
  * screen shows and stories wait. ui_push_now starts one at once (the admin's
  * "push now"); 0 if started, else -1 with the reason in u->msg. */
-void ui_push_init(struct ui *u, const char *url);
+void ui_push_init(struct ui *u);
 void ui_push_tick(struct ui *u);
 int ui_push_now(struct ui *u);
 /* Stop a push still running and free the state (the kiosk is quitting). */

@@ -243,3 +243,15 @@ kiosk_story_discard(struct kiosk *k, struct story *st, struct err *e)
 	st->stored = 0;
 	return 0;
 }
+
+int
+kiosk_counts(struct kiosk *k, struct store_counts *c, struct err *e)
+{
+	return store_counts(k->store, c, e);
+}
+
+int
+kiosk_meta_get(struct kiosk *k, const char *key, char **value, struct err *e)
+{
+	return store_meta_get(k->store, key, value, e);
+}

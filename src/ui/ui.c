@@ -657,8 +657,8 @@ on_stop(int sig)
 }
 
 int
-ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *push_url,
-    const char *demo_pin)
+ui_run(struct kiosk *k, const struct form *f, int idle_override,
+    const struct ui_actions *act, const char *demo_pin)
 {
 	struct sigaction sa;
 	struct ui u;
@@ -673,6 +673,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *pus
 	u.warn_seconds = u.idle_timeout < 30 ? u.idle_timeout : 30;
 	u.pin = xsecure_malloc(UI_PIN_MAX + 1);
 	u.demo_pin = demo_pin;
+	u.act = act;
 	u.running = 1;
 
 	signal(SIGINT, SIG_IGN);
@@ -705,7 +706,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override, const char *pus
 	timeout(UI_TICK_MS);
 
 	session_reset(&u);
-	ui_push_init(&u, push_url);
+	ui_push_init(&u);
 	u.last_input = u.last_save = ui_now();
 	ui_go(&u, &screen_welcome);
 	while (u.running) {

@@ -1,8 +1,8 @@
 /* screen-admin: for the field worker, behind the PIN. Kiosk id, form,
  * counts by status, stories not yet exported, last export, free disk; export
- * bundles to a directory (a USB stick) through sync's export_run; change the
- * form (another *.yaml next to the current one, until restart); return to
- * the welcome screen, push to the hub now (src/ui-push.c), or quit the kiosk
+ * bundles to a directory (a USB stick) through the program's export action;
+ * change the form (another *.yaml next to the current one, until restart);
+ * return to the welcome screen, push to the hub now (ui-push.c), or quit the kiosk
  * (allowed because the PIN was just entered on this visit). The push lines
  * show the last attempt and its result, the last success and the stories
  * waiting for the hub. */
@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "export.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "ui.h"
@@ -100,7 +99,7 @@ refresh_info(struct ui *u)
 	    u->k->id_hex);
 	snprintf(info[ninfo++], sizeof info[0], "%s %s, version %d", tr("Form:"), u->form->id,
 	    u->form->version);
-	have_counts = store_counts(u->k->store, &c, &e) == 0;
+	have_counts = kiosk_counts(u->k, &c, &e) == 0;
 	if (have_counts) {
 		len = 0;
 		for (i = 0; i < STATUS__COUNT && len < sizeof info[0]; i++)
@@ -110,7 +109,7 @@ refresh_info(struct ui *u)
 		ninfo++;
 	} else
 		snprintf(info[ninfo++], sizeof info[0], "%.150s", e.msg);
-	if (store_meta_get(u->k->store, "last_export", &last, &e) != 0)
+	if (kiosk_meta_get(u->k, "last_export", &last, &e) != 0)
 		last = NULL;
 	if (have_counts)
 		snprintf(info[ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
@@ -123,15 +122,15 @@ refresh_info(struct ui *u)
 		snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Free disk:"), size);
 	}
 	snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Push to:"),
-	    u->push.url != NULL ? u->push.url : tr("not set (USB export only)"));
+	    u->act->push_url != NULL ? u->act->push_url : tr("not set (USB export only)"));
 	/* A setting that cannot be read shows as "never". */
-	if (store_meta_get(u->k->store, "last_push_attempt", &push_try, &e) != 0)
+	if (kiosk_meta_get(u->k, "last_push_attempt", &push_try, &e) != 0)
 		push_try = NULL;
-	if (store_meta_get(u->k->store, "last_push_result", &push_res, &e) != 0)
+	if (kiosk_meta_get(u->k, "last_push_result", &push_res, &e) != 0)
 		push_res = NULL;
-	if (store_meta_get(u->k->store, "last_push", &push_ok, &e) != 0)
+	if (kiosk_meta_get(u->k, "last_push", &push_ok, &e) != 0)
 		push_ok = NULL;
-	if (u->push.pid > 0)
+	if (u->push.running)
 		snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Last push attempt:"),
 		    tr("pushing now..."));
 	else {
@@ -220,21 +219,20 @@ admin_draw(struct ui *u)
 static void
 export_to(struct ui *u)
 {
-	struct export_result res = { 0 };
 	struct err e;
-	char *dir = textbuf_utf8(dir_field, NULL);
+	char *dir = textbuf_utf8(dir_field, NULL), *path = NULL;
+	size_t stories = 0;
 
 	textbuf_free(dir_field);
 	dir_field = NULL;
-	if (export_run(u->k, dir, 0, &res, &e) != 0)
+	if (u->act->export_to(u->act->ctx, dir, &stories, &path, &e) != 0)
 		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
-	else if (res.path == NULL)
+	else if (path == NULL)
 		snprintf(u->msg, sizeof u->msg, "%s", tr("Nothing to export: every story is already exported."));
 	else
 		snprintf(u->msg, sizeof u->msg, trn("Exported %zu story to %.400s",
-		    "Exported %zu stories to %.400s", res.stories), res.stories,
-		    res.path);
-	export_result_free(&res);
+		    "Exported %zu stories to %.400s", stories), stories, path);
+	free(path);
 	free(u->export_dir);
 	u->export_dir = dir;    /* offered again next time */
 	refresh_info(u);

@@ -1,0 +1,42 @@
+/* ui-run: the kiosk's screens as the kiosk program sees them. The program
+ * hands ui_run the kiosk, the form and a table of actions that reach past the
+ * kiosk (export to a USB stick, push to the hub); the UI calls them and knows
+ * nothing of bundles, HTTP or child processes. */
+#ifndef UI_RUN_H
+#define UI_RUN_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "form.h"
+#include "kiosk.h"
+
+struct ui_actions {
+	void *ctx;              /* handed back to every action */
+	/* Export every story not yet exported into dir: 0 with *stories written
+	 * to *path (caller frees; NULL when there was nothing to export). */
+	int (*export_to)(void *ctx, const char *dir, size_t *stories, char **path,
+	    struct err *e);
+	/* The hub pushes go to, shown on the admin screen; NULL: no push (the
+	 * push actions below are then never called). */
+	const char *push_url;
+	/* Start one push in the background; at most one runs at a time. */
+	int (*push_start)(void *ctx, struct err *e);
+	/* Without blocking: 0 still running, 1 finished with *ok set (1 success),
+	 * -1 with e set when it cannot tell (counted as a failure). */
+	int (*push_poll)(void *ctx, int *ok, struct err *e);
+	/* Stop a push still running (the kiosk is quitting). */
+	void (*push_stop)(void *ctx);
+	/* Seconds to wait before the next automatic push after this many
+	 * failures in a row. */
+	long (*push_backoff)(unsigned failures);
+};
+
+/* Run the kiosk until an admin quits. Returns the exit status. idle_override:
+ * seconds of inactivity before a session is wiped (0: the form's setting).
+ * demo_pin: NULL, or the admin PIN (already checked) that a demo's welcome
+ * screen shows. */
+int ui_run(struct kiosk *k, const struct form *f, int idle_override,
+    const struct ui_actions *act, const char *demo_pin);
+
+#endif
