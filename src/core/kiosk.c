@@ -215,7 +215,7 @@ kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f,
 	m.story_id = st->id;
 	m.code = st->code;
 	m.kiosk = k->id_hex;
-	m.source = store_source_name(st->source);
+	m.source = story_source_name(st->source);
 	m.created = st->created;
 	m.saved = (int64_t)time(NULL);
 	text = payload_encode(&m, f, a);

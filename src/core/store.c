@@ -18,11 +18,6 @@ struct store {
 	char *path;
 };
 
-static const char *const status_names[STATUS__COUNT] = {
-	"draft", "submitted", "interrupted", "timed_out",
-};
-static const char *const source_names[SOURCE__COUNT] = { "kiosk", "paper" };
-
 /* Each entry takes the schema from version i to i + 1. */
 static const char *const migrations[] = {
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -57,40 +52,6 @@ static const char *const migrations[] = {
 	"INSERT INTO payloads SELECT seq, sealed FROM stories_v1;"
 	"DROP TABLE stories_v1;",
 };
-
-const char *
-store_status_name(enum story_status s)
-{
-	return (unsigned)s < STATUS__COUNT ? status_names[s] : "unknown";
-}
-
-int
-store_status_from_name(const char *name)
-{
-	int i;
-
-	for (i = 0; i < STATUS__COUNT; i++)
-		if (strcmp(name, status_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *
-store_source_name(enum story_source s)
-{
-	return (unsigned)s < SOURCE__COUNT ? source_names[s] : "unknown";
-}
-
-int
-store_source_from_name(const char *name)
-{
-	int i;
-
-	for (i = 0; i < SOURCE__COUNT; i++)
-		if (strcmp(name, source_names[i]) == 0)
-			return i;
-	return -1;
-}
 
 static int
 db_error(struct store *s, struct err *e, const char *what)

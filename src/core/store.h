@@ -9,23 +9,10 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "story.h"
 
 #define STORE_ID_BYTES 16
 #define STORE_SCHEMA_VERSION 2
-
-enum story_status {
-	STATUS_DRAFT,
-	STATUS_SUBMITTED,
-	STATUS_INTERRUPTED,
-	STATUS_TIMED_OUT,
-	STATUS__COUNT
-};
-
-enum story_source {
-	SOURCE_KIOSK,
-	SOURCE_PAPER,
-	SOURCE__COUNT
-};
 
 struct store;
 
@@ -56,10 +43,6 @@ struct store_counts {
 	uint64_t acked;
 };
 
-const char *store_status_name(enum story_status s);
-int store_status_from_name(const char *name);   /* -1 if unknown */
-const char *store_source_name(enum story_source s);
-int store_source_from_name(const char *name);   /* -1 if unknown */
 
 /* Open (creating or migrating) the database at path, file mode 0600. Checks
  * that WAL, synchronous=FULL and secure_delete are in force. */

@@ -104,7 +104,7 @@ refresh_info(struct ui *u)
 		len = 0;
 		for (i = 0; i < STATUS__COUNT && len < sizeof info[0]; i++)
 			len += (size_t)snprintf(info[ninfo] + len, sizeof info[0] - len, "%s%s %" PRIu64,
-			    i > 0 ? " · " : "  ", store_status_name((enum story_status)i),
+			    i > 0 ? " · " : "  ", story_status_name(i),
 			    c.by_status[i]);
 		ninfo++;
 	} else

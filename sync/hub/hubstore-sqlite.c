@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "payload.h"
+#include "story.h"
 #include "xmalloc.h"
 
 /* 2: the full-text index merges 16 segments at a time instead of FTS5's
@@ -68,8 +69,6 @@ static const char fts_schema[] =
     "INSERT INTO stories_fts(stories_fts) VALUES('rebuild');";
 
 static const char *status_names[] = { "unknown", "trusted", "revoked" };
-static const char *story_status_names[] = { "draft", "submitted", "interrupted", "timed_out" };
-static const char *source_names[] = { "kiosk", "paper" };
 
 const char *
 hub_kiosk_status_name(enum hub_kiosk_status s)
@@ -447,10 +446,8 @@ sqlite_story_put(struct hubstore *hs, const struct hub_story_in *in, enum hub_pu
 	sqlite3_bind_blob(s->insert, 2, in->content_hash, 32, SQLITE_STATIC);
 	sqlite3_bind_text(s->insert, 3, kid, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s->insert, 4, (sqlite3_int64)in->seq);
-	sqlite3_bind_text(s->insert, 5, (unsigned)in->status < 4 ?
-	    story_status_names[in->status] : "?", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s->insert, 6, (unsigned)in->source < 2 ?
-	    source_names[in->source] : "?", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->insert, 5, story_status_name(in->status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->insert, 6, story_source_name(in->source), -1, SQLITE_STATIC);
 	bind_opt(s->insert, 7, p->code);
 	bind_opt(s->insert, 8, p->form);
 	sqlite3_bind_int64(s->insert, 9, p->form_version);

@@ -34,8 +34,8 @@ struct hub_story_in {
 	unsigned char id[BUNDLE_ID_BYTES];
 	unsigned char kiosk_id[KEY_ID_BYTES];
 	uint64_t seq;
-	int status;                     /* store.h enum story_status */
-	int source;                     /* store.h enum story_source */
+	int status;                     /* story.h enum story_status */
+	int source;                     /* story.h enum story_source */
 	unsigned char content_hash[32]; /* BLAKE2b-256 of the opened payload */
 	const struct payload *p;
 	const char *text;               /* story + short texts, for the full-text index */

@@ -15,14 +15,16 @@
 
 #include "bytes.h"
 #include "fsutil.h"
+#include "story.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
 /* magic 8, version 2, sig alg 1, seal fmt 1, pk 32, id 8, name length 1 */
 #define FIXED_HEAD (BUNDLE_MAGIC_LEN + 2 + 1 + 1 + crypto_sign_PUBLICKEYBYTES + KEY_ID_BYTES + 1)
-#define STATUS_MIN 1    /* submitted */
-#define STATUS_MAX 3    /* timed_out */
-#define SOURCE_MAX 1    /* paper */
+/* Records carry finished stories (story.h): never a draft. */
+#define STATUS_MIN STORY_STATUS_EXPORTED_MIN
+#define STATUS_MAX (STATUS__COUNT - 1)
+#define SOURCE_MAX (SOURCE__COUNT - 1)
 
 /* The signature's hash (Ed25519ph: SHA-512 of everything before it) can be
  * taken on another thread while records are added, once the record count is

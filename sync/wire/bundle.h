@@ -39,7 +39,7 @@ struct bundle_header {
 };
 
 /* One record; sealed points into the caller's buffer. status and source use
- * the values of store.h (enum story_status / story_source). */
+ * the values of story.h (enum story_status / story_source). */
 struct bundle_record {
 	unsigned char id[BUNDLE_ID_BYTES];
 	uint64_t seq;
