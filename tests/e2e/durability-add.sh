@@ -61,7 +61,7 @@ while read -r d; do
 	attempts=$((attempts + 1))
 	"$KIOSK" add --data kiosk --form "$FORM" a.json >add.out 2>add.err &
 	pid=$!
-	sleep "$d"
+	sleep "$d"      # the random moment of the kill is the test, not a wait
 	kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
 	{ wait "$pid"; } 2>/dev/null
 	rc=$?
@@ -149,7 +149,7 @@ while read -r d; do
 	cp base.db c.db
 	"$HUB" import --store c.db --key hub/hub.key "$B" >imp.out 2>&1 &
 	pid=$!
-	sleep "$d"
+	sleep "$d"      # the random moment of the kill is the test, not a wait
 	kill -9 "$pid" 2>/dev/null
 	{ wait "$pid"; } 2>/dev/null
 	c=$(count c.db)

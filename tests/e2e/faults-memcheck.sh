@@ -11,14 +11,10 @@ cd "$T_DIR" || exit 1
 FORM="$TOP/forms/partnership.yaml"
 
 if ldd "$KIOSK" 2>/dev/null | grep -q libasan; then
-	echo "# skip valgrind memcheck: sanitizer build (ASan and valgrind do not mix)"
-	echo "1..0"
-	exit 0
+	t_skip_all "valgrind memcheck: sanitizer build (ASan and valgrind do not mix)"
 fi
 if ! command -v valgrind >/dev/null; then
-	echo "# skip valgrind memcheck: valgrind is not installed"
-	echo "1..0"
-	exit 0
+	t_skip_all "valgrind memcheck: valgrind is not installed"
 fi
 VG="valgrind -q --error-exitcode=99 --leak-check=full --log-file=$T_DIR/vg.%p.log"
 # Like check_ok, but prints valgrind's report on failure.

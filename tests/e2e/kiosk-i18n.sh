@@ -2,25 +2,25 @@
 # The kiosk's own strings: every tr("...") and widget hint in the UI sources
 # has a translation in po/fr.po and po/sw.po, the catalogues are valid, and
 # the build compiled them where the kiosk looks for them.
-: "${TOP:?run from tests/run-all}" "${BUILD:=build/plain}"
+. "$TOP/tests/e2e/lib.sh"
 cd "$TOP" || exit 1
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 
-msgids=$(mktemp)
-trap 'rm -f "$msgids"' EXIT
+# The UI sources by name, wherever under src/ they are.
+ui_sources() { find src -name 'ui*.c' -o -name 'screen-*.c' -o -name 'widget-*.c'; }
+widget_sources() { find src -name 'widget-*.c'; }
+
+msgids=$T_DIR/msgids
 {
-	grep -ho 'tr("[^"]*")' src/ui*.c src/screen-*.c src/widget-*.c | sed 's/^tr("//; s/")$//'
+	ui_sources | xargs grep -ho 'tr("[^"]*")' | sed 's/^tr("//; s/")$//'
 	# trn("singular", "plural", n): the catalogue's msgid is the singular.
-	grep -ho 'trn("[^"]*"' src/ui*.c src/screen-*.c src/widget-*.c | sed 's/^trn("//; s/"$//'
-	grep -ho '\.hint = "[^"]*"' src/widget-*.c | sed 's/^\.hint = "//; s/"$//'
+	ui_sources | xargs grep -ho 'trn("[^"]*"' | sed 's/^trn("//; s/"$//'
+	widget_sources | xargs grep -ho '\.hint = "[^"]*"' | sed 's/^\.hint = "//; s/"$//'
 } | sort -u >"$msgids"
-[ -s "$msgids" ] && ok "found $(wc -l <"$msgids") strings in the UI sources" || notok "no strings found"
+check "found $(wc -l <"$msgids") strings in the UI sources" test -s "$msgids"
 
 for lang in fr sw; do
 	po=po/$lang.po
-	if msgfmt --check -o /dev/null "$po" 2>/dev/null; then ok "$po is valid"; else notok "$po is valid"; fi
+	check "$po is valid" msgfmt --check -o /dev/null "$po"
 	missing=0
 	while IFS= read -r s; do
 		if ! grep -qF "msgid \"$s\"" "$po"; then
@@ -28,12 +28,17 @@ for lang in fr sw; do
 			missing=$((missing + 1))
 		fi
 	done <"$msgids"
-	[ "$missing" -eq 0 ] && ok "$po translates every UI string" || notok "$po misses $missing strings"
+	if [ "$missing" -eq 0 ]; then
+		ok "$po translates every UI string"
+	else
+		notok "$po misses $missing strings"
+	fi
 	stats=$(msgfmt --statistics -o /dev/null "$po" 2>&1)
 	case $stats in
 	*untranslated* | *fuzzy*) notok "$po: $stats" ;;
 	*) ok "$po: $stats" ;;
 	esac
 	mo="$BUILD/locale/$lang/LC_MESSAGES/storykiosk.mo"
-	[ -s "$mo" ] && ok "$mo built" || notok "$mo built"
+	check "$mo built" test -s "$mo"
 done
+t_done

@@ -53,8 +53,7 @@ fake() {     # fake STATUS BODYFILE DELAY: sets FAKE_URL
 	rm -f fake.port
 	python3 fake.py "$@" >fake.port &
 	FAKE_PID=$!
-	_w=0
-	while [ ! -s fake.port ] && [ $_w -lt 100 ]; do sleep 0.1; _w=$((_w + 1)); done
+	wait_for "test -s fake.port" 10
 	FAKE_URL=http://127.0.0.1:$(cat fake.port)
 }
 keeps_all() {
@@ -114,9 +113,9 @@ N2=$((2 * N))
 "$KIOSK" export --data k --all --to stickA >/dev/null
 BIG=$(ls -t stickA/*.skb | head -1)
 curl -s -o /dev/null --max-time 20 --limit-rate 20k -H 'Content-Type: application/octet-stream' \
-    --data-binary "@$BIG" "$URL/v1/bundles" &
+    --trace-ascii slow.trace --data-binary "@$BIG" "$URL/v1/bundles" &
 slow=$!
-sleep 1
+wait_for "grep -q '^=> Send data' slow.trace" 10      # the body is on its way
 kill -KILL "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; SRV_PID=
 wait $slow
 check "server killed mid-upload" test $? -ne 0
@@ -124,7 +123,7 @@ check "... nothing of the cut bundle imported" test "$(hub_count hubA.db)" = $N
 check "restart on the same port" start_server hubA.db hubA/hub.key
 "$KIOSK" push --data k --url "$URL" >push-killed.out 2>&1 &
 pushing=$!
-sleep 0.05
+sleep 0.05      # the kill lands wherever the push is: that moment is the test
 kill -KILL "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; SRV_PID=
 wait $pushing
 echo "# push during SIGKILL: exit $? ($(cat push-killed.out))"

@@ -1,15 +1,11 @@
 # Packaging: man pages, systemd units, `make install`/`uninstall` into a
 # throw-away root, and (when the Debian build tools are installed) the
 # storykiosk and storyhub packages: contents, control fields, lintian.
-# A check whose tool is missing prints "# skip - why" (a comment, not a pass).
+# A check whose tool is missing prints "# skip - why" (t_skip: a comment, not a pass).
 . "$TOP/tests/e2e/lib.sh"
 cd "$T_DIR" || exit 1
 MAKE=${MAKE:-make}
 UNITS="$TOP/packaging/systemd"
-
-skip() {
-	echo "# skip - $*"
-}
 
 have() {
 	command -v "$1" >/dev/null 2>&1
@@ -82,11 +78,11 @@ if have systemd-analyze; then
 			check "unit: $u.service exposure $score is at most 2.0" \
 			    awk -v s="$score" 'BEGIN { exit !(s != "" && s <= 2.0) }'
 		else
-			skip "systemd-analyze security --offline: not supported by this systemd"
+			t_skip "systemd-analyze security --offline: not supported by this systemd"
 		fi
 	done
 else
-	skip "systemd-analyze verify: systemd-analyze is not installed"
+	t_skip "systemd-analyze verify: systemd-analyze is not installed"
 fi
 
 # --- make install / uninstall honour PREFIX and DESTDIR --------------------
@@ -106,7 +102,7 @@ check "uninstall: no files left" test -z "$(find "$root" -type f)"
 
 # --- the Debian packages ---------------------------------------------------
 if ! have dpkg-buildpackage || ! have dh || ! have dpkg-deb; then
-	skip "Debian packages: dpkg-buildpackage/debhelper not installed (apt-get install dpkg-dev debhelper)"
+	t_skip "Debian packages: dpkg-buildpackage/debhelper not installed (apt-get install dpkg-dev debhelper)"
 	t_done
 	exit
 fi
@@ -175,7 +171,7 @@ if have lintian; then
 	sed 's/^/# lintian: /' lintian.out | grep -v 'running with root privileges'
 	check "deb: lintian reports no errors" sh -c '! grep -q "^E:" lintian.out'
 else
-	skip "lintian: not installed"
+	t_skip "lintian: not installed"
 fi
 
 t_done
