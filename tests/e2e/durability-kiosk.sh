@@ -19,15 +19,16 @@ for d in $delays; do
 	start_kiosk
 	to_story 0 || { notok "cycle $c: reach the editor"; continue; }
 	type_text "Killed-S7UB cycle $c: the council and the youth group planned the market together, and it worked."
-	wait_for "Killed-S7UB" >/dev/null
+	wait_text "Killed-S7UB" >/dev/null
 	answer_all "Kill $c"
-	wait_for "Animatrice" || { notok "cycle $c: review screen"; continue; }
+	wait_text "Animatrice" || { notok "cycle $c: review screen"; continue; }
 	pid=$(kiosk_pid)
 	# odd cycles: the power goes at the review screen, before submit
 	[ $((c % 2)) -eq 0 ] && keys End Enter
-	sleep "$d"
+	# The kill lands 0-30 ms after submit.
+	sleep "$d"      # the random moment of the kill is the test, not a wait
 	kill -9 "$pid" 2>/dev/null
-	wait_for "KIOSK-EXITED" 30 >/dev/null
+	wait_for kiosk_gone 3
 	if screen | grep -q "Thank you"; then
 		thanked=$((thanked + 1))
 		shown=$(shown_code)
@@ -35,7 +36,7 @@ for d in $delays; do
 	fi
 done
 start_kiosk
-check "restart shows the welcome screen" wait_for "Kiswahili"
+check "restart shows the welcome screen" wait_text "Kiswahili"
 sub=$(count_status submitted)
 int=$(count_status interrupted)
 echo "# $c kills (0-30 ms after submit, or at the review): $sub submitted, $int interrupted, thank-you seen before $thanked kills"
@@ -48,4 +49,4 @@ check "previous text not on the welcome screen" sh -c "! tmux -S '$SOCK' capture
 check "integrity ok" sh -c "'$KIOSK' status --data '$W/k' --check | grep -q '^integrity: *ok'"
 check "canary absent from every file of the data dir" sh -c "! grep -r -a -q Killed-S7UB '$W/k'"
 stderr_clean
-echo "1..$tapn"
+t_done

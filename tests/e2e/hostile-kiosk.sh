@@ -14,30 +14,29 @@ leaked() {
 	LC_ALL=C grep -aqP '\]52;|\x1b\[2JZZ|\xc2\x9b|\x9b31m|\xe2\x80\xae|\xe2\x80\x8b' "$BYTES"
 }
 
-check "setup" setup_kiosk
-start_kiosk
+kiosk_begin
 : >"$BYTES"
 T pipe-pane -o "cat >>'$BYTES'"
 check "lang 0: consent, prompt, editor" to_story 0
 type_text "Canary-K1OSK a story typed at the kiosk, with hostile bytes pasted in: "
-check "typed text shown" wait_for "Canary-K1OSK"
+check "typed text shown" wait_text "Canary-K1OSK"
 # A paste (tmux paste-buffer sends the bytes as they are) and typed keys.
 T set-buffer -- "$(printf 'X1\033]52;c;SGVsbG8=\007Y1 \033[2JZZ \302\23331m \342\200\256RLO \342\200\213ZW end. ')"
 T paste-buffer
-sleep 0.3
+wait_text "end."                # the paste's last word
 type_text "$(printf 'Q1\033[2JZZ typed \302\23331m too.')"
 type_text " The clinic and the village committee really did work together."
-check "kiosk still on the story editor after the hostile paste" wait_for "work together"
+check "kiosk still on the story editor after the hostile paste" wait_text "work together"
 check "pipe-pane records the kiosk's output" \
     sh -c "LC_ALL=C grep -aq 'Canary-K1OSK' '$BYTES'"
 check "no ESC[2J, OSC 52, C1 CSI, RLO or ZWSP from the story reaches the terminal (editor)" \
     sh -c "! LC_ALL=C grep -aqP '\]52;|\x1b\[2JZZ|\xc2\x9b|\xe2\x80\xae|\xe2\x80\x8b' '$BYTES'"
 answer_all "Hostile title"
-check "review screen" wait_for "Animatrice"
+check "review screen" wait_text "Animatrice"
 check "no hostile sequence reaches the terminal (review)" sh -c "! { LC_ALL=C grep -aqP '\]52;|\x1b\[2JZZ|\xc2\x9b|\xe2\x80\xae|\xe2\x80\x8b' '$BYTES'; }"
 echo "# pipe-pane recorded $(wc -c <"$BYTES") bytes of kiosk output"
 keys End Enter
-check "thank-you screen after submit" wait_for "Thank you"
+check "thank-you screen after submit" wait_text "Thank you"
 check "one story submitted" has_status submitted 1
 # No plaintext at rest: search every file under the data directory.
 files=$(find "$W/k" -type f | wc -l)
@@ -59,4 +58,4 @@ echo "# stored story: $(grep -o '"story":"[^"]*"' "$W/export.json" | head -1)"
 check "... with no control or invisible characters in it" \
     sh -c "! { LC_ALL=C grep -aqP '\\\\u001b|\\\\u009b|\x1b|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae\x8b]' '$W/export.json'; }"
 stderr_clean
-echo "1..$tapn"
+t_done

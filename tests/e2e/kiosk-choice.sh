@@ -8,7 +8,7 @@
 # field says why it refuses letters and, for a whole-number question, a
 # decimal point; the story and a text say so when they are full; the form's
 # "(optional)" is shown once. Stored answers are read back through a hub's
-# JSON export. Every wait is bounded (wait_for: 5 s).
+# JSON export (to_hub). Every wait is bounded (wait_text: 5 s).
 . "$(dirname "$0")/kiosk.lib"
 
 # The default form (its exclusive, integer and texts as they are) with a
@@ -23,19 +23,6 @@ awk '/^  - id: (drivers|equal|listened|trust)$/ { skip = 1; next }
     prev == "  - id: role" { print "    required: false" }
     { prev = $0 }' "$TOP/forms/partnership.yaml" >"$FORM"
 
-# to_hub: export the kiosk's stories, import and trust them in a new hub
-# store, then export it as $W/out.json.
-to_hub() {
-	rm -rf "$W/usb" "$W/hub.db" "$W/hub.db-wal" "$W/hub.db-shm"
-	mkdir -p "$W/usb"
-	"$KIOSK" export --data "$W/k" --to "$W/usb" >/dev/null 2>&1 || return 1
-	id=$("$KIOSK" status --data "$W/k" | sed -n 's/^kiosk id: *//p')
-	STORYHUB_PASSPHRASE=e2e-pass-phrase "$HUB" import --store "$W/hub.db" \
-	    --key "$W/hub/hub.key" "$W"/usb/*.skb >/dev/null 2>&1
-	STORYHUB_PASSPHRASE=e2e-pass-phrase "$HUB" kiosks --store "$W/hub.db" \
-	    --key "$W/hub/hub.key" trust "$id" >/dev/null 2>&1 || return 1
-	"$HUB" export --store "$W/hub.db" --format json --out "$W/out.json" 2>/dev/null
-}
 # story_json CODE: the exported story with that code (one story a line).
 story_json() { grep -F "\"code\":\"$1\"" "$W/out.json"; }
 # stored CODE TEXT: the story with that code holds TEXT (a JSON fragment).
@@ -49,42 +36,35 @@ field_is() { screen | grep -qE "^ *\[$1 *\]"; }
 # finish: submit from the review; the story code shown.
 finish() {
 	keys End Enter
-	wait_for "Thank you" || wait_for "Merci" || return 1
+	wait_text "Thank you" || wait_text "Merci" || return 1
 	code=$(shown_code)
-	i=0
-	while [ "$i" -lt 50 ] && ! screen | grep -q Kiswahili; do
-		keys Enter
-		sleep 0.2
-		i=$((i + 1))
-	done
+	leave_thanks
 }
 
-check "setup: hub key and kiosk data directory" setup_kiosk
-check "setup: the test form is valid" sh -c '"$0" check-form "$1" >/dev/null' "$KIOSK" "$FORM"
-start_kiosk
+kiosk_begin
 
 # --- story 1, in English ---
 check "to the story editor" to_story 0
 S60="The clinic and the village committee shared the work, twice."
 check "the test story has 60 characters" test "$(printf %s "$S60" | wc -m)" -eq 60
 type_text "$S60"
-check "the story is at its maximum of 60" wait_for "60 characters (at most 60)"
+check "the story is at its maximum of 60" wait_text "60 characters (at most 60)"
 type_text "!"
 check "story: typing past the maximum says why" \
-    wait_for "Your story has reached its limit of 60 characters"
-check "story: ... and the text stays at 60" wait_for "60 characters (at most 60)"
+    wait_text "Your story has reached its limit of 60 characters"
+check "story: ... and the text stays at 60" wait_text "60 characters (at most 60)"
 keys BSpace
 check "story: the message goes with the next key" wait_gone "reached its limit"
 type_text "."
-check "story: the count is back at 60" wait_for "60 characters (at most 60)"
+check "story: the count is back at 60" wait_text "60 characters (at most 60)"
 
 keys Tab
-check "title: the question" wait_for "Give your story a short title"
+check "title: the question" wait_text "Give your story a short title"
 check "title: \"(optional)\" shown once" shows_once "(optional)"
 type_text "$(printf '%080d' 0)"
-check "title: at 80 characters" wait_for "0000000000"
+check "title: at 80 characters" wait_text "0000000000"
 type_text "1"
-check "title: typing past 80 says why" wait_for "This answer can be at most 80 characters long."
+check "title: typing past 80 says why" wait_text "This answer can be at most 80 characters long."
 keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace \
     BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace \
     BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace BSpace \
@@ -97,60 +77,60 @@ type_text "Water"
 keys Enter
 
 # obstacles: multi, "Nothing got in the way" is exclusive
-check "multi: the question" wait_for "What got in the way?"
-check "multi: tick boxes" wait_for "[ ] Competition"
+check "multi: the question" wait_text "What got in the way?"
+check "multi: tick boxes" wait_text "[ ] Competition"
 check "multi: the key line says Space: tick" hint_has "Space: tick"
 keys Space Down Space
-check "multi: two obstacles ticked" wait_for "[x] Funding pressure"
-check "multi: ... the first one too" wait_for "[x] Competition"
+check "multi: two obstacles ticked" wait_text "[x] Funding pressure"
+check "multi: ... the first one too" wait_text "[x] Competition"
 keys End Space
-check "multi: \"Nothing got in the way\" ticked" wait_for "[x] Nothing got in the way"
-check "multi: ... unticks Competition" wait_for "[ ] Competition"
-check "multi: ... and Funding pressure" wait_for "[ ] Funding pressure"
+check "multi: \"Nothing got in the way\" ticked" wait_text "[x] Nothing got in the way"
+check "multi: ... unticks Competition" wait_text "[ ] Competition"
+check "multi: ... and Funding pressure" wait_text "[ ] Funding pressure"
 keys Home Space
-check "multi: ticking an obstacle unticks \"Nothing\"" wait_for "[ ] Nothing got in the way"
-check "multi: ... and ticks it" wait_for "[x] Competition"
+check "multi: ticking an obstacle unticks \"Nothing\"" wait_text "[ ] Nothing got in the way"
+check "multi: ... and ticks it" wait_text "[x] Competition"
 keys End Space
-check "multi: \"Nothing\" alone again" wait_for "[ ] Competition"
+check "multi: \"Nothing\" alone again" wait_text "[ ] Competition"
 check "multi: only one box ticked" shows_once "[x]"
 keys Enter
 
 # role: a single choice, the exact keys of the bug report
-check "choice: the question" wait_for "Who were you in this story?"
-check "choice: radio marks" wait_for "( ) A community member"
+check "choice: the question" wait_text "Who were you in this story?"
+check "choice: radio marks" wait_text "( ) A community member"
 check "choice: no tick boxes" absent "[ ]"
-check "choice: \"Not applicable\" is a radio item" wait_for "( ) Not applicable"
+check "choice: \"Not applicable\" is a radio item" wait_text "( ) Not applicable"
 check "choice: the key line says Space: choose" hint_has "Space: choose"
 keys Down Space Down Space Up
 check "choice: the second Space marked Staff of a local organisation" \
-    wait_for "(*) Staff of a local organisation"
-check "choice: the highlight is back on A volunteer, not marked" wait_for "> ( ) A volunteer"
+    wait_text "(*) Staff of a local organisation"
+check "choice: the highlight is back on A volunteer, not marked" wait_text "> ( ) A volunteer"
 check "choice: one item marked" shows_once "(*)"
 keys Enter
 
 # age: a whole number
-check "number: the question" wait_for "How old are you?"
+check "number: the question" wait_text "How old are you?"
 check "number: \"(optional)\" shown once" shows_once "(optional)"
 type_text "3"
 type_text "a"
-check "number: a letter is refused with the reason" wait_for "Please type digits only."
+check "number: a letter is refused with the reason" wait_text "Please type digits only."
 check "number: ... and not typed" field_is 3
 type_text "3"
 check "number: the message goes with the next key" wait_gone "Please type digits only."
 type_text "."
 check "number: a decimal point is refused (whole number)" \
-    wait_for "Please type a whole number, without a decimal point."
+    wait_text "Please type a whole number, without a decimal point."
 type_text ","
-check "number: a comma too" wait_for "Please type a whole number, without a decimal point."
+check "number: a comma too" wait_text "Please type a whole number, without a decimal point."
 type_text "5"
 check "number: the field shows 335 (no point)" field_is 335
 keys BSpace
 check "number: 33" field_is 33
 keys Enter
 
-check "review: the marked role" wait_for "Staff of a local organisation"
+check "review: the marked role" wait_text "Staff of a local organisation"
 check "review: not the highlighted one" absent "A volunteer"
-check "review: the exclusive obstacle alone" wait_for "Nothing got in the way"
+check "review: the exclusive obstacle alone" wait_text "Nothing got in the way"
 check "review: no other obstacle" absent "Competition"
 finish
 code1=$code
@@ -160,30 +140,30 @@ check "story 1 submitted ($code1)" test -n "$code1"
 check "fr: to the story editor" to_story 1
 type_text "$S60"
 type_text "!"
-check "fr: the story maximum in French" wait_for "Votre histoire a atteint sa limite de 60 caractères"
+check "fr: the story maximum in French" wait_text "Votre histoire a atteint sa limite de 60 caractères"
 keys Tab
-check "fr: title" wait_for "Donnez un titre court"
+check "fr: title" wait_text "Donnez un titre court"
 check "fr: \"(facultatif)\" shown once" shows_once "(facultatif)"
 keys Enter
-check "fr: multi" wait_for "Qu'est-ce qui a fait obstacle"
+check "fr: multi" wait_text "Qu'est-ce qui a fait obstacle"
 keys Space Enter
-check "fr: choice" wait_for "Qui étiez-vous dans cette histoire"
+check "fr: choice" wait_text "Qui étiez-vous dans cette histoire"
 check "fr: the key line says Espace : choisir" hint_has "Espace : choisir"
 keys Space
-check "fr: the first item marked" wait_for "(*) Membre de la communauté"
+check "fr: the first item marked" wait_text "(*) Membre de la communauté"
 keys End Space
-check "fr: \"Sans objet\" marked" wait_for "(*) Sans objet"
+check "fr: \"Sans objet\" marked" wait_text "(*) Sans objet"
 check "fr: ... alone" shows_once "(*)"
 keys Enter
-check "fr: number" wait_for "Quel âge avez-vous ?"
+check "fr: number" wait_text "Quel âge avez-vous ?"
 check "fr: \"(facultatif)\" shown once on the number" shows_once "(facultatif)"
 type_text "x"
-check "fr: a letter refused, in French" wait_for "Veuillez taper uniquement des chiffres."
+check "fr: a letter refused, in French" wait_text "Veuillez taper uniquement des chiffres."
 type_text "."
-check "fr: a decimal point refused, in French" wait_for "Veuillez taper un nombre entier, sans virgule."
+check "fr: a decimal point refused, in French" wait_text "Veuillez taper un nombre entier, sans virgule."
 type_text "40"
 keys Enter
-check "fr: review" wait_for "(pas de réponse)"
+check "fr: review" wait_text "(pas de réponse)"
 finish
 code2=$code
 check "story 2 submitted ($code2)" test -n "$code2"
@@ -211,3 +191,4 @@ check "add: age 33.5 is refused" test $? -ne 0
 check "add: ... as not a whole number" grep -q "33.5 is not a whole number" "$W/add.out"
 check "add: \"nothing\" alone and age 33 are taken" add_json '["nothing"]' 33
 stderr_clean
+t_done

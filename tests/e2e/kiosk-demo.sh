@@ -17,15 +17,9 @@ next_steps() { cd "$W" && DEMO_BIN="$W/bin" "$TOP/tests/demo-setup" --next demo;
 
 # start_demo [extra run args...]: the demo kiosk in tmux, as make demo runs it.
 start_demo() {
-	T kill-server 2>/dev/null
-	i=0
-	while [ -S "$SOCK" ] && [ "$i" -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
-	rm -f "$SOCK"
-	printf 'set -g status off\nset -g remain-on-exit off\n' >"$W/tmux.conf"
-	T -f "$W/tmux.conf" new-session -d -x 80 -y 24 \
-	    "env TERM=${PANE_TERM:-screen} LC_ALL=C.UTF-8 STORYKIOSK_LOCALEDIR='$TOP/$BUILD/locale' \
-	    '$KIOSK' run --data '$D/kiosk' --form '$FORM' $* 2>>'$W/stderr'; echo KIOSK-EXITED=\$?; sleep 600"
-	wait_for "Partnership stories" 150
+	KIOSK_DATA=$D/kiosk
+	KIOSK_START_WAIT=15
+	start_kiosk "$@"
 }
 
 setup >"$W/setup.out" 2>&1
@@ -58,15 +52,15 @@ check "... says so" grep -q "No story was submitted" "$W/next0.out"
 check "... and prints no command" sh -c "! grep -q '^  $W/bin/' '$W/next0.out'"
 
 start_demo --demo-pin $DEMO_PIN
-check "the demo kiosk starts" wait_for "Partnership stories" 1
+check "the demo kiosk starts" wait_text "Partnership stories" 0.1
 check "the welcome screen shows the demo line with the PIN" \
-    wait_for "Demo: F12 then PIN $DEMO_PIN opens the admin screen (Quit is there)."
+    wait_text "Demo: F12 then PIN $DEMO_PIN opens the admin screen (Quit is there)."
 keys Down
-check "... translated when a language is chosen (fr)" wait_for "Démo : F12 puis le code $DEMO_PIN"
+check "... translated when a language is chosen (fr)" wait_text "Démo : F12 puis le code $DEMO_PIN"
 keys Down
-check "... (sw)" wait_for "Onyesho: F12 kisha PIN $DEMO_PIN"
+check "... (sw)" wait_text "Onyesho: F12 kisha PIN $DEMO_PIN"
 keys Up Up
-check "... back in English" wait_for "Demo: F12 then PIN $DEMO_PIN"
+check "... back in English" wait_text "Demo: F12 then PIN $DEMO_PIN"
 
 # A story, as a participant would tell it (a paper one: same store, same seal).
 printf '{"lang":"en","consent":"quotes","prompt":"worked","answers":{"story":"%s","title":"demo","drivers":[0.5,0.3,0.2],"equal":35,"listened":50,"trust":50,"obstacles":["funding"],"role":"community"}}' \
@@ -74,15 +68,15 @@ printf '{"lang":"en","consent":"quotes","prompt":"worked","answers":{"story":"%s
 check "a story goes into the demo kiosk" sh -c "'$KIOSK' add --data '$D/kiosk' --form '$FORM' '$W/a.json' >/dev/null"
 
 keys F12
-check "F12 asks for the PIN" wait_for "admin PIN"
+check "F12 asks for the PIN" wait_text "admin PIN"
 type_text "$DEMO_PIN"; keys Enter
-check "the PIN shown opens the admin screen" wait_for "Quit the kiosk" 150
+check "the PIN shown opens the admin screen" wait_text "Quit the kiosk" 15
 keys End Enter
-check "Quit ends the kiosk with status 0" wait_for "KIOSK-EXITED=0"
+check "Quit ends the kiosk with status 0" wait_text "KIOSK-EXITED=0"
 stderr_clean
 
 start_demo
-check "without --demo-pin the kiosk starts" wait_for "Kiswahili"
+check "without --demo-pin the kiosk starts" wait_text "Kiswahili"
 check "... and shows no demo line" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q -e 'Demo:' -e '$DEMO_PIN'"
 T kill-server 2>/dev/null
 
@@ -116,4 +110,4 @@ while IFS= read -r cmd; do
 done <"$W/steps2"
 check "the same commands work a second time (nothing new to export)" test "$fails" -eq 0
 
-echo "1..$tapn"
+t_done

@@ -6,36 +6,34 @@
 # in `status`.
 . "$(dirname "$0")/kiosk.lib"
 
-check "setup: hub key and kiosk data directory" setup_kiosk
-
 # --- A follow-up made visible by an edit from the review is asked.
-start_kiosk
+kiosk_begin
 to_story 0
 type_text "When the clinic and the village committee worked together it really helped."
-keys Tab; wait_for "title" 20 || sleep 0.3
-keys Enter; sleep 0.2                   # title: none
-keys Enter; sleep 0.2                   # triad
-keys Enter; sleep 0.2                   # equal
-keys Enter; sleep 0.2                   # listened
-keys Enter; sleep 0.2                   # trust
-keys Space Enter; sleep 0.2             # obstacles: the first
-check "role question reached" wait_for "Who were you in this story?"
+keys Tab; wait_question 2               # title
+keys Enter; wait_question 3             # title: none
+keys Enter; wait_question 4             # triad
+keys Enter; wait_question 5             # equal
+keys Enter; wait_question 6             # listened
+keys Enter; wait_question 7             # trust
+keys Space Enter; wait_question 8       # obstacles: the first
+check "role question reached" wait_text "Who were you in this story?"
 keys Enter                              # role: the highlighted (community)
-check "age question next (no role_other for a community member)" wait_for "How old"
+check "age question next (no role_other for a community member)" wait_text "How old"
 keys Enter
-check "review reached" wait_for "Submit my story"
+check "review reached" wait_text "Submit my story"
 check "review has no role_other line" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q 'Tell us in a few words'"
 keys Down Down Down Down Down Down Down Enter
-check "editing role from the review" wait_for "Who were you in this story?"
+check "editing role from the review" wait_text "Who were you in this story?"
 keys End Space Enter
-check "the follow-up role_other is asked after the edit" wait_for "Tell us in a few words"
-check "... on its own question screen, not the review" wait_for "Type your answer"
+check "the follow-up role_other is asked after the edit" wait_text "Tell us in a few words"
+check "... on its own question screen, not the review" wait_text "Type your answer"
 type_text "Animatrice"
 keys Enter
-check "then straight back to the review" wait_for "Submit my story"
-check "the follow-up's answer is in the review" wait_for "Animatrice"
-keys C-x; wait_for "Do you want to stop"; keys Down Enter
-wait_for "Kiswahili"
+check "then straight back to the review" wait_text "Submit my story"
+check "the follow-up's answer is in the review" wait_text "Animatrice"
+keys C-x; wait_text "Do you want to stop"; keys Down Enter
+wait_text "Kiswahili"
 
 # --- Home and End, as tmux sends them for xterm-256color (Esc [ 1 ~ / 4 ~)
 # and as terminfo says for screen.
@@ -47,46 +45,53 @@ for term in xterm-256color screen; do
 	type_text "Start-"
 	keys End
 	type_text "-End"
-	check "$term: Home and End move the cursor" wait_for "Start-middle-End"
-	keys C-x; wait_for "Do you want to stop"; keys Down Enter
-	wait_for "Kiswahili"
+	check "$term: Home and End move the cursor" wait_text "Start-middle-End"
+	keys C-x; wait_text "Do you want to stop"; keys Down Enter
+	wait_text "Kiswahili"
 done
 # Raw sequences, whatever the terminfo says.
 start_kiosk
 to_story 0
 type_text "abc"
-T send-keys -H 1b 5b 31 7e; sleep 0.1; type_text "1"
-T send-keys -H 1b 5b 34 7e; sleep 0.1; type_text "4"
-T send-keys -H 1b 5b 48; sleep 0.1; type_text "H"
-T send-keys -H 1b 5b 46; sleep 0.1; type_text "F"
-check "Esc[1~ Esc[4~ Esc[H Esc[F are Home/End" wait_for "H1abc4F"
-keys C-x; wait_for "Do you want to stop"; keys Down Enter
-wait_for "Kiswahili"
+wait_text "abc"
+# raw_key HEX...: send the bytes and wait until the key moved the cursor.
+raw_key() {
+	raw_before=$(cursor)
+	T send-keys -H "$@"
+	wait_for '[ "$(cursor)" != "$raw_before" ]' 2
+}
+raw_key 1b 5b 31 7e; type_text "1"
+raw_key 1b 5b 34 7e; type_text "4"
+raw_key 1b 5b 48; type_text "H"
+raw_key 1b 5b 46; type_text "F"
+check "Esc[1~ Esc[4~ Esc[H Esc[F are Home/End" wait_text "H1abc4F"
+keys C-x; wait_text "Do you want to stop"; keys Down Enter
+wait_text "Kiswahili"
 
 # --- Consent: French text is longer than the screen; Enter on a tier shows
 # the rest first, and the last line must have been on screen.
 keys Down Enter
-check "fr consent: more text below" wait_for "PgSuiv"
+check "fr consent: more text below" wait_text "PgSuiv"
 keys Enter
 check "fr consent: Enter shows the rest of the text instead of choosing" \
-    wait_for "Choisissez ci-dessous"
-check "fr consent: still on the consent screen" wait_for "Consentement"
+    wait_text "Choisissez ci-dessous"
+check "fr consent: still on the consent screen" wait_text "Consentement"
 keys Enter
-check "fr consent: the second Enter chooses the tier" wait_for "Ctrl-X"
-keys C-x; wait_for "Voulez-vous"; keys Down Enter
-wait_for "Kiswahili"
+check "fr consent: the second Enter chooses the tier" wait_text "Ctrl-X"
+keys C-x; wait_text "Voulez-vous"; keys Down Enter
+wait_text "Kiswahili"
 
 # --- Plural forms: the idle countdown reaches "1 second", never "1 seconds".
 start_kiosk --idle 3
 keys Enter
-check "countdown says '1 second.'" wait_for "start in 1 second." 80
+check "countdown says '1 second.'" wait_text "start in 1 second." 8
 check "never '1 seconds'" sh -c "! tmux -S '$SOCK' capture-pane -p | grep -q '1 seconds'"
-wait_for "Kiswahili" 80
+wait_text "Kiswahili" 8
 
 # --- Free disk: one unit, human-readable, on both screens.
 start_kiosk
-keys F12; wait_for "PIN"; type_text "$PIN"; keys Enter
-check "admin screen with its counts" wait_for "Free disk" 100
+keys F12; wait_text "PIN"; type_text "$PIN"; keys Enter
+check "admin screen with its counts" wait_text "Free disk" 10
 admin_free=$(screen | sed -n 's/.*Free disk: *\([0-9.]* [KMGT]*i*B\).*/\1/p' | head -1)
 status_free=$(status | sed -n 's/.*free[^0-9]*\([0-9.]* [KMGT]*i*B\).*/\1/p' | head -1)
 unit() { printf '%s' "$1" | sed 's/^[0-9.]* //'; }
@@ -94,3 +99,4 @@ check "admin free disk is human-readable ($admin_free)" sh -c "printf '%s' '$adm
 check "status and admin use the same unit ($status_free / $admin_free)" \
     test -n "$status_free" -a "$(unit "$admin_free")" = "$(unit "$status_free")"
 stderr_clean
+t_done

@@ -5,43 +5,41 @@
 # stories, and the typed text is absent from the database, WAL and journal.
 . "$(dirname "$0")/kiosk.lib"
 
-check "setup: hub key and kiosk data directory" setup_kiosk
-start_kiosk
-check "welcome screen lists the languages" wait_for "Kiswahili"
+kiosk_begin
+check "welcome screen lists the languages" wait_text "Kiswahili"
 
 n=0
 codes=
 journey() {         # journey LANG_INDEX STORY TITLE THANKS_TEXT
 	check "lang $1: consent, prompt, editor" to_story "$1"
 	type_text "$2"
-	check "lang $1: story text shown as typed" wait_for "$(printf %s "$2" | cut -c1-20)"
+	check "lang $1: story text shown as typed" wait_text "$(printf %s "$2" | cut -c1-20)"
 	answer_all "$3"
-	check "lang $1: review lists the answers" wait_for "Animatrice"
+	check "lang $1: review lists the answers" wait_text "Animatrice"
 	# Edit the title from the review, then submit.
 	keys Down Enter
-	wait_for "$3" && keys BSpace BSpace BSpace && type_text "XYZ" && keys Enter
-	check "lang $1: edited answer back in the review" wait_for "XYZ"
+	wait_text "$3" && keys BSpace BSpace BSpace && type_text "XYZ" && keys Enter
+	check "lang $1: edited answer back in the review" wait_text "XYZ"
 	if [ "$1" = 0 ]; then
-		check "triad answer in the review" wait_for "50% / 30% / 20%"
-		keys Down Enter; sleep 0.2; keys Down Enter
-		check "triad changed from the review" wait_for "40% / 40% / 20%"
-		check "scale answer in the review" wait_for "55 / 100"
-		keys Down Enter; sleep 0.2; keys Left Left Enter
-		check "scale changed from the review" wait_for "45 / 100"
-		keys Down Down Down Enter; sleep 0.2; keys Down Space Enter
-		check "multi changed from the review" wait_for "pressure, Power imbalance"
+		check "triad answer in the review" wait_text "50% / 30% / 20%"
+		keys Down Enter; wait_question 3; keys Down Enter
+		check "triad changed from the review" wait_text "40% / 40% / 20%"
+		check "scale answer in the review" wait_text "55 / 100"
+		keys Down Enter; wait_question 4; keys Left Left Enter
+		check "scale changed from the review" wait_text "45 / 100"
+		keys Down Down Down Enter; wait_question 7; keys Down Space Enter
+		check "multi changed from the review" wait_text "pressure, Power imbalance"
 	fi
 	keys End Enter
-	check "lang $1: thank-you screen after submit" wait_for "$4"
+	check "lang $1: thank-you screen after submit" wait_text "$4"
 	code=$(shown_code)
 	check "lang $1: a story code is shown ($code)" test -n "$code"
 	codes="$codes $code"
 	n=$((n + 1))
 	check "lang $1: status counts $n submitted" has_status submitted "$n"
-	sleep 2.1
-	keys Enter
-	check "lang $1: back to welcome" wait_for "Kiswahili"
-	check "lang $1: previous text gone from the screen" wait_gone "Canary-Q7Z" 5
+	leave_thanks
+	check "lang $1: back to welcome" wait_text "Kiswahili"
+	check "lang $1: previous text gone from the screen" wait_gone "Canary-Q7Z" 0.5
 }
 
 journey 0 "Canary-Q7Z when the clinic and the village committee worked together, 日本語 🎉 e$(printf '\314\201') and it really helped everyone." "Titre" "Thank you"
@@ -69,3 +67,4 @@ check "hub text intact: French" grep -q "potager ; ça a marché grâce à la co
 check "hub text intact: CJK, emoji, combining" grep -q "日本語 🎉 e$(printf '\314\201') and" "$W/export.json"
 check "hub answers: role_other typed in the kiosk" grep -q '"role_other":"Animatrice"' "$W/export.json"
 stderr_clean
+t_done

@@ -37,17 +37,13 @@ keyline() {
 
 # step KEYS...: send keys and wait until the screen changes (2 s at most).
 step() {
-	before=$(screen)
+	step_before=$(screen)
 	keys "$@"
-	i=0
-	while [ "$i" -lt 20 ] && [ "$(screen)" = "$before" ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_for 'screen_changed "$step_before"' 2
 }
+hint_changed() { [ "$(hintrows)" != "$hint_before" ]; }
 
-check "setup: hub key and kiosk data directory" setup_kiosk
-start_kiosk
+kiosk_begin
 keyline en welcome
 
 li=0
@@ -55,14 +51,14 @@ for lang in en fr sw; do
 	j=0
 	while [ "$j" -lt "$li" ]; do keys Down; j=$((j + 1)); done
 	step Enter
-	check "$lang: consent screen" wait_for "Pg"
+	check "$lang: consent screen" wait_text "Pg"
 	keyline "$lang" consent
 	keys NPage NPage
 	step Enter
-	check "$lang: prompt screen" wait_for "Ctrl-X"
+	check "$lang: prompt screen" wait_text "Ctrl-X"
 	keyline "$lang" prompt
 	step Enter
-	check "$lang: story editor" wait_for "50)"
+	check "$lang: story editor" wait_text "50)"
 	keyline "$lang" story
 	type_text "A story long enough for the form's minimum of fifty characters, in $lang."
 	step Tab
@@ -85,7 +81,7 @@ for lang in en fr sw; do
 	step Enter
 	keyline "$lang" number          # age
 	step Enter
-	check "$lang: review screen" wait_for "→"
+	check "$lang: review screen" wait_text "→"
 	keyline "$lang" review
 	step C-x
 	keyline "$lang" confirm
@@ -93,14 +89,8 @@ for lang in en fr sw; do
 	keys End
 	step Enter
 	keyline "$lang" thanks
-	# The thank-you screen ignores keys for its first seconds.
-	i=0
-	while [ "$i" -lt 50 ] && ! screen | grep -q Kiswahili; do
-		keys Enter
-		sleep 0.2
-		i=$((i + 1))
-	done
-	check "$lang: back to welcome" wait_for "Kiswahili"
+	leave_thanks
+	check "$lang: back to welcome" wait_text "Kiswahili"
 	li=$((li + 1))
 done
 
@@ -111,13 +101,12 @@ for lang in en fr sw; do
 	j=0
 	while [ "$j" -lt "$li" ]; do keys Down; j=$((j + 1)); done
 	step Enter
-	wait_for "Pg"
-	before=$(hintrows)
-	i=0
-	while [ "$i" -lt 80 ] && [ "$(hintrows)" = "$before" ]; do sleep 0.1; i=$((i + 1)); done
+	wait_text "Pg"
+	hint_before=$(hintrows)
+	wait_for hint_changed 8         # the idle warning's key line
 	keyline "$lang" timeout
 	keys Enter
-	check "$lang: back to welcome after the timeout" wait_for "Kiswahili" 150
+	check "$lang: back to welcome after the timeout" wait_text "Kiswahili" 15
 	li=$((li + 1))
 done
 
@@ -127,7 +116,7 @@ step F12
 keyline en pin
 type_text "$PIN"
 step Enter
-check "admin screen" wait_for "Administration"
+check "admin screen" wait_text "Administration"
 keyline en admin
 step Down
 step Enter
@@ -147,3 +136,4 @@ for po in "$TOP/po/fr.po" "$TOP/po/sw.po"; do
 	check "$(basename "$po"): every hint keeps its items${bad:+ (not: $bad)}" test -z "$bad"
 done
 stderr_clean
+t_done

@@ -5,25 +5,10 @@
 # with a reason, and the value shown is the one stored); on an optional one
 # it clears for real (null), and the next arrow places the marker again one
 # step from the middle. The hub's CSV and JSON exports tell an untouched
-# marker from a moved one. Every wait is bounded (wait_for: 5 s).
+# marker from a moved one. Every wait is bounded (wait_text: 5 s).
 . "$(dirname "$0")/kiosk.lib"
 
 STORY="A story for the marker test: the clinic and the water committee shared the work."
-
-# to_hub: export the kiosk's stories, import and trust them in a new hub
-# store, then export it as $W/out.json and $W/out.csv.
-to_hub() {
-	rm -rf "$W/usb" "$W/hub.db" "$W/hub.db-wal" "$W/hub.db-shm"
-	mkdir -p "$W/usb"
-	"$KIOSK" export --data "$W/k" --to "$W/usb" >/dev/null 2>&1 || return 1
-	id=$("$KIOSK" status --data "$W/k" | sed -n 's/^kiosk id: *//p')
-	STORYHUB_PASSPHRASE=e2e-pass-phrase "$HUB" import --store "$W/hub.db" \
-	    --key "$W/hub/hub.key" "$W"/usb/*.skb >/dev/null 2>&1
-	STORYHUB_PASSPHRASE=e2e-pass-phrase "$HUB" kiosks --store "$W/hub.db" \
-	    --key "$W/hub/hub.key" trust "$id" >/dev/null 2>&1 || return 1
-	"$HUB" export --store "$W/hub.db" --format json --out "$W/out.json" 2>/dev/null &&
-	    "$HUB" export --store "$W/hub.db" --format csv --out "$W/out.csv" 2>/dev/null
-}
 
 # csv_col NAME: column NAME of the first story in $W/out.csv (no quoted commas
 # in these stories).
@@ -39,52 +24,51 @@ hint_has() { screen | tail -n 2 | tr -d '\n' | grep -qF -- "$1"; }
 REFUSAL="This question needs an answer"
 
 # --- the default form: every scale and triad is required ---
-check "setup: hub key and kiosk data directory" setup_kiosk
-start_kiosk
+kiosk_begin
 check "required: to the story editor" to_story 0
 type_text "$STORY"
-keys Tab; wait_for "(optional)"                 # title
+keys Tab; wait_text "(optional)"                 # title
 keys Enter
-check "required triad: the marker shows the centre at once" wait_for "33% / 33% / 33%"
+check "required triad: the marker shows the centre at once" wait_text "33% / 33% / 33%"
 check "required triad: no Backspace on the key line" hint_lacks_backspace
 check "required triad: the key line names Shift-Tab" hint_has "Shift-Tab: back"
 keys BSpace
-check "required triad: Backspace is refused with the reason" wait_for "$REFUSAL"
-check "required triad: ... and the marker stays" wait_for "33% / 33% / 33%"
+check "required triad: Backspace is refused with the reason" wait_text "$REFUSAL"
+check "required triad: ... and the marker stays" wait_text "33% / 33% / 33%"
 keys Enter                                      # untouched: the centre
-check "required scale: the marker shows 50 at once" wait_for "50 / 100"
+check "required scale: the marker shows 50 at once" wait_text "50 / 100"
 check "required scale: the refusal is gone on the next question" wait_gone "$REFUSAL"
 check "required scale: no Backspace on the key line" hint_lacks_backspace
 check "required scale: the key line names Shift-Tab" hint_has "Shift-Tab: back"
 keys Right Right Right
-check "required scale: three steps right show 65" wait_for "65 / 100"
+check "required scale: three steps right show 65" wait_text "65 / 100"
 keys BSpace
-check "required scale: Backspace is refused with the reason" wait_for "$REFUSAL"
-check "required scale: ... and 65 still shows" wait_for "65 / 100"
+check "required scale: Backspace is refused with the reason" wait_text "$REFUSAL"
+check "required scale: ... and 65 still shows" wait_text "65 / 100"
 keys Enter                                      # equal = 65, moved
-wait_for "50 / 100"
+wait_text "50 / 100"
 keys Home
-check "required scale: Home shows 0" wait_for " 0 / 100"
+check "required scale: Home shows 0" wait_text " 0 / 100"
 keys BSpace
-check "required scale after Home: Backspace is refused" wait_for "$REFUSAL"
+check "required scale after Home: Backspace is refused" wait_text "$REFUSAL"
 keys Enter                                      # listened = 0, moved
-wait_for "50 / 100"
+wait_text "50 / 100"
 keys Enter                                      # trust = 50, untouched
-wait_for "Space"                                # obstacles (multi)
-keys Space Enter; sleep 0.15
-keys Enter; sleep 0.15                          # role: the first choice
+wait_text "Space"                                # obstacles (multi)
+keys Space Enter; wait_text "Who were you"
+keys Enter; wait_text "How old"                 # role: the first choice
 keys Enter                                      # age (optional)
-check "required: the review shows the stored triad" wait_for "33% / 33% / 33%"
-check "required: the review shows the scale as shown (65)" wait_for "65 / 100"
+check "required: the review shows the stored triad" wait_text "33% / 33% / 33%"
+check "required: the review shows the scale as shown (65)" wait_text "65 / 100"
 # Back to the triad from the review and out again without moving: it stays
 # untouched (the reloaded widget keeps the flag).
 keys Down Down Enter
-check "required: the triad again from the review" wait_for "Arrows: move the X"
-check "required: ... still at the centre" wait_for "33% / 33% / 33%"
+check "required: the triad again from the review" wait_text "Arrows: move the X"
+check "required: ... still at the centre" wait_text "33% / 33% / 33%"
 keys Enter
-check "required: back in the review" wait_for "65 / 100"
+check "required: back in the review" wait_text "65 / 100"
 keys End Enter
-check "required: submitted" wait_for "Thank you"
+check "required: submitted" wait_text "Thank you"
 check "required: stories to the hub" to_hub
 check "hub JSON: the untouched triad is a third each (15 digits)" \
     json_has '"drivers":[0.333333333333333,0.333333333333333,0.333333333333333]'
@@ -125,44 +109,41 @@ questions:
   - {id: t2, type: triad, required: false, text: {en: "Second triad"},
      corners: [{en: "Top"}, {en: "Left"}, {en: "Right"}]}
 EOF
-check "optional: the test form checks" sh -c '"$0" check-form "$1" >/dev/null' "$KIOSK" \
-    "$W/optional.yaml"
 FORM="$W/optional.yaml"
-check "optional: setup" setup_kiosk
-start_kiosk
+kiosk_begin
 check "optional: to the story editor" to_story 0
 type_text "$STORY"
 keys Tab
-check "optional scale: no marker and no value at first" wait_for "Use Left and Right"
+check "optional scale: no marker and no value at first" wait_text "Use Left and Right"
 check "optional scale: the key line offers Backspace" hint_has "Backspace: no answer"
 check "optional scale: the key line names Shift-Tab" hint_has "Shift-Tab: back"
 keys Right
 check "optional scale: the first Right places it one step from the middle" \
-    wait_for "55 / 100"
+    wait_text "55 / 100"
 keys BSpace
-check "optional scale: Backspace hides the marker" wait_for "Use Left and Right"
+check "optional scale: Backspace hides the marker" wait_text "Use Left and Right"
 check "optional scale: ... and shows no value" wait_gone "/ 100"
 keys Enter                                      # s1 = null
-check "optional scale 2: no marker at first" wait_for "Second scale"
+check "optional scale 2: no marker at first" wait_text "Second scale"
 keys Left
-check "optional scale 2: the first Left places it at 45" wait_for "45 / 100"
+check "optional scale 2: the first Left places it at 45" wait_text "45 / 100"
 keys Enter                                      # s2 = 45, moved
-check "optional triad: no marker at first" wait_for "Use the arrow keys"
+check "optional triad: no marker at first" wait_text "Use the arrow keys"
 check "optional triad: the key line offers Backspace" hint_has "Backspace: no answer"
 keys Up
 check "optional triad: the first Up moves one step from the centre" \
-    wait_for "40% / 30% / 30%"
+    wait_text "40% / 30% / 30%"
 keys BSpace
-check "optional triad: Backspace hides the marker" wait_for "Use the arrow keys"
+check "optional triad: Backspace hides the marker" wait_text "Use the arrow keys"
 keys Right
 check "optional triad: the next Right starts again from the centre" \
-    wait_for "30% / 30% / 40%"
+    wait_text "30% / 30% / 40%"
 keys Enter                                      # t1 = [0.3, 0.3, 0.4]
-check "optional triad 2" wait_for "Second triad"
+check "optional triad 2" wait_text "Second triad"
 keys Enter                                      # t2 = null
-check "optional: the review" wait_for "→"
+check "optional: the review" wait_text "→"
 keys End Enter
-check "optional: submitted" wait_for "Thank you"
+check "optional: submitted" wait_text "Thank you"
 check "optional: stories to the hub" to_hub
 check "hub JSON: Backspace on an optional scale stores null" json_has '"s1":null'
 check "hub JSON: the moved optional scale is 45" json_has '"s2":45'
@@ -193,3 +174,4 @@ check "hub CSV: add's untouched scale = 1" csv_is trust_untouched 1
 check "hub CSV: add's other scale = 0 (moved by default)" csv_is equal_untouched 0
 check "hub CSV: add's triad = 0" csv_is drivers_untouched 0
 stderr_clean
+t_done

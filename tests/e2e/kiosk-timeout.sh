@@ -6,15 +6,14 @@
 # language.
 . "$(dirname "$0")/kiosk.lib"
 
-check "setup" setup_kiosk
-start_kiosk --idle 2
+kiosk_begin --idle 2
 to_story 0
 type_text "Idle-M3V a story left unfinished at the kiosk by someone who walked away."
-check "warning appears" wait_for "Are you still there?" 80
+check "warning appears" wait_text "Are you still there?" 8
 keys Space
-check "a key returns to the story" wait_for "Idle-M3V"
-check "warning appears again" wait_for "Are you still there?" 80
-check "then back to welcome" wait_for "Kiswahili" 80
+check "a key returns to the story" wait_text "Idle-M3V"
+check "warning appears again" wait_text "Are you still there?" 8
+check "then back to welcome" wait_text "Kiswahili" 8
 check "keep: one timed_out story" has_status timed_out 1
 check "keep: no draft left" has_status draft 0
 check "text gone from the screen" wait_gone "Idle-M3V"
@@ -24,9 +23,10 @@ FORM="$W/discard.yaml"
 start_kiosk --idle 2
 to_story 1          # in French: the warning is translated too
 type_text "Idle-D9X a story that the discard setting throws away after the timeout."
-wait_for "Idle-D9X"
-check "discard: warning appears, in French" wait_for "Êtes-vous toujours là ?" 80
-check "discard: back to welcome" wait_for "Kiswahili" 80
+wait_text "Idle-D9X"
+check "discard: warning appears, in French" wait_text "Êtes-vous toujours là ?" 8
+check "discard: back to welcome" wait_text "Kiswahili" 8
 check "discard: still one timed_out story, nothing new" has_status timed_out 1
 check "discard: no draft" has_status draft 0
 stderr_clean
+t_done

@@ -9,35 +9,22 @@
 # once. --push-url on run overrides init's; a bad URL is refused. Every wait
 # is bounded.
 . "$(dirname "$0")/kiosk.lib"
-T_DIR=$W
 . "$TOP/tests/e2e/net.lib"
-trap 'T kill-server 2>/dev/null; [ -n "$SRV_PID" ] && kill -KILL "$SRV_PID" 2>/dev/null; rm -rf "$W"' EXIT
 export STORYHUB_PASSPHRASE=e2e-pass-phrase
 
-# until_true TENTHS COMMAND...: poll until the command succeeds.
-until_true() {
-	n=$1
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
 waiting_is() { [ "$(unacked "$W/k")" = "$1" ]; }
 hub_has() { [ "$(hub_count "$W/hub.db")" = "$1" ]; }
 result_has() { "$KIOSK" status --data "$W/k" | grep "^push result:" | grep -qF -- "$1"; }
 admin() {
 	keys F12
-	wait_for "admin PIN" || return 1
+	wait_text "admin PIN" || return 1
 	type_text "$PIN"
 	keys Enter
-	wait_for "Push to the hub now" 80
+	wait_text "Push to the hub now" 8
 }
 # The menu: return, export, change form, push now, quit.
 push_now() { keys End Up Enter; }
-leave_admin() { keys Home Enter; wait_for "Kiswahili"; }
+leave_admin() { keys Home Enter; wait_text "Kiswahili"; }
 
 check "hub key" sh -c "'$HUB' keygen --out '$W/hub' >/dev/null 2>&1"
 check "server starts on 127.0.0.1" start_server "$W/hub.db" "$W/hub/hub.key"
@@ -49,64 +36,64 @@ check "two stories waiting" add_stories "$W/k" 1 2
 
 start_kiosk
 check "the kiosk pushes by itself from the welcome screen (init's URL)" \
-    until_true 150 result_has "2 delivered, in quarantine"
+    wait_for "result_has '2 delivered, in quarantine'" 15
 check "... the hub holds them in quarantine, nothing imported" hub_has 0
 check "... nothing acknowledged" waiting_is 2
-check "... the welcome screen stayed" wait_for "Kiswahili"
+check "... the welcome screen stayed" wait_text "Kiswahili"
 check "admin screen" admin
-check "... shows the hub's URL" wait_for "Push to: $URL"
-check "... the last attempt and its result" wait_for "in quarantine until the"
-check "... the stories waiting" wait_for "Waiting for the hub: 2"
-check "... never a success yet" wait_for "Last success: never"
+check "... shows the hub's URL" wait_text "Push to: $URL"
+check "... the last attempt and its result" wait_text "in quarantine until the"
+check "... the stories waiting" wait_text "Waiting for the hub: 2"
+check "... never a success yet" wait_text "Last success: never"
 check_ok_trust() { "$HUB" kiosks --store "$W/hub.db" --key "$W/hub/hub.key" trust "$KID" >/dev/null 2>&1; }
 check "the coordinator trusts the kiosk" check_ok_trust
 check "... which imports the 2 stories" hub_has 2
 push_now
-check "push now: acknowledged" wait_for "Waiting for the hub: 0" 150
-check "... the admin screen shows the success" wait_for "2 of 2 acknowledged"
+check "push now: acknowledged" wait_text "Waiting for the hub: 0" 15
+check "... the admin screen shows the success" wait_text "2 of 2 acknowledged"
 check "... and when" sh -c "tmux -S '$SOCK' capture-pane -p | grep -Eq 'Last success: [0-9]{4}-[0-9]{2}-[0-9]{2}T'"
 check "... the hub holds each story once" hub_has 2
 check "back to the welcome screen" leave_admin
 
 check "three more stories finish" add_stories "$W/k" 3 5
-check "pushed by itself between participants" until_true 150 waiting_is 0
+check "pushed by itself between participants" wait_for "waiting_is 0" 15
 check "... the hub holds 5" hub_has 5
 
 to_story 0
 type_text "Typing-Q7 a participant is writing while a story waits to be pushed."
-check "a participant is typing" wait_for "Typing-Q7"
+check "a participant is typing" wait_text "Typing-Q7"
 check "a story finishes meanwhile" add_stories "$W/k" 6 6
-sleep 4
-check "no push starts during a session" waiting_is 1
+check "no push starts during a session (4 s)" holds "waiting_is 1" 4
 keys C-x
-wait_for "delete my story"
+wait_text "delete my story"
 keys Down Enter
-check "the participant leaves" wait_for "Kiswahili"
-check "the waiting story goes after the session" until_true 150 waiting_is 0
+check "the participant leaves" wait_text "Kiswahili"
+check "the waiting story goes after the session" wait_for "waiting_is 0" 15
 check "... the hub holds 6" hub_has 6
 
 check "the hub goes away" stop_server
 check "one more story" add_stories "$W/k" 7 7
-check "the failed attempt is recorded" until_true 150 result_has "failed: "
-check "... the kiosk still runs" wait_for "Kiswahili"
+check "the failed attempt is recorded" wait_for "result_has 'failed: '" 15
+check "... the kiosk still runs" wait_text "Kiswahili"
 check "... and keeps the story" waiting_is 1
 check "... submitted stories all still held" has_status submitted 7
 check "admin screen after the failure" admin
-check "... says it failed" wait_for "failed: "
-check "... one story waiting" wait_for "Waiting for the hub: 1"
+check "... says it failed" wait_text "failed: "
+check "... one story waiting" wait_text "Waiting for the hub: 1"
 check "the hub is back (same port)" start_server "$W/hub.db" "$W/hub/hub.key"
 push_now
-check "push now delivers it" wait_for "Waiting for the hub: 0" 150
+check "push now delivers it" wait_text "Waiting for the hub: 0" 15
 check "... every story once in the hub" hub_has 7
 check "purge deletes the pushed stories" sh -c "'$KIOSK' purge --data '$W/k' | grep -q 'purged 7'"
 keys End Enter
-check "quit: the kiosk ends with status 0" wait_for "KIOSK-EXITED=0"
+check "quit: the kiosk ends with status 0" wait_text "KIOSK-EXITED=0"
 check "... and leaves no push process behind" sh -c "! pgrep -f '[s]torykiosk-push --data $W/k' >/dev/null"
 
 start_kiosk --push-url http://127.0.0.1:1
 check "run --push-url overrides init's URL" admin
-check "... shown on the admin screen" wait_for "Push to: http://127.0.0.1:1"
+check "... shown on the admin screen" wait_text "Push to: http://127.0.0.1:1"
 keys End Enter
-wait_for "KIOSK-EXITED=0"
+wait_text "KIOSK-EXITED=0"
 check "run refuses a bad --push-url" sh -c "'$KIOSK' run --data '$W/k' --form '$FORM' --push-url 'not a url' 2>&1 | grep -q 'push URL'"
 stderr_clean
+t_done
