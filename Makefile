@@ -144,6 +144,12 @@ $(PUSH): $(call obj,$(HELPER_SRC)) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_L
 $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
 
+# A compromised kiosk for tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c).
+ROGUE = $(BUILD)/tests/rogue-add
+_check: $(ROGUE)
+$(ROGUE): $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
+
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kiosk/push.c) $(SYNC_LIBS)
 	$(link) $^ $(call pc_libs,$(PKGS_TEST)) $(LIBS_THREAD) -lm
 

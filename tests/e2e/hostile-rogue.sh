@@ -15,15 +15,11 @@ raw_controls() {
 	LC_ALL=C grep -aqP '\x1b|\xc2[\x80-\x9f]|\x9b|\xe2\x80[\xaa-\xae\x8b]|\xe2\x81[\xa6-\xa9]' "$1"
 }
 
-FLAGS=
-if ldd "$KIOSK" 2>/dev/null | grep -q libasan; then
-	FLAGS="-fsanitize=address,undefined"
-fi
-if ! ${CC:-cc} -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $FLAGS -I"$TOP/src" -I"$TOP/sync" \
-    -o rogue-add "$TOP/tests/faults/rogue-add.c" "$TOP/$BUILD/libsync.a" "$TOP/$BUILD/libcore.a" \
-    $(pkg-config --libs libsodium sqlite3 yaml-0.1 jansson) -lm 2>cc.err; then
-	sed 's/^/# /' cc.err
-	echo "not ok 1 - build the rogue kiosk helper"
+# make check builds it ($BUILD/tests/rogue-add) from the same libraries as
+# the kiosk, so it follows the layers' include paths.
+ROGUE="$TOP/$BUILD/tests/rogue-add"
+if [ ! -x "$ROGUE" ]; then
+	echo "not ok 1 - the rogue kiosk helper $ROGUE is built (make check builds it)"
 	exit 1
 fi
 
@@ -32,7 +28,7 @@ check_ok "init" "$KIOSK" init --data kiosk --hub-key hub/hub.pub --name "Rogue"
 KID=$(sed -n 's/^kiosk id: *//p' "$T_DIR/out")
 printf '{"lang":"en","consent":"public","prompt":"worked","answers":{"story":"Rogue-R0GUE \\u001b[2J \\u001b]52;c;SGVsbG8=\\u0007 \\u009b31m \\u202eevil \\u200bzw and enough text to be a story of partnership.","title":"T \\u001b[31mred","drivers":[0.5,0.25,0.25],"equal":40,"listened":50,"trust":0,"obstacles":["funding"],"role":"community"}}\n' >rogue.json
 check_fail "the real add refuses it" "$KIOSK" add --data kiosk --form "$FORM" rogue.json
-check_ok "the rogue kiosk stores it anyway" ./rogue-add kiosk "$FORM" rogue.json
+check_ok "the rogue kiosk stores it anyway" "$ROGUE" kiosk "$FORM" rogue.json
 mkdir usb
 check_ok "export (signed by the kiosk)" "$KIOSK" export --data kiosk --to usb
 "$HUB" import --store hub.db --key hub/hub.key usb/*.skb >/dev/null 2>&1
