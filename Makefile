@@ -4,6 +4,8 @@
 #   make check      install missing dependencies, build, run every test
 #                   (T=PATTERN: only the tests whose name contains it)
 #   make unit       only the unit tests; make e2e only the end-to-end ones
+#   make check-deb  build the Debian packages and test them (lintian too)
+#   make deb        the Debian packages, in build/deb-src/
 #   make demo       install missing dependencies, build, start the kiosk on the
 #                   default form with throw-away demo keys (in demo/)
 #   make bench      benchmarks
@@ -98,7 +100,7 @@ UNIT_BIN = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 pc_cflags = $(filter-out -D_XOPEN_SOURCE=% -D_DEFAULT_SOURCE,$(shell $(PKG_CONFIG) --cflags $(1)))
 pc_libs   = $(shell $(PKG_CONFIG) --libs $(1))
 
-.PHONY: all check demo bench install uninstall clean deps unit e2e fuzz-replay _check _demo
+.PHONY: all check check-deb demo bench install uninstall clean deps unit e2e fuzz-replay _check _demo
 
 all: $(KIOSK) $(HUB) $(PUSH) storykiosk storyhub
 
@@ -144,10 +146,14 @@ $(PUSH): $(call obj,$(HELPER_SRC)) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_L
 $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
 
-# A compromised kiosk for tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c).
-ROGUE = $(BUILD)/tests/rogue-add
-_check: $(ROGUE)
-$(ROGUE): $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
+# Programs the end-to-end tests run: a compromised kiosk for
+# tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c) and hub keys that are
+# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey).
+TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey
+_check: $(TEST_PROGS)
+$(BUILD)/tests/rogue-add: $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
+$(BUILD)/tests/cheap-hubkey: $(BUILD)/tests/tools/cheap-hubkey.o $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kiosk/push.c) $(SYNC_LIBS)
@@ -172,6 +178,12 @@ unit: deps
 
 e2e: deps
 	@$(MAKE) --no-print-directory _check ONLY=e2e
+
+# The Debian packages and lintian (tests/packaging/), out of make check
+# because they rebuild the whole tree; CI runs them.
+check-deb: deps
+	@packaging/install-deps --deb
+	@$(MAKE) --no-print-directory _check ONLY=deb
 
 demo: deps
 	@$(MAKE) --no-print-directory _demo
@@ -263,6 +275,7 @@ uninstall-extra:
 	done
 
 deb:
+	@packaging/install-deps --deb
 	rm -rf $(DEB_TOP)
 	mkdir -p $(DEB_SRC)
 	tar -cf - --exclude=./build --exclude=./.git --exclude=./demo \
@@ -351,3 +364,13 @@ fuzz: fuzz-build
 	    if [ $$rc -ne 0 ]; then echo "fuzz-$$t FOUND A PROBLEM: $(FUZZ_BUILD)/fuzz-$$t.log"; \
 	        grep -m3 -E 'ERROR|runtime error|Test unit written' $(FUZZ_BUILD)/fuzz-$$t.log; fail=1; fi; \
 	done; exit $${fail:-0}
+
+# --- formatting ---
+# .clang-format holds the style; format-check fails on any file it would
+# change (CI runs it), format rewrites them.
+FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+.PHONY: format format-check
+format:
+	clang-format -i $(FORMAT_SRC)
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRC) && echo "format-check: $(words $(FORMAT_SRC)) files follow .clang-format"

@@ -335,6 +335,13 @@ int
 keys_hub_write(const char *dir, const struct hub_seckey *k, const char *pass,
     size_t passlen, int force, struct err *e)
 {
+	return keys_hub_write_cost(dir, k, pass, passlen, force, HUB_OPSLIMIT, HUB_MEMLIMIT, e);
+}
+
+int
+keys_hub_write_cost(const char *dir, const struct hub_seckey *k, const char *pass,
+    size_t passlen, int force, uint64_t ops, uint64_t mem, struct err *e)
+{
 	unsigned char raw[SEC_RAW], *key = NULL, *plain = NULL, *p;
 	char *pubpath = fsutil_join(dir, "hub.pub"), *secpath = fsutil_join(dir, "hub.key");
 	char *pubtext = NULL, *secline = NULL, *sectext = NULL, fpr[KEY_FPR_LEN];
@@ -356,12 +363,12 @@ keys_hub_write(const char *dir, const struct hub_seckey *k, const char *pass,
 	p += 8;
 	memcpy(p, k->pub.id, KEY_ID_BYTES);
 	p += KEY_ID_BYTES;
-	le_put64(p, HUB_OPSLIMIT);
-	le_put64(p + 8, HUB_MEMLIMIT);
+	le_put64(p, ops);
+	le_put64(p + 8, mem);
 	p += 16;
 	randombytes_buf(p, SEC_SALT);
 	randombytes_buf(p + SEC_SALT, SEC_NONCE);
-	if (derive(key, pass, passlen, p, HUB_OPSLIMIT, HUB_MEMLIMIT, e) == -1)
+	if (derive(key, pass, passlen, p, ops, mem, e) == -1)
 		goto out;
 	memcpy(plain, k->box_sk, crypto_box_SECRETKEYBYTES);
 	memcpy(plain + crypto_box_SECRETKEYBYTES, k->sign_sk, crypto_sign_SECRETKEYBYTES);

@@ -6,6 +6,7 @@
 
 #include <sodium.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -41,6 +42,10 @@ void keys_hub_free(struct hub_seckey *k);
  * Refuses to replace existing files unless force. */
 int keys_hub_write(const char *dir, const struct hub_seckey *k, const char *pass,
     size_t passlen, int force, struct err *e);
+/* The same with the Argon2id cost given. Only the tests' cheap keys
+ * (tests/tools/cheap-hubkey.c) use it; storyhub keygen never does. */
+int keys_hub_write_cost(const char *dir, const struct hub_seckey *k, const char *pass,
+    size_t passlen, int force, uint64_t ops, uint64_t mem, struct err *e);
 
 /* The text of a hub.pub file for one key (one "storyhub-pub-v1 ..." line after
  * comments). Caller frees. */

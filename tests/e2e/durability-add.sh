@@ -36,7 +36,7 @@ answers() {  # $1: a marker that ends up in the story text
 	printf '{"lang":"en","consent":"public","prompt":"worked","answers":{"story":"Durability story %s: the clinic and the water committee met every week and shared the budget openly.","drivers":[0.5,0.25,0.25],"equal":40,"listened":50,"trust":0,"obstacles":["funding"],"role":"community"}}\n' "$1"
 }
 
-check_ok "keygen" "$HUB" keygen --out hub
+check_ok "hub key" t_hubkey hub
 check_ok "init" "$KIOSK" init --data kiosk --hub-key hub/hub.pub --name "Durability"
 KID=$(sed -n 's/^kiosk id: *//p' "$T_DIR/out")
 

@@ -50,7 +50,7 @@ faulty() {  # FAULT_AT, FAULT_ERRNO, command...
 	FAULT_AT=$at FAULT_ERRNO=$en LD_PRELOAD="$PRELOAD" "$@"
 }
 
-check_ok "keygen" "$HUB" keygen --out hub
+check_ok "hub key" t_hubkey hub
 check_ok "init" "$KIOSK" init --data kiosk --hub-key hub/hub.pub --name "Faults"
 KID=$(sed -n 's/^kiosk id: *//p' "$T_DIR/out")
 i=0

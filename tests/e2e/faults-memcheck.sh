@@ -33,7 +33,7 @@ answers() {
 	printf '{"lang":"fr","consent":"quotes","prompt":"worked","answers":{"story":"Memcheck %s : la mairie et l’association ont partagé le budget ; ça a marché. ☕ e\314\201","title":"T %s","drivers":[0.2,0.3,0.5],"equal":10,"listened":90,"trust":50,"obstacles":["funding","power"],"role":"other","role_other":"Scribe","age":41}}\n' "$1" "$1"
 }
 
-check_ok "keygen" "$HUB" keygen --out hub
+check_ok "hub key" t_hubkey hub
 vg_ok "storykiosk init" "$KIOSK" init --data kiosk --hub-key hub/hub.pub --name "Memcheck ☕"
 KID=$(sed -n 's/^kiosk id: *//p' "$T_DIR/out")
 answers 1 >a1.json

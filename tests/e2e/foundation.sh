@@ -77,5 +77,15 @@ check_fail "a group-readable identity is refused" "$KIOSK" status --data kiosk
 check "... with the chmod to fix it" grep -q 'chmod 600' "$T_DIR/out"
 chmod 600 kiosk/kiosk.key
 
+# The key keygen wrote (full Argon2id cost) opens the story at the hub; the
+# other tests use cheap keys (t_hubkey).
+mkdir usb
+check_ok "export" "$KIOSK" export --data kiosk --to usb
+check_ok "import with keygen's key" sh -c '"$1" import --store hub.db --key hub/hub.key usb/*.skb' sh "$HUB"
+KID=$("$KIOSK" status --data kiosk | sed -n 's/^kiosk id: *//p')
+check_ok "trust the kiosk" "$HUB" kiosks --store hub.db --key hub/hub.key trust "$KID"
+check_ok "the story is at the hub" "$HUB" search --store hub.db CANARY
+check "... found once" grep -q '^1 stor' "$T_DIR/out"
+
 check_fail "unknown command" "$KIOSK" frobnicate
 t_done

@@ -23,7 +23,7 @@ if [ ! -x "$ROGUE" ]; then
 	exit 1
 fi
 
-check_ok "keygen" "$HUB" keygen --out hub
+check_ok "hub key" t_hubkey hub
 check_ok "init" "$KIOSK" init --data kiosk --hub-key hub/hub.pub --name "Rogue"
 KID=$(sed -n 's/^kiosk id: *//p' "$T_DIR/out")
 printf '{"lang":"en","consent":"public","prompt":"worked","answers":{"story":"Rogue-R0GUE \\u001b[2J \\u001b]52;c;SGVsbG8=\\u0007 \\u009b31m \\u202eevil \\u200bzw and enough text to be a story of partnership.","title":"T \\u001b[31mred","drivers":[0.5,0.25,0.25],"equal":40,"listened":50,"trust":0,"obstacles":["funding"],"role":"community"}}\n' >rogue.json

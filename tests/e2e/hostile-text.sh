@@ -29,7 +29,7 @@ check "control detector: C1 CSI (UTF-8) is found" has_controls c1.txt
 check "control detector: RLO is found" has_controls rlo.txt
 check "control detector: RTL text and combining marks are not" sh -c "! { LC_ALL=C grep -aqP '\x1b|\xc2[\x80-\x9f]|\x9b|\xe2\x80[\xaa-\xae\x8b]' clean.txt; }"
 
-check_ok "keygen" "$HUB" keygen --out hub
+check_ok "hub key" t_hubkey hub
 check_ok "init" "$KIOSK" init --data kiosk --hub-key hub/hub.pub --name "Hostile"
 KID=$(sed -n 's/^kiosk id: *//p' "$T_DIR/out")
 

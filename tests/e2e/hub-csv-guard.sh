@@ -5,7 +5,7 @@
 cd "$T_DIR" || exit 1
 FORM="$TOP/forms/partnership.yaml"
 
-"$HUB" keygen --out hub >/dev/null 2>&1
+t_hubkey hub >/dev/null 2>&1
 "$KIOSK" init --data k --hub-key hub/hub.pub >/dev/null 2>&1
 KID=$("$KIOSK" status --data k | awk '/^kiosk id:/ {print $3}')
 story='=HYPERLINK("http://example.invalid/x","click") and then the committee met every week to share the budget openly'

@@ -19,7 +19,7 @@ tier() {
 	case $(($1 % 3)) in 0) echo analysis ;; 1) echo quotes ;; 2) echo public ;; esac
 }
 
-check_ok "keygen" "$HUB" keygen --out hub
+check_ok "hub key" t_hubkey hub
 check_ok "init" "$KIOSK" init --data kiosk --hub-key hub/hub.pub --name "Stall «Kisumu» ☕"
 KID=$(sed -n 's/^kiosk id: *//p' "$T_DIR/out")
 check "init gave a kiosk id" test "${#KID}" -eq 16

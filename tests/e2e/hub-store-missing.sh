@@ -6,7 +6,7 @@
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
 
-check_ok "keygen" "$HUB" keygen --out hub
+check_ok "hub key" t_hubkey hub
 check_ok "init a kiosk" "$KIOSK" init --data k --hub-key hub/hub.pub --name "Stall 1"
 KID=$(kiosk_id k)
 check "add 2 stories" add_stories k 1 2

@@ -19,6 +19,8 @@
 #   t_done                                the plan 1..N; non-zero on a failure
 #   wait_for CONDITION [SECONDS]          poll until CONDITION holds
 #   holds CONDITION SECONDS               CONDITION stays true that long
+#   t_hubkey DIR                          a hub key pair in DIR, as keygen
+#                                         makes, but cheap to unlock
 #
 # Each script gets a private directory, $T_DIR, removed at exit. A domain
 # library adds its own clean-up to T_CLEANUP and its own diagnostics for a
@@ -149,4 +151,12 @@ flip_byte() {
 	[ -n "$fb" ] || return 1
 	printf "\\$(printf %03o $((255 - fb)))" |
 	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+# t_hubkey DIR: DIR/hub.pub and DIR/hub.key as `storyhub keygen --out DIR`
+# writes them, locked with $STORYHUB_PASSPHRASE at the smallest Argon2id cost
+# (tests/tools/cheap-hubkey.c), so each import or serve that unlocks it costs
+# microseconds, not 0.3 s and 128 MiB. Tests of keygen itself use keygen.
+t_hubkey() {
+	STORYHUB_PASSPHRASE=${STORYHUB_PASSPHRASE:-} "$TOP/$BUILD/tests/cheap-hubkey" "$1"
 }

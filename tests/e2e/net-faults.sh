@@ -9,8 +9,8 @@
 cd "$T_DIR" || exit 1
 N=60
 
-check_ok "keygen hub A" "$HUB" keygen --out hubA
-check_ok "keygen hub B" "$HUB" keygen --out hubB
+check_ok "hub key A" t_hubkey hubA
+check_ok "hub key B" t_hubkey hubB
 check_ok "init a kiosk sealing to hubs A and B" "$KIOSK" init --data k --hub-key hubA/hub.pub --hub-key hubB/hub.pub
 KID=$(kiosk_id k)
 check "add $N stories" add_stories k 1 $N

@@ -26,7 +26,7 @@ admin() {
 push_now() { keys End Up Enter; }
 leave_admin() { keys Home Enter; wait_text "Kiswahili"; }
 
-check "hub key" sh -c "'$HUB' keygen --out '$W/hub' >/dev/null 2>&1"
+check "hub key" t_hubkey "$W/hub"
 check "server starts on 127.0.0.1" start_server "$W/hub.db" "$W/hub/hub.key"
 check "a bad push URL is refused at init" sh -c "! STORYKIOSK_PIN=$PIN '$KIOSK' init --data '$W/bad' --hub-key '$W/hub/hub.pub' --push-url ftp://127.0.0.1/ 2>&1 | grep -q 'must start with http'; [ ! -e '$W/bad/kiosk.key' ]"
 check "init with --push-url" sh -c "STORYKIOSK_PIN=$PIN '$KIOSK' init --data '$W/k' --hub-key '$W/hub/hub.pub' --push-url '$URL' | grep -qF 'push to:    $URL'"

@@ -9,7 +9,7 @@ K=20
 N=100
 
 T0=$(date +%s)
-check_ok "keygen" "$HUB" keygen --out hub
+check_ok "hub key" t_hubkey hub
 check "serve" start_server hub.db hub/hub.key
 # setup_kiosk K: init kiosk K (Argon2id for the PIN) with one story.
 setup_kiosk() {
