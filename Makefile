@@ -11,11 +11,52 @@
 #   make bench      benchmarks
 #   make install    PREFIX=/usr/local DESTDIR=
 #   SANITIZE=1      build with AddressSanitizer + UndefinedBehaviorSanitizer
+#   ARCH=arm64      cross-build for the Raspberry Pi (64-bit) into build/arm64/
+#                   (make, make check under qemu-user, make deb, make check-deb)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 LIBEXECDIR ?= $(PREFIX)/lib/storykiosk
+
+# ARCH=arm64: Debian's cross toolchain (gcc-aarch64-linux-gnu) and the arm64
+# multiarch libraries, found by aarch64-linux-gnu-pkg-config; everything goes
+# to build/arm64/. make check runs the arm64 test programs under qemu-user
+# ($(EMU)) and tests/arm64/ instead of tests/e2e/. packaging/install-deps
+# --arch arm64 installs all of it (make deps does when something is missing).
+# Only ARCH=arm64 from the environment counts (an ARCH=x86_64 left there by
+# other builds means nothing here).
+ifeq ($(origin ARCH),environment)
+ifneq ($(ARCH),arm64)
+ARCH :=
+endif
+endif
+ifeq ($(ARCH),arm64)
+TRIPLET = aarch64-linux-gnu
+ifeq ($(origin CC),default)
+CC = $(TRIPLET)-gcc
+endif
+ifeq ($(origin AR),default)
+AR = $(TRIPLET)-ar
+endif
+PKG_CONFIG ?= $(TRIPLET)-pkg-config
+# No -L: the loader and libraries are the multiarch arm64 packages
+# (/lib/ld-linux-aarch64.so.1, /usr/lib/aarch64-linux-gnu), the Debian
+# packages a Pi runs; -L /usr/aarch64-linux-gnu would pair the cross
+# toolchain's loader with them.
+EMU     ?= qemu-aarch64
+BUILD   ?= build/arm64
+DEPS_ARCH = --arch arm64
+CROSS_TOOLS = $(CC) $(AR) $(EMU)
+ifeq ($(SANITIZE),1)
+$(error ARCH=arm64 does not build with SANITIZE=1: the sanitizers are checked on the native build)
+endif
+ifneq ($(filter bench bench-progs,$(MAKECMDGOALS)),)
+$(error make bench ARCH=arm64: timings under qemu-user are not Raspberry Pi figures, so none are taken; run make bench on the Pi itself)
+endif
+else ifneq ($(ARCH),)
+$(error ARCH=$(ARCH) is not supported: ARCH=arm64 is the one cross build)
+endif
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
@@ -102,7 +143,9 @@ pc_libs   = $(shell $(PKG_CONFIG) --libs $(1))
 
 .PHONY: all check check-deb demo bench install uninstall clean deps unit e2e fuzz-replay _check _demo
 
-all: $(KIOSK) $(HUB) $(PUSH) storykiosk storyhub
+# The links at the top are the native build's (an arm64 one would not run here).
+TOP_LINKS = $(if $(ARCH),,storykiosk storyhub)
+all: $(KIOSK) $(HUB) $(PUSH) $(TOP_LINKS)
 
 # Convenience links at the top so people and tests can run ./storykiosk.
 storykiosk storyhub: %: $(BUILD)/% FORCE
@@ -125,7 +168,7 @@ $(BUILD)/sync/hub/%.o: sync/hub/%.c ; $(call compile,$(INC_HUB),$(PKGS_HUBL))
 $(BUILD)/tests/%.o: tests/%.c ; $(call compile,$(INC_ALL),$(PKGS_ALL))
 $(BUILD)/bench/%.o: bench/%.c ; $(call compile,$(INC_ALL),$(PKGS_ALL))
 
-archive = @rm -f $@; echo "  AR $@"; ar rcs $@ $^
+archive = @rm -f $@; echo "  AR $@"; $(AR) rcs $@ $^
 $(BASE_LIB): $(call obj,$(BASE_SRC)) ; $(archive)
 $(CORE_LIB): $(call obj,$(CORE_SRC)) ; $(archive)
 $(UI_LIB): $(call obj,$(UI_SRC)) ; $(archive)
@@ -162,8 +205,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kio
 # Install what is missing (nothing when pkg-config and the tools find it all).
 deps:
 	@$(PKG_CONFIG) --exists $(PKGS_ALL) 2>/dev/null && \
-	    for t in $(TOOLS_ALL); do command -v $$t >/dev/null || exit 1; done || \
-	    packaging/install-deps
+	    for t in $(TOOLS_ALL) $(CROSS_TOOLS); do command -v $$t >/dev/null || exit 1; done || \
+	    packaging/install-deps $(DEPS_ARCH)
+
+# A cross build installs its toolchain first, whatever the target (make,
+# make deb ...): every object waits for deps.
+ifneq ($(ARCH),)
+$(call obj,$(wildcard src/*.c src/*/*.c sync/*/*.c tests/*/*.c bench/*.c)): | deps
+endif
 
 check: deps
 	@$(MAKE) --no-print-directory _check
@@ -171,7 +220,7 @@ check: deps
 # make check T=PATTERN runs the tests whose name contains PATTERN; make unit
 # and make e2e run one kind.
 _check: all $(UNIT_BIN)
-	@BUILD=$(BUILD) T='$(T)' ONLY='$(ONLY)' tests/run-all $(UNIT_BIN)
+	@BUILD=$(BUILD) ARCH='$(ARCH)' EMU='$(EMU)' T='$(T)' ONLY='$(ONLY)' tests/run-all $(UNIT_BIN)
 
 unit: deps
 	@$(MAKE) --no-print-directory _check ONLY=unit
@@ -182,7 +231,7 @@ e2e: deps
 # The Debian packages and lintian (tests/packaging/), out of make check
 # because they rebuild the whole tree; CI runs them.
 check-deb: deps
-	@packaging/install-deps --deb
+	@packaging/install-deps --deb $(DEPS_ARCH)
 	@$(MAKE) --no-print-directory _check ONLY=deb
 
 demo: deps
@@ -247,7 +296,10 @@ install-mo: mo
 MANDIR  ?= $(DATADIR)/man
 MAN_SRC  = $(wildcard docs/man/*.scd)
 MAN_OUT  = $(patsubst docs/man/%.scd,build/man/%,$(MAN_SRC))
-DEB_TOP  = build/deb-src
+DEB_TOP  = $(if $(ARCH),$(BUILD)/deb-src,build/deb-src)
+# dpkg-buildpackage -a arm64 cross-builds with the toolchain debian/rules
+# takes from dpkg (DEB_HOST_GNU_TYPE).
+DEB_ARCH = $(if $(ARCH),-a $(ARCH))
 DEB_SRC  = $(DEB_TOP)/storykiosk
 TOOLS_ALL += scdoc
 
@@ -275,14 +327,14 @@ uninstall-extra:
 	done
 
 deb:
-	@packaging/install-deps --deb
+	@packaging/install-deps --deb $(DEPS_ARCH)
 	rm -rf $(DEB_TOP)
 	mkdir -p $(DEB_SRC)
 	tar -cf - --exclude=./build --exclude=./.git --exclude=./demo \
 	    --exclude=./debian --exclude=./storykiosk --exclude=./storyhub . | \
 	    tar -C $(DEB_SRC) -xf -
 	cp -R packaging/debian $(DEB_SRC)/debian
-	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b $(DEB_ARCH)
 	@ls $(DEB_TOP)/*.deb
 
 # Keep objects of test programs between runs.
