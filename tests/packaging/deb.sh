@@ -2,7 +2,9 @@
 # first): make deb builds storykiosk and storyhub, and their contents, control
 # fields, maintainer scripts, the packaged programs and lintian are checked.
 # Kept out of `make check` (it rebuilds everything in a copy of the tree);
-# CI runs it.
+# CI runs it. `make check-deb ARCH=arm64` checks the arm64 packages (make deb
+# ARCH=arm64, in $BUILD/deb-src): their architecture, that the programs in
+# them are arm64 ELF, and runs the packaged programs under $EMU (qemu-aarch64).
 . "$TOP/tests/e2e/lib.sh"
 cd "$T_DIR" || exit 1
 MAKE=${MAKE:-make}
@@ -19,13 +21,17 @@ if ! have dpkg-buildpackage || ! have dh || ! have dpkg-deb; then
 	exit
 fi
 export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-nocheck parallel=$(nproc 2>/dev/null || echo 2)}"
-check_ok "make deb" $MAKE -s --no-print-directory -C "$TOP" deb
+check_ok "make deb${ARCH:+ ARCH=$ARCH}" $MAKE -s --no-print-directory -C "$TOP" deb ${ARCH:+ARCH=$ARCH}
 debs="$TOP/build/deb-src"
+[ -n "${ARCH:-}" ] && debs="$TOP/$BUILD/deb-src"
 kdeb=$(ls "$debs"/storykiosk_*.deb 2>/dev/null | head -1)
 hdeb=$(ls "$debs"/storyhub_*.deb 2>/dev/null | head -1)
 check "deb: storykiosk and storyhub packages exist" test -f "$kdeb" -a -f "$hdeb"
 [ -f "$kdeb" ] && [ -f "$hdeb" ] || { t_done; exit; }
 check "deb: make deb leaves no debian/ at the top" test ! -e "$TOP/debian"
+want_arch=${ARCH:-$(dpkg --print-architecture)}
+check "deb: storykiosk is built for $want_arch" test "$(dpkg-deb -f "$kdeb" Architecture)" = "$want_arch"
+check "deb: storyhub is built for $want_arch" test "$(dpkg-deb -f "$hdeb" Architecture)" = "$want_arch"
 
 dpkg-deb -c "$kdeb" | awk '{ print $6 }' | sed 's#^\./#/#' >kiosk.list
 dpkg-deb -c "$hdeb" | awk '{ print $6 }' | sed 's#^\./#/#' >hub.list
@@ -44,6 +50,7 @@ if ls "$TOP"/po/*.po >/dev/null 2>&1; then
 	check "deb: storykiosk holds the UI translations" \
 	    grep -q '^/usr/share/storykiosk/locale/.*/storykiosk\.mo$' kiosk.list
 fi
+check "deb: storykiosk holds the push helper" grep -qx /usr/lib/storykiosk/storykiosk-push kiosk.list
 check "deb: storyhub does not hold the kiosk" sh -c '! grep -q storykiosk hub.list'
 check "deb: storykiosk does not hold the hub" sh -c '! grep -q storyhub kiosk.list'
 
@@ -62,12 +69,25 @@ check "deb: the unit is not enabled or started on install" sh -c \
     "! dpkg-deb -I '$kdeb' postinst | grep -Eq 'deb-systemd-invoke (start|restart)'"
 
 # Unpack both into a throw-away root and run what was packaged.
+# The programs are for the package's machine: the ELF machine of /bin/sh
+# here, AArch64 for ARCH=arm64 (run under $EMU, qemu-aarch64).
 pkroot="$T_DIR/pkroot"
 dpkg-deb -x "$kdeb" "$pkroot" && dpkg-deb -x "$hdeb" "$pkroot"
-check_ok "deb: the packaged storykiosk runs" "$pkroot/usr/bin/storykiosk" --help
-check_ok "deb: the packaged storyhub runs" "$pkroot/usr/bin/storyhub" --help
+elf_machine() { readelf -h "$1" 2>/dev/null | sed -n 's/^ *Machine: *//p'; }
+case "${ARCH:-}" in
+arm64) want_machine=AArch64 ;;
+*) want_machine=$(elf_machine /bin/sh) ;;
+esac
+for p in /usr/bin/storykiosk /usr/bin/storyhub /usr/lib/storykiosk/storykiosk-push; do
+	check "deb: $p is built for $want_machine" \
+	    test "$(elf_machine "$pkroot$p")" = "$want_machine"
+done
+check_ok "deb: the packaged storykiosk runs${EMU:+ under $EMU}" ${EMU:-} "$pkroot/usr/bin/storykiosk" --help
+check "... and prints its usage" grep -q '^usage: storykiosk' "$T_DIR/out"
+check_ok "deb: the packaged storyhub runs${EMU:+ under $EMU}" ${EMU:-} "$pkroot/usr/bin/storyhub" --help
+check "... and prints its usage" grep -q '^usage: storyhub' "$T_DIR/out"
 check_ok "deb: the packaged form passes the packaged check-form" \
-    "$pkroot/usr/bin/storykiosk" check-form "$pkroot/usr/share/storykiosk/forms/partnership.yaml"
+    ${EMU:-} "$pkroot/usr/bin/storykiosk" check-form "$pkroot/usr/share/storykiosk/forms/partnership.yaml"
 if have systemd-analyze; then
 	sed "s#/usr/bin/#$pkroot/usr/bin/#" "$pkroot/usr/lib/systemd/system/storykiosk@.service" \
 	    >units/pk-storykiosk@tty1.service
