@@ -12,6 +12,7 @@
 #include "answers.h"
 #include "err.h"
 #include "form.h"
+#include "keyfilter.h"
 #include "kiosk.h"
 #include "textbuf.h"
 #include "ui-curses.h"
@@ -141,8 +142,7 @@ struct ui {
 	size_t pinlen;
 	int pin_fails;
 	double pin_wait_until;
-	int esc_state;          /* dropping an Esc/Alt sequence: 0 no, 1 after Esc, 2 in CSI, 3 after Esc O, 4 after Esc [ */
-	double esc_at;
+	struct keyfilter keys;  /* the keys a participant may send */
 	char *export_dir;
 	const char *demo_pin;   /* run --demo-pin (checked): shown on the welcome
 	                         * screen; NULL outside demos */
@@ -168,9 +168,10 @@ void ui_go(struct ui *u, const struct screen *s);
 double ui_now(void);
 /* Save the draft now if anything changed (only after consent). */
 void ui_autosave(struct ui *u);
-/* End the session: how is STATUS_SUBMITTED handled elsewhere; here
- * "cancel" deletes, "timeout" keeps or discards per the form. Wipes every
- * buffer, clears the screen and returns to welcome. */
+/* End the session without submitting (a submitted story is saved by the
+ * review): keep = 1 saves what was typed as timed_out (when anything was),
+ * keep = 0 deletes the draft. Wipes every buffer, clears the screen and
+ * returns to the welcome screen; a failed save or delete is shown there. */
 void ui_session_end(struct ui *u, int keep);
 /* Move through the questions: the next shown one after qi (or review). */
 void ui_next_question(struct ui *u);
@@ -225,8 +226,5 @@ int ui_list_key(int *sel, int n, int fkey, wint_t ch);
 int ui_is_enter(int fkey, wint_t ch);
 /* Draw a code point array with addnwstr (wide and combining aware). */
 void ui_draw_cps(int y, int x, int w, const uint32_t *cp, size_t n, enum ui_attr a);
-
-#define KEY_CTRL_A 1
-#define KEY_CTRL_X 24
 
 #endif
