@@ -34,6 +34,8 @@ static const struct {
 	[UA_FRAME] = { COLOR_CYAN, -1, 0, 0 },
 };
 
+/* Whether the terminal has colours: the UI's global state, like the
+ * terminal itself (set once by colours_init; ui_attr needs no struct ui). */
 static int have_colour;
 
 attr_t
@@ -586,7 +588,8 @@ draw(struct ui *u)
 }
 
 /* Set by SIGTERM/SIGHUP (systemd stopping the kiosk, the console going
- * away): the loop then saves the draft and ends like the admin's quit. */
+ * away): the loop then saves the draft and ends like the admin's quit. The
+ * UI's global state: a signal handler can reach nothing else. */
 static volatile sig_atomic_t stop_requested;
 
 static void
@@ -684,6 +687,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override,
 	answers_free(u.ans);
 	free(u.seen);
 	widget_state_reset(&u.w);
+	admin_state_clear(&u.admin);
 	free(u.export_dir);
 	form_free(u.owned_form);
 	xsecure_free(u.pin);    /* wipes the PIN buffer */

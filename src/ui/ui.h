@@ -112,6 +112,39 @@ struct ui_push {
 	unsigned finished;      /* pushes finished so far (screens refresh on change) */
 };
 
+/* The screens' own state, in struct ui (never in file statics), each
+ * cleared when its screen is entered. */
+
+/* The admin screen (screen-admin.c). */
+#define ADMIN_INFO_LINES 12
+#define ADMIN_INFO_LEN 200
+#define ADMIN_MAX_FORMS 32
+struct admin_state {
+	char info[ADMIN_INFO_LINES][ADMIN_INFO_LEN];     /* the lines about the kiosk */
+	int ninfo;
+	unsigned seen_push;     /* u->push.finished when info was read */
+	struct textbuf *dir_field;      /* non-NULL while the export directory is typed */
+	char *forms[ADMIN_MAX_FORMS];   /* paths of the forms offered (owned) */
+	int nforms;
+	int form_sel;           /* the highlighted form */
+	int picking;            /* the list of forms shows */
+};
+
+/* The consent screen (screen-consent.c): where its text is scrolled to. */
+struct consent_state {
+	int skip;               /* rows of the text scrolled off the top */
+	int rows;               /* rows the text had on the last draw */
+	int total;              /* rows the whole text takes at that width */
+	int drawn;              /* drawn since entered: rows and total are known */
+};
+
+/* The review screen (screen-review.c). */
+#define REVIEW_MAX 64
+struct review_state {
+	size_t shown[REVIEW_MAX];       /* the questions listed, as form indices */
+	int nshown;
+};
+
 struct ui {
 	struct kiosk *k;
 	const struct form *form;
@@ -149,7 +182,16 @@ struct ui {
 	struct form *owned_form;        /* a form chosen on the admin screen */
 	const struct ui_actions *act;   /* export and push (ui-run.h) */
 	struct ui_push push;
+
+	/* The screens' own state. */
+	struct admin_state admin;
+	struct consent_state consent;
+	struct review_state review;
 };
+
+/* Free what the admin screen holds (the forms offered, the directory being
+ * typed) and clear its state: on entering it, and when the kiosk quits. */
+void admin_state_clear(struct admin_state *a);
 
 /* Automatic push. ui_push_tick runs on every timer tick: it reaps a finished
  * push (backing off after a failure) and starts one only while the welcome
