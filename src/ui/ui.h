@@ -96,9 +96,17 @@ void widget_editor_store(struct widget_state *w, struct answers *a);
 
 extern const struct widget widget_editor, widget_text, widget_choice,
     widget_number, widget_scale, widget_triad;
+/* The widget that edits questions of type t. */
 const struct widget *widget_for(enum question_type t);
+/* Free and wipe what w holds (the text buffer, the marks) and zero it. */
 void widget_state_reset(struct widget_state *w);
-/* The triad proportions for a marker position. */
+/* Backspace or Delete on a scale or triad: -1 if (fkey, ch) is neither; 0
+ * if there is nothing to empty, or the question is required (the key is
+ * refused, with the reason in w->refusal); 1 if the caller empties the
+ * answer (an optional question that has one). */
+int widget_marker_backspace(struct widget_state *w, int fkey, wint_t ch);
+/* The triad proportions (top, bottom-left, bottom-right) of the grid point
+ * r rows from the top corner, s steps along its row. */
 void widget_triad_props(int r, int s, double p[3]);
 #define TRIAD_STEPS 10
 
