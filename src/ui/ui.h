@@ -92,6 +92,10 @@ struct widget {
 	/* Optional: the key hint for this question (translated), used instead
 	 * of .hint when set. */
 	const char *(*hint_for)(const struct widget_state *w);
+	/* Optional: 1 if what the widget shows cannot be stored as it is (a
+	 * number field holding only "-"), with the reason in w->refusal; the
+	 * question is then not left forwards. */
+	int (*unfinished)(struct widget_state *w);
 };
 
 /* The editor's functions, shared with widget-text (the buffer is one-line
