@@ -46,7 +46,8 @@ follow_escape(struct keyfilter *f, wint_t ch, double now)
 		return KEYFILTER_PASS;
 	case KEYFILTER_ESC_AFTER_ESC:
 		f->esc = ch == '[' ? KEYFILTER_ESC_AFTER_CSI :
-		    ch == 'O' ? KEYFILTER_ESC_AFTER_SS3 : KEYFILTER_ESC_NONE;
+		    ch == 'O'      ? KEYFILTER_ESC_AFTER_SS3 :
+		                     KEYFILTER_ESC_NONE;
 		return KEYFILTER_DROP;
 	case KEYFILTER_ESC_AFTER_CSI:
 		f->esc = is_final(ch) ? KEYFILTER_ESC_NONE : KEYFILTER_ESC_IN_CSI;

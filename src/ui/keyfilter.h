@@ -19,13 +19,13 @@ enum {
 
 /* Where the filter is in an escape sequence it is dropping. */
 enum keyfilter_esc {
-	KEYFILTER_ESC_NONE,     /* not in one: keys count */
-	KEYFILTER_ESC_AFTER_ESC,        /* Esc came: the next key is an Alt-key or
+	KEYFILTER_ESC_NONE,      /* not in one: keys count */
+	KEYFILTER_ESC_AFTER_ESC, /* Esc came: the next key is an Alt-key or
 	                                 * starts a sequence */
-	KEYFILTER_ESC_AFTER_CSI,        /* Esc [: a final byte ends it, anything
+	KEYFILTER_ESC_AFTER_CSI, /* Esc [: a final byte ends it, anything
 	                                 * else is a parameter */
-	KEYFILTER_ESC_IN_CSI,   /* Esc [ and parameters: until a final byte */
-	KEYFILTER_ESC_AFTER_SS3,        /* Esc O: one more key ends it */
+	KEYFILTER_ESC_IN_CSI,    /* Esc [ and parameters: until a final byte */
+	KEYFILTER_ESC_AFTER_SS3, /* Esc O: one more key ends it */
 };
 
 /* An Esc starts a sequence only if its next key comes within this time;
@@ -34,22 +34,22 @@ enum keyfilter_esc {
 
 struct keyfilter {
 	enum keyfilter_esc esc;
-	double esc_at;          /* when the Esc came (seconds, any clock) */
+	double esc_at; /* when the Esc came (seconds, any clock) */
 };
 
 /* What the loop read. */
 enum keyfilter_kind {
-	KEYFILTER_CHAR,         /* a character (get_wch returned OK) */
-	KEYFILTER_FUNCTION,     /* a function key the screens may use (arrows,
+	KEYFILTER_CHAR,     /* a character (get_wch returned OK) */
+	KEYFILTER_FUNCTION, /* a function key the screens may use (arrows,
 	                         * Home, F12 ...; get_wch returned KEY_CODE_YES) */
-	KEYFILTER_EVENT,        /* not a key: a resize or a mouse event */
+	KEYFILTER_EVENT,    /* not a key: a resize or a mouse event */
 };
 
 /* What the loop does with it. */
 enum keyfilter_verdict {
-	KEYFILTER_DROP,         /* nothing: the key neither types nor acts */
-	KEYFILTER_PASS,         /* hand it to the screen as it came */
-	KEYFILTER_BACKTAB,      /* hand the screen Shift-Tab (a raw Esc [ Z, from a
+	KEYFILTER_DROP,    /* nothing: the key neither types nor acts */
+	KEYFILTER_PASS,    /* hand it to the screen as it came */
+	KEYFILTER_BACKTAB, /* hand the screen Shift-Tab (a raw Esc [ Z, from a
 	                         * terminal whose terminfo lacks kcbt) */
 };
 
@@ -61,8 +61,8 @@ void keyfilter_init(struct keyfilter *f);
  * Backspace, Ctrl-A and Ctrl-X (Ctrl-C/Z/\/S/Q/D never reach a screen), code
  * points beyond Unicode or in the surrogate range, and unsafe ones
  * (utf8_is_unsafe: C1 controls, bidi overrides, ...). */
-enum keyfilter_verdict keyfilter_key(struct keyfilter *f, enum keyfilter_kind kind, wint_t ch,
-    double now);
+enum keyfilter_verdict
+keyfilter_key(struct keyfilter *f, enum keyfilter_kind kind, wint_t ch, double now);
 
 /* The keys terminals send as escape sequences that the loop teaches curses. */
 enum keyfilter_named {
@@ -71,7 +71,7 @@ enum keyfilter_named {
 };
 
 struct keyfilter_seq {
-	const char *seq;        /* the bytes, starting with Esc */
+	const char *seq; /* the bytes, starting with Esc */
 	enum keyfilter_named key;
 };
 

@@ -113,8 +113,8 @@ refresh_info(struct ui *u)
 	if (have_counts) {
 		len = 0;
 		for (i = 0; i < STATUS__COUNT && len < sizeof info[0]; i++)
-			len += (size_t)snprintf(info[a->ninfo] + len, sizeof info[0] - len, "%s%s %" PRIu64,
-			    i > 0 ? " · " : "  ", story_status_name(i),
+			len += (size_t)snprintf(info[a->ninfo] + len, sizeof info[0] - len,
+			    "%s%s %" PRIu64, i > 0 ? " · " : "  ", story_status_name(i),
 			    c.by_status[i]);
 		a->ninfo++;
 	} else
@@ -306,7 +306,8 @@ admin_key(struct ui *u, int fkey, wint_t ch)
 		break;
 	case ADMIN_EXPORT:
 		a->dir_field = textbuf_new(0, 1024);
-		textbuf_set_utf8(a->dir_field, u->export_dir != NULL ? u->export_dir : "/media/usb");
+		textbuf_set_utf8(a->dir_field,
+		    u->export_dir != NULL ? u->export_dir : "/media/usb");
 		break;
 	default:
 		ui_session_end(u, 0);

@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int
 allowed_control(wint_t ch)
 {
-	return ch == '\r' || ch == '\n' || ch == '\t' || ch == 8 || ch == 127 ||
-	    ch == KEY_CTRL_A || ch == KEY_CTRL_X;
+	return ch == '\r' || ch == '\n' || ch == '\t' || ch == 8 || ch == 127 || ch == KEY_CTRL_A ||
+	    ch == KEY_CTRL_X;
 }
 
 /* Code points that must never reach a screen, said independently of the
@@ -64,8 +64,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	keyfilter_init(&f);
 	while (i < size) {
 		op = data[i++];
-		kind = (op & 3) == 3 ? KEYFILTER_EVENT : (op & 3) == 2 ? KEYFILTER_FUNCTION :
-		    KEYFILTER_CHAR;
+		kind = (op & 3) == 3 ? KEYFILTER_EVENT :
+		    (op & 3) == 2    ? KEYFILTER_FUNCTION :
+		                       KEYFILTER_CHAR;
 		now += (op & 4) ? KEYFILTER_ESC_SECONDS + 0.05 : 0.01;
 		what = op >> 3;
 		if (what >= 28) {
@@ -106,7 +107,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (v == KEYFILTER_PASS && (ch == 27 || forbidden(ch)))
 				abort();
 			/* the key right after an Esc (an Alt-key) never passes */
-			if (v != KEYFILTER_DROP && esc_at >= 0 && now - esc_at <= KEYFILTER_ESC_SECONDS)
+			if (v != KEYFILTER_DROP && esc_at >= 0 &&
+			    now - esc_at <= KEYFILTER_ESC_SECONDS)
 				abort();
 			esc_at = ch == 27 ? now : -1.0;
 			break;
