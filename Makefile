@@ -69,6 +69,7 @@ PKG_CONFIG ?= pkg-config
 #   src/core    keys seal secret form answers payload store   SQLite libyaml jansson
 #               kiosk textbuf
 #   src/ui      the kiosk's screens and widgets, i18n          ncursesw (only here)
+#               and the key filter (libkeyfilter, no curses)
 #   sync/wire   bundle receipt: what both ends read and verify
 #   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
 #               push-main.c are the storykiosk-push helper
@@ -105,7 +106,10 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 # Folder → sources, include paths (itself and what it may use), packages.
 BASE_SRC   = $(wildcard src/base/*.c)
 CORE_SRC   = $(wildcard src/core/*.c)
-UI_SRC     = $(wildcard src/ui/*.c)
+# The UI's curses-free part (the key filter) is its own library, which the
+# unit tests and fuzz targets link without curses.
+KEYF_SRC   = src/ui/keyfilter.c
+UI_SRC     = $(filter-out $(KEYF_SRC), $(wildcard src/ui/*.c))
 WIRE_SRC   = $(wildcard sync/wire/*.c)
 HELPER_SRC = sync/kiosk/push.c sync/kiosk/push-main.c
 SYNCK_SRC  = $(filter-out $(HELPER_SRC), $(wildcard sync/kiosk/*.c))
@@ -127,11 +131,12 @@ INC_ALL    = -Isrc -Isrc/ui -Isync/kiosk -Isync/hub -Isync/wire $(INC_CORE)
 BASE_LIB  = $(BUILD)/libbase.a
 CORE_LIB  = $(BUILD)/libcore.a
 UI_LIB    = $(BUILD)/libui.a
+KEYF_LIB  = $(BUILD)/libkeyfilter.a
 WIRE_LIB  = $(BUILD)/libwire.a
 SYNCK_LIB = $(BUILD)/libsynckiosk.a
 HUB_LIB   = $(BUILD)/libhub.a
-# What the tests, benches and fuzz targets link (no UI).
-SYNC_LIBS = $(HUB_LIB) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+# What the tests, benches and fuzz targets link (no curses).
+SYNC_LIBS = $(KEYF_LIB) $(HUB_LIB) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 KIOSK    = $(BUILD)/storykiosk
 HUB      = $(BUILD)/storyhub
 PUSH     = $(BUILD)/storykiosk-push
@@ -158,6 +163,7 @@ compile = @mkdir -p $(dir $@); echo "  CC $<"; \
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(1) $(call pc_cflags,$(2)) -MMD -MP -c $< -o $@
 $(BUILD)/src/base/%.o: src/base/%.c ; $(call compile,$(INC_BASE),$(PKGS_BASE))
 $(BUILD)/src/core/%.o: src/core/%.c ; $(call compile,$(INC_CORE),$(PKGS_CORE))
+$(BUILD)/src/ui/keyfilter.o: src/ui/keyfilter.c ; $(call compile,$(INC_UI),$(PKGS_BASE))
 $(BUILD)/src/ui/%.o: src/ui/%.c ; $(call compile,$(INC_UI),$(PKGS_UI))
 $(BUILD)/src/%.o: src/%.c ; $(call compile,$(INC_KPROG),$(PKGS_BASE) $(PKGS_UI))
 $(BUILD)/sync/wire/%.o: sync/wire/%.c ; $(call compile,$(INC_WIRE),$(PKGS_WIRE))
@@ -172,6 +178,7 @@ archive = @rm -f $@; echo "  AR $@"; $(AR) rcs $@ $^
 $(BASE_LIB): $(call obj,$(BASE_SRC)) ; $(archive)
 $(CORE_LIB): $(call obj,$(CORE_SRC)) ; $(archive)
 $(UI_LIB): $(call obj,$(UI_SRC)) ; $(archive)
+$(KEYF_LIB): $(call obj,$(KEYF_SRC)) ; $(archive)
 $(WIRE_LIB): $(call obj,$(WIRE_SRC)) ; $(archive)
 $(SYNCK_LIB): $(call obj,$(SYNCK_SRC)) ; $(archive)
 $(HUB_LIB): $(call obj,$(HUBL_SRC)) ; $(archive)
@@ -179,7 +186,7 @@ $(HUB_LIB): $(call obj,$(HUBL_SRC)) ; $(archive)
 link = @echo "  LD $@"; $(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@
 
 # The kiosk: no libcurl, no libmicrohttpd.
-$(KIOSK): $(call obj,$(KPROG_SRC)) $(UI_LIB) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+$(KIOSK): $(call obj,$(KPROG_SRC)) $(UI_LIB) $(KEYF_LIB) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_UI)) $(LIBS_THREAD) -lm
 
 # The HTTP client lives in its own program so the kiosk never loads libcurl.
@@ -367,8 +374,8 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
 # inputs go to build/fuzz/corpus/TARGET/, crashes to build/fuzz/crash-TARGET-*.
 # `make check-long` runs the kill -9 durability test for 1000 cycles.
 # The I/O fault shim (tests/faults/failwrite.c) is built by its test script.
-FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload
-FUZZ_REPLAY     = receipt keys form answers textbuf payload
+FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter
+FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter
 FUZZ_REPLAY_BIN = $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_REPLAY))
 FUZZ_SECONDS   ?= 60
 FUZZ_CC        ?= clang

@@ -21,6 +21,8 @@
 
 #define I18N_DOMAIN "storykiosk"
 
+/* The UTF-8 locale LC_MESSAGES is kept on (i18n_init). Global like the
+ * locale and gettext's text domain it goes with. */
 static char messages_locale[128] = "C.UTF-8";
 
 static int

@@ -19,30 +19,38 @@
 #include "xmalloc.h"
 
 enum { ADMIN_RETURN, ADMIN_EXPORT, ADMIN_FORM, ADMIN_PUSH, ADMIN_QUIT, ADMIN__COUNT };
-#define ADMIN_MAX_FORMS 32
-
-static char info[12][200];
-static int ninfo;
-static struct textbuf *dir_field;       /* non-NULL while typing the export directory */
-static char *forms[ADMIN_MAX_FORMS];    /* paths of the forms offered */
-static int nforms, form_sel, picking;
-static unsigned seen_push;              /* u->push.finished when info was read */
 
 static void
-forms_free(void)
+forms_free(struct admin_state *a)
 {
 	int i;
 
-	for (i = 0; i < nforms; i++)
-		free(forms[i]);
-	nforms = 0;
-	picking = 0;
+	for (i = 0; i < a->nforms; i++)
+		free(a->forms[i]);
+	a->nforms = 0;
+	a->picking = 0;
+}
+
+static void
+dir_field_close(struct admin_state *a)
+{
+	textbuf_free(a->dir_field);
+	a->dir_field = NULL;
+}
+
+void
+admin_state_clear(struct admin_state *a)
+{
+	forms_free(a);
+	dir_field_close(a);
+	memset(a, 0, sizeof *a);
 }
 
 /* The *.yaml files in the current form's directory. */
 static void
 forms_list(struct ui *u)
 {
+	struct admin_state *a = &u->admin;
 	const char *path = u->form->path != NULL ? u->form->path : ".";
 	const char *slash = strrchr(path, '/');
 	char *dir = slash != NULL ? xstrndup(path, (size_t)(slash - path + (slash == path))) :
@@ -51,18 +59,18 @@ forms_list(struct ui *u)
 	DIR *d;
 	size_t len;
 
-	forms_free();
+	forms_free(a);
 	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL && nforms < ADMIN_MAX_FORMS) {
+		while ((de = readdir(d)) != NULL && a->nforms < ADMIN_MAX_FORMS) {
 			len = strlen(de->d_name);
 			if (len > 5 && strcmp(de->d_name + len - 5, ".yaml") == 0)
-				forms[nforms++] = fsutil_join(dir, de->d_name);
+				a->forms[a->nforms++] = fsutil_join(dir, de->d_name);
 		}
 		closedir(d);
 	}
 	free(dir);
-	form_sel = 0;
-	picking = 1;
+	a->form_sel = 0;
+	a->picking = 1;
 }
 
 static void
@@ -72,20 +80,22 @@ form_pick(struct ui *u)
 	struct form *f = NULL;
 	struct err e;
 
-	if (form_load(forms[form_sel], &f, &probs, &e) != 0)
+	if (form_load(u->admin.forms[u->admin.form_sel], &f, &probs, &e) != 0)
 		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
 	else {
 		ui_set_form(u, f);
 		snprintf(u->msg, sizeof u->msg, "%s %.200s", tr("Form changed to"), f->id);
 	}
 	form_problems_free(&probs);
-	forms_free();
+	forms_free(&u->admin);
 }
 
 /* Read what the info lines show (again after an export or a push). */
 static void
 refresh_info(struct ui *u)
 {
+	struct admin_state *a = &u->admin;
+	char (*info)[ADMIN_INFO_LEN] = a->info;
 	struct store_counts c;
 	struct err e;
 	char *last = NULL, *push_ok = NULL, *push_try = NULL, *push_res = NULL;
@@ -93,35 +103,35 @@ refresh_info(struct ui *u)
 	size_t len;
 	int i, have_counts;
 
-	ninfo = 0;
-	seen_push = u->push.finished;
-	snprintf(info[ninfo++], sizeof info[0], "%s %s (%s)", tr("Kiosk:"), u->k->name,
+	a->ninfo = 0;
+	a->seen_push = u->push.finished;
+	snprintf(info[a->ninfo++], sizeof info[0], "%s %s (%s)", tr("Kiosk:"), u->k->name,
 	    u->k->id_hex);
-	snprintf(info[ninfo++], sizeof info[0], "%s %s, version %d", tr("Form:"), u->form->id,
+	snprintf(info[a->ninfo++], sizeof info[0], "%s %s, version %d", tr("Form:"), u->form->id,
 	    u->form->version);
 	have_counts = kiosk_counts(u->k, &c, &e) == 0;
 	if (have_counts) {
 		len = 0;
 		for (i = 0; i < STATUS__COUNT && len < sizeof info[0]; i++)
-			len += (size_t)snprintf(info[ninfo] + len, sizeof info[0] - len, "%s%s %" PRIu64,
-			    i > 0 ? " · " : "  ", story_status_name(i),
+			len += (size_t)snprintf(info[a->ninfo] + len, sizeof info[0] - len,
+			    "%s%s %" PRIu64, i > 0 ? " · " : "  ", story_status_name(i),
 			    c.by_status[i]);
-		ninfo++;
+		a->ninfo++;
 	} else
-		snprintf(info[ninfo++], sizeof info[0], "%.150s", e.msg);
+		snprintf(info[a->ninfo++], sizeof info[0], "%.150s", e.msg);
 	if (kiosk_meta_get(u->k, "last_export", &last, &e) != 0)
 		last = NULL;
 	if (have_counts)
-		snprintf(info[ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
+		snprintf(info[a->ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
 		    tr("Not yet exported:"), c.unexported, tr("Last export:"),
 		    last != NULL ? last : tr("never"));
 	if (fsutil_free_bytes(u->k->dir, &bytes, &e) == 0) {
 		char size[FSUTIL_SIZE_LEN];
 
 		fsutil_format_size(bytes, size);
-		snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Free disk:"), size);
+		snprintf(info[a->ninfo++], sizeof info[0], "%s %s", tr("Free disk:"), size);
 	}
-	snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Push to:"),
+	snprintf(info[a->ninfo++], sizeof info[0], "%s %s", tr("Push to:"),
 	    u->act->push_url != NULL ? u->act->push_url : tr("not set (USB export only)"));
 	/* A setting that cannot be read shows as "never". */
 	if (kiosk_meta_get(u->k, "last_push_attempt", &push_try, &e) != 0)
@@ -131,20 +141,20 @@ refresh_info(struct ui *u)
 	if (kiosk_meta_get(u->k, "last_push", &push_ok, &e) != 0)
 		push_ok = NULL;
 	if (u->push.running)
-		snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Last push attempt:"),
+		snprintf(info[a->ninfo++], sizeof info[0], "%s %s", tr("Last push attempt:"),
 		    tr("pushing now..."));
 	else {
 		/* The result may quote the hub's words: neutralised for the screen. */
 		char *safe = push_res != NULL ? utf8_neutralise(push_res, strlen(push_res), 0) : NULL;
 
-		snprintf(info[ninfo++], sizeof info[0], "%s %s", tr("Last push attempt:"),
+		snprintf(info[a->ninfo++], sizeof info[0], "%s %s", tr("Last push attempt:"),
 		    push_try != NULL ? push_try : tr("never"));
 		if (safe != NULL)
-			snprintf(info[ninfo++], sizeof info[0], "  %.150s", safe);
+			snprintf(info[a->ninfo++], sizeof info[0], "  %.150s", safe);
 		free(safe);
 	}
 	if (have_counts)
-		snprintf(info[ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
+		snprintf(info[a->ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
 		    tr("Waiting for the hub:"), c.unacked, tr("Last success:"),
 		    push_ok != NULL ? push_ok : tr("never"));
 	free(last);
@@ -158,7 +168,7 @@ refresh_info(struct ui *u)
 static void
 admin_tick(struct ui *u)
 {
-	if (u->push.finished == seen_push)
+	if (u->push.finished == u->admin.seen_push)
 		return;
 	refresh_info(u);
 	if (strcmp(u->msg, tr("Pushing to the hub in the background...")) == 0)
@@ -168,6 +178,7 @@ admin_tick(struct ui *u)
 static void
 admin_enter(struct ui *u)
 {
+	admin_state_clear(&u->admin);
 	u->sel = 0;
 	refresh_info(u);
 }
@@ -175,32 +186,34 @@ admin_enter(struct ui *u)
 static void
 admin_draw(struct ui *u)
 {
+	const struct admin_state *a = &u->admin;
 	const char *items[ADMIN__COUNT];
 	int i, y;
 
 	ui_header(u, tr("Administration"), NULL);
-	for (i = 0; i < ninfo; i++)
-		ui_line(2 + i, 3, COLS - 6, info[i], UA_NORMAL);
+	for (i = 0; i < a->ninfo; i++)
+		ui_line(2 + i, 3, COLS - 6, a->info[i], UA_NORMAL);
 	items[ADMIN_RETURN] = tr("Return to the welcome screen");
 	items[ADMIN_EXPORT] = tr("Export bundles to a directory (USB stick)");
 	items[ADMIN_FORM] = tr("Change the form (until restart)");
 	items[ADMIN_PUSH] = tr("Push to the hub now");
 	items[ADMIN_QUIT] = tr("Quit the kiosk");
-	y = 3 + ninfo;
+	y = 3 + a->ninfo;
 	y += ui_list(y, 3, COLS - 6, ADMIN__COUNT, items, ADMIN__COUNT, u->sel, NULL, 1);
-	if (picking) {
+	if (a->picking) {
 		const char *names[ADMIN_MAX_FORMS];
 
-		for (i = 0; i < nforms; i++)
-			names[i] = strrchr(forms[i], '/') ? strrchr(forms[i], '/') + 1 : forms[i];
+		for (i = 0; i < a->nforms; i++)
+			names[i] = strrchr(a->forms[i], '/') ? strrchr(a->forms[i], '/') + 1 :
+			    a->forms[i];
 		ui_line(y + 1, 3, COLS - 6, tr("Choose a form:"), UA_TITLE);
-		ui_list(y + 2, 3, COLS - 6, LINES - y - 6, names, nforms, form_sel, NULL, 1);
+		ui_list(y + 2, 3, COLS - 6, LINES - y - 6, names, a->nforms, a->form_sel, NULL, 1);
 		ui_message(u);
 		ui_hint(tr("Up/Down: choose · Enter: use this form · Ctrl-X: back"));
 		return;
 	}
-	if (dir_field != NULL) {
-		char *s = textbuf_utf8(dir_field, NULL);
+	if (a->dir_field != NULL) {
+		char *s = textbuf_utf8(a->dir_field, NULL);
 
 		ui_line(y + 1, 3, COLS - 6, tr("Directory to export to:"), UA_TITLE);
 		attrset(ui_attr(UA_FOCUS));
@@ -220,11 +233,10 @@ static void
 export_to(struct ui *u)
 {
 	struct err e;
-	char *dir = textbuf_utf8(dir_field, NULL), *path = NULL;
+	char *dir = textbuf_utf8(u->admin.dir_field, NULL), *path = NULL;
 	size_t stories = 0;
 
-	textbuf_free(dir_field);
-	dir_field = NULL;
+	dir_field_close(&u->admin);
 	if (u->act->export_to(u->act->ctx, dir, &stories, &path, &e) != 0)
 		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
 	else if (path == NULL)
@@ -241,9 +253,10 @@ export_to(struct ui *u)
 static void
 dir_key(struct ui *u, int fkey, wint_t ch)
 {
+	struct textbuf *dir_field = u->admin.dir_field;
+
 	if (!fkey && ch == KEY_CTRL_X) {
-		textbuf_free(dir_field);
-		dir_field = NULL;
+		dir_field_close(&u->admin);
 		return;
 	}
 	if (ui_is_enter(fkey, ch)) {
@@ -261,15 +274,17 @@ dir_key(struct ui *u, int fkey, wint_t ch)
 static void
 admin_key(struct ui *u, int fkey, wint_t ch)
 {
-	if (dir_field != NULL) {
+	struct admin_state *a = &u->admin;
+
+	if (a->dir_field != NULL) {
 		dir_key(u, fkey, ch);
 		return;
 	}
-	if (picking) {
+	if (a->picking) {
 		if (!fkey && ch == KEY_CTRL_X)
-			forms_free();
-		else if (!ui_list_key(&form_sel, nforms, fkey, ch) && ui_is_enter(fkey, ch) &&
-		    nforms > 0) {
+			forms_free(a);
+		else if (!ui_list_key(&a->form_sel, a->nforms, fkey, ch) && ui_is_enter(fkey, ch) &&
+		    a->nforms > 0) {
 			form_pick(u);
 			refresh_info(u);
 		}
@@ -290,8 +305,9 @@ admin_key(struct ui *u, int fkey, wint_t ch)
 			refresh_info(u);
 		break;
 	case ADMIN_EXPORT:
-		dir_field = textbuf_new(0, 1024);
-		textbuf_set_utf8(dir_field, u->export_dir != NULL ? u->export_dir : "/media/usb");
+		a->dir_field = textbuf_new(0, 1024);
+		textbuf_set_utf8(a->dir_field,
+		    u->export_dir != NULL ? u->export_dir : "/media/usb");
 		break;
 	default:
 		ui_session_end(u, 0);

@@ -9,13 +9,11 @@
 #include "ui.h"
 #include "utf8.h"
 
-static int text_skip, text_rows, text_total;
-
 static void
 consent_enter(struct ui *u)
 {
 	u->sel = 0;
-	text_skip = 0;
+	memset(&u->consent, 0, sizeof u->consent);
 }
 
 static int
@@ -27,17 +25,19 @@ nitems(struct ui *u)
 static void
 consent_draw(struct ui *u)
 {
+	struct consent_state *c = &u->consent;
 	const char *items[32];
 	int n = nitems(u), i, y, list_rows;
 
 	if (n > 32)
 		n = 32;
 	list_rows = n + 1;
-	text_rows = LINES - 5 - list_rows;
+	c->rows = LINES - 5 - list_rows;
 	ui_header(u, NULL, tr("Consent"));
-	y = 2 + ui_text_scroll(2, 2, COLS - 4, text_rows,
-	    form_text(&u->form->consent_text, u->lang), UA_NORMAL, text_skip, &text_total);
-	if (text_skip + text_rows < text_total) {
+	y = 2 + ui_text_scroll(2, 2, COLS - 4, c->rows,
+	    form_text(&u->form->consent_text, u->lang), UA_NORMAL, c->skip, &c->total);
+	c->drawn = 1;
+	if (c->skip + c->rows < c->total) {
 		const char *more = tr("(PgDn: read more)");
 		int mw = (int)utf8_count(more, strlen(more));
 
@@ -55,14 +55,15 @@ consent_draw(struct ui *u)
 static void
 consent_key(struct ui *u, int fkey, wint_t ch)
 {
+	struct consent_state *c = &u->consent;
 	const struct tier *t;
 
 	if (fkey && (ch == KEY_NPAGE || ch == KEY_PPAGE)) {
-		text_skip += ch == KEY_NPAGE ? text_rows - 1 : -(text_rows - 1);
-		if (text_skip > text_total - text_rows)
-			text_skip = text_total - text_rows;
-		if (text_skip < 0)
-			text_skip = 0;
+		c->skip += ch == KEY_NPAGE ? c->rows - 1 : -(c->rows - 1);
+		if (c->skip > c->total - c->rows)
+			c->skip = c->total - c->rows;
+		if (c->skip < 0)
+			c->skip = 0;
 		return;
 	}
 	if (ui_list_key(&u->sel, nitems(u), fkey, ch) || !ui_is_enter(fkey, ch))
@@ -71,9 +72,13 @@ consent_key(struct ui *u, int fkey, wint_t ch)
 		ui_session_end(u, 0);
 		return;
 	}
-	if (text_skip + text_rows < text_total) {
+	/* Keys typed ahead reach this screen before its first draw: the text
+	 * has not been on screen yet, so no tier can be chosen. */
+	if (!c->drawn)
+		return;
+	if (c->skip + c->rows < c->total) {
 		/* Unread text below: show it before a tier can be chosen. */
-		text_skip = text_total - text_rows;
+		c->skip = c->total - c->rows;
 		return;
 	}
 	t = &u->form->tiers[u->sel];

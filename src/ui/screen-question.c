@@ -90,13 +90,20 @@ ui_widget_key(struct ui *u, int fkey, wint_t ch)
 	return r;
 }
 
-/* Leave the current question forwards if its answer is acceptable. */
+/* Leave the current question forwards if its answer is acceptable. A field
+ * the widget calls unfinished is refused like a key, its reason shown until
+ * the next key. */
 void
 ui_question_leave(struct ui *u)
 {
+	const struct widget *wd = widget_for(u->w.q->type);
 	struct err e;
 
-	widget_for(u->w.q->type)->store(&u->w, u->ans);
+	if (wd->unfinished != NULL && wd->unfinished(&u->w)) {
+		snprintf(u->msg, sizeof u->msg, "%s", u->w.refusal);
+		return;
+	}
+	wd->store(&u->w, u->ans);
 	if (answers_check_one(u->form, u->ans, u->w.q, &e) != 0) {
 		problem_message(u, u->w.q, e.msg);
 		return;

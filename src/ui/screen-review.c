@@ -9,21 +9,18 @@
 #include "ui.h"
 #include "xmalloc.h"
 
-#define REVIEW_MAX 64
-
-static size_t shown[REVIEW_MAX];
-static int nshown;
-
+/* The questions shown now (answers of hidden ones are cleared). */
 static void
 collect(struct ui *u)
 {
+	struct review_state *r = &u->review;
 	size_t i;
 
-	nshown = 0;
-	for (i = 0; i < u->form->nquestions && nshown < REVIEW_MAX; i++) {
+	r->nshown = 0;
+	for (i = 0; i < u->form->nquestions && r->nshown < REVIEW_MAX; i++) {
 		const struct question *q = &u->form->questions[i];
 		if (answers_shown(u->form, u->ans, q))
-			shown[nshown++] = i;
+			r->shown[r->nshown++] = i;
 		else
 			answers_clear(u->ans, q->id);
 	}
@@ -32,10 +29,11 @@ collect(struct ui *u)
 static void
 review_enter(struct ui *u)
 {
+	memset(&u->review, 0, sizeof u->review);
 	u->from_review = 0;
 	collect(u);
-	if (u->sel > nshown)
-		u->sel = nshown;
+	if (u->sel > u->review.nshown)
+		u->sel = u->review.nshown;
 }
 
 /* "Question: answer" for the list. Caller frees. */
@@ -92,6 +90,7 @@ summary(struct ui *u, const struct question *q)
 static void
 review_draw(struct ui *u)
 {
+	const struct review_state *r = &u->review;
 	const char *items[REVIEW_MAX + 1];
 	char *owned[REVIEW_MAX];
 	int i, y;
@@ -100,11 +99,11 @@ review_draw(struct ui *u)
 	ui_header(u, NULL, tr("Review"));
 	y = 2 + ui_text(2, 2, COLS - 4, 2,
 	    tr("Check your answers. Choose one to change it, or submit your story."), UA_TITLE);
-	for (i = 0; i < nshown; i++)
-		items[i] = owned[i] = summary(u, &u->form->questions[shown[i]]);
-	items[nshown] = tr("Submit my story");
-	ui_list(y + 1, 2, COLS - 4, LINES - y - 5, items, nshown + 1, u->sel, NULL, 2);
-	for (i = 0; i < nshown; i++)
+	for (i = 0; i < r->nshown; i++)
+		items[i] = owned[i] = summary(u, &u->form->questions[r->shown[i]]);
+	items[r->nshown] = tr("Submit my story");
+	ui_list(y + 1, 2, COLS - 4, LINES - y - 5, items, r->nshown + 1, u->sel, NULL, 2);
+	for (i = 0; i < r->nshown; i++)
 		textbuf_utf8_free(owned[i]);
 	ui_message(u);
 	ui_hint(tr("Up/Down: choose · Enter: change or submit · Ctrl-X: stop"));
@@ -144,13 +143,13 @@ review_key(struct ui *u, int fkey, wint_t ch)
 		return;
 	}
 	collect(u);
-	if (ui_list_key(&u->sel, nshown + 1, fkey, ch) || !ui_is_enter(fkey, ch))
+	if (ui_list_key(&u->sel, u->review.nshown + 1, fkey, ch) || !ui_is_enter(fkey, ch))
 		return;
-	if (u->sel >= nshown) {
+	if (u->sel >= u->review.nshown) {
 		submit(u);
 		return;
 	}
-	ui_edit_question(u, shown[u->sel]);
+	ui_edit_question(u, u->review.shown[u->sel]);
 }
 
 const struct screen screen_review = {

@@ -32,10 +32,11 @@ struct ui_actions {
 	long (*push_backoff)(unsigned failures);
 };
 
-/* Run the kiosk until an admin quits. Returns the exit status. idle_override:
- * seconds of inactivity before a session is wiped (0: the form's setting).
- * demo_pin: NULL, or the admin PIN (already checked) that a demo's welcome
- * screen shows. */
+/* Run the kiosk until an admin quits or SIGTERM/SIGHUP comes (a draft is
+ * saved first). Returns the exit status: 0, or 1 when the terminal cannot
+ * be started (said on stderr). idle_override: seconds of inactivity before
+ * a session is wiped (0: the form's setting). demo_pin: NULL, or the admin
+ * PIN (already checked) that a demo's welcome screen shows. */
 int ui_run(struct kiosk *k, const struct form *f, int idle_override,
     const struct ui_actions *act, const char *demo_pin);
 

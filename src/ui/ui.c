@@ -34,6 +34,8 @@ static const struct {
 	[UA_FRAME] = { COLOR_CYAN, -1, 0, 0 },
 };
 
+/* Whether the terminal has colours: the UI's global state, like the
+ * terminal itself (set once by colours_init; ui_attr needs no struct ui). */
 static int have_colour;
 
 attr_t
@@ -507,26 +509,18 @@ ui_prev_question(struct ui *u)
 	}
 }
 
-/* Home and End arrive in several encodings; terminfo names one of them
- * (xterm-256color says Esc O H), but tmux and the Linux console send Esc [ 1 ~
- * and Esc [ 4 ~, rxvt Esc [ 7 ~ and Esc [ 8 ~. Teach curses the ones it does
- * not know yet. */
+/* Teach curses the Home and End sequences it does not know yet (terminfo
+ * names one encoding of each; keyfilter.c lists them all). */
 static void
 define_home_end(void)
 {
-	static const struct {
-		const char *seq;
-		int key;
-	} keys[] = {
-		{ "\033[1~", KEY_HOME }, { "\033[7~", KEY_HOME }, { "\033[H", KEY_HOME },
-		{ "\033OH", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[8~", KEY_END },
-		{ "\033[F", KEY_END }, { "\033OF", KEY_END },
-	};
-	size_t i;
+	const struct keyfilter_seq *seq;
+	size_t i, n;
 
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		if (key_defined(keys[i].seq) == 0)
-			define_key(keys[i].seq, keys[i].key);
+	seq = keyfilter_home_end(&n);
+	for (i = 0; i < n; i++)
+		if (key_defined(seq[i].seq) == 0)
+			define_key(seq[i].seq, seq[i].key == KEYFILTER_HOME ? KEY_HOME : KEY_END);
 }
 
 static void
@@ -536,78 +530,26 @@ fatal_hook(void)
 		endwin();
 }
 
-/* Keys a participant may send at all: printable characters, Enter, Tab,
- * Backspace and the two control keys the kiosk uses. Everything else
- * (Ctrl-C/Z/\/S/Q/D, Esc, other controls, unsafe code points) is dropped. */
-static int
-key_allowed(wint_t ch)
-{
-	switch (ch) {
-	case '\r': case '\n': case '\t': case 8: case 127:
-	case KEY_CTRL_A: case KEY_CTRL_X:
-		return 1;
-	}
-	if (ch < 0x20 || ch > 0x10ffff || (ch >= 0xd800 && ch <= 0xdfff))
-		return 0;
-	return !utf8_is_unsafe((uint32_t)ch);
-}
-
-/* Esc and Alt-<key> (Esc then the key) and escape sequences curses does not
- * know (Esc [ ... final byte) are dropped whole, so they neither type
- * anything nor act. Returns 1 to drop the key, 2 for a raw Shift-Tab. */
-static int
-drop_escape(struct ui *u, wint_t ch)
-{
-	double now = ui_now();
-
-	if (u->esc_state != 0 && now - u->esc_at > 0.2)
-		u->esc_state = 0;
-	if (ch == 27) {
-		u->esc_state = 1;
-		u->esc_at = now;
-		return 1;
-	}
-	switch (u->esc_state) {
-	case 1:
-		u->esc_state = ch == '[' ? 4 : ch == 'O' ? 3 : 0;
-		return 1;
-	case 4:
-		/* Esc [ Z is Shift-Tab on terminals whose terminfo lacks kcbt
-		 * (vt100). */
-		u->esc_state = ch == 'Z' || (ch >= 0x40 && ch <= 0x7e) ? 0 : 2;
-		return ch == 'Z' ? 2 : 1;
-	case 2:
-		if (ch >= 0x40 && ch <= 0x7e)
-			u->esc_state = 0;
-		return 1;
-	case 3:
-		u->esc_state = 0;
-		return 1;
-	}
-	return 0;
-}
-
+/* Hand a key to the screen if the key filter lets it through: curses' key
+ * codes become the filter's kinds (a resize or a mouse report is no key). */
 static void
 handle_key(struct ui *u, int r, wint_t ch)
 {
+	enum keyfilter_kind kind = KEYFILTER_CHAR;
 	int fkey = r == KEY_CODE_YES;
 
-	if (fkey && ch == KEY_RESIZE)
+	if (fkey)
+		kind = ch == KEY_RESIZE || ch == KEY_MOUSE ? KEYFILTER_EVENT : KEYFILTER_FUNCTION;
+	switch (keyfilter_key(&u->keys, kind, ch, ui_now())) {
+	case KEYFILTER_DROP:
 		return;
-	if (fkey && ch == KEY_MOUSE)
-		return;
-	if (!fkey) {
-		switch (drop_escape(u, ch)) {
-		case 1:
-			return;
-		case 2:
-			fkey = 1;
-			ch = KEY_BTAB;
-			break;
-		}
+	case KEYFILTER_BACKTAB:
+		fkey = 1;
+		ch = KEY_BTAB;
+		break;
+	case KEYFILTER_PASS:
+		break;
 	}
-	if (!fkey && !key_allowed(ch))
-		return;
 	u->last_input = ui_now();
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES)
 		return;
@@ -646,7 +588,8 @@ draw(struct ui *u)
 }
 
 /* Set by SIGTERM/SIGHUP (systemd stopping the kiosk, the console going
- * away): the loop then saves the draft and ends like the admin's quit. */
+ * away): the loop then saves the draft and ends like the admin's quit. The
+ * UI's global state: a signal handler can reach nothing else. */
 static volatile sig_atomic_t stop_requested;
 
 static void
@@ -675,6 +618,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override,
 	u.demo_pin = demo_pin;
 	u.act = act;
 	u.running = 1;
+	keyfilter_init(&u.keys);
 
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
@@ -743,6 +687,7 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override,
 	answers_free(u.ans);
 	free(u.seen);
 	widget_state_reset(&u.w);
+	admin_state_clear(&u.admin);
 	free(u.export_dir);
 	form_free(u.owned_form);
 	xsecure_free(u.pin);    /* wipes the PIN buffer */

@@ -1,8 +1,9 @@
-/* ui: the kiosk's main loop, its screens (a table of functions each) and the
- * drawing helpers they share, inside src/ui/ (the program sees ui-run.h).
- * Only this folder includes curses (through ui-curses.h); everything stored
- * or sealed goes through kiosk.h, everything beyond the kiosk through the
- * program's actions (ui-run.h). */
+/* ui: what the kiosk's main loop (ui.c), its screens (screen-*.c, a table of
+ * functions each), widgets (widget-*.c) and the automatic push (ui-push.c)
+ * share inside src/ui/; the program sees only ui-run.h. curses comes in
+ * here, through ui-curses.h, and nowhere else in the tree (keyfilter and
+ * i18n stay curses-free). Everything stored or sealed goes through kiosk.h,
+ * everything beyond the kiosk through the program's actions (ui-run.h). */
 #ifndef UI_H
 #define UI_H
 
@@ -12,29 +13,31 @@
 #include "answers.h"
 #include "err.h"
 #include "form.h"
+#include "keyfilter.h"
 #include "kiosk.h"
 #include "textbuf.h"
 #include "ui-curses.h"
 #include "ui-run.h"
 
-#define UI_MIN_COLS 60
+#define UI_MIN_COLS 60          /* smaller: "Please enlarge the window." */
 #define UI_MIN_LINES 18
-#define UI_AUTOSAVE_SECONDS 3
-#define UI_TICK_MS 250
-#define UI_THANKS_SECONDS 30
-#define UI_PIN_MAX 64
+#define UI_AUTOSAVE_SECONDS 3   /* a changed draft is saved at least this often */
+#define UI_TICK_MS 250          /* the timer tick between keys */
+#define UI_THANKS_SECONDS 30    /* the thank-you screen's time on its own */
+#define UI_PIN_MAX 64           /* the longest admin PIN that can be typed */
 
 struct ui;
 
-/* A key as the loop hands it to a screen: either a curses key code (KEY_UP,
- * ...; fkey = 1) or a character (fkey = 0). */
+/* A screen: the functions the loop calls while it shows. key gets each key
+ * the key filter let through: a curses key code (KEY_UP, ...; fkey = 1) or
+ * a character (fkey = 0). */
 struct screen {
 	const char *name;
-	void (*enter)(struct ui *u);            /* optional */
+	void (*enter)(struct ui *u);            /* optional, called by ui_go */
 	void (*draw)(struct ui *u);
 	void (*key)(struct ui *u, int fkey, wint_t ch);
 	void (*tick)(struct ui *u);             /* optional, on every timer tick */
-	int in_session;         /* idle timeout applies */
+	int in_session;         /* the idle timeout applies */
 };
 
 extern const struct screen screen_welcome, screen_consent, screen_prompt,
@@ -53,15 +56,17 @@ enum ui_attr {
 	UA__COUNT
 };
 
-/* The current follow-up widget's state (one question at a time). */
+/* The state of the widget editing the current question (the story or a
+ * follow-up; one question at a time). */
 struct widget_state {
 	const struct question *q;
 	struct textbuf *tb;     /* text, number and the story editor */
 	size_t top;             /* editor: first row shown */
 	struct textbuf_layout lo;       /* editor: the last layout */
 	int ed_w, ed_h;         /* editor: size of the last draw */
-	int sel;                /* choice: highlighted item */
-	unsigned char *checked; /* choice/multi: one flag per choice */
+	int sel;                /* choice/multi: highlighted item */
+	unsigned char *checked; /* choice/multi: one flag per item ("Not
+	                         * applicable" included) */
 	int answered;           /* scale/triad: a value is set */
 	int value;              /* scale: 0..100 */
 	int tri_r, tri_s;       /* triad: row from the top corner, step along it */
@@ -74,15 +79,23 @@ struct widget_state {
 
 /* A widget type: how a question of one type is edited. */
 struct widget {
+	/* Show the question's answer in a (w->q set, the rest zero). */
 	void (*load)(struct widget_state *w, const struct answers *a);
+	/* Draw from (y, x), h rows by wd columns. */
 	void (*draw)(struct widget_state *w, const char *lang, int y, int x, int h, int wd);
-	/* 1 if the key changed the value, 0 if not, -1 if not a widget key. */
+	/* 1 if the key changed the value, 0 if not (a refused key also sets
+	 * w->refusal), -1 if not a widget key. */
 	int (*key)(struct widget_state *w, int fkey, wint_t ch);
+	/* Put what the widget shows into a (clear the answer if it shows none). */
 	void (*store)(struct widget_state *w, struct answers *a);
 	const char *hint;       /* untranslated msgid of the key hint */
 	/* Optional: the key hint for this question (translated), used instead
 	 * of .hint when set. */
 	const char *(*hint_for)(const struct widget_state *w);
+	/* Optional: 1 if what the widget shows cannot be stored as it is (a
+	 * number field holding only "-"), with the reason in w->refusal; the
+	 * question is then not left forwards. */
+	int (*unfinished)(struct widget_state *w);
 };
 
 /* The editor's functions, shared with widget-text (the buffer is one-line
@@ -95,11 +108,19 @@ void widget_editor_store(struct widget_state *w, struct answers *a);
 
 extern const struct widget widget_editor, widget_text, widget_choice,
     widget_number, widget_scale, widget_triad;
+/* The widget that edits questions of type t. */
 const struct widget *widget_for(enum question_type t);
+/* Free and wipe what w holds (the text buffer, the marks) and zero it. */
 void widget_state_reset(struct widget_state *w);
-/* The triad proportions for a marker position. */
+/* Backspace or Delete on a scale or triad: -1 if (fkey, ch) is neither; 0
+ * if there is nothing to empty, or the question is required (the key is
+ * refused, with the reason in w->refusal); 1 if the caller empties the
+ * answer (an optional question that has one). */
+int widget_marker_backspace(struct widget_state *w, int fkey, wint_t ch);
+/* The triad proportions (top, bottom-left, bottom-right) of the grid point
+ * r rows from the top corner, s steps along its row. */
 void widget_triad_props(int r, int s, double p[3]);
-#define TRIAD_STEPS 10
+#define TRIAD_STEPS 10          /* rows of the triad's grid: steps of a tenth */
 
 /* Automatic push (ui-push.c), through the program's actions. */
 struct ui_push {
@@ -111,6 +132,39 @@ struct ui_push {
 	unsigned finished;      /* pushes finished so far (screens refresh on change) */
 };
 
+/* The screens' own state, in struct ui (never in file statics), each
+ * cleared when its screen is entered. */
+
+/* The admin screen (screen-admin.c). */
+#define ADMIN_INFO_LINES 12
+#define ADMIN_INFO_LEN 200
+#define ADMIN_MAX_FORMS 32
+struct admin_state {
+	char info[ADMIN_INFO_LINES][ADMIN_INFO_LEN];     /* the lines about the kiosk */
+	int ninfo;
+	unsigned seen_push;     /* u->push.finished when info was read */
+	struct textbuf *dir_field;      /* non-NULL while the export directory is typed */
+	char *forms[ADMIN_MAX_FORMS];   /* paths of the forms offered (owned) */
+	int nforms;
+	int form_sel;           /* the highlighted form */
+	int picking;            /* the list of forms shows */
+};
+
+/* The consent screen (screen-consent.c): where its text is scrolled to. */
+struct consent_state {
+	int skip;               /* rows of the text scrolled off the top */
+	int rows;               /* rows the text had on the last draw */
+	int total;              /* rows the whole text takes at that width */
+	int drawn;              /* drawn since entered: rows and total are known */
+};
+
+/* The review screen (screen-review.c). */
+#define REVIEW_MAX 64
+struct review_state {
+	size_t shown[REVIEW_MAX];       /* the questions listed, as form indices */
+	int nshown;
+};
+
 struct ui {
 	struct kiosk *k;
 	const struct form *form;
@@ -118,7 +172,8 @@ struct ui {
 	int warn_seconds;       /* countdown before the timeout applies */
 	const struct screen *screen;
 	const struct screen *back;      /* where the warning / confirm returns */
-	int running;
+	int running;            /* 0: the loop ends (the admin's quit) */
+	struct keyfilter keys;  /* the keys a participant may send */
 
 	/* The participant's session. */
 	const char *lang;
@@ -137,24 +192,32 @@ struct ui {
 	char msg[ERR_MAX];      /* a message shown on the current screen */
 
 	/* Admin. */
-	char *pin;              /* sodium_malloc'd, UI_PIN_MAX + 1 */
+	char *pin;              /* xsecure_malloc'd, UI_PIN_MAX + 1 */
 	size_t pinlen;
-	int pin_fails;
+	int pin_fails;          /* wrong PINs in a row: each doubles the wait */
 	double pin_wait_until;
-	int esc_state;          /* dropping an Esc/Alt sequence: 0 no, 1 after Esc, 2 in CSI, 3 after Esc O, 4 after Esc [ */
-	double esc_at;
-	char *export_dir;
+	char *export_dir;       /* the last directory exported to, offered again */
 	const char *demo_pin;   /* run --demo-pin (checked): shown on the welcome
 	                         * screen; NULL outside demos */
 	struct form *owned_form;        /* a form chosen on the admin screen */
 	const struct ui_actions *act;   /* export and push (ui-run.h) */
 	struct ui_push push;
+
+	/* The screens' own state. */
+	struct admin_state admin;
+	struct consent_state consent;
+	struct review_state review;
 };
 
-/* Automatic push. ui_push_tick runs on every timer tick: it reaps a finished
- * push (backing off after a failure) and starts one only while the welcome
- * screen shows and stories wait. ui_push_now starts one at once (the admin's
- * "push now"); 0 if started, else -1 with the reason in u->msg. */
+/* Free what the admin screen holds (the forms offered, the directory being
+ * typed) and clear its state: on entering it, and when the kiosk quits. */
+void admin_state_clear(struct admin_state *a);
+
+/* Automatic push. ui_push_init allows the first push at once. ui_push_tick
+ * runs on every timer tick: it reaps a finished push (backing off after a
+ * failure) and starts one only while the welcome screen shows and stories
+ * wait. ui_push_now starts one at once (the admin's "push now"); 0 if
+ * started, else -1 with the reason in u->msg. */
 void ui_push_init(struct ui *u);
 void ui_push_tick(struct ui *u);
 int ui_push_now(struct ui *u);
@@ -163,25 +226,35 @@ void ui_push_end(struct ui *u);
 
 /* Use form f from now on (the ui owns it); starts a fresh session. */
 void ui_set_form(struct ui *u, struct form *f);
-/* Switch screens (calls enter). */
+/* Switch to screen s: clears the message, restarts the screen's clock
+ * (entered_at) and calls its enter. */
 void ui_go(struct ui *u, const struct screen *s);
+/* Seconds on the monotonic clock. */
 double ui_now(void);
-/* Save the draft now if anything changed (only after consent). */
+/* Save the draft now if anything changed (only after consent); a failure
+ * is shown in u->msg. */
 void ui_autosave(struct ui *u);
-/* End the session: how is STATUS_SUBMITTED handled elsewhere; here
- * "cancel" deletes, "timeout" keeps or discards per the form. Wipes every
- * buffer, clears the screen and returns to welcome. */
+/* End the session without submitting (a submitted story is saved by the
+ * review): keep = 1 saves what was typed as timed_out (when anything was),
+ * keep = 0 deletes the draft. Wipes every buffer, clears the screen and
+ * returns to the welcome screen; a failed save or delete is shown there. */
 void ui_session_end(struct ui *u, int keep);
-/* Move through the questions: the next shown one after qi (or review). */
+/* Open the next shown question after u->qi (clearing the answers of hidden
+ * ones), or the review after the last. */
 void ui_next_question(struct ui *u);
+/* Open the shown question before u->qi, or the prompt screen when there is
+ * none and the form has several prompts (else stay). */
 void ui_prev_question(struct ui *u);
+/* Open question qi on its screen, its widget loaded from the answers. */
 void ui_open_question(struct ui *u, size_t qi);
 /* Edit question qi from the review: afterwards every question the edit made
  * visible is asked, then the review returns. */
 void ui_edit_question(struct ui *u, size_t qi);
-/* Leave the current question forwards if its answer passes
- * answers_check_one (else show why), or backwards. */
+/* Enter or Tab: store the answer and go on if it passes answers_check_one,
+ * else stay and say why in the participant's language. */
 void ui_question_leave(struct ui *u);
+/* Shift-Tab: store the answer as it is and go back (to the review when the
+ * question was opened from it). */
 void ui_question_back(struct ui *u);
 /* Hand a key to the current widget: marks the session changed when the
  * value did, and shows why a refused key was refused (until the next key).
@@ -193,6 +266,7 @@ int ui_question_frame(struct ui *u, const char *text, int optional);
 void ui_progress(struct ui *u, size_t qi, int *pos, int *total);
 
 /* Drawing. */
+/* The curses attributes of a, in colour or (without colours) monochrome. */
 attr_t ui_attr(enum ui_attr a);
 /* Draw UTF-8 text wrapped to width w from (y, x), at most maxrows rows;
  * unsafe characters are neutralised. Returns rows used. */
@@ -203,7 +277,8 @@ int ui_text_scroll(int y, int x, int w, int maxrows, const char *s, enum ui_attr
     int skip, int *total);
 /* Draw a single line, truncated to w cells. */
 void ui_line(int y, int x, int w, const char *s, enum ui_attr a);
-/* Title bar. */
+/* The title bar on row 0: title (NULL: the form's title) on the left,
+ * right (may be NULL) on the right. */
 void ui_header(struct ui *u, const char *title, const char *right);
 /* The key line: items separated by " · " on the last row, or wrapped onto
  * the last two rows when one is too narrow. Returns the rows used. Screens
@@ -220,13 +295,12 @@ int ui_list(int y, int x, int w, int h, const char *const *items, int n, int sel
  * shown as radio marks (*) / ( ). */
 int ui_radio_list(int y, int x, int w, int h, const char *const *items, int n, int sel,
     const unsigned char *marked, int item_rows);
-/* Move sel within 0..n-1 for arrow keys; 1 if the key was a list key. */
+/* Move sel within 0..n-1 for Up/Down, Home/End and PgUp/PgDn; 1 if the key
+ * was one of them. */
 int ui_list_key(int *sel, int n, int fkey, wint_t ch);
+/* 1 if the key is Enter (KEY_ENTER, CR or LF). */
 int ui_is_enter(int fkey, wint_t ch);
 /* Draw a code point array with addnwstr (wide and combining aware). */
 void ui_draw_cps(int y, int x, int w, const uint32_t *cp, size_t n, enum ui_attr a);
-
-#define KEY_CTRL_A 1
-#define KEY_CTRL_X 24
 
 #endif

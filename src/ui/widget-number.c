@@ -1,7 +1,8 @@
 /* widget-number: a number field that accepts only digits, one leading minus
  * and one decimal point (a comma counts as the point; none for a question
  * asking for a whole number). Any other key is refused with the reason,
- * which the screen shows. */
+ * which the screen shows; so is leaving the field with a minus sign or a
+ * point and no digit, which would otherwise be stored as no answer. */
 #include <stdlib.h>
 #include <stdio.h>
 
@@ -98,19 +99,42 @@ number_draw(struct widget_state *w, const char *lang, int y, int x, int h, int w
 	curs_set(1);
 }
 
+/* What the field holds: 1 a number (in *v), 0 nothing, -1 something that
+ * is not a number (a minus sign or a point without a digit). */
+static int
+number_parse(const struct widget_state *w, double *v)
+{
+	char *s, *end;
+	int r;
+
+	s = textbuf_utf8(w->tb, NULL);
+	*v = strtod(s, &end);
+	r = s[0] == '\0' ? 0 : *end != '\0' || end == s ? -1 : 1;
+	textbuf_utf8_free(s);
+	return r;
+}
+
 static void
 number_store(struct widget_state *w, struct answers *a)
 {
-	char *s, *end;
 	double v;
 
-	s = textbuf_utf8(w->tb, NULL);
-	v = strtod(s, &end);
-	if (s[0] == '\0' || *end != '\0' || end == s)
-		answers_clear(a, w->q->id);
-	else
+	if (number_parse(w, &v) == 1)
 		answers_set_number(a, w->q->id, v);
-	textbuf_utf8_free(s);
+	else
+		answers_clear(a, w->q->id);
+}
+
+/* "-" or "." alone would be stored as no answer: say so instead. */
+static int
+number_unfinished(struct widget_state *w)
+{
+	double v;
+
+	if (number_parse(w, &v) != -1)
+		return 0;
+	refuse(w, tr("A minus sign or a point alone is not a number: type the digits, or delete it."));
+	return 1;
 }
 
 const struct widget widget_number = {
@@ -119,4 +143,5 @@ const struct widget widget_number = {
 	.key = number_key,
 	.store = number_store,
 	.hint = "Type a number · Enter: next · Shift-Tab: back · Ctrl-X: stop",
+	.unfinished = number_unfinished,
 };

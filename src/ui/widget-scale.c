@@ -62,21 +62,13 @@ scale_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd
 		ui_line(y + 5, x, wd, tr("Use Left and Right to place the marker."), UA_NORMAL);
 }
 
-/* Backspace: "no answer" on an optional scale; refused (with the reason) on
- * a required one, which keeps what it shows. */
-static int
-scale_clear(struct widget_state *w)
+/* Backspace on an optional scale: no answer (a required one refuses it and
+ * keeps what it shows: widget_marker_backspace). */
+static void
+scale_empty(struct widget_state *w)
 {
-	if (w->q->required) {
-		snprintf(w->refusal, sizeof w->refusal, "%s",
-		    tr("This question needs an answer: move the marker, or press Enter to keep it in the middle."));
-		return 0;
-	}
-	if (!w->answered)
-		return 0;
 	w->answered = w->untouched = 0;
 	w->value = SCALE_MIDDLE;
-	return 1;
 }
 
 static int
@@ -84,8 +76,15 @@ scale_key(struct widget_state *w, int fkey, wint_t ch)
 {
 	int from = w->answered ? w->value : SCALE_MIDDLE, to;
 
+	switch (widget_marker_backspace(w, fkey, ch)) {
+	case 0:
+		return 0;
+	case 1:
+		scale_empty(w);
+		return 1;
+	}
 	if (!fkey)
-		return ch == 8 || ch == 127 ? scale_clear(w) : -1;
+		return -1;
 	switch (ch) {
 	case KEY_LEFT:
 		to = from - SCALE_STEP;
@@ -99,9 +98,6 @@ scale_key(struct widget_state *w, int fkey, wint_t ch)
 	case KEY_END:
 		to = 100;
 		break;
-	case KEY_BACKSPACE:
-	case KEY_DC:
-		return scale_clear(w);
 	default:
 		return -1;
 	}

@@ -34,6 +34,20 @@ triad_centre(struct widget_state *w)
 	w->tri_s = TRIAD_STEPS / 3;
 }
 
+/* Keep the marker on the grid: row 0..N, step 0..row. */
+static void
+grid_clamp(struct widget_state *w)
+{
+	if (w->tri_r < 0)
+		w->tri_r = 0;
+	if (w->tri_r > TRIAD_STEPS)
+		w->tri_r = TRIAD_STEPS;
+	if (w->tri_s > w->tri_r)
+		w->tri_s = w->tri_r;
+	if (w->tri_s < 0)
+		w->tri_s = 0;
+}
+
 static int
 is_centre(const double p[3])
 {
@@ -65,14 +79,7 @@ triad_load(struct widget_state *w, const struct answers *a)
 		w->tri_centre = 0;
 		w->tri_r = (int)lround((1.0 - an->triad[0]) * TRIAD_STEPS);
 		w->tri_s = (int)lround(an->triad[2] * TRIAD_STEPS);
-		if (w->tri_r < 0)
-			w->tri_r = 0;
-		if (w->tri_r > TRIAD_STEPS)
-			w->tri_r = TRIAD_STEPS;
-		if (w->tri_s > w->tri_r)
-			w->tri_s = w->tri_r;
-		if (w->tri_s < 0)
-			w->tri_s = 0;
+		grid_clamp(w);
 	} else if (w->q->required) {
 		w->answered = 1;        /* shown at the centre: stored so if left */
 		w->untouched = 1;
@@ -143,12 +150,7 @@ leave_centre(struct widget_state *w, wint_t ch)
 		w->tri_s = (int)floor(sc) + 1;
 		break;
 	}
-	if (w->tri_r > TRIAD_STEPS)
-		w->tri_r = TRIAD_STEPS;
-	if (w->tri_s > w->tri_r)
-		w->tri_s = w->tri_r;
-	if (w->tri_s < 0)
-		w->tri_s = 0;
+	grid_clamp(w);
 }
 
 /* An arrow: 1 if the marker moved (or was placed), 0 at an edge. */
@@ -193,37 +195,33 @@ triad_move(struct widget_state *w, wint_t ch)
 	return 1;
 }
 
-/* Backspace: "no answer" on an optional triad (the next arrow starts from
- * the centre again); refused, with the reason, on a required one. */
-static int
-triad_clear(struct widget_state *w)
+/* Backspace on an optional triad: no answer, and the next arrow starts from
+ * the centre again (a required one refuses it: widget_marker_backspace). */
+static void
+triad_empty(struct widget_state *w)
 {
-	if (w->q->required) {
-		snprintf(w->refusal, sizeof w->refusal, "%s",
-		    tr("This question needs an answer: move the marker, or press Enter to keep it in the middle."));
-		return 0;
-	}
-	if (!w->answered)
-		return 0;
 	triad_centre(w);
 	w->answered = w->untouched = 0;
-	return 1;
 }
 
 static int
 triad_key(struct widget_state *w, int fkey, wint_t ch)
 {
+	switch (widget_marker_backspace(w, fkey, ch)) {
+	case 0:
+		return 0;
+	case 1:
+		triad_empty(w);
+		return 1;
+	}
 	if (!fkey)
-		return ch == 8 || ch == 127 ? triad_clear(w) : -1;
+		return -1;
 	switch (ch) {
 	case KEY_UP:
 	case KEY_DOWN:
 	case KEY_LEFT:
 	case KEY_RIGHT:
 		return triad_move(w, ch);
-	case KEY_BACKSPACE:
-	case KEY_DC:
-		return triad_clear(w);
 	default:
 		return -1;
 	}

@@ -64,4 +64,26 @@ while [ "$i" -lt 2 ] && ! screen | grep -q "> b.yaml"; do keys Down; i=$((i + 1)
 keys Enter
 check "form changed" wait_text "Form: second-form"
 stderr_clean
+
+# The admin screen's state lives in the kiosk's UI state and is cleared each
+# time the screen is entered: the export directory being typed survives the
+# "Are you still there?" warning, but not the idle timeout that ends the
+# visit; the next visit starts on the list of actions.
+start_kiosk --idle 3
+keys F12
+wait_text "admin PIN"
+type_text "$PIN"; keys Enter
+wait_text "Export bundles" 8
+keys Down Enter
+check "idle: export asks for a directory" wait_text "Directory to export to"
+check "idle: the warning comes" wait_text "Are you still there?" 10
+keys Space
+check "idle: a key returns to the directory being typed" wait_text "Directory to export to"
+check "idle: the timeout returns to the welcome screen" wait_text "Kiswahili" 15
+keys F12
+wait_text "admin PIN"
+type_text "$PIN"; keys Enter
+check "idle: the next visit shows the actions" wait_text "Quit the kiosk" 8
+check "idle: ... not the directory typed before" holds "! screen_has 'Directory to export to'" 0.5
+stderr_clean
 t_done

@@ -6,7 +6,7 @@
 # that stores null; the exclusive "Nothing got in the way" unticks the other
 # obstacles (and is unticked by them), and only it is stored; the number
 # field says why it refuses letters and, for a whole-number question, a
-# decimal point; the story and a text say so when they are full; the form's
+# decimal point, and why a lone minus sign cannot be left; the story and a text say so when they are full; the form's
 # "(optional)" is shown once. Stored answers are read back through a hub's
 # JSON export (to_hub). Every wait is bounded (wait_text: 5 s).
 . "$(dirname "$0")/kiosk.lib"
@@ -111,6 +111,18 @@ keys Enter
 # age: a whole number
 check "number: the question" wait_text "How old are you?"
 check "number: \"(optional)\" shown once" shows_once "(optional)"
+type_text "-"
+check "number: a minus sign is typed" field_is -
+keys Enter
+check "number: a lone minus sign is refused on Enter, saying why" \
+    wait_text "A minus sign or a point alone is not a number"
+check "number: ... and the question stays (no review)" holds "! screen_has 'Submit my story'" 0.5
+check "number: ... with the minus sign in the field" field_is -
+keys Tab
+check "number: Tab refuses it too" wait_text "A minus sign or a point alone is not a number"
+keys BSpace
+check "number: the message goes with the next key" wait_gone "A minus sign or a point alone"
+check "number: the field is empty again" field_is ""
 type_text "3"
 type_text "a"
 check "number: a letter is refused with the reason" wait_text "Please type digits only."
@@ -157,6 +169,11 @@ check "fr: ... alone" shows_once "(*)"
 keys Enter
 check "fr: number" wait_text "Quel âge avez-vous ?"
 check "fr: \"(facultatif)\" shown once on the number" shows_once "(facultatif)"
+type_text "-"
+keys Enter
+check "fr: a lone minus sign refused, in French" \
+    wait_text "Un signe moins ou une virgule seuls ne forment pas un nombre"
+keys BSpace
 type_text "x"
 check "fr: a letter refused, in French" wait_text "Veuillez taper uniquement des chiffres."
 type_text "."

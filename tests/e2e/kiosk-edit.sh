@@ -81,6 +81,14 @@ check "fr consent: the second Enter chooses the tier" wait_text "Ctrl-X"
 keys C-x; wait_text "Voulez-vous"; keys Down Enter
 wait_text "Kiswahili"
 
+# --- Keys typed ahead: an Enter that reaches the consent screen before it
+# was ever drawn (here in the same burst as the Enter that opened it, on a
+# fresh kiosk) chooses no tier: the text has not been on screen.
+start_kiosk
+keys Down Enter Enter
+check "typed ahead: on the consent screen" wait_text "PgSuiv"
+check "typed ahead: no tier chosen" holds "! screen_has Ctrl-X" 0.5
+
 # --- Plural forms: the idle countdown reaches "1 second", never "1 seconds".
 start_kiosk --idle 3
 keys Enter

@@ -33,6 +33,8 @@ bad "the base may not include core" src/base/fsutil.c '#include "store.h"' 'src/
 bad "the UI may not include sync" src/ui/screen-admin.c '#include "export.h"' 'src/ui may not use sync/kiosk'
 bad "the hub may not include the kiosk's sync" sync/hub/import.c '#include "pushspawn.h"' 'sync/hub may not use sync/kiosk'
 bad "the program sees only ui-run.h of the UI" src/cmd-run.c '#include "ui.h"' 'only ui-run.h'
+bad "the key filter may not include ui.h (curses)" src/ui/keyfilter.c '#include "ui.h"' 'which only src/ui/ui.c'
+bad "nothing but ui.h includes ui-curses.h" src/ui/screen-pin.c '#include "ui-curses.h"' 'which only src/ui/ui.h may'
 bad "a header in no layer folder is refused" src/core/form.c '#include "nowhere.h"' 'in no layer folder'
 
 t_done
