@@ -256,8 +256,10 @@ apply_receipt(struct kiosk *k, const char *path, struct err *e)
 	return rv == -1 ? -1 : 1;
 }
 
-int
-export_apply_receipts(struct kiosk *k, const char *dir, size_t *applied, struct err *e)
+/* Apply every valid *.receipt for this kiosk found in dir; *applied counts
+ * them. Receipts for other kiosks and invalid ones are skipped. */
+static int
+apply_receipts(struct kiosk *k, const char *dir, size_t *applied, struct err *e)
 {
 	DIR *d;
 	struct dirent *de;
@@ -416,7 +418,7 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return err_set(e, "cannot export to %s: not a directory", todir);
-	if (export_apply_receipts(k, todir, &res->receipts, e) == -1)
+	if (apply_receipts(k, todir, &res->receipts, e) == -1)
 		return -1;
 	if (gather(k, all ? STORE_HELD : STORE_UNEXPORTED, &g, &seq, e) == -1)
 		return -1;
