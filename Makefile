@@ -65,7 +65,7 @@ PKG_CONFIG ?= pkg-config
 # the folders it may use, so an arrow pointing up fails to compile;
 # tests/layer-check also checks every #include against tests/layers.rules.
 #
-#   src/base    xmalloc err fsutil utf8 bytes storycode       libsodium
+#   src/base    xmalloc err fail fsutil utf8 bytes storycode  libsodium
 #   src/core    keys seal secret form answers payload store   SQLite libyaml jansson
 #               kiosk textbuf
 #   src/ui      the kiosk's screens and widgets, i18n          ncursesw (only here)

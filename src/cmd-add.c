@@ -9,6 +9,7 @@
 
 #include "answers.h"
 #include "cmd.h"
+#include "fail.h"
 #include "form.h"
 #include "fsutil.h"
 #include "kiosk.h"
@@ -87,34 +88,34 @@ cmd_add(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return cmd_usage_error("add");
+			return fail_usage("add");
 		}
 	}
 	if (dir == NULL || formpath == NULL || optind != argc - 1)
-		return cmd_fail("add needs --data DIR --form FILE and one ANSWERS.json; "
+		return fail("add needs --data DIR --form FILE and one ANSWERS.json; "
 		    "see 'storykiosk add --help'");
 	file = argv[optind];
 	if (form_load(formpath, &f, &probs, &e) == -1) {
-		rv = cmd_fail("%s (run 'storykiosk check-form %s')", e.msg, formpath);
+		rv = fail("%s (run 'storykiosk check-form %s')", e.msg, formpath);
 		goto out;
 	}
 	if (strcmp(file, "-") == 0 ? read_stdin(ANSWERS_MAX, &json, &len, &e) :
 	    fsutil_read_file(file, ANSWERS_MAX, &json, &len, &e)) {
-		rv = cmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	if (answers_from_json(f, (char *)json, len, &a, &e) == -1 ||
 	    answers_validate(f, a, &e) == -1) {
-		rv = cmd_fail("%s: %s; nothing was stored", file, e.msg);
+		rv = fail("%s: %s; nothing was stored", file, e.msg);
 		goto out;
 	}
 	if (kiosk_open(dir, &k, &e) == -1) {
-		rv = cmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	kiosk_story_begin(&st, SOURCE_PAPER);
 	if (kiosk_story_save(k, &st, f, a, STATUS_SUBMITTED, &e) == -1) {
-		rv = cmd_fail("%s; nothing was stored", e.msg);
+		rv = fail("%s; nothing was stored", e.msg);
 		goto out;
 	}
 	printf("stored story %s (sequence %llu, sealed to %zu hub key%s)\n", st.code,

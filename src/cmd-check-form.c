@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fail.h"
 #include "form.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -45,11 +46,11 @@ cmd_check_form(int argc, char **argv)
 			continue;
 		}
 		if (argv[a][0] == '-' || path != NULL)
-			return cmd_usage_error(argv[0]);
+			return fail_usage(argv[0]);
 		path = argv[a];
 	}
 	if (path == NULL)
-		return cmd_usage_error(argv[0]);
+		return fail_usage(argv[0]);
 
 	shown = utf8_neutralise(path, strlen(path), 0);
 	if (form_load(path, &f, &probs, &e) == -1) {
@@ -60,7 +61,7 @@ cmd_check_form(int argc, char **argv)
 			else
 				fprintf(stderr, "%s: %s\n", shown, probs.v[i].message);
 		}
-		rv = cmd_fail("%s: %zu problem%s found; fix them and check again",
+		rv = fail("%s: %zu problem%s found; fix them and check again",
 		    shown, probs.n, probs.n == 1 ? "" : "s");
 		goto out;
 	}

@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "export.h"
+#include "fail.h"
 #include "kiosk.h"
 
 static const char usage[] =
@@ -47,13 +48,13 @@ cmd_export(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return cmd_usage_error("export");
+			return fail_usage("export");
 		}
 	}
 	if (dir == NULL || to == NULL || optind != argc)
-		return cmd_fail("export needs --data DIR --to DIR; see 'storykiosk export --help'");
+		return fail("export needs --data DIR --to DIR; see 'storykiosk export --help'");
 	if (kiosk_open(dir, &k, &e) == -1 || export_run(k, to, all, &res, &e) == -1) {
-		rv = cmd_fail("export failed: %s", e.msg);
+		rv = fail("export failed: %s", e.msg);
 		goto out;
 	}
 	if (res.receipts > 0)

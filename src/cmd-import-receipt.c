@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "export.h"
+#include "fail.h"
 #include "kiosk.h"
 
 static const char usage[] =
@@ -36,19 +37,19 @@ cmd_import_receipt(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return cmd_usage_error("import-receipt");
+			return fail_usage("import-receipt");
 		}
 	}
 	if (dir == NULL || optind == argc)
-		return cmd_fail("import-receipt needs --data DIR and at least one receipt "
+		return fail("import-receipt needs --data DIR and at least one receipt "
 		    "file; see 'storykiosk import-receipt --help'");
 	if (kiosk_open(dir, &k, &e) == -1) {
-		rv = cmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
 		if (export_receipt_apply(k, argv[i], &listed, &marked, &e) == -1) {
-			rv = cmd_fail("receipt refused: %s", e.msg);
+			rv = fail("receipt refused: %s", e.msg);
 			goto out;
 		}
 		printf("%s: %zu stor%s acknowledged by the hub (%zu still on this kiosk)\n",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "fail.h"
 #include "kiosk.h"
 #include "pushspawn.h"
 #include "secret.h"
@@ -74,21 +75,21 @@ cmd_init(int argc, char **argv)
 			return 0;
 		default:
 			free(hubs);
-			return cmd_usage_error("init");
+			return fail_usage("init");
 		}
 	}
 	if (o.dir == NULL || nhubs == 0 || optind != argc) {
 		free(hubs);
-		return cmd_fail("init needs --data DIR and at least one --hub-key FILE; "
+		return fail("init needs --data DIR and at least one --hub-key FILE; "
 		    "see 'storykiosk init --help'");
 	}
 	if (o.push_url != NULL && pushspawn_url_check(o.push_url, &e) == -1) {
 		free(hubs);
-		return cmd_fail("--push-url: %s", e.msg);
+		return fail("--push-url: %s", e.msg);
 	}
 	if (secret_read("STORYKIOSK_PIN", pinfile, "Choose an admin PIN (4+ digits): ",
 	    1, 4, &pin, &pinlen, &e) == -1) {
-		rv = cmd_fail("admin PIN: %s", e.msg);
+		rv = fail("admin PIN: %s", e.msg);
 		goto out;
 	}
 	o.hub_key_paths = hubs;
@@ -96,7 +97,7 @@ cmd_init(int argc, char **argv)
 	o.pin = pin;
 	o.pinlen = pinlen;
 	if (kiosk_init(&o, &k, &e) == -1) {
-		rv = cmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	printf("kiosk initialised in %s\n", o.dir);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "fail.h"
 #include "kiosk.h"
 
 static const char usage[] =
@@ -35,13 +36,13 @@ cmd_purge(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return cmd_usage_error("purge");
+			return fail_usage("purge");
 		}
 	}
 	if (dir == NULL || optind != argc)
-		return cmd_fail("purge needs --data DIR; see 'storykiosk purge --help'");
+		return fail("purge needs --data DIR; see 'storykiosk purge --help'");
 	if (kiosk_open(dir, &k, &e) == -1 || store_purge(k->store, &n, &e) == -1) {
-		rv = cmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	printf("purged %" PRIu64 " acknowledged stor%s\n", n, n == 1 ? "y" : "ies");

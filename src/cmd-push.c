@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "fail.h"
 #include "pushspawn.h"
 
 int
@@ -18,7 +19,7 @@ cmd_push(int argc, char **argv)
 	(void)argc;
 	argv[0] = path;
 	execv(path, argv);
-	cmd_fail("cannot run %s: %s (is storykiosk installed completely?)", path,
+	fail("cannot run %s: %s (is storykiosk installed completely?)", path,
 	    strerror(errno));
 	free(path);
 	return 1;

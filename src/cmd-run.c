@@ -5,6 +5,7 @@
 
 #include "cmd.h"
 #include "export.h"
+#include "fail.h"
 #include "form.h"
 #include "kiosk.h"
 #include "pushspawn.h"
@@ -122,45 +123,45 @@ cmd_run(int argc, char **argv)
 		else if (strcmp(argv[i], "--idle") == 0 && i + 1 < argc) {
 			idle = (int)strtol(argv[++i], &end, 10);
 			if (*end != '\0' || idle <= 0)
-				return cmd_usage_error("run");
+				return fail_usage("run");
 		} else
-			return cmd_usage_error("run");
+			return fail_usage("run");
 	}
 	if (data == NULL || formpath == NULL)
-		return cmd_usage_error("run");
+		return fail_usage("run");
 	if (push_url != NULL && pushspawn_url_check(push_url, &e) == -1)
-		return cmd_fail("--push-url: %s", e.msg);
+		return fail("--push-url: %s", e.msg);
 	if (form_load(formpath, &f, &probs, &e) != 0) {
 		form_problems_free(&probs);
-		return cmd_fail("%s (check it with 'storykiosk check-form %s')", e.msg, formpath);
+		return fail("%s (check it with 'storykiosk check-form %s')", e.msg, formpath);
 	}
 	form_problems_free(&probs);
 	if (kiosk_open(data, &k, &e) != 0) {
-		rc = cmd_fail("%s", e.msg);
+		rc = fail("%s", e.msg);
 		goto out;
 	}
 	/* The PIN a demo shows must be the one that opens the admin screen. */
 	if (demo_pin != NULL && kiosk_pin_check(k, demo_pin, strlen(demo_pin), &e) != 0) {
-		rc = cmd_fail("--demo-pin: %s (give the admin PIN set by 'storykiosk init', or "
+		rc = fail("--demo-pin: %s (give the admin PIN set by 'storykiosk init', or "
 		    "leave --demo-pin out)", e.msg);
 		goto out;
 	}
 	if (store_mark_interrupted(k->store, &n, &e) != 0) {
-		rc = cmd_fail("%s", e.msg);
+		rc = fail("%s", e.msg);
 		goto out;
 	}
 	/* The service's setting (storykiosk.conf), else init's. */
 	if (push_url == NULL && (env_url = getenv("STORYKIOSK_PUSH_URL")) != NULL &&
 	    env_url[0] != '\0') {
 		if (pushspawn_url_check(env_url, &e) == -1) {
-			rc = cmd_fail("STORYKIOSK_PUSH_URL: %s", e.msg);
+			rc = fail("STORYKIOSK_PUSH_URL: %s", e.msg);
 			goto out;
 		}
 		push_url = env_url;
 	}
 	if (push_url == NULL) {
 		if (store_meta_get(k->store, "push_url", &saved_url, &e) != 0) {
-			rc = cmd_fail("%s", e.msg);
+			rc = fail("%s", e.msg);
 			goto out;
 		}
 		push_url = saved_url;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fail.h"
 #include "fsutil.h"
 #include "kiosk.h"
 #include "utf8.h"
@@ -48,11 +49,11 @@ cmd_status(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return cmd_usage_error("status");
+			return fail_usage("status");
 		}
 	}
 	if (dir == NULL || optind != argc)
-		return cmd_fail("status needs --data DIR; see 'storykiosk status --help'");
+		return fail("status needs --data DIR; see 'storykiosk status --help'");
 	if (kiosk_open(dir, &k, &e) == -1 ||
 	    store_counts(k->store, &cnt, &e) == -1 ||
 	    store_meta_get(k->store, "last_export", &last, &e) == -1 ||
@@ -62,7 +63,7 @@ cmd_status(int argc, char **argv)
 	    store_meta_get(k->store, "push_url", &push_url, &e) == -1 ||
 	    store_schema_version(k->store, &version, &e) == -1 ||
 	    fsutil_free_bytes(dir, &freeb, &e) == -1) {
-		rv = cmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	fsutil_format_size(freeb, free_s);
@@ -95,12 +96,12 @@ cmd_status(int argc, char **argv)
 	rv = 0;
 	if (docheck) {
 		if (store_check(k->store, &check, &e) == -1) {
-			rv = cmd_fail("%s", e.msg);
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 		printf("integrity:    %s\n", check);
 		if (strcmp(check, "ok") != 0)
-			rv = cmd_fail("the database is damaged; copy the data directory "
+			rv = fail("the database is damaged; copy the data directory "
 			    "somewhere safe before doing anything else");
 	}
 out:

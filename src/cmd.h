@@ -1,10 +1,9 @@
 /* cmd: the storykiosk subcommands. Each takes argv after the program name
  * (argv[0] is the subcommand name), reports its own errors once on stderr as
- * "storykiosk: what went wrong (and what to do)", and returns the exit status. */
+ * "storykiosk: what went wrong (and what to do)" (fail.h), and returns the
+ * exit status (1 after fail(), 2 after fail_usage()). */
 #ifndef CMD_H
 #define CMD_H
-
-#include <stdio.h>
 
 struct cmd {
 	const char *name;
@@ -21,10 +20,5 @@ int cmd_push(int argc, char **argv);
 int cmd_import_receipt(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_check_form(int argc, char **argv);
-
-/* Print "storykiosk: msg" on stderr; returns 1 (the failure exit status). */
-int cmd_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print "storykiosk: NAME: unknown option or missing argument; see --help"; returns 2. */
-int cmd_usage_error(const char *name);
 
 #endif

@@ -1,11 +1,11 @@
 /* storykiosk: the field program. A table of subcommands; each lives in src/cmd-*.c. */
 #include <locale.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "fail.h"
 
 static const struct cmd commands[] = {
 	{ "init", "set up a kiosk data directory with the hub's public key(s)", cmd_init },
@@ -18,26 +18,6 @@ static const struct cmd commands[] = {
 	{ "purge", "delete stories the hub has acknowledged", cmd_purge },
 	{ "check-form", "check a form file and list every problem", cmd_check_form },
 };
-
-int
-cmd_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("storykiosk: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-int
-cmd_usage_error(const char *name)
-{
-	fprintf(stderr, "storykiosk: %s: bad usage; see 'storykiosk %s --help'\n", name, name);
-	return 2;
-}
 
 static void
 usage(FILE *fp)
@@ -58,11 +38,10 @@ main(int argc, char **argv)
 {
 	size_t i;
 
+	fail_set_program("storykiosk");
 	setlocale(LC_ALL, "");
-	if (sodium_init() < 0) {
-		fputs("storykiosk: cannot initialise libsodium\n", stderr);
-		return 1;
-	}
+	if (sodium_init() < 0)
+		return fail("cannot initialise libsodium");
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -76,6 +55,6 @@ main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "storykiosk: unknown command '%s'; run 'storykiosk --help'\n", argv[1]);
+	fail("unknown command '%s'; run 'storykiosk --help'", argv[1]);
 	return 2;
 }

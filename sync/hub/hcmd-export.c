@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "form.h"
 #include "fsutil.h"
 #include "hcmd.h"
@@ -42,7 +43,7 @@ int
 hcmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
+		HCMD_OPTION_STORE,
 		{ "format", required_argument, NULL, 'f' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "consent", required_argument, NULL, 'c' },
@@ -56,12 +57,12 @@ hcmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *format = NULL, *outpath = NULL, *tiers = NULL, *formfile = NULL;
+	struct hcmd_opts hub = { 0 };
+	const char *format = NULL, *outpath = NULL, *tiers = NULL, *formfile = NULL;
 	const char *codebook = NULL, *lang = NULL;
 	struct hub_export_opts o = { 0 };
 	struct form_problems probs = { 0 };
 	struct form *f = NULL;
-	struct hubstore *hs = NULL;
 	char *buf = NULL;
 	size_t buflen = 0, n;
 	FILE *out = stdout;
@@ -69,10 +70,9 @@ hcmd_export(int argc, char **argv)
 	int c, rv = 1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (hcmd_opts_take(&hub, c, optarg))
+			continue;
 		switch (c) {
-		case 's':
-			db = optarg;
-			break;
 		case 'f':
 			format = optarg;
 			break;
@@ -107,26 +107,26 @@ hcmd_export(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return hcmd_usage_error("export");
+			return fail_usage("export");
 		}
 	}
-	if (db == NULL || format == NULL || optind != argc)
-		return hcmd_fail("export needs --store DB --format csv|json; see "
+	if (hub.store == NULL || format == NULL || optind != argc)
+		return fail("export needs --store DB --format csv|json; see "
 		    "'storyhub export --help'");
 	if (strcmp(format, "csv") == 0)
 		o.format = HUB_EXPORT_CSV;
 	else if (strcmp(format, "json") == 0)
 		o.format = HUB_EXPORT_JSON;
 	else
-		return hcmd_fail("unknown format \"%s\": use --format csv or --format json", format);
+		return fail("unknown format \"%s\": use --format csv or --format json", format);
 	if (tiers != NULL && formfile != NULL)
-		return hcmd_fail("give --tiers or --form-file, not both");
+		return fail("give --tiers or --form-file, not both");
 	if (codebook != NULL && formfile == NULL)
-		return hcmd_fail("--codebook needs --form-file FORM.yaml (the hub does not keep "
+		return fail("--codebook needs --form-file FORM.yaml (the hub does not keep "
 		    "question texts)");
 	if (formfile != NULL) {
 		if (form_load(formfile, &f, &probs, &e) == -1) {
-			rv = hcmd_fail("%s", e.msg);
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 		o.tiers = xcalloc(f->ntiers, sizeof *o.tiers);
@@ -135,26 +135,26 @@ hcmd_export(int argc, char **argv)
 		o.ntiers = f->ntiers;
 	} else if (hub_export_tiers_parse(tiers ? tiers : HUB_EXPORT_DEFAULT_TIERS, &o.tiers,
 	    &o.ntiers, &e) == -1) {
-		rv = hcmd_fail("--tiers: %s", e.msg);
+		rv = fail("--tiers: %s", e.msg);
 		goto out;
 	}
-	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+	if (hcmd_opts_open(&hub, HUBSTORE_EXISTING, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	if (outpath != NULL && (out = open_memstream(&buf, &buflen)) == NULL) {
-		rv = hcmd_fail("out of memory");
+		rv = fail("out of memory");
 		goto out;
 	}
-	if (hub_export(hs, &o, out, &n, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+	if (hub_export(hub.hs, &o, out, &n, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	if (outpath != NULL) {
 		fclose(out);
 		out = NULL;
 		if (fsutil_write_atomic(outpath, buf, buflen, 0600, 0, &e) == -1) {
-			rv = hcmd_fail("%s", e.msg);
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 		fprintf(stderr, "exported %zu stor%s to %s\n", n, n == 1 ? "y" : "ies", outpath);
@@ -168,13 +168,13 @@ hcmd_export(int argc, char **argv)
 			if (fp != NULL)
 				fclose(fp);
 			free(cb);
-			rv = hcmd_fail("%s", e.msg);
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 		fclose(fp);
 		if (fsutil_write_atomic(codebook, cb, cblen, 0644, 0, &e) == -1) {
 			free(cb);
-			rv = hcmd_fail("%s", e.msg);
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 		free(cb);
@@ -187,6 +187,6 @@ out:
 	hub_export_tiers_free(o.tiers, o.ntiers);
 	form_free(f);
 	form_problems_free(&probs);
-	hubstore_close(hs);
+	hcmd_opts_close(&hub);
 	return rv;
 }

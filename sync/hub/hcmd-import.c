@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "fail.h"
 #include "hcmd.h"
 #include "hubstore.h"
 #include "import.h"
@@ -51,34 +52,25 @@ int
 hcmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
+		HCMD_OPTION_STORE,
+		HCMD_OPTION_KEY,
+		HCMD_OPTION_PASSFILE,
 		{ "no-receipt", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *keyfile = NULL, *passfile = NULL;
+	struct hcmd_opts hub = { 0 };
 	struct import_stats st = { 0 };
 	struct import_opts o = { .receipts = 1, .report = report };
 	size_t nbundles;
-	struct hub_seckey *key = NULL;
-	struct hubstore *hs = NULL;
 	char *summary;
 	struct err e;
 	int c, rv = 1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (hcmd_opts_take(&hub, c, optarg))
+			continue;
 		switch (c) {
-		case 's':
-			db = optarg;
-			break;
-		case 'k':
-			keyfile = optarg;
-			break;
-		case 'p':
-			passfile = optarg;
-			break;
 		case 'n':
 			o.receipts = 0;
 			break;
@@ -86,24 +78,23 @@ hcmd_import(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return hcmd_usage_error("import");
+			return fail_usage("import");
 		}
 	}
-	if (db == NULL || keyfile == NULL || optind == argc)
-		return hcmd_fail("import needs --store DB --key hub.key and at least one "
+	if (hub.store == NULL || hub.key == NULL || optind == argc)
+		return fail("import needs --store DB --key hub.key and at least one "
 		    "bundle; see 'storyhub import --help'");
-	if (hcmd_load_key(keyfile, passfile, &key, &e) == -1 ||
-	    hubstore_open(db, HUBSTORE_CREATE, &hs, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+	if (hcmd_opts_open(&hub, HUBSTORE_CREATE, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
-	o.key = key;
+	o.key = hub.sk;
 	nbundles = (size_t)(argc - optind);
 	if (isatty(STDERR_FILENO)) {
 		o.progress = show_progress;
 		o.ctx = &nbundles;
 	}
-	import_files(hs, argv + optind, nbundles, &o, &st);
+	import_files(hub.hs, argv + optind, nbundles, &o, &st);
 	if (st.warning[0] != '\0')
 		fprintf(stderr, "storyhub: warning: %s\n", st.warning);
 	summary = import_summary(&st);
@@ -111,7 +102,6 @@ hcmd_import(int argc, char **argv)
 	free(summary);
 	rv = st.rejected ? 1 : 0;
 out:
-	hubstore_close(hs);
-	keys_hub_free(key);
+	hcmd_opts_close(&hub);
 	return rv;
 }

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "fail.h"
 #include "hcmd.h"
 #include "secret.h"
 
@@ -46,19 +47,19 @@ hcmd_keygen(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return hcmd_usage_error("keygen");
+			return fail_usage("keygen");
 		}
 	}
 	if (dir == NULL || optind != argc)
-		return hcmd_fail("keygen needs --out DIR; see 'storyhub keygen --help'");
+		return fail("keygen needs --out DIR; see 'storyhub keygen --help'");
 	if (secret_read("STORYHUB_PASSPHRASE", passfile, "new hub key passphrase: ", 1, 8,
 	    &pass, &len, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	k = keys_hub_generate();
 	if (keys_hub_write(dir, k, pass, len, force, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	keys_fingerprint(k->pub.id, fpr);

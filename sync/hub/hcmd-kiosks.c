@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fail.h"
 #include "hcmd.h"
 #include "hubstore.h"
 #include "import.h"
@@ -54,79 +55,70 @@ int
 hcmd_kiosks(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
+		HCMD_OPTION_STORE,
+		HCMD_OPTION_KEY,
+		HCMD_OPTION_PASSFILE,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *keyfile = NULL, *passfile = NULL, *action = NULL;
+	struct hcmd_opts hub = { 0 };
+	const char *action = NULL;
 	unsigned char id[KEY_ID_BYTES];
 	struct import_stats st = { 0 };
 	struct import_opts o = { 0 };
-	struct hub_seckey *key = NULL;
-	struct hubstore *hs = NULL;
 	struct err e;
 	size_t n = 0;
 	int c, rv = 1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (hcmd_opts_take(&hub, c, optarg))
+			continue;
 		switch (c) {
-		case 's':
-			db = optarg;
-			break;
-		case 'k':
-			keyfile = optarg;
-			break;
-		case 'p':
-			passfile = optarg;
-			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return hcmd_usage_error("kiosks");
+			return fail_usage("kiosks");
 		}
 	}
-	if (db == NULL)
-		return hcmd_fail("kiosks needs --store DB; see 'storyhub kiosks --help'");
+	if (hub.store == NULL)
+		return fail("kiosks needs --store DB; see 'storyhub kiosks --help'");
 	if (optind < argc) {
 		action = argv[optind];
 		if ((strcmp(action, "trust") != 0 && strcmp(action, "revoke") != 0) ||
 		    optind + 2 != argc)
-			return hcmd_fail("kiosks takes 'trust ID' or 'revoke ID'; see "
+			return fail("kiosks takes 'trust ID' or 'revoke ID'; see "
 			    "'storyhub kiosks --help'");
 		if (keys_id_from_hex(argv[optind + 1], id) == -1)
-			return hcmd_fail("\"%s\" is not a kiosk id (16 hex digits, as "
+			return fail("\"%s\" is not a kiosk id (16 hex digits, as "
 			    "'storyhub kiosks' lists them)", argv[optind + 1]);
 	}
 	/* the store first: a mistyped --store is refused before the passphrase */
-	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1 ||
-	    (keyfile != NULL && hcmd_load_key(keyfile, passfile, &key, &e) == -1)) {
-		rv = hcmd_fail("%s", e.msg);
+	if (hcmd_opts_open(&hub, HUBSTORE_EXISTING, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	if (action == NULL) {
 		printf("%-16s  %-7s  %7s  %10s  %-16s  %-16s  %s\n", "id", "status", "stories",
 		    "quarantine", "first seen (UTC)", "last seen (UTC)", "name");
-		if (hs->ops->kiosk_foreach(hs, list_one, &n, &e) == -1) {
-			rv = hcmd_fail("%s", e.msg);
+		if (hub.hs->ops->kiosk_foreach(hub.hs, list_one, &n, &e) == -1) {
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 		if (n == 0)
 			printf("(no kiosk has sent a bundle yet)\n");
 	} else if (strcmp(action, "revoke") == 0) {
-		if (import_revoke(hs, id, &e) == -1) {
-			rv = hcmd_fail("%s", e.msg);
+		if (import_revoke(hub.hs, id, &e) == -1) {
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 		printf("kiosk %s revoked: its bundles will be refused\n", argv[optind + 1]);
 	} else {
 		char *summary;
 
-		o.key = key;
-		if (import_trust(hs, id, &o, &st, &e) == -1) {
-			rv = hcmd_fail("%s", e.msg);
+		o.key = hub.sk;
+		if (import_trust(hub.hs, id, &o, &st, &e) == -1) {
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 		summary = import_summary(&st);
@@ -141,7 +133,6 @@ hcmd_kiosks(int argc, char **argv)
 	}
 	rv = 0;
 out:
-	hubstore_close(hs);
-	keys_hub_free(key);
+	hcmd_opts_close(&hub);
 	return rv;
 }

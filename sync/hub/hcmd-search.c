@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "hcmd.h"
 #include "hubstore.h"
 #include "utf8.h"
@@ -36,57 +37,55 @@ int
 hcmd_search(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
+		HCMD_OPTION_STORE,
 		{ "limit", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL;
-	struct hubstore *hs = NULL;
+	struct hcmd_opts hub = { 0 };
 	char *query = NULL, *end;
 	size_t n = 0, limit = 50, qlen = 0;
 	struct err e;
 	int c, rv = 1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (hcmd_opts_take(&hub, c, optarg))
+			continue;
 		switch (c) {
-		case 's':
-			db = optarg;
-			break;
 		case 'l':
 			limit = strtoul(optarg, &end, 10);
 			if (*end != '\0' || limit == 0)
-				return hcmd_fail("--limit needs a positive number");
+				return fail("--limit needs a positive number");
 			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return hcmd_usage_error("search");
+			return fail_usage("search");
 		}
 	}
-	if (db == NULL || optind == argc)
-		return hcmd_fail("search needs --store DB and a query; see "
+	if (hub.store == NULL || optind == argc)
+		return fail("search needs --store DB and a query; see "
 		    "'storyhub search --help'");
 	for (int i = optind; i < argc; i++)
 		qlen += strlen(argv[i]) + 1;
 	query = calloc(1, qlen + 1);
 	if (query == NULL)
-		return hcmd_fail("out of memory");
+		return fail("out of memory");
 	for (int i = optind; i < argc; i++) {
 		if (i > optind)
 			strcat(query, " ");
 		strcat(query, argv[i]);
 	}
-	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1 ||
-	    hs->ops->search(hs, query, limit, print_match, &n, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+	if (hcmd_opts_open(&hub, HUBSTORE_EXISTING, &e) == -1 ||
+	    hub.hs->ops->search(hub.hs, query, limit, print_match, &n, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	printf("%zu stor%s found\n", n, n == 1 ? "y" : "ies");
 	rv = 0;
 out:
 	free(query);
-	hubstore_close(hs);
+	hcmd_opts_close(&hub);
 	return rv;
 }

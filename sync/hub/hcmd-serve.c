@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "hcmd.h"
 #include "hubstore.h"
 #include "serve.h"
@@ -46,71 +47,62 @@ int
 hcmd_serve(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
-		{ "key", required_argument, NULL, 'k' },
+		HCMD_OPTION_STORE,
+		HCMD_OPTION_KEY,
 		{ "listen", required_argument, NULL, 'l' },
-		{ "passphrase-file", required_argument, NULL, 'p' },
+		HCMD_OPTION_PASSFILE,
 		{ "max-bytes", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *keyfile = NULL, *passfile = NULL, *listen = NULL;
+	struct hcmd_opts hub = { 0 };
+	const char *listen = NULL;
 	struct serve_opts so = { 0 };
-	struct hub_seckey *key = NULL;
-	struct hubstore *hs = NULL;
 	struct serve *srv = NULL;
 	uint64_t v;
 	struct err e;
 	int c, sig, rv = 1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (hcmd_opts_take(&hub, c, optarg))
+			continue;
 		switch (c) {
-		case 's':
-			db = optarg;
-			break;
-		case 'k':
-			keyfile = optarg;
-			break;
 		case 'l':
 			listen = optarg;
 			break;
-		case 'p':
-			passfile = optarg;
-			break;
 		case 'm':
 			if (parse_size(optarg, 256u << 20, &v) == -1)
-				return hcmd_fail("--max-bytes takes a number of bytes from 1 to %u",
+				return fail("--max-bytes takes a number of bytes from 1 to %u",
 				    256u << 20);
 			so.max_bytes = (size_t)v;
 			break;
 		case 't':
 			if (parse_size(optarg, 3600, &v) == -1)
-				return hcmd_fail("--timeout takes seconds from 1 to 3600");
+				return fail("--timeout takes seconds from 1 to 3600");
 			so.timeout = (unsigned)v;
 			break;
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return hcmd_usage_error("serve");
+			return fail_usage("serve");
 		}
 	}
-	if (db == NULL || keyfile == NULL || listen == NULL || optind != argc)
-		return hcmd_fail("serve needs --store DB --key hub.key --listen HOST:PORT; see "
+	if (hub.store == NULL || hub.key == NULL || listen == NULL || optind != argc)
+		return fail("serve needs --store DB --key hub.key --listen HOST:PORT; see "
 		    "'storyhub serve --help'");
 	/* Before any thread starts, so only serve_wait sees these signals. */
 	serve_block_signals();
-	if (hcmd_load_key(keyfile, passfile, &key, &e) == -1 ||
-	    hubstore_open(db, HUBSTORE_CREATE, &hs, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+	if (hcmd_opts_open(&hub, HUBSTORE_CREATE, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
-	so.hs = hs;
-	so.key = key;
+	so.hs = hub.hs;
+	so.key = hub.sk;
 	so.listen = listen;
 	if (serve_start(&so, &srv, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	fprintf(stderr, "storyhub: listening on http://%s\n", serve_address(srv));
@@ -122,7 +114,6 @@ hcmd_serve(int argc, char **argv)
 	fprintf(stderr, "storyhub: stopped\n");
 	rv = 0;
 out:
-	hubstore_close(hs);
-	keys_hub_free(key);
+	hcmd_opts_close(&hub);
 	return rv;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fail.h"
 #include "hcmd.h"
 #include "hubstore.h"
 #include "storycode.h"
@@ -59,24 +60,23 @@ int
 hcmd_withdraw(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "store", required_argument, NULL, 's' },
+		HCMD_OPTION_STORE,
 		{ "id", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *sid = NULL;
+	struct hcmd_opts hub = { 0 };
+	const char *sid = NULL;
 	char code[STORYCODE_LEN];
 	struct found f = { 0 }, dry = { 0 };
-	struct hubstore *hs = NULL;
 	size_t n;
 	struct err e;
 	int c, rv = 1;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (hcmd_opts_take(&hub, c, optarg))
+			continue;
 		switch (c) {
-		case 's':
-			db = optarg;
-			break;
 		case 'i':
 			sid = optarg;
 			break;
@@ -84,24 +84,24 @@ hcmd_withdraw(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return hcmd_usage_error("withdraw");
+			return fail_usage("withdraw");
 		}
 	}
-	if (db == NULL || optind + 1 != argc)
-		return hcmd_fail("withdraw needs --store DB and one story code; see "
+	if (hub.store == NULL || optind + 1 != argc)
+		return fail("withdraw needs --store DB and one story code; see "
 		    "'storyhub withdraw --help'");
 	if (storycode_normalise(argv[optind], code) == -1)
-		return hcmd_fail("\"%s\" is not a story code (they look like K7P-2QX)",
+		return fail("\"%s\" is not a story code (they look like K7P-2QX)",
 		    argv[optind]);
-	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+	if (hcmd_opts_open(&hub, HUBSTORE_EXISTING, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	if (sid == NULL) {
 		struct by_code b = { code, &dry };
 
-		if (hs->ops->story_foreach(hs, match_code, &b, &e) == -1) {
-			rv = hcmd_fail("%s", e.msg);
+		if (hub.hs->ops->story_foreach(hub.hs, match_code, &b, &e) == -1) {
+			rv = fail("%s", e.msg);
 			goto out;
 		}
 	}
@@ -113,12 +113,12 @@ hcmd_withdraw(int argc, char **argv)
 		fputc('\n', stderr);
 		goto out;
 	}
-	if (hs->ops->withdraw(hs, code, sid, collect, &f, &n, &e) == -1) {
-		rv = hcmd_fail("%s", e.msg);
+	if (hub.hs->ops->withdraw(hub.hs, code, sid, collect, &f, &n, &e) == -1) {
+		rv = fail("%s", e.msg);
 		goto out;
 	}
 	if (n == 0) {
-		rv = hcmd_fail("no story with code %s%s%s is held here (check the code with "
+		rv = fail("no story with code %s%s%s is held here (check the code with "
 		    "the participant; it may be already withdrawn or not yet imported)", code,
 		    sid ? " and id " : "", sid ? sid : "");
 		goto out;
@@ -127,6 +127,6 @@ hcmd_withdraw(int argc, char **argv)
 	    "not be exported\n", f.ids[0], code, f.kiosks[0]);
 	rv = 0;
 out:
-	hubstore_close(hs);
+	hcmd_opts_close(&hub);
 	return rv;
 }

@@ -26,8 +26,8 @@ struct serve_opts {
 
 struct serve;
 
-/* Bind and start serving in a background thread. Block SIGTERM/SIGINT first
- * (serve_wait does) so the server thread never takes them. */
+/* Bind and start serving in a background thread. Block the stop signals
+ * first (serve_block_signals) so the server thread never takes them. */
 int serve_start(const struct serve_opts *o, struct serve **out, struct err *e);
 /* The address actually bound, as "HOST:PORT" (owned by s). */
 const char *serve_address(const struct serve *s);

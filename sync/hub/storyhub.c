@@ -1,14 +1,13 @@
 /* storyhub: the coordinator's program. A table of subcommands; each lives in
- * sync/hcmd-*.c. */
+ * sync/hub/hcmd-*.c. */
 #include <locale.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "fail.h"
 #include "hcmd.h"
 #include "hubstore.h"
-#include "secret.h"
 
 static const struct hcmd commands[] = {
 	{ "keygen", "create the hub key pair (hub.pub to share, hub.key to keep)", hcmd_keygen },
@@ -19,42 +18,6 @@ static const struct hcmd commands[] = {
 	{ "withdraw", "withdraw a story by its story code", hcmd_withdraw },
 	{ "serve", "receive bundles from kiosks over HTTP and answer with receipts", hcmd_serve },
 };
-
-int
-hcmd_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("storyhub: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-int
-hcmd_usage_error(const char *name)
-{
-	fprintf(stderr, "storyhub: %s: bad usage; see 'storyhub %s --help'\n", name, name);
-	return 2;
-}
-
-int
-hcmd_load_key(const char *path, const char *passfile, struct hub_seckey **out,
-    struct err *e)
-{
-	char *pass = NULL;
-	size_t len;
-	int rv;
-
-	if (secret_read("STORYHUB_PASSPHRASE", passfile, "hub key passphrase: ", 0, 0, &pass,
-	    &len, e) == -1)
-		return -1;
-	rv = keys_hub_sec_load(path, pass, len, out, e);
-	sodium_free(pass);
-	return rv;
-}
 
 static void
 usage(FILE *fp)
@@ -71,12 +34,11 @@ usage(FILE *fp)
 int
 main(int argc, char **argv)
 {
+	fail_set_program("storyhub");
 	setlocale(LC_ALL, "");
 	hubstore_init();
-	if (sodium_init() < 0) {
-		fputs("storyhub: cannot initialise libsodium\n", stderr);
-		return 1;
-	}
+	if (sodium_init() < 0)
+		return fail("cannot initialise libsodium");
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
@@ -89,6 +51,6 @@ main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "storyhub: unknown command '%s'; run 'storyhub --help'\n", argv[1]);
+	fail("unknown command '%s'; run 'storyhub --help'", argv[1]);
 	return 2;
 }

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,11 +17,161 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/* The signature's hash (bundle_sighash_*) is taken on another thread while
+ * the records are added, once their count is promised: the thread starts
+ * when the first HASH_CHUNK is written (so it starts with work, on a core of
+ * its own) and follows what add_one publishes, a chunk at a time. A record
+ * that moves the writer's buffer (bundle_writer_fits) is added only between
+ * chunks, which the writer's size estimate makes rare. */
+#define HASH_CHUNK ((size_t)64 << 10)
+
+struct hasher {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;            /* ready moved, a chunk done, or stop */
+	struct bundle_sighash sh;       /* the thread's until it is joined */
+	const unsigned char *buf;       /* under mu: the writer's buffer */
+	size_t hashed, ready;           /* under mu */
+	int busy, stop;                 /* under mu */
+};
+
 struct gather {
 	struct bundle_writer *w;
+	int promised;           /* the count is promised: the hash may run ahead */
+	struct hasher *h;       /* the hash under way, or NULL */
+	size_t published;       /* bytes handed to h */
 	unsigned char (*ids)[STORE_ID_BYTES];
 	size_t n, cap;
 };
+
+static void *
+hasher_main(void *arg)
+{
+	struct hasher *h = arg;
+
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		const unsigned char *p;
+		size_t n;
+
+		while (!h->stop && h->hashed == h->ready)
+			pthread_cond_wait(&h->cond, &h->mu);
+		if (h->hashed == h->ready)
+			break;          /* stopped, and all of it hashed */
+		p = h->buf + h->hashed;
+		n = h->ready - h->hashed;
+		if (n > HASH_CHUNK)
+			n = HASH_CHUNK;         /* so a moving buffer waits little */
+		h->busy = 1;
+		pthread_mutex_unlock(&h->mu);
+		bundle_sighash_update(&h->sh, p, n);
+		pthread_mutex_lock(&h->mu);
+		h->busy = 0;
+		h->hashed += n;
+		pthread_cond_broadcast(&h->cond);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* Start the hasher on what is written so far; without a thread the hash is
+ * taken at finish. */
+static void
+hasher_start(struct gather *g)
+{
+	struct hasher *h = xcalloc(1, sizeof *h);
+
+	bundle_sighash_init(&h->sh);
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	h->ready = g->published = bundle_writer_bytes(g->w, &h->buf);
+	if (pthread_create(&h->tid, NULL, hasher_main, h) != 0) {
+		pthread_cond_destroy(&h->cond);
+		pthread_mutex_destroy(&h->mu);
+		free(h);
+		g->promised = 0;
+		return;
+	}
+	g->h = h;
+}
+
+/* Hand what is written to the hasher: all of it, or each HASH_CHUNK more
+ * (waking it for every record would cost more than it saves). */
+static void
+hasher_publish(struct gather *g, int all)
+{
+	const unsigned char *p;
+	size_t len = bundle_writer_bytes(g->w, &p);
+
+	if (!g->promised || (!all && len - g->published < HASH_CHUNK))
+		return;
+	if (g->h == NULL) {
+		if (!all)
+			hasher_start(g);
+		return;         /* a small bundle is hashed at finish */
+	}
+	g->published = len;
+	pthread_mutex_lock(&g->h->mu);
+	g->h->buf = p;
+	g->h->ready = len;
+	pthread_cond_broadcast(&g->h->cond);
+	pthread_mutex_unlock(&g->h->mu);
+}
+
+/* Wait until everything published is hashed and end the thread. The hash
+ * is left in g->h->sh (NULL: none under way). */
+static struct bundle_sighash *
+hasher_stop(struct gather *g)
+{
+	struct hasher *h = g->h;
+
+	if (h == NULL)
+		return NULL;
+	pthread_mutex_lock(&h->mu);
+	h->stop = 1;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->mu);
+	pthread_join(h->tid, NULL);
+	pthread_cond_destroy(&h->cond);
+	pthread_mutex_destroy(&h->mu);
+	return &h->sh;
+}
+
+/* Stop the hasher, if any, and wipe what it hashed. */
+static void
+hasher_free(struct gather *g)
+{
+	struct bundle_sighash *sh = hasher_stop(g);
+
+	if (sh != NULL)
+		bundle_sighash_wipe(sh);
+	free(g->h);
+	g->h = NULL;
+}
+
+/* Add r to the bundle: when it moves the buffer, between two of the
+ * hasher's chunks. */
+static int
+add_record(struct gather *g, const struct bundle_record *r, struct err *e)
+{
+	const unsigned char *p;
+	int rv;
+
+	if (g->h == NULL || bundle_writer_fits(g->w, r->sealed_len))
+		rv = bundle_writer_add(g->w, r, e);
+	else {
+		pthread_mutex_lock(&g->h->mu);
+		while (g->h->busy)
+			pthread_cond_wait(&g->h->cond, &g->h->mu);
+		rv = bundle_writer_add(g->w, r, e);
+		bundle_writer_bytes(g->w, &p);
+		g->h->buf = p;
+		pthread_mutex_unlock(&g->h->mu);
+	}
+	if (rv == 0)
+		hasher_publish(g, 0);
+	return rv;
+}
 
 static int
 add_one(const struct store_record *r, void *ctx, struct err *e)
@@ -34,7 +185,7 @@ add_one(const struct store_record *r, void *ctx, struct err *e)
 	br.source = (int)r->source;
 	br.sealed = r->sealed;
 	br.sealed_len = r->sealed_len;
-	if (bundle_writer_add(g->w, &br, e) == -1)
+	if (add_record(g, &br, e) == -1)
 		return -1;
 	if (g->n == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 64;
@@ -105,8 +256,10 @@ apply_receipt(struct kiosk *k, const char *path, struct err *e)
 	return rv == -1 ? -1 : 1;
 }
 
-int
-export_apply_receipts(struct kiosk *k, const char *dir, size_t *applied, struct err *e)
+/* Apply every valid *.receipt for this kiosk found in dir; *applied counts
+ * them. Receipts for other kiosks and invalid ones are skipped. */
+static int
+apply_receipts(struct kiosk *k, const char *dir, size_t *applied, struct err *e)
 {
 	DIR *d;
 	struct dirent *de;
@@ -153,6 +306,7 @@ bundle_name(const char *name)
 static void
 gather_free(struct gather *g)
 {
+	hasher_free(g);
 	bundle_writer_free(g->w);
 	free(g->ids);
 	memset(g, 0, sizeof *g);
@@ -188,10 +342,12 @@ gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *se
 		return -1;
 	/* signing overlaps reading (a count beyond the limit fails at add) */
 	bundle_writer_expect(g->w, n > BUNDLE_MAX_RECORDS ? BUNDLE_MAX_RECORDS : (uint32_t)n, 0);
+	g->promised = 1;
 	if (store_foreach(k->store, filter, add_one, g, e) == -1) {
 		gather_free(g);
 		return -1;
 	}
+	hasher_publish(g, 1);           /* the rest, hashed while the caller goes on */
 	return 0;
 }
 
@@ -199,8 +355,13 @@ gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *se
 static int
 seal(struct gather *g, uint64_t seq, struct export_bundle *b, struct err *e)
 {
+	int rv;
+
 	memset(b, 0, sizeof *b);
-	if (bundle_writer_finish(g->w, &b->buf, &b->len, e) == -1) {
+	rv = bundle_writer_finish_hashed(g->w, hasher_stop(g), &b->buf, &b->len, e);
+	free(g->h);
+	g->h = NULL;
+	if (rv == -1) {
 		free(g->ids);
 		return -1;
 	}
@@ -257,7 +418,7 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return err_set(e, "cannot export to %s: not a directory", todir);
-	if (export_apply_receipts(k, todir, &res->receipts, e) == -1)
+	if (apply_receipts(k, todir, &res->receipts, e) == -1)
 		return -1;
 	if (gather(k, all ? STORE_HELD : STORE_UNEXPORTED, &g, &seq, e) == -1)
 		return -1;

@@ -42,9 +42,5 @@ void export_bundle_free(struct export_bundle *b);
  * stories it lists acknowledged: *listed in the receipt, *marked found here. */
 int export_receipt_apply(struct kiosk *k, const char *path, size_t *listed,
     size_t *marked, struct err *e);
-/* Apply every valid *.receipt for this kiosk found in dir; *applied counts them.
- * Receipts for other kiosks and invalid ones are skipped. */
-int export_apply_receipts(struct kiosk *k, const char *dir, size_t *applied,
-    struct err *e);
 
 #endif

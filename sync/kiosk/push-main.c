@@ -6,10 +6,10 @@
 #include <inttypes.h>
 #include <locale.h>
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "fail.h"
 #include "kiosk.h"
 #include "push.h"
 #include "pushspawn.h"
@@ -25,19 +25,6 @@ static const char usage[] =
     "push sends the same stories again and the hub keeps each story once.\n\n"
     "  --url URL     the hub (default: the URL given to 'storykiosk init --push-url')\n"
     "  --timeout S   give up after S seconds in all (default 60; connecting: 10)\n";
-
-static int
-fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("storykiosk: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
 
 int
 main(int argc, char **argv)
@@ -58,6 +45,7 @@ main(int argc, char **argv)
 	struct err e;
 	int c, rv = 1;
 
+	fail_set_program("storykiosk");
 	setlocale(LC_ALL, "");
 	if (sodium_init() < 0)
 		return fail("cannot initialise libsodium");
@@ -79,7 +67,7 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		default:
-			return fail("push: bad usage; see 'storykiosk push --help'") + 1;
+			return fail_usage("push");
 		}
 	}
 	if (dir == NULL || optind != argc)

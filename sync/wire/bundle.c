@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,25 +25,6 @@
 #define STATUS_MAX (STATUS__COUNT - 1)
 #define SOURCE_MAX (SOURCE__COUNT - 1)
 
-/* The signature's hash (Ed25519ph: SHA-512 of everything before it) can be
- * taken on another thread while records are added, once the record count is
- * promised (bundle_writer_expect): the thread starts when the first
- * HASH_CHUNK is written (so it starts with work, on a core of its own) and
- * follows what the writer publishes, a chunk at a time. The writer waits for
- * it to be between chunks before it moves the buffer, which the size
- * estimate in grow() makes rare. */
-#define HASH_CHUNK ((size_t)64 << 10)
-
-struct hasher {
-	pthread_t tid;
-	pthread_mutex_t mu;
-	pthread_cond_t cond;            /* ready moved, a chunk done, or stop */
-	crypto_sign_state st;
-	const unsigned char *buf;       /* under mu: the writer's buffer */
-	size_t hashed, ready;           /* under mu */
-	int busy, stop;                 /* under mu */
-};
-
 struct bundle_writer {
 	unsigned char *buf;
 	size_t len, cap;
@@ -55,109 +35,26 @@ struct bundle_writer {
 	int promised;           /* the header holds expected (bundle_writer_expect) */
 	uint32_t expected;
 	size_t head_len;        /* the header's length */
-	struct hasher *h;       /* the hash under way, or NULL */
-	size_t published;       /* bytes handed to h */
 };
 
-static void *
-hasher_main(void *arg)
+void
+bundle_sighash_init(struct bundle_sighash *h)
 {
-	struct hasher *h = arg;
-
-	pthread_mutex_lock(&h->mu);
-	for (;;) {
-		const unsigned char *p;
-		size_t n;
-
-		while (!h->stop && h->hashed == h->ready)
-			pthread_cond_wait(&h->cond, &h->mu);
-		if (h->hashed == h->ready)
-			break;          /* stopped, and all of it hashed */
-		p = h->buf + h->hashed;
-		n = h->ready - h->hashed;
-		if (n > HASH_CHUNK)
-			n = HASH_CHUNK;         /* so a moving buffer waits little */
-		h->busy = 1;
-		pthread_mutex_unlock(&h->mu);
-		crypto_sign_update(&h->st, p, n);
-		pthread_mutex_lock(&h->mu);
-		h->busy = 0;
-		h->hashed += n;
-		pthread_cond_broadcast(&h->cond);
-	}
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
-}
-
-/* Start the hasher on what is written so far; without a thread the hash is
- * taken at finish (the promise is dropped). */
-static void
-hasher_start(struct bundle_writer *w)
-{
-	struct hasher *h = xcalloc(1, sizeof *h);
-
 	crypto_sign_init(&h->st);
-	pthread_mutex_init(&h->mu, NULL);
-	pthread_cond_init(&h->cond, NULL);
-	h->buf = w->buf;
-	h->ready = w->published = w->len;
-	if (pthread_create(&h->tid, NULL, hasher_main, h) != 0) {
-		pthread_cond_destroy(&h->cond);
-		pthread_mutex_destroy(&h->mu);
-		free(h);
-		w->promised = 0;
-		return;
-	}
-	w->h = h;
+	h->len = 0;
 }
 
-/* Hand what is written to the hasher: all of it, or each HASH_CHUNK more
- * (waking it for every record would cost more than it saves). */
-static void
-hasher_publish(struct bundle_writer *w, int all)
+void
+bundle_sighash_update(struct bundle_sighash *h, const unsigned char *p, size_t n)
 {
-	if (!all && w->len - w->published < HASH_CHUNK)
-		return;
-	if (w->h == NULL) {
-		hasher_start(w);
-		return;
-	}
-	w->published = w->len;
-	pthread_mutex_lock(&w->h->mu);
-	w->h->buf = w->buf;
-	w->h->ready = w->len;
-	pthread_cond_broadcast(&w->h->cond);
-	pthread_mutex_unlock(&w->h->mu);
+	crypto_sign_update(&h->st, p, n);
+	h->len += n;
 }
 
-/* Wait until everything published is hashed; end the thread. */
-static void
-hasher_stop(struct bundle_writer *w)
+void
+bundle_sighash_wipe(struct bundle_sighash *h)
 {
-	struct hasher *h = w->h;
-
-	pthread_mutex_lock(&h->mu);
-	h->stop = 1;
-	pthread_cond_broadcast(&h->cond);
-	pthread_mutex_unlock(&h->mu);
-	pthread_join(h->tid, NULL);
-	pthread_cond_destroy(&h->cond);
-	pthread_mutex_destroy(&h->mu);
-}
-
-/* End the hasher, if any, wiping its state; with st, copy the state out
- * first (all that was published is hashed by then). */
-static void
-hasher_end(struct bundle_writer *w, crypto_sign_state *st)
-{
-	if (w->h == NULL)
-		return;
-	hasher_stop(w);
-	if (st != NULL)
-		*st = w->h->st;
-	sodium_memzero(&w->h->st, sizeof w->h->st);
-	free(w->h);
-	w->h = NULL;
+	sodium_memzero(h, sizeof *h);
 }
 
 /* The capacity to grow to for need bytes: double, or when a count was
@@ -190,16 +87,7 @@ grow(struct bundle_writer *w, size_t n)
 	if (w->len + n > w->cap) {
 		size_t cap = grow_cap(w, w->len + n);
 
-		if (w->h != NULL) {
-			/* the buffer moves: not while a chunk of it is being hashed */
-			pthread_mutex_lock(&w->h->mu);
-			while (w->h->busy)
-				pthread_cond_wait(&w->h->cond, &w->h->mu);
-			w->buf = xreallocarray(w->buf, cap, 1);
-			w->h->buf = w->buf;
-			pthread_mutex_unlock(&w->h->mu);
-		} else
-			w->buf = xreallocarray(w->buf, cap, 1);
+		w->buf = xreallocarray(w->buf, cap, 1);
 		w->cap = cap;
 	}
 	p = w->buf + w->len;
@@ -299,9 +187,21 @@ bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct
 	memcpy(grow(w, r->sealed_len), r->sealed, r->sealed_len);
 	w->count++;
 	w->last_seq = r->seq;
-	if (w->promised)
-		hasher_publish(w, 0);
 	return 0;
+}
+
+int
+bundle_writer_fits(const struct bundle_writer *w, size_t sealed_len)
+{
+	return sealed_len <= w->cap - w->len &&
+	    w->cap - w->len - sealed_len >= 4 + BUNDLE_RECORD_FIXED;
+}
+
+size_t
+bundle_writer_bytes(const struct bundle_writer *w, const unsigned char **p)
+{
+	*p = w->buf;
+	return w->len;
 }
 
 int
@@ -318,30 +218,35 @@ int
 bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,
     struct err *e)
 {
-	crypto_sign_state st;
-	size_t signed_len;
+	return bundle_writer_finish_hashed(w, NULL, out, len, e);
+}
+
+int
+bundle_writer_finish_hashed(struct bundle_writer *w, struct bundle_sighash *h,
+    unsigned char **out, size_t *len, struct err *e)
+{
+	struct bundle_sighash mine;
 	unsigned char *sig;
 
 	*out = NULL;
 	*len = 0;
-	signed_len = w->len;
-	if (w->h != NULL && w->count == w->expected) {
-		hasher_publish(w, 1);
-		hasher_end(w, &st);             /* it has hashed all signed_len bytes */
-	} else {
-		/* not started (a small bundle), or another count than promised */
-		hasher_end(w, NULL);
+	if (h == NULL || !w->promised || w->count != w->expected || h->len != w->len) {
+		/* no hash under way, or not of these bytes: another count than
+		 * promised changes the header */
+		if (h != NULL)
+			bundle_sighash_wipe(h);
+		h = &mine;
 		le_put32(w->buf + w->count_at, w->count);
-		crypto_sign_init(&st);
-		crypto_sign_update(&st, w->buf, signed_len);
+		bundle_sighash_init(h);
+		bundle_sighash_update(h, w->buf, w->len);
 	}
 	sig = grow(w, BUNDLE_SIG_BYTES);
-	if (crypto_sign_final_create(&st, sig, NULL, w->sk) != 0) {
-		sodium_memzero(&st, sizeof st);
+	if (crypto_sign_final_create(&h->st, sig, NULL, w->sk) != 0) {
+		bundle_sighash_wipe(h);
 		bundle_writer_free(w);
 		return err_set(e, "cannot sign the bundle");
 	}
-	sodium_memzero(&st, sizeof st);
+	bundle_sighash_wipe(h);
 	*out = w->buf;
 	*len = w->len;
 	w->buf = NULL;
@@ -354,7 +259,6 @@ bundle_writer_free(struct bundle_writer *w)
 {
 	if (w == NULL)
 		return;
-	hasher_end(w, NULL);
 	sodium_memzero(w->sk, sizeof w->sk);
 	free(w->buf);
 	free(w);

@@ -60,17 +60,38 @@ struct bundle_sink {
 /* A bundle being built in memory. */
 struct bundle_writer;
 
+/* The signature's hash (Ed25519ph: SHA-512 of the bundle up to its
+ * signature), taken in steps: a caller may take it on a thread of its own
+ * while records are added (sync/kiosk/export.c does). This module starts no
+ * thread. */
+struct bundle_sighash {
+	crypto_sign_state st;
+	size_t len;             /* bytes hashed so far */
+};
+
+void bundle_sighash_init(struct bundle_sighash *h);
+/* Hash the next n bytes of the bundle. */
+void bundle_sighash_update(struct bundle_sighash *h, const unsigned char *p, size_t n);
+void bundle_sighash_wipe(struct bundle_sighash *h);
+
 /* Start a bundle for this kiosk, sequence seq, addressed to these hub keys. */
 int bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t seq,
     int64_t created, const struct hub_pubkey *hubs, size_t nhubs,
     struct bundle_writer **out, struct err *e);
 /* Promise count records holding sealed_bytes of sealed stories in all (0 if
- * not known: it only sizes the buffer). The signature's hash then runs on
- * another thread while records are added; a different count at finish only
- * costs hashing again there. Call before the first record. */
+ * not known: it only sizes the buffer, then sized from the records so far).
+ * The header then holds count, so every byte written is final and may be
+ * hashed (bundle_sighash_update) while records are added; a different count
+ * at finish only costs hashing again there. Call before the first record. */
 void bundle_writer_expect(struct bundle_writer *w, uint32_t count, size_t sealed_bytes);
 /* Append a record; records must come in strictly increasing seq. */
 int bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct err *e);
+/* 1 if a record of sealed_len sealed bytes is added without moving the
+ * buffer bundle_writer_bytes gives; 0 if adding it moves the buffer. */
+int bundle_writer_fits(const struct bundle_writer *w, size_t sealed_len);
+/* The bytes written so far (*p: the writer's buffer, valid until a record
+ * that does not fit is added, or finish); returns their length. */
+size_t bundle_writer_bytes(const struct bundle_writer *w, const unsigned char **p);
 /* The bundle's bytes so far, when they are those of the finished bundle up
  * to its signature: the count promised and kept. -1 if not. Valid until the
  * next call on w. */
@@ -79,6 +100,10 @@ int bundle_writer_body(const struct bundle_writer *w, const unsigned char **p, s
  * is freed either way. */
 int bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,
     struct err *e);
+/* The same, signing with h when it has hashed every byte written under the
+ * count promised and kept (else the hash is taken here). h is wiped either way. */
+int bundle_writer_finish_hashed(struct bundle_writer *w, struct bundle_sighash *h,
+    unsigned char **out, size_t *len, struct err *e);
 void bundle_writer_free(struct bundle_writer *w);
 
 /* Write a finished bundle to a stream (checks every write). */

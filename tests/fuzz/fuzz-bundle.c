@@ -1,10 +1,5 @@
-/* libFuzzer target for the bundle and receipt parsers.
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_DEFAULT_SOURCE -Isrc -Isync \
- *       tests/fuzz/fuzz-bundle.c sync/wire/bundle.c sync/wire/receipt.c src/core/keys.c src/base/utf8.c \
- *       src/base/xmalloc.c src/base/err.c src/base/fsutil.c $(pkg-config --cflags --libs libsodium) \
- *       -o build/fuzz-bundle
- *   build/fuzz-bundle tests/fuzz/corpus/bundle
+/* libFuzzer target for the bundle and receipt parsers. `make fuzz` builds it
+ * (build/fuzz/fuzz-bundle, clang) and runs it on tests/fuzz/corpus/bundle.
  *
  * The saved corpus is replayed by tests/unit/test-bundle-corpus.c in make check.
  * Signatures make random inputs fail early; the corpus holds valid bundles so

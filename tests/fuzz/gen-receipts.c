@@ -1,8 +1,10 @@
 /* Writes receipts signed with the fixed hub key of fuzz-receipt.c (seed
  * 32 x 'R') into DIR, as seeds for tests/fuzz/corpus/receipt/: without them
  * the fuzzer never gets past the signature check.
- *   cc -Isrc -Isync tests/fuzz/gen-receipts.c BUILD/libsync.a BUILD/libcore.a \
- *       $(pkg-config --libs libsodium sqlite3 yaml-0.1 jansson) -o gen && ./gen DIR */
+ *   make && cc -std=c11 -D_DEFAULT_SOURCE -Isync/wire -Isrc/core -Isrc/base \
+ *       tests/fuzz/gen-receipts.c build/plain/libwire.a build/plain/libcore.a \
+ *       build/plain/libbase.a $(pkg-config --cflags --libs libsodium sqlite3 yaml-0.1 \
+ *       jansson) -o gen && ./gen DIR */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -359,21 +359,35 @@ test_truncations(void **state)
 	free(buf);
 }
 
+/* How make_promised takes the signature's hash. */
+enum hashing {
+	HASH_AT_FINISH,         /* bundle_writer_finish */
+	HASH_IN_STEPS,          /* bundle_sighash_update after every record, as export's
+	                         * thread does, then bundle_writer_finish_hashed */
+	HASH_SHORT,             /* all but the last byte: taken again at finish */
+	HASH_WRONG,             /* every byte, one of them changed */
+};
+
 /* The bundle of n records of varied sizes (up to 6,000 bytes), written with
- * a promise of expect records (-1: none). Each record's sealed bytes depend
- * on its number only, so every promise must give the same bytes. */
+ * a promise of expect records (-1: none) and hashed as how says. Each
+ * record's sealed bytes depend on its number only, so every promise must give
+ * the same bytes. */
 static unsigned char *
-make_promised(struct fixture *f, int n, long expect, size_t *len)
+make_promised(struct fixture *f, int n, long expect, enum hashing how, size_t *len)
 {
 	struct bundle_writer *w;
-	unsigned char *sealed = xmalloc(6000), *out;
+	struct bundle_sighash sh;
+	unsigned char *sealed = xmalloc(6000), *out, *copy;
+	const unsigned char *p;
 	struct err e;
+	size_t hashed = 0, have;
 	int i;
 
 	assert_int_equal(bundle_writer_create(f->kiosk, "kiosk", 3, 1700000000, &f->hub->pub, 1,
 	    &w, &e), 0);
 	if (expect >= 0)
 		bundle_writer_expect(w, (uint32_t)expect, 0);
+	bundle_sighash_init(&sh);
 	for (i = 0; i < n; i++) {
 		struct bundle_record r;
 		/* small at first, then bigger: the size estimate falls short */
@@ -383,23 +397,44 @@ make_promised(struct fixture *f, int n, long expect, size_t *len)
 		memset(r.id, 0, sizeof r.id);
 		memcpy(r.id, &i, sizeof i);
 		assert_int_equal(bundle_writer_add(w, &r, &e), 0);
+		if (how == HASH_IN_STEPS) {
+			have = bundle_writer_bytes(w, &p);
+			bundle_sighash_update(&sh, p + hashed, have - hashed);
+			hashed = have;
+		}
 	}
-	assert_int_equal(bundle_writer_finish(w, &out, len, &e), 0);
+	have = bundle_writer_bytes(w, &p);
+	if (how == HASH_SHORT)
+		bundle_sighash_update(&sh, p, have - 1);
+	else if (how == HASH_WRONG) {
+		copy = xmalloc(have);
+		memcpy(copy, p, have);
+		copy[have / 2] ^= 1;
+		bundle_sighash_update(&sh, copy, have);
+		free(copy);
+	}
+	if (how == HASH_AT_FINISH) {
+		bundle_sighash_wipe(&sh);
+		assert_int_equal(bundle_writer_finish(w, &out, len, &e), 0);
+	} else
+		assert_int_equal(bundle_writer_finish_hashed(w, &sh, &out, len, &e), 0);
 	free(sealed);
 	return out;
 }
 
-/* Hashing while records are added (bundle_writer_expect) changes nothing in
- * the bundle: with the count kept, missed either way, or too small to start
- * the hashing thread, the bytes are those of a writer without a promise, and
- * they verify. A writer freed half-way with its thread running stops it. */
+/* A count promised (bundle_writer_expect) and the hash taken in steps
+ * change nothing in the bundle: with the count kept, missed either way, or
+ * none at all, the bytes are those of a writer without a promise, and they
+ * verify. A hash that does not cover every byte is taken again; one of other
+ * bytes is used as it is when the count was kept (the signature then fails),
+ * so the steps are not silently redone. */
 static void
 test_promised_count(void **state)
 {
 	struct fixture *f = *state;
 	static const struct { int n; long expect; } cases[] = {
 		{ 3000, 3000 }, { 3000, 2999 }, { 3000, 3001 }, { 3000, 0 }, { 5, 5 }, { 0, 0 },
-		{ 40, 40 },
+		{ 40, 40 }, { 40, -1 },
 	};
 	struct bundle_header h;
 	struct err e;
@@ -407,19 +442,26 @@ test_promised_count(void **state)
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		size_t len, plain_len;
-		unsigned char *plain = make_promised(f, cases[i].n, -1, &plain_len);
-		unsigned char *b = make_promised(f, cases[i].n, cases[i].expect, &len);
+		unsigned char *plain = make_promised(f, cases[i].n, -1, HASH_AT_FINISH, &plain_len);
+		int kept = cases[i].expect == cases[i].n;
 
-		if (len != plain_len || memcmp(b, plain, len) != 0)
-			fail_msg("%d records promised as %ld: not the same bundle", cases[i].n,
-			    cases[i].expect);
-		assert_int_equal(bundle_verify(b, len, f->hub->pub.id, &h, &e), 0);
-		assert_int_equal(h.count, (uint32_t)cases[i].n);
-		free(b);
+		for (enum hashing how = HASH_AT_FINISH; how <= HASH_WRONG; how++) {
+			unsigned char *b = make_promised(f, cases[i].n, cases[i].expect, how, &len);
+			int bad = how == HASH_WRONG && kept;
+
+			if (len != plain_len || (memcmp(b, plain, len) != 0) != bad)
+				fail_msg("%d records promised as %ld, hashed %d: %s", cases[i].n,
+				    cases[i].expect, (int)how, bad ? "signed as given" :
+				    "not the same bundle");
+			assert_int_equal(bundle_verify(b, len, f->hub->pub.id, &h, &e), bad ? -1 : 0);
+			if (!bad)
+				assert_int_equal(h.count, (uint32_t)cases[i].n);
+			free(b);
+		}
 		free(plain);
 	}
 
-	/* abandoned with the hashing thread under way */
+	/* abandoned half-way */
 	{
 		struct bundle_writer *w;
 		struct bundle_record r;
@@ -435,6 +477,47 @@ test_promised_count(void **state)
 		}
 		bundle_writer_free(w);
 	}
+}
+
+/* bundle_writer_fits says when a record moves the buffer: with the sealed
+ * bytes promised, none does until the promise is used up, and a record that
+ * fits never moves it. */
+static void
+test_fits(void **state)
+{
+	struct fixture *f = *state;
+	struct bundle_writer *w;
+	struct bundle_record r;
+	unsigned char *sealed = xcalloc(1, 20000);
+	const unsigned char *before, *after;
+	struct err e;
+	int k, fits;
+
+	assert_int_equal(bundle_writer_create(f->kiosk, "k", 1, 0, &f->hub->pub, 1, &w, &e), 0);
+	bundle_writer_expect(w, 100, 100 * 4000);
+	for (k = 0; k < 100; k++) {
+		assert_int_equal(bundle_writer_fits(w, 4000), 1);
+		bundle_writer_bytes(w, &before);
+		fake_record(&r, k, (uint64_t)k + 1, sealed, 4000);
+		assert_int_equal(bundle_writer_add(w, &r, &e), 0);
+		bundle_writer_bytes(w, &after);
+		assert_ptr_equal(before, after);
+	}
+	assert_int_equal(bundle_writer_fits(w, 4000), 0);
+	assert_int_equal(bundle_writer_fits(w, SIZE_MAX), 0);
+	for (k = 100; k < 300; k++) {
+		size_t size = 1 + (size_t)(k * 7919) % 20000;
+
+		fits = bundle_writer_fits(w, size);
+		bundle_writer_bytes(w, &before);
+		fake_record(&r, k, (uint64_t)k + 1, sealed, size);
+		assert_int_equal(bundle_writer_add(w, &r, &e), 0);
+		bundle_writer_bytes(w, &after);
+		if (fits)
+			assert_ptr_equal(before, after);
+	}
+	bundle_writer_free(w);
+	free(sealed);
 }
 
 static void
@@ -459,6 +542,7 @@ main(void)
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_promised_count),
+		cmocka_unit_test(test_fits),
 		cmocka_unit_test(test_file_name),
 	};
 

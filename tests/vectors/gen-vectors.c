@@ -3,9 +3,10 @@
  * every run gives new bytes; the files are committed and checked by
  * tests/unit/test-bundle-vectors.c and tests/unit/test-hubimport.c.
  *
- *   make && cc -std=c11 -D_DEFAULT_SOURCE -Isrc -Isync tests/vectors/gen-vectors.c \
- *       build/plain/libsync.a build/plain/libcore.a \
- *       $(pkg-config --libs sqlite3 libsodium yaml-0.1 jansson) -lm -o /tmp/gen-vectors
+ *   make && cc -std=c11 -D_DEFAULT_SOURCE -Isync/wire -Isrc/core -Isrc/base \
+ *       tests/vectors/gen-vectors.c build/plain/libwire.a build/plain/libcore.a \
+ *       build/plain/libbase.a $(pkg-config --cflags --libs sqlite3 libsodium yaml-0.1 \
+ *       jansson) -lm -o /tmp/gen-vectors
  *   /tmp/gen-vectors tests/vectors/bundle
  */
 #include <stdio.h>
