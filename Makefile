@@ -117,7 +117,10 @@ HPROG_SRC  = sync/hub/storyhub.c $(wildcard sync/hub/hcmd-*.c)
 HUBL_SRC   = $(filter-out $(HPROG_SRC), $(wildcard sync/hub/*.c))
 KPROG_SRC  = $(wildcard src/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
-TEST_HELPER_SRC = $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c))
+TEST_HELPER_SRC = $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c)) $(TEST_REF_SRC)
+# Reference implementations the tests hold the product to (payread against
+# a plain jansson reader): linked into unit tests and fuzz targets only.
+TEST_REF_SRC = $(wildcard tests/ref/*.c)
 
 INC_BASE   = -Isrc/base
 INC_CORE   = -Isrc/core $(INC_BASE)
@@ -171,7 +174,7 @@ $(BUILD)/sync/kiosk/push.o: sync/kiosk/push.c ; $(call compile,$(INC_SYNCK),$(PK
 $(BUILD)/sync/kiosk/push-main.o: sync/kiosk/push-main.c ; $(call compile,$(INC_SYNCK),$(PKGS_HELPER))
 $(BUILD)/sync/kiosk/%.o: sync/kiosk/%.c ; $(call compile,$(INC_SYNCK),$(PKGS_SYNCK))
 $(BUILD)/sync/hub/%.o: sync/hub/%.c ; $(call compile,$(INC_HUB),$(PKGS_HUBL))
-$(BUILD)/tests/%.o: tests/%.c ; $(call compile,$(INC_ALL),$(PKGS_ALL))
+$(BUILD)/tests/%.o: tests/%.c ; $(call compile,$(INC_ALL) -Itests/ref,$(PKGS_ALL))
 $(BUILD)/bench/%.o: bench/%.c ; $(call compile,$(INC_ALL),$(PKGS_ALL))
 
 archive = @rm -f $@; echo "  AR $@"; $(AR) rcs $@ $^
@@ -386,9 +389,9 @@ UNIT_BIN       += $(FUZZ_REPLAY_BIN)
 .PHONY: fuzz fuzz-build check-long
 _check: $(FUZZ_REPLAY_BIN)
 
-$(FUZZ_REPLAY_BIN): $(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz-%.o tests/fuzz/replay.c $(SYNC_LIBS)
+$(FUZZ_REPLAY_BIN): $(BUILD)/tests/fuzz-replay-%: $(BUILD)/tests/fuzz/fuzz-%.o tests/fuzz/replay.c $(call obj,$(TEST_REF_SRC)) $(SYNC_LIBS)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(INC_ALL) $(call pc_cflags,$(PKGS_CORE)) $(LDFLAGS) \
-	    -DFUZZ_TARGET='"$*"' -o $@ tests/fuzz/replay.c $< \
+	    -DFUZZ_TARGET='"$*"' -o $@ tests/fuzz/replay.c $< $(call obj,$(TEST_REF_SRC)) \
 	    $(SYNC_LIBS) $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 
 # Replay every saved corpus (make check does this too).
@@ -404,8 +407,8 @@ fuzz-build:
 	    $(patsubst $(BUILD)/%,$(FUZZ_BUILD)/%,$(SYNC_LIBS))
 	@for t in $(FUZZ_TARGETS); do \
 	    echo "  FUZZ $(FUZZ_BUILD)/fuzz-$$t"; \
-	    $(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer $(INC_ALL) \
-	        $(call pc_cflags,$(PKGS_CORE)) -o $(FUZZ_BUILD)/fuzz-$$t tests/fuzz/fuzz-$$t.c \
+	    $(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -fsanitize=fuzzer $(INC_ALL) -Itests/ref \
+	        $(call pc_cflags,$(PKGS_CORE)) -o $(FUZZ_BUILD)/fuzz-$$t tests/fuzz/fuzz-$$t.c $(TEST_REF_SRC) \
 	        $(patsubst $(BUILD)/%,$(FUZZ_BUILD)/%,$(SYNC_LIBS)) $(call pc_libs,$(PKGS_CORE)) \
 	        $(LIBS_THREAD) -lm \
 	        || exit 1; \

@@ -55,10 +55,8 @@ char *payload_encode(const struct payload_meta *m, const struct form *f,
     const struct answers *a);
 void payload_text_free(char *text);
 
-/* Decode and check shape (every field present with its type; "untouched"
- * may be absent or null, else a list of strings). Free with payload_free
- * (wipes). */
-int payload_decode(const char *json, size_t len, struct payload **out, struct err *e);
+/* Free a decoded payload (the hub's payread_decode makes them); wipes the
+ * answers and text. NULL is a no-op. */
 void payload_free(struct payload *p);
 
 /* The text of a payload (as p->text) from its answers and types objects given

@@ -1,5 +1,5 @@
 /* payread: story payloads read with SQLite's JSON functions (one walk of the
- * tree per payload), held to payload_decode's answers.
+ * tree per payload), held to the tests' reference reader (tests/ref/payload-ref.c).
  *
  * SQLite's JSON parser is laxer than jansson's in six ways, each closed here
  * so that everything accepted also loads in jansson later (hub exports):
@@ -384,7 +384,7 @@ payread_decode(struct payread *r, const char *json, size_t len, struct payload *
 	*out = NULL;
 	if (walk_payload(r, json, len, &w, e) == -1)
 		goto out;
-	/* the checks of payload_decode, in its order (so the same message) */
+	/* the reference reader's checks, in its order (so the same message) */
 	m = find(w.top, w.ntop, "v");
 	if (m == NULL || m->type != K_INTEGER || m->integer != PAYLOAD_VERSION) {
 		err_set(e, "story payload has an unknown version");

@@ -1,5 +1,5 @@
 /* libFuzzer target: the hub's payload reader (payread, SQLite's JSON) against
- * the reference payload_decode (jansson) on the same bytes. Both must accept
+ * the reference payload_ref_decode (jansson) on the same bytes. Both must accept
  * or both refuse; when both refuse after parsing they give the same message;
  * when both accept, every field is equal, "answers", "types" and "untouched"
  * (absent in both, or) load in jansson to equal values (hub exports load them so) and the searchable text
@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "payload.h"
+#include "payload-ref.h"
 #include "payread.h"
 
 #define MAX_INPUT 3900
@@ -31,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 differ(const char *what, const char *a, const char *b)
 {
-	fprintf(stderr, "fuzz-payload: %s differs:\n  payread:        %s\n  payload_decode: %s\n",
+	fprintf(stderr, "fuzz-payload: %s differs:\n  payread:        %s\n  payload_ref_decode: %s\n",
 	    what, a ? a : "(null)", b ? b : "(null)");
 	abort();
 }
@@ -79,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			differ("a raw NUL", "accepted", "(refused by payread's rule)");
 		return 0;
 	}
-	r2 = payload_decode((const char *)data, size, &q, &e2);
+	r2 = payload_ref_decode((const char *)data, size, &q, &e2);
 	if (r1 != r2)
 		differ("accepting", r1 == 0 ? "accepted" : e1.msg, r2 == 0 ? "accepted" : e2.msg);
 	if (r1 == -1) {

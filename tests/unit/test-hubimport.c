@@ -18,6 +18,7 @@
 #include "hubstore.h"
 #include "import.h"
 #include "payload.h"
+#include "payload-ref.h"
 #include "payread.h"
 #include "receipt.h"
 #include "xmalloc.h"
@@ -443,7 +444,7 @@ payload_with(const char *answers)
 	    "\"prompt\":null,\"answers\":%s}", answers);
 }
 
-/* payload_decode on long, Unicode, escaped and hostile stories: what it
+/* payload_ref_decode on long, Unicode, escaped and hostile stories: what it
  * accepts, refuses and returns must be what jansson alone gives. */
 static void
 test_payload_long_strings(void **state)
@@ -479,7 +480,7 @@ test_payload_long_strings(void **state)
 		json_t *ref = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 		struct payload *p = NULL;
 		struct err e;
-		int rv = payload_decode(text, len, &p, &e);
+		int rv = payload_ref_decode(text, len, &p, &e);
 
 		if (ref == NULL) {
 			char *want = xasprintf("story payload is not a JSON object: %s", jerr.text);

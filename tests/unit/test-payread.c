@@ -2,7 +2,7 @@
  * back field for field; each way SQLite's parser is laxer than jansson's is
  * refused with the reason; what jansson accepts with an odd spelling (an
  * escaped key, an escaped backslash before u0000, an exponent) is accepted.
- * tests/fuzz/fuzz-payload.c holds payread to payload_decode on every input of
+ * tests/fuzz/fuzz-payload.c holds payread to payload_ref_decode on every input of
  * its corpus as well. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #include "answers.h"
 #include "form.h"
 #include "payload.h"
+#include "payload-ref.h"
 #include "payread.h"
 #include "xmalloc.h"
 
@@ -88,7 +89,7 @@ test_kiosk_payload_reads_back(void **state)
 
 	(void)state;
 	assert_int_equal(payread_decode(rd, text, strlen(text), &p, &e), 0);
-	assert_int_equal(payload_decode(text, strlen(text), &q, &e), 0);
+	assert_int_equal(payload_ref_decode(text, strlen(text), &q, &e), 0);
 	assert_string_equal(p->story_id, "00112233445566778899aabbccddeeff");
 	assert_string_equal(p->code, "K7P-2QX");
 	assert_string_equal(p->kiosk, "0123456789abcdef");
@@ -174,7 +175,7 @@ test_refused_and_accepted(void **state)
 		    "JSON object: malformed JSON (a key is not a string)" },
 		{ "\"lang\":", "{\"k\":[1,{\"x\":\"y\"}]}:\"z\",\"lang\":", "story payload is "
 		    "not a JSON object: malformed JSON (a key is not a string)" },
-		/* the checks after parsing, worded as payload_decode words them */
+		/* the checks after parsing, worded as payload_ref_decode words them */
 		{ "\"v\":1", "\"v\":1.0", "story payload has an unknown version" },
 		{ "\"code\":\"K7P-2QX\"", "\"code\":7", "story payload: \"code\" is missing or not "
 		    "a string" },
@@ -202,7 +203,7 @@ test_refused_and_accepted(void **state)
 		struct payload *p = NULL, *q = NULL;
 		struct err e, e2;
 		int rv = payread_decode(rd, t, strlen(t), &p, &e);
-		int rv2 = payload_decode(t, strlen(t), &q, &e2);
+		int rv2 = payload_ref_decode(t, strlen(t), &q, &e2);
 
 		if (edits[i].error != NULL) {
 			if (rv != -1)
@@ -237,7 +238,7 @@ test_raw_nul_refused(void **state)
 	memcpy(t + len, "\0{}", 3);
 	assert_int_equal(payread_decode(rd, t, len + 3, &p, &e), -1);
 	assert_string_equal(e.msg, "story payload is not a JSON object: it holds a NUL byte");
-	assert_int_equal(payload_decode(t, len + 3, &p, &e), -1);
+	assert_int_equal(payload_ref_decode(t, len + 3, &p, &e), -1);
 	/* and a prefix of a good payload is malformed, not a shorter payload */
 	assert_int_equal(payread_decode(rd, text, len - 1, &p, &e), -1);
 	assert_string_equal(e.msg, "story payload is not a JSON object: malformed JSON");
@@ -315,7 +316,7 @@ test_untouched(void **state)
 	assert_non_null(strstr(text, "\"drivers\":[0.33333333333333331,0.33333333333333331,"
 	    "0.33333333333333331]"));
 	assert_int_equal(payread_decode(rd, text, strlen(text), &p, &e), 0);
-	assert_int_equal(payload_decode(text, strlen(text), &q, &e), 0);
+	assert_int_equal(payload_ref_decode(text, strlen(text), &q, &e), 0);
 	assert_string_equal(p->untouched, "[\"drivers\",\"trust\"]");
 	assert_string_equal(q->untouched, "[\"drivers\",\"trust\"]");
 	x = json_loads(p->answers, 0, NULL);
@@ -330,7 +331,7 @@ test_untouched(void **state)
 	for (i = 0; i < sizeof edits / sizeof edits[0]; i++) {
 		char *t = replace(text, edits[i].from, edits[i].to);
 		int rv = payread_decode(rd, t, strlen(t), &p, &e);
-		int rv2 = payload_decode(t, strlen(t), &q, &e2);
+		int rv2 = payload_ref_decode(t, strlen(t), &q, &e2);
 
 		assert_int_equal(rv, rv2);
 		if (edits[i].error != NULL) {
