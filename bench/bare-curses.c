@@ -21,9 +21,10 @@ main(int argc, char **argv)
 		return 1;
 	setlocale(LC_ALL, "");
 	if (sqlite3_open(argv[1], &db) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	    " CREATE TABLE IF NOT EXISTS t(x); SELECT count(*) FROM t", NULL, NULL,
-	    NULL) != SQLITE_OK) {
+	    sqlite3_exec(db,
+	        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	        " CREATE TABLE IF NOT EXISTS t(x); SELECT count(*) FROM t",
+	        NULL, NULL, NULL) != SQLITE_OK) {
 		fprintf(stderr, "bare-curses: %s: %s\n", argv[1], sqlite3_errmsg(db));
 		return 1;
 	}

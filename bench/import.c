@@ -57,13 +57,11 @@
 #define STORY_BYTES 2000
 #define MAX_RUNS 15
 
-static const char *const words[] = {
-	"community", "partnership", "funding", "village", "committee", "clinic", "water",
-	"school", "trust", "power", "listened", "together", "agenda", "process", "donor",
-	"volunteers", "meeting", "report", "project", "women", "youth", "elders", "well",
-	"market", "training", "budget", "we", "they", "the", "and", "because", "when",
-	"helped", "failed", "asked", "decided", "shared", "learned", "years", "season",
-};
+static const char *const words[] = { "community", "partnership", "funding", "village", "committee",
+	"clinic", "water", "school", "trust", "power", "listened", "together", "agenda", "process",
+	"donor", "volunteers", "meeting", "report", "project", "women", "youth", "elders", "well",
+	"market", "training", "budget", "we", "they", "the", "and", "because", "when", "helped",
+	"failed", "asked", "decided", "shared", "learned", "years", "season" };
 
 static void
 die(const char *what, const struct err *e)
@@ -135,8 +133,8 @@ struct gen {
 
 /* One story: payload JSON as the kiosk encodes it, sealed to the hub key. */
 static void
-seal_one(struct gen *g, uint64_t n, unsigned char id[SEAL_ID_BYTES],
-    unsigned char **sealed, size_t *sealed_len)
+seal_one(struct gen *g, uint64_t n, unsigned char id[SEAL_ID_BYTES], unsigned char **sealed,
+    size_t *sealed_len)
 {
 	static const double triad[3] = { 0.5, 0.3, 0.2 };
 	char story[STORY_BYTES + 64], *text;
@@ -158,8 +156,8 @@ seal_one(struct gen *g, uint64_t n, unsigned char id[SEAL_ID_BYTES],
 	m.source = "paper";
 	m.created = m.saved = 1795000000 + (int64_t)n;
 	text = payload_encode(&m, g->f, a);
-	if (seal_story(id, (unsigned char *)text, strlen(text), g->hub, 1, sealed, sealed_len,
-	    &e) == -1)
+	if (seal_story(
+	        id, (unsigned char *)text, strlen(text), g->hub, 1, sealed, sealed_len, &e) == -1)
 		die("seal_story", &e);
 	payload_text_free(text);
 	answers_free(a);
@@ -178,8 +176,8 @@ write_bundles(struct gen *g, const char *dir, size_t nbundles, size_t nstories)
 		char *name, *path;
 		FILE *fp;
 
-		if (bundle_writer_create(g->kid, "bench kiosk", b + 1, 1795000000, g->hub, 1, &w,
-		    &e) == -1)
+		if (bundle_writer_create(
+		        g->kid, "bench kiosk", b + 1, 1795000000, g->hub, 1, &w, &e) == -1)
 			die("bundle_writer_create", &e);
 		for (i = 0; i < nstories; i++) {
 			struct bundle_record r;
@@ -260,12 +258,12 @@ make_seed(const char *path, const struct kiosk_identity *kid)
 	k.first_seen = k.last_seen = (int64_t)time(NULL);
 	if (hs->ops->kiosk_put(hs, &k, &e) == -1)
 		die("kiosk_put", &e);
-	hubstore_close(hs);     /* closing the last connection checkpoints the WAL */
+	hubstore_close(hs); /* closing the last connection checkpoints the WAL */
 }
 
 static double
-run_import(const char *dir, char **paths, size_t nbundles, size_t nstories,
-    const struct hub_seckey *key)
+run_import(
+    const char *dir, char **paths, size_t nbundles, size_t nstories, const struct hub_seckey *key)
 {
 	char *seed = fsutil_join(dir, "seed.db"), *db = fsutil_join(dir, "import.db");
 	struct import_opts o = { .key = key, .receipts = 1 };
@@ -334,8 +332,8 @@ exec_sql(sqlite3 *db, const char *sql)
 }
 
 static double
-run_limit(const char *dir, char **paths, size_t nbundles, size_t nstories,
-    const struct hub_seckey *key)
+run_limit(
+    const char *dir, char **paths, size_t nbundles, size_t nstories, const struct hub_seckey *key)
 {
 	char *db = fsutil_join(dir, "limit.db");
 	struct limit_ctx c = { .key = key };
@@ -350,7 +348,8 @@ run_limit(const char *dir, char **paths, size_t nbundles, size_t nstories,
 		die(db, NULL);
 	/* the hub store's pragmas (hubstore-sqlite.c), page size and checkpoint
 	 * interval included: they make this table faster too */
-	exec_sql(s, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	exec_sql(s,
+	    "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    " PRAGMA secure_delete=ON; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;"
 	    " CREATE TABLE s(id BLOB PRIMARY KEY, body BLOB)");
 	if (sqlite3_prepare_v2(s, "INSERT INTO s VALUES(?, ?)", -1, &c.ins, NULL) != SQLITE_OK)
@@ -420,7 +419,7 @@ run_sign(const char *dir, const struct held *h, const struct kiosk_identity *kid
 	crypto_sign_ed25519ph_init(&ph);
 	crypto_sign_ed25519ph_update(&ph, h->data, h->len);
 	crypto_sign_ed25519ph_final_create(&ph, sig, NULL, kid->sk);
-	memcpy(h->data + h->len, sig, sizeof sig);       /* room kept by the caller */
+	memcpy(h->data + h->len, sig, sizeof sig); /* room kept by the caller */
 	if (fsutil_write_atomic(path, h->data, h->len + sizeof sig, 0644, 0, &e) == -1)
 		die(path, &e);
 	t = now() - t0;
@@ -430,8 +429,7 @@ run_sign(const char *dir, const struct held *h, const struct kiosk_identity *kid
 }
 
 static void
-bench_export(const char *dir, const char *hubpub, const struct form *f, size_t n,
-    int runs)
+bench_export(const char *dir, const char *hubpub, const struct form *f, size_t n, int runs)
 {
 	const char *keys[1] = { hubpub };
 	struct kiosk_init_opts ko = { 0 };
@@ -470,7 +468,7 @@ bench_export(const char *dir, const char *hubpub, const struct form *f, size_t n
 		answers_free(a);
 	}
 	printf("export_setup_s %.2f\n", now() - t0);
-	sync();         /* the setup's writeback would slow the first runs of both */
+	sync(); /* the setup's writeback would slow the first runs of both */
 	if (store_foreach(k->store, STORE_HELD, hold_record, &h, &e) == -1)
 		die("store_foreach", &e);
 	h.data = xreallocarray(h.data, h.len + crypto_sign_BYTES, 1);
@@ -485,7 +483,8 @@ bench_export(const char *dir, const char *hubpub, const struct form *f, size_t n
 			die("export_run", &e);
 		te[r] = now() - t0;
 		if (res.stories != n) {
-			fprintf(stderr, "bench-import: exported %zu, expected %zu\n", res.stories, n);
+			fprintf(
+			    stderr, "bench-import: exported %zu, expected %zu\n", res.stories, n);
 			exit(1);
 		}
 		unlink(res.path);
@@ -516,11 +515,12 @@ main(int argc, char **argv)
 	double ti[MAX_RUNS], tl[MAX_RUNS], ci[MAX_RUNS], cl[MAX_RUNS], t0, c0, total;
 	struct err e;
 
-	hubstore_init();         /* as storyhub does */
+	hubstore_init(); /* as storyhub does */
 	if (sodium_init() < 0)
 		return 1;
 	if (argc < 2 || argc > 7) {
-		fprintf(stderr, "usage: bench-import DIR [BUNDLES [STORIES [RUNS "
+		fprintf(stderr,
+		    "usage: bench-import DIR [BUNDLES [STORIES [RUNS "
 		    "[EXPORT_STORIES [EXPORT_RUNS]]]]]\n");
 		return 2;
 	}

@@ -42,8 +42,10 @@ read_stdin(size_t max, unsigned char **out, size_t *len, struct err *e)
 		n += (size_t)r;
 		if (n > max) {
 			free(buf);
-			return err_set(e, "standard input: answers too large (at most %zu "
-			    "bytes)", max);
+			return err_set(e,
+			    "standard input: answers too large (at most %zu "
+			    "bytes)",
+			    max);
 		}
 	}
 	if (r == -1) {
@@ -93,14 +95,14 @@ cmd_add(int argc, char **argv)
 	}
 	if (dir == NULL || formpath == NULL || optind != argc - 1)
 		return fail("add needs --data DIR --form FILE and one ANSWERS.json; "
-		    "see 'storykiosk add --help'");
+		            "see 'storykiosk add --help'");
 	file = argv[optind];
 	if (form_load(formpath, &f, &probs, &e) == -1) {
 		rv = fail("%s (run 'storykiosk check-form %s')", e.msg, formpath);
 		goto out;
 	}
 	if (strcmp(file, "-") == 0 ? read_stdin(ANSWERS_MAX, &json, &len, &e) :
-	    fsutil_read_file(file, ANSWERS_MAX, &json, &len, &e)) {
+	                             fsutil_read_file(file, ANSWERS_MAX, &json, &len, &e)) {
 		rv = fail("%s", e.msg);
 		goto out;
 	}

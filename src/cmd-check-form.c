@@ -14,15 +14,16 @@ static void
 usage(FILE *fp)
 {
 	fputs("usage: storykiosk check-form FILE\n\n"
-	    "Checks a form file (YAML; see docs/forms.md) and lists every problem\n"
-	    "as FILE:LINE: message: YAML syntax, unknown or missing keys, question\n"
-	    "types, a missing translation in any declared language, duplicate or\n"
-	    "malformed ids, show_if references, ranges, a multi question's\n"
-	    "exclusive choices, a number's integer flag, and settings.\n\n"
-	    "Exits 0 and prints a one-line summary when the form is usable, 1 when\n"
-	    "it has problems, 2 on bad usage.\n\n"
-	    "options:\n"
-	    "  -h, --help   show this help\n", fp);
+	      "Checks a form file (YAML; see docs/forms.md) and lists every problem\n"
+	      "as FILE:LINE: message: YAML syntax, unknown or missing keys, question\n"
+	      "types, a missing translation in any declared language, duplicate or\n"
+	      "malformed ids, show_if references, ranges, a multi question's\n"
+	      "exclusive choices, a number's integer flag, and settings.\n\n"
+	      "Exits 0 and prints a one-line summary when the form is usable, 1 when\n"
+	      "it has problems, 2 on bad usage.\n\n"
+	      "options:\n"
+	      "  -h, --help   show this help\n",
+	    fp);
 }
 
 int
@@ -61,13 +62,13 @@ cmd_check_form(int argc, char **argv)
 			else
 				fprintf(stderr, "%s: %s\n", shown, probs.v[i].message);
 		}
-		rv = fail("%s: %zu problem%s found; fix them and check again",
-		    shown, probs.n, probs.n == 1 ? "" : "s");
+		rv = fail("%s: %zu problem%s found; fix them and check again", shown, probs.n,
+		    probs.n == 1 ? "" : "s");
 		goto out;
 	}
-	printf("%s: ok (%s v%d, %zu language%s, %zu question%s)\n", shown, f->id,
-	    f->version, f->nlanguages, f->nlanguages == 1 ? "" : "s",
-	    f->nquestions, f->nquestions == 1 ? "" : "s");
+	printf("%s: ok (%s v%d, %zu language%s, %zu question%s)\n", shown, f->id, f->version,
+	    f->nlanguages, f->nlanguages == 1 ? "" : "s", f->nquestions,
+	    f->nquestions == 1 ? "" : "s");
 	rv = 0;
 out:
 	form_free(f);

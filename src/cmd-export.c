@@ -61,7 +61,7 @@ cmd_export(int argc, char **argv)
 		printf("applied %zu hub receipt(s) found in %s\n", res.receipts, to);
 	if (res.path == NULL)
 		printf("nothing to export: every finished story has been exported "
-		    "(use --all to export them again)\n");
+		       "(use --all to export them again)\n");
 	else
 		printf("wrote %s: %zu stor%s, bundle %" PRIu64 "\n", res.path, res.stories,
 		    res.stories == 1 ? "y" : "ies", res.bundle_seq);

@@ -42,7 +42,7 @@ cmd_import_receipt(int argc, char **argv)
 	}
 	if (dir == NULL || optind == argc)
 		return fail("import-receipt needs --data DIR and at least one receipt "
-		    "file; see 'storykiosk import-receipt --help'");
+		            "file; see 'storykiosk import-receipt --help'");
 	if (kiosk_open(dir, &k, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;

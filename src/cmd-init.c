@@ -81,14 +81,14 @@ cmd_init(int argc, char **argv)
 	if (o.dir == NULL || nhubs == 0 || optind != argc) {
 		free(hubs);
 		return fail("init needs --data DIR and at least one --hub-key FILE; "
-		    "see 'storykiosk init --help'");
+		            "see 'storykiosk init --help'");
 	}
 	if (o.push_url != NULL && pushspawn_url_check(o.push_url, &e) == -1) {
 		free(hubs);
 		return fail("--push-url: %s", e.msg);
 	}
-	if (secret_read("STORYKIOSK_PIN", pinfile, "Choose an admin PIN (4+ digits): ",
-	    1, 4, &pin, &pinlen, &e) == -1) {
+	if (secret_read("STORYKIOSK_PIN", pinfile, "Choose an admin PIN (4+ digits): ", 1, 4, &pin,
+	        &pinlen, &e) == -1) {
 		rv = fail("admin PIN: %s", e.msg);
 		goto out;
 	}
@@ -110,7 +110,8 @@ cmd_init(int argc, char **argv)
 	if (o.push_url != NULL)
 		printf("push to:    %s\n", o.push_url);
 	printf("Tell the coordinator the kiosk id so they can trust it: "
-	    "storyhub kiosks --store DB --key hub.key trust %s\n", k->id_hex);
+	       "storyhub kiosks --store DB --key hub.key trust %s\n",
+	    k->id_hex);
 	rv = 0;
 out:
 	if (pin != NULL)

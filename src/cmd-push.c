@@ -19,8 +19,7 @@ cmd_push(int argc, char **argv)
 	(void)argc;
 	argv[0] = path;
 	execv(path, argv);
-	fail("cannot run %s: %s (is storykiosk installed completely?)", path,
-	    strerror(errno));
+	fail("cannot run %s: %s (is storykiosk installed completely?)", path, strerror(errno));
 	free(path);
 	return 1;
 }

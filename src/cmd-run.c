@@ -11,14 +11,14 @@
 #include "pushspawn.h"
 #include "ui-run.h"
 
-#define RUN_PUSH_TIMEOUT 60             /* seconds for one whole push */
+#define RUN_PUSH_TIMEOUT 60 /* seconds for one whole push */
 
 /* What the screens may do past the kiosk (ui-run.h), done here with sync. */
 struct run_ctx {
 	struct kiosk *k;
 	const char *url;
-	char *helper;           /* the storykiosk-push program */
-	pid_t pid;              /* 0: no push running */
+	char *helper; /* the storykiosk-push program */
+	pid_t pid;    /* 0: no push running */
 };
 
 static int
@@ -30,7 +30,7 @@ run_export(void *ctx, const char *dir, size_t *stories, char **path, struct err 
 	if (export_run(c->k, dir, 0, &res, e) != 0)
 		return -1;
 	*stories = res.stories;
-	*path = res.path;       /* handed over */
+	*path = res.path; /* handed over */
 	res.path = NULL;
 	export_result_free(&res);
 	return 0;
@@ -68,27 +68,28 @@ static void
 usage(FILE *fp)
 {
 	fputs("usage: storykiosk run --data DIR --form FILE [--push-url URL] [--idle SECONDS]\n"
-	    "                      [--demo-pin PIN]\n\n"
-	    "Start the kiosk full-screen for participants. The form's languages,\n"
-	    "consent text and questions are shown; each story is sealed to the hub\n"
-	    "key(s) before it is stored in DIR. Drafts left by a crash or power cut\n"
-	    "are marked interrupted at start. F12 or Ctrl-A on the welcome screen,\n"
-	    "then the admin PIN, opens the admin screen (counts, export, push, quit).\n\n"
-	    "With a push URL (--push-url, else STORYKIOSK_PUSH_URL, else the one\n"
-	    "given to 'storykiosk init --push-url'), finished stories go to the hub\n"
-	    "by themselves: between participants, while the welcome screen shows, a\n"
-	    "background process pushes them; after a failure it waits 30 s, then 1,\n"
-	    "2, 4 ... up to 30 minutes before trying again (the admin screen's\n"
-	    "\"Push to the hub now\" does not wait).\n\n"
-	    "  --data DIR        the kiosk data directory (storykiosk init)\n"
-	    "  --form FILE       the form (YAML), e.g. forms/partnership.yaml\n"
-	    "  --push-url URL    the hub to push to (overrides init's --push-url)\n"
-	    "  --idle SECONDS    override the form's idle timeout (testing)\n"
-	    "  --demo-pin PIN    for demos only ('make demo'): the welcome screen shows\n"
-	    "                    this admin PIN to everyone, and how to reach the admin\n"
-	    "                    screen and Quit; it must be the kiosk's PIN, else the\n"
-	    "                    kiosk does not start. Never use it at an event.\n"
-	    "\nSee docs/kiosk.md for every key.\n", fp);
+	      "                      [--demo-pin PIN]\n\n"
+	      "Start the kiosk full-screen for participants. The form's languages,\n"
+	      "consent text and questions are shown; each story is sealed to the hub\n"
+	      "key(s) before it is stored in DIR. Drafts left by a crash or power cut\n"
+	      "are marked interrupted at start. F12 or Ctrl-A on the welcome screen,\n"
+	      "then the admin PIN, opens the admin screen (counts, export, push, quit).\n\n"
+	      "With a push URL (--push-url, else STORYKIOSK_PUSH_URL, else the one\n"
+	      "given to 'storykiosk init --push-url'), finished stories go to the hub\n"
+	      "by themselves: between participants, while the welcome screen shows, a\n"
+	      "background process pushes them; after a failure it waits 30 s, then 1,\n"
+	      "2, 4 ... up to 30 minutes before trying again (the admin screen's\n"
+	      "\"Push to the hub now\" does not wait).\n\n"
+	      "  --data DIR        the kiosk data directory (storykiosk init)\n"
+	      "  --form FILE       the form (YAML), e.g. forms/partnership.yaml\n"
+	      "  --push-url URL    the hub to push to (overrides init's --push-url)\n"
+	      "  --idle SECONDS    override the form's idle timeout (testing)\n"
+	      "  --demo-pin PIN    for demos only ('make demo'): the welcome screen shows\n"
+	      "                    this admin PIN to everyone, and how to reach the admin\n"
+	      "                    screen and Quit; it must be the kiosk's PIN, else the\n"
+	      "                    kiosk does not start. Never use it at an event.\n"
+	      "\nSee docs/kiosk.md for every key.\n",
+	    fp);
 }
 
 int
@@ -100,8 +101,10 @@ cmd_run(int argc, char **argv)
 	struct form *f = NULL;
 	struct kiosk *k = NULL;
 	struct run_ctx ctx = { 0 };
-	struct ui_actions act = { .export_to = run_export, .push_start = run_push_start,
-		.push_poll = run_push_poll, .push_stop = run_push_stop,
+	struct ui_actions act = { .export_to = run_export,
+		.push_start = run_push_start,
+		.push_poll = run_push_poll,
+		.push_stop = run_push_stop,
 		.push_backoff = pushspawn_backoff };
 	struct err e;
 	uint64_t n = 0;
@@ -143,7 +146,8 @@ cmd_run(int argc, char **argv)
 	/* The PIN a demo shows must be the one that opens the admin screen. */
 	if (demo_pin != NULL && kiosk_pin_check(k, demo_pin, strlen(demo_pin), &e) != 0) {
 		rc = fail("--demo-pin: %s (give the admin PIN set by 'storykiosk init', or "
-		    "leave --demo-pin out)", e.msg);
+		          "leave --demo-pin out)",
+		    e.msg);
 		goto out;
 	}
 	if (store_mark_interrupted(k->store, &n, &e) != 0) {

@@ -54,8 +54,7 @@ cmd_status(int argc, char **argv)
 	}
 	if (dir == NULL || optind != argc)
 		return fail("status needs --data DIR; see 'storykiosk status --help'");
-	if (kiosk_open(dir, &k, &e) == -1 ||
-	    store_counts(k->store, &cnt, &e) == -1 ||
+	if (kiosk_open(dir, &k, &e) == -1 || store_counts(k->store, &cnt, &e) == -1 ||
 	    store_meta_get(k->store, "last_export", &last, &e) == -1 ||
 	    store_meta_get(k->store, "last_push", &push_ok, &e) == -1 ||
 	    store_meta_get(k->store, "last_push_attempt", &push_try, &e) == -1 ||
@@ -74,7 +73,7 @@ cmd_status(int argc, char **argv)
 		printf("hub key:      %s\n", fpr);
 	}
 	printf("stories:      %llu submitted, %llu interrupted, %llu timed_out, "
-	    "%llu draft\n",
+	       "%llu draft\n",
 	    (unsigned long long)cnt.by_status[STATUS_SUBMITTED],
 	    (unsigned long long)cnt.by_status[STATUS_INTERRUPTED],
 	    (unsigned long long)cnt.by_status[STATUS_TIMED_OUT],
@@ -102,7 +101,7 @@ cmd_status(int argc, char **argv)
 		printf("integrity:    %s\n", check);
 		if (strcmp(check, "ok") != 0)
 			rv = fail("the database is damaged; copy the data directory "
-			    "somewhere safe before doing anything else");
+			          "somewhere safe before doing anything else");
 	}
 out:
 	free(last);

@@ -14,7 +14,8 @@ static const struct cmd commands[] = {
 	{ "status", "show kiosk id, hub keys, story counts and free disk", cmd_status },
 	{ "export", "write bundles of finished stories to a directory (USB stick)", cmd_export },
 	{ "push", "send unacknowledged stories to the hub over HTTP", cmd_push },
-	{ "import-receipt", "read hub receipts and mark those stories acknowledged", cmd_import_receipt },
+	{ "import-receipt", "read hub receipts and mark those stories acknowledged",
+	    cmd_import_receipt },
 	{ "purge", "delete stories the hub has acknowledged", cmd_purge },
 	{ "check-form", "check a form file and list every problem", cmd_check_form },
 };
@@ -25,9 +26,10 @@ usage(FILE *fp)
 	size_t i;
 
 	fputs("usage: storykiosk COMMAND [OPTIONS]\n\n"
-	    "Collects partnership stories at an offline kiosk, sealed to the\n"
-	    "coordinator's key, and moves them to the hub as signed bundles.\n\n"
-	    "commands:\n", fp);
+	      "Collects partnership stories at an offline kiosk, sealed to the\n"
+	      "coordinator's key, and moves them to the hub as signed bundles.\n\n"
+	      "commands:\n",
+	    fp);
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(fp, "  %-15s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nRun 'storykiosk COMMAND --help' for a command's options.\n", fp);

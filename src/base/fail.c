@@ -28,7 +28,7 @@ fail(const char *fmt, ...)
 int
 fail_usage(const char *command)
 {
-	fprintf(stderr, "%s: %s: bad usage; see '%s %s --help'\n", program, command, program,
-	    command);
+	fprintf(
+	    stderr, "%s: %s: bad usage; see '%s %s --help'\n", program, command, program, command);
 	return 2;
 }

@@ -177,8 +177,8 @@ fsutil_atomic_abort(struct fsutil_atomic *a)
 }
 
 int
-fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    int exclusive, struct err *e)
+fsutil_write_atomic(
+    const char *path, const void *data, size_t len, mode_t mode, int exclusive, struct err *e)
 {
 	struct fsutil_atomic a;
 
@@ -189,8 +189,7 @@ fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 }
 
 static int
-read_into(const char *path, size_t max, unsigned char **out, size_t *len, int secret,
-    struct err *e)
+read_into(const char *path, size_t max, unsigned char **out, size_t *len, int secret, struct err *e)
 {
 	unsigned char *buf = NULL;
 	struct stat st;
@@ -246,15 +245,13 @@ out:
 }
 
 int
-fsutil_read_file(const char *path, size_t max, unsigned char **out, size_t *len,
-    struct err *e)
+fsutil_read_file(const char *path, size_t max, unsigned char **out, size_t *len, struct err *e)
 {
 	return read_into(path, max, out, len, 0, e);
 }
 
 int
-fsutil_read_secret(const char *path, size_t max, unsigned char **out, size_t *len,
-    struct err *e)
+fsutil_read_secret(const char *path, size_t max, unsigned char **out, size_t *len, struct err *e)
 {
 	return read_into(path, max, out, len, 1, e);
 }
@@ -304,7 +301,9 @@ fsutil_check_private(const char *path, struct err *e)
 	if (stat(path, &st) == -1)
 		return err_set(e, "%s: %s", path, strerror(errno));
 	if ((st.st_mode & 077) != 0)
-		return err_set(e, "%s is readable by other users (mode %03o); "
-		    "run: chmod 600 %s", path, (unsigned)(st.st_mode & 0777), path);
+		return err_set(e,
+		    "%s is readable by other users (mode %03o); "
+		    "run: chmod 600 %s",
+		    path, (unsigned)(st.st_mode & 0777), path);
 	return 0;
 }

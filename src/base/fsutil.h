@@ -11,8 +11,8 @@
 /* Write data to path atomically: temp file in the same directory, write, fsync,
  * close, rename over path, fsync the directory. The file gets mode `mode`.
  * With `exclusive`, fails if path already exists. On failure path is untouched. */
-int fsutil_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    int exclusive, struct err *e);
+int fsutil_write_atomic(
+    const char *path, const void *data, size_t len, mode_t mode, int exclusive, struct err *e);
 
 /* The same in steps, for a file written while it is still being made: the
  * temp file is opened, written (and synced) as parts are ready, then
@@ -23,10 +23,8 @@ struct fsutil_atomic {
 	char *path, *dir, *tmp;
 	int fd;
 };
-int fsutil_atomic_open(struct fsutil_atomic *a, const char *path, mode_t mode,
-    struct err *e);
-int fsutil_atomic_write(struct fsutil_atomic *a, const void *data, size_t len,
-    struct err *e);
+int fsutil_atomic_open(struct fsutil_atomic *a, const char *path, mode_t mode, struct err *e);
+int fsutil_atomic_write(struct fsutil_atomic *a, const void *data, size_t len, struct err *e);
 int fsutil_atomic_sync(struct fsutil_atomic *a, struct err *e);
 int fsutil_atomic_commit(struct fsutil_atomic *a, int exclusive, struct err *e);
 void fsutil_atomic_abort(struct fsutil_atomic *a);
@@ -36,13 +34,12 @@ int fsutil_fsync_dir(const char *dir, struct err *e);
 
 /* Read a whole file of at most max bytes into a new buffer (NUL-terminated for
  * convenience; *len excludes the NUL). Caller frees *out with free(). */
-int fsutil_read_file(const char *path, size_t max, unsigned char **out, size_t *len,
-    struct err *e);
+int fsutil_read_file(const char *path, size_t max, unsigned char **out, size_t *len, struct err *e);
 
 /* Like fsutil_read_file, but into sodium_malloc'd memory for secrets; caller
  * frees with sodium_free(). */
-int fsutil_read_secret(const char *path, size_t max, unsigned char **out, size_t *len,
-    struct err *e);
+int
+fsutil_read_secret(const char *path, size_t max, unsigned char **out, size_t *len, struct err *e);
 
 /* Create directory path (mode) if it does not exist. */
 int fsutil_mkdir(const char *path, mode_t mode, struct err *e);

@@ -3,7 +3,7 @@
 #ifndef STORYCODE_H
 #define STORYCODE_H
 
-#define STORYCODE_LEN 8         /* "XXX-XXX" + NUL */
+#define STORYCODE_LEN 8 /* "XXX-XXX" + NUL */
 
 /* A new random code. */
 void storycode_new(char out[STORYCODE_LEN]);

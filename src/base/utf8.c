@@ -97,21 +97,21 @@ int
 utf8_is_unsafe(uint32_t cp)
 {
 	if (cp < 0x20 || cp == 0x7f)
-		return 1;                       /* C0 controls, DEL */
+		return 1; /* C0 controls, DEL */
 	if (cp >= 0x80 && cp < 0xa0)
-		return 1;                       /* C1 controls (0x9b is CSI) */
+		return 1; /* C1 controls (0x9b is CSI) */
 	if (cp == 0x200b || cp == 0x200e || cp == 0x200f)
-		return 1;                       /* zero-width space, LRM, RLM */
+		return 1; /* zero-width space, LRM, RLM */
 	if (cp >= 0x2028 && cp <= 0x202e)
-		return 1;                       /* separators, bidi embeddings/overrides */
+		return 1; /* separators, bidi embeddings/overrides */
 	if (cp >= 0x2060 && cp <= 0x206f)
-		return 1;                       /* word joiner, bidi isolates, invisible operators */
+		return 1; /* word joiner, bidi isolates, invisible operators */
 	if (cp == 0xfeff)
-		return 1;                       /* zero-width no-break space / BOM */
+		return 1; /* zero-width no-break space / BOM */
 	if (cp >= 0xfff9 && cp <= 0xfffb)
-		return 1;                       /* interlinear annotation controls */
+		return 1; /* interlinear annotation controls */
 	if (cp >= 0xe0000 && cp <= 0xe007f)
-		return 1;                       /* tag characters */
+		return 1; /* tag characters */
 	return 0;
 }
 

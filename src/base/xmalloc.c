@@ -120,7 +120,7 @@ xasprintf(const char *fmt, ...)
 void
 xsecure_free(void *p)
 {
-	sodium_free(p);         /* NULL is a no-op; wipes before unmapping */
+	sodium_free(p); /* NULL is a no-op; wipes before unmapping */
 }
 
 void

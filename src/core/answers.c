@@ -17,12 +17,12 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define ANSWERS_MAX_JSON	(4 * 1024 * 1024)
+#define ANSWERS_MAX_JSON (4 * 1024 * 1024)
 /* Hard caps on top of the form's own max, in characters. */
-#define ANSWERS_MAX_STORY	100000
-#define ANSWERS_MAX_TEXT	2000
+#define ANSWERS_MAX_STORY 100000
+#define ANSWERS_MAX_TEXT 2000
 /* A triad's proportions must sum to 1 within this. */
-#define TRIAD_EPSILON		1e-6
+#define TRIAD_EPSILON 1e-6
 
 /* Wipe a string, then free it. */
 static void
@@ -168,8 +168,7 @@ answers_set_triad(struct answers *a, const char *qid, const double p[3])
 }
 
 void
-answers_set_ids(struct answers *a, const char *qid, const char *const *ids,
-    size_t n)
+answers_set_ids(struct answers *a, const char *qid, const char *const *ids, size_t n)
 {
 	struct answer *an = must_get(a, qid);
 	size_t i;
@@ -208,8 +207,7 @@ set_string(char **dst, const char *src)
 }
 
 void
-answers_set_meta(struct answers *a, const char *lang, const char *consent,
-    const char *prompt)
+answers_set_meta(struct answers *a, const char *lang, const char *consent, const char *prompt)
 {
 	set_string(&a->lang, lang);
 	set_string(&a->consent, consent);
@@ -218,8 +216,7 @@ answers_set_meta(struct answers *a, const char *lang, const char *consent,
 
 /* Does a (shown, answered) controlling answer match one of q's values? */
 int
-answers_shown(const struct form *f, const struct answers *a,
-    const struct question *q)
+answers_shown(const struct form *f, const struct answers *a, const struct question *q)
 {
 	const struct question *c;
 	const struct answer *an;
@@ -258,13 +255,13 @@ check_text(const struct question *q, const struct answer *an, struct err *e)
 
 	if (utf8_check_text(an->text, len, multiline, &off) == -1) {
 		if (!utf8_valid(an->text, len))
-			return err_set(e, "answer \"%s\": the text is not valid UTF-8",
-			    q->id);
+			return err_set(e, "answer \"%s\": the text is not valid UTF-8", q->id);
 		if (an->text[off] == '\n')
-			return err_set(e, "answer \"%s\": the text must be one line",
-			    q->id);
-		return err_set(e, "answer \"%s\": the text contains a control or "
-		    "invisible formatting character (at byte %zu)", q->id, off);
+			return err_set(e, "answer \"%s\": the text must be one line", q->id);
+		return err_set(e,
+		    "answer \"%s\": the text contains a control or "
+		    "invisible formatting character (at byte %zu)",
+		    q->id, off);
 	}
 	chars = utf8_count(an->text, len);
 	if (chars == 0) {
@@ -273,22 +270,25 @@ check_text(const struct question *q, const struct answer *an, struct err *e)
 		return 0;
 	}
 	if (q->has_min && (double)chars < q->min)
-		return err_set(e, "answer \"%s\": %zu characters is too short; write "
-		    "at least %.0f", q->id, chars, q->min);
+		return err_set(e,
+		    "answer \"%s\": %zu characters is too short; write "
+		    "at least %.0f",
+		    q->id, chars, q->min);
 	cap = q->type == Q_STORY ? ANSWERS_MAX_STORY : ANSWERS_MAX_TEXT;
 	if (q->has_max && q->max < cap)
 		cap = q->max;
 	if ((double)chars > cap)
-		return err_set(e, "answer \"%s\": %zu characters is too long; the "
-		    "limit is %.0f", q->id, chars, cap);
+		return err_set(e,
+		    "answer \"%s\": %zu characters is too long; the "
+		    "limit is %.0f",
+		    q->id, chars, cap);
 	return 0;
 }
 
 /* multi: known ids, each once, at least one when required, an exclusive
  * choice only alone (its label in lang names it for the participant). */
 static int
-check_multi(const struct question *q, const struct answer *an, const char *lang,
-    struct err *e)
+check_multi(const struct question *q, const struct answer *an, const char *lang, struct err *e)
 {
 	const struct choice *c;
 	size_t i, j;
@@ -297,20 +297,26 @@ check_multi(const struct question *q, const struct answer *an, const char *lang,
 		return err_set(e, "answer \"%s\": choose at least one", q->id);
 	for (i = 0; i < an->nids; i++) {
 		if (question_choice(q, an->ids[i]) == NULL)
-			return err_set(e, "answer \"%s\": \"%s\" is not one of the "
-			    "choices", q->id, an->ids[i]);
+			return err_set(e,
+			    "answer \"%s\": \"%s\" is not one of the "
+			    "choices",
+			    q->id, an->ids[i]);
 		for (j = 0; j < i; j++) {
 			if (strcmp(an->ids[i], an->ids[j]) == 0)
-				return err_set(e, "answer \"%s\": \"%s\" is chosen "
-				    "twice", q->id, an->ids[i]);
+				return err_set(e,
+				    "answer \"%s\": \"%s\" is chosen "
+				    "twice",
+				    q->id, an->ids[i]);
 		}
 	}
 	for (i = 0; an->nids > 1 && i < an->nids; i++) {
 		c = question_choice(q, an->ids[i]);
 		if (c->exclusive)
-			return err_set(e, "answer \"%s\": \"%s\" (%s) cannot be "
+			return err_set(e,
+			    "answer \"%s\": \"%s\" (%s) cannot be "
 			    "chosen together with other answers; choose it alone or "
-			    "leave it out", q->id, form_text(&c->label, lang), c->id);
+			    "leave it out",
+			    q->id, form_text(&c->label, lang), c->id);
 	}
 	return 0;
 }
@@ -324,32 +330,37 @@ check_triad(const struct question *q, const struct answer *an, struct err *e)
 
 	for (i = 0; i < 3; i++) {
 		if (!isfinite(an->triad[i]) || an->triad[i] < 0 || an->triad[i] > 1)
-			return err_set(e, "answer \"%s\": each proportion must be "
-			    "between 0 and 1", q->id);
+			return err_set(e,
+			    "answer \"%s\": each proportion must be "
+			    "between 0 and 1",
+			    q->id);
 		sum += an->triad[i];
 	}
 	if (fabs(sum - 1) > TRIAD_EPSILON)
-		return err_set(e, "answer \"%s\": the three proportions add up to "
-		    "%g, not 1", q->id, sum);
+		return err_set(e,
+		    "answer \"%s\": the three proportions add up to "
+		    "%g, not 1",
+		    q->id, sum);
 	return 0;
 }
 
 int
-answers_check_one(const struct form *f, const struct answers *a,
-    const struct question *q, struct err *e)
+answers_check_one(
+    const struct form *f, const struct answers *a, const struct question *q, struct err *e)
 {
 	const struct answer *an;
 
 	if ((an = answers_cget(a, q->id)) == NULL)
 		return err_set(e, "answer \"%s\" is missing", q->id);
 	if (an->type != q->type)
-		return err_set(e, "answer \"%s\" is not a %s answer", q->id,
-		    question_type_name(q->type));
+		return err_set(
+		    e, "answer \"%s\" is not a %s answer", q->id, question_type_name(q->type));
 	if (!answers_shown(f, a, q)) {
 		if (an->answered)
-			return err_set(e, "answer \"%s\" must be empty: the question "
-			    "is not asked given the answer to \"%s\"", q->id,
-			    q->show_if_id);
+			return err_set(e,
+			    "answer \"%s\" must be empty: the question "
+			    "is not asked given the answer to \"%s\"",
+			    q->id, q->show_if_id);
 		return 0;
 	}
 	if (!an->answered) {
@@ -365,8 +376,10 @@ answers_check_one(const struct form *f, const struct answers *a,
 		return check_text(q, an, e);
 	case Q_CHOICE:
 		if (an->text == NULL || question_choice(q, an->text) == NULL)
-			return err_set(e, "answer \"%s\": \"%s\" is not one of the "
-			    "choices", q->id, an->text != NULL ? an->text : "");
+			return err_set(e,
+			    "answer \"%s\": \"%s\" is not one of the "
+			    "choices",
+			    q->id, an->text != NULL ? an->text : "");
 		return 0;
 	case Q_MULTI:
 		return check_multi(q, an, a->lang, e);
@@ -374,20 +387,23 @@ answers_check_one(const struct form *f, const struct answers *a,
 		if (!isfinite(an->number))
 			return err_set(e, "answer \"%s\" must be a number", q->id);
 		if (q->has_min && an->number < q->min)
-			return err_set(e, "answer \"%s\": %g is below the minimum %g",
-			    q->id, an->number, q->min);
+			return err_set(e, "answer \"%s\": %g is below the minimum %g", q->id,
+			    an->number, q->min);
 		if (q->has_max && an->number > q->max)
-			return err_set(e, "answer \"%s\": %g is above the maximum %g",
-			    q->id, an->number, q->max);
+			return err_set(e, "answer \"%s\": %g is above the maximum %g", q->id,
+			    an->number, q->max);
 		if (q->integer && an->number != floor(an->number))
-			return err_set(e, "answer \"%s\": %g is not a whole number; "
-			    "this question asks for a whole number", q->id,
-			    an->number);
+			return err_set(e,
+			    "answer \"%s\": %g is not a whole number; "
+			    "this question asks for a whole number",
+			    q->id, an->number);
 		return 0;
 	case Q_SCALE:
 		if (!isfinite(an->number) || an->number < 0 || an->number > 100)
-			return err_set(e, "answer \"%s\": %g is not on the scale "
-			    "(0 to 100)", q->id, an->number);
+			return err_set(e,
+			    "answer \"%s\": %g is not on the scale "
+			    "(0 to 100)",
+			    q->id, an->number);
 		return 0;
 	case Q_TRIAD:
 		return check_triad(q, an, e);
@@ -405,19 +421,24 @@ answers_validate(const struct form *f, const struct answers *a, struct err *e)
 		return err_set(e, "lang \"%s\" is not one of the form's languages",
 		    a->lang != NULL ? a->lang : "");
 	if (a->consent == NULL || form_tier(f, a->consent) == NULL)
-		return err_set(e, "consent \"%s\" is not one of the form's consent "
-		    "tiers", a->consent != NULL ? a->consent : "");
+		return err_set(e,
+		    "consent \"%s\" is not one of the form's consent "
+		    "tiers",
+		    a->consent != NULL ? a->consent : "");
 	for (i = 0; i < f->nquestions; i++) {
 		if (f->questions[i].type == Q_STORY)
 			story = &f->questions[i];
 	}
 	if (story != NULL && f->nprompts > 0) {
 		if (a->prompt == NULL)
-			return err_set(e, "prompt is required: one of the form's "
+			return err_set(e,
+			    "prompt is required: one of the form's "
 			    "prompts");
 		if (form_prompt(f, a->prompt) == NULL)
-			return err_set(e, "prompt \"%s\" is not one of the form's "
-			    "prompts", a->prompt);
+			return err_set(e,
+			    "prompt \"%s\" is not one of the form's "
+			    "prompts",
+			    a->prompt);
 	} else if (a->prompt != NULL)
 		return err_set(e, "prompt must be null: this form has no prompts");
 	if (a->n != f->nquestions)
@@ -448,8 +469,7 @@ json_opt_string(json_t *v, const char *name, char **out, struct err *e)
 
 /* Read one answer value of the type the question asks for. */
 static int
-answer_from_json(const struct question *q, struct answer *an, json_t *v,
-    struct err *e)
+answer_from_json(const struct question *q, struct answer *an, json_t *v, struct err *e)
 {
 	json_t *item;
 	size_t i, n;
@@ -462,41 +482,51 @@ answer_from_json(const struct question *q, struct answer *an, json_t *v,
 	case Q_CHOICE:
 		if (!json_is_string(v))
 			return err_set(e, "answer \"%s\" must be %s or null", q->id,
-			    q->type == Q_CHOICE ? "a choice id (a string)" :
-			    "a string");
+			    q->type == Q_CHOICE ? "a choice id (a string)" : "a string");
 		an->text = xstrdup(json_string_value(v));
 		break;
 	case Q_MULTI:
 		if (!json_is_array(v))
-			return err_set(e, "answer \"%s\" must be a list of choice ids "
-			    "or null", q->id);
+			return err_set(e,
+			    "answer \"%s\" must be a list of choice ids "
+			    "or null",
+			    q->id);
 		n = json_array_size(v);
 		if (n > q->nchoices)
-			return err_set(e, "answer \"%s\" lists more ids than there "
-			    "are choices", q->id);
+			return err_set(e,
+			    "answer \"%s\" lists more ids than there "
+			    "are choices",
+			    q->id);
 		an->ids = xcalloc(n + 1, sizeof *an->ids);
-		json_array_foreach(v, i, item) {
+		json_array_foreach(v, i, item)
+		{
 			if (!json_is_string(item))
-				return err_set(e, "answer \"%s\" must be a list of choice "
-				    "ids (strings)", q->id);
+				return err_set(e,
+				    "answer \"%s\" must be a list of choice "
+				    "ids (strings)",
+				    q->id);
 			an->ids[an->nids++] = xstrdup(json_string_value(item));
 		}
 		break;
 	case Q_NUMBER:
 	case Q_SCALE:
 		if (!json_is_number(v))
-			return err_set(e, "answer \"%s\" must be a number or null",
-			    q->id);
+			return err_set(e, "answer \"%s\" must be a number or null", q->id);
 		an->number = json_number_value(v);
 		break;
 	case Q_TRIAD:
 		if (!json_is_array(v) || json_array_size(v) != 3)
-			return err_set(e, "answer \"%s\" must be a list of three "
-			    "numbers or null", q->id);
-		json_array_foreach(v, i, item) {
+			return err_set(e,
+			    "answer \"%s\" must be a list of three "
+			    "numbers or null",
+			    q->id);
+		json_array_foreach(v, i, item)
+		{
 			if (!json_is_number(item))
-				return err_set(e, "answer \"%s\" must be a list of three "
-				    "numbers", q->id);
+				return err_set(e,
+				    "answer \"%s\" must be a list of three "
+				    "numbers",
+				    q->id);
 			an->triad[i] = json_number_value(item);
 		}
 		break;
@@ -508,8 +538,7 @@ answer_from_json(const struct question *q, struct answer *an, json_t *v,
 /* "untouched": the ids of answered scale and triad questions whose marker
  * was never moved, each once. */
 static int
-untouched_from_json(const struct form *f, struct answers *a, json_t *list,
-    struct err *e)
+untouched_from_json(const struct form *f, struct answers *a, json_t *list, struct err *e)
 {
 	const struct question *q;
 	struct answer *an;
@@ -518,20 +547,26 @@ untouched_from_json(const struct form *f, struct answers *a, json_t *list,
 
 	if (!json_is_array(list))
 		return err_set(e, "\"untouched\" must be a list of question ids");
-	json_array_foreach(list, i, item) {
+	json_array_foreach(list, i, item)
+	{
 		if (!json_is_string(item))
-			return err_set(e, "\"untouched\" must be a list of question ids "
+			return err_set(e,
+			    "\"untouched\" must be a list of question ids "
 			    "(strings)");
 		if ((q = form_question(f, json_string_value(item))) == NULL)
 			return err_set(e, "untouched: the form has no question \"%s\"",
 			    json_string_value(item));
 		if (q->type != Q_SCALE && q->type != Q_TRIAD)
-			return err_set(e, "untouched: \"%s\" is not a scale or triad "
-			    "question", q->id);
+			return err_set(e,
+			    "untouched: \"%s\" is not a scale or triad "
+			    "question",
+			    q->id);
 		an = answers_get(a, q->id);
 		if (!an->answered)
-			return err_set(e, "untouched: answer \"%s\" is null; only an "
-			    "answered scale or triad can be untouched", q->id);
+			return err_set(e,
+			    "untouched: answer \"%s\" is null; only an "
+			    "answered scale or triad can be untouched",
+			    q->id);
 		if (an->untouched)
 			return err_set(e, "untouched: \"%s\" is listed twice", q->id);
 		an->untouched = 1;
@@ -540,8 +575,8 @@ untouched_from_json(const struct form *f, struct answers *a, json_t *list,
 }
 
 int
-answers_from_json(const struct form *f, const char *json, size_t len,
-    struct answers **out, struct err *e)
+answers_from_json(
+    const struct form *f, const char *json, size_t len, struct answers **out, struct err *e)
 {
 	struct answers *a = NULL;
 	json_t *root = NULL, *v, *map = NULL, *lang = NULL, *consent = NULL;
@@ -556,16 +591,17 @@ answers_from_json(const struct form *f, const char *json, size_t len,
 	if (len > ANSWERS_MAX_JSON)
 		return err_set(e, "answers are larger than %d bytes", ANSWERS_MAX_JSON);
 	if ((root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je)) == NULL) {
-		err_set(e, "answers are not valid JSON: line %d: %s", je.line,
-		    je.text);
+		err_set(e, "answers are not valid JSON: line %d: %s", je.line, je.text);
 		goto out;
 	}
 	if (!json_is_object(root)) {
-		err_set(e, "answers must be a JSON object {\"lang\", \"consent\", "
+		err_set(e,
+		    "answers must be a JSON object {\"lang\", \"consent\", "
 		    "\"prompt\", \"answers\"}");
 		goto out;
 	}
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		if (strcmp(key, "lang") == 0)
 			lang = v;
 		else if (strcmp(key, "consent") == 0)
@@ -577,14 +613,18 @@ answers_from_json(const struct form *f, const char *json, size_t len,
 		else if (strcmp(key, "untouched") == 0)
 			untouched = v;
 		else {
-			err_set(e, "unknown key \"%s\" (expected lang, consent, prompt, "
-			    "answers and untouched)", key);
+			err_set(e,
+			    "unknown key \"%s\" (expected lang, consent, prompt, "
+			    "answers and untouched)",
+			    key);
 			goto out;
 		}
 	}
 	if (lang == NULL || consent == NULL || map == NULL) {
-		err_set(e, "missing \"%s\"", lang == NULL ? "lang" :
-		    consent == NULL ? "consent" : "answers");
+		err_set(e, "missing \"%s\"",
+		    lang == NULL        ? "lang" :
+		        consent == NULL ? "consent" :
+		                          "answers");
 		goto out;
 	}
 	if (!json_is_object(map)) {
@@ -593,15 +633,15 @@ answers_from_json(const struct form *f, const char *json, size_t len,
 	}
 	a = answers_new(f);
 	if (!json_is_string(lang) || !json_is_string(consent)) {
-		err_set(e, "\"%s\" must be a string", !json_is_string(lang) ? "lang" :
-		    "consent");
+		err_set(e, "\"%s\" must be a string", !json_is_string(lang) ? "lang" : "consent");
 		goto out;
 	}
 	a->lang = xstrdup(json_string_value(lang));
 	a->consent = xstrdup(json_string_value(consent));
 	if (json_opt_string(prompt, "prompt", &a->prompt, e) == -1)
 		goto out;
-	json_object_foreach(map, key, v) {
+	json_object_foreach(map, key, v)
+	{
 		if ((q = form_question(f, key)) == NULL) {
 			err_set(e, "answer \"%s\": the form has no such question", key);
 			goto out;
@@ -725,8 +765,7 @@ answers_to_json(const struct answers *a)
 	}
 	if (v != NULL)
 		json_object_set_new(root, "untouched", v);
-	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER |
-	    JSON_REAL_PRECISION(digits));
+	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits));
 	json_decref(root);
 	if (s == NULL)
 		fatal("answers: cannot write JSON");

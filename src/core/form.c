@@ -19,27 +19,27 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-#define FORM_MAX_BYTES		(1024 * 1024)
-#define FORM_MAX_LANGUAGES	20
-#define FORM_MAX_TIERS		10
-#define FORM_MAX_PROMPTS	20
-#define FORM_MAX_QUESTIONS	200
-#define FORM_MAX_CHOICES	100
-#define FORM_ID_MAX		64
-#define FORM_MIN_IDLE		10
-#define FORM_MAX_IDLE		3600
-#define FORM_DEFAULT_IDLE	120
-#define FORM_MAX_KEYS		64	/* pairs in any one mapping */
-#define FORM_MAX_PROBLEMS	500
+#define FORM_MAX_BYTES (1024 * 1024)
+#define FORM_MAX_LANGUAGES 20
+#define FORM_MAX_TIERS 10
+#define FORM_MAX_PROMPTS 20
+#define FORM_MAX_QUESTIONS 200
+#define FORM_MAX_CHOICES 100
+#define FORM_ID_MAX 64
+#define FORM_MIN_IDLE 10
+#define FORM_MAX_IDLE 3600
+#define FORM_DEFAULT_IDLE 120
+#define FORM_MAX_KEYS 64 /* pairs in any one mapping */
+#define FORM_MAX_PROBLEMS 500
 
 /* Walking state: the document, the form being built and the problems found. */
 struct parse {
-	yaml_document_t		*doc;
-	struct form		*f;
-	struct form_problems	*probs;
-	int			*show_if_lines;	/* per question, 0 if none */
-	int			*typed;		/* per question, 1 if its type is known */
-	size_t			 nproblems;
+	yaml_document_t *doc;
+	struct form *f;
+	struct form_problems *probs;
+	int *show_if_lines; /* per question, 0 if none */
+	int *typed;         /* per question, 1 if its type is known */
+	size_t nproblems;
 };
 
 static const char *type_names[] = {
@@ -153,26 +153,24 @@ want_scalar(struct parse *p, const yaml_node_t *n, const char *what)
 	if (n->type == YAML_SCALAR_NODE)
 		problem(p, line_of(n), "%s contains a NUL character", what);
 	else
-		problem(p, line_of(n), "%s must be a single value, not %s", what,
-		    node_kind(n));
+		problem(p, line_of(n), "%s must be a single value, not %s", what, node_kind(n));
 	return NULL;
 }
 
 /* Expect a mapping or a list; report what was found instead. */
 static int
-want_kind(struct parse *p, const yaml_node_t *n, yaml_node_type_t type,
-    const char *what, const char *example)
+want_kind(struct parse *p, const yaml_node_t *n, yaml_node_type_t type, const char *what,
+    const char *example)
 {
 	const char *kind = type == YAML_MAPPING_NODE ? "a mapping" : "a list";
 
 	if (n->type == type)
 		return 0;
 	if (example != NULL)
-		problem(p, line_of(n), "%s must be %s, not %s (for example %s)",
-		    what, kind, node_kind(n), example);
+		problem(p, line_of(n), "%s must be %s, not %s (for example %s)", what, kind,
+		    node_kind(n), example);
 	else
-		problem(p, line_of(n), "%s must be %s, not %s", what, kind,
-		    node_kind(n));
+		problem(p, line_of(n), "%s must be %s, not %s", what, kind, node_kind(n));
 	return -1;
 }
 
@@ -185,8 +183,8 @@ id_valid(const char *s)
 	if (n == 0 || n > FORM_ID_MAX)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-		    s[i] == '_' || s[i] == '-'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		        s[i] == '-'))
 			return 0;
 	}
 	return 1;
@@ -203,8 +201,10 @@ parse_id(struct parse *p, const yaml_node_t *n, const char *what)
 		return NULL;
 	if (!id_valid(s)) {
 		q = quote(n);
-		problem(p, line_of(n), "%s \"%s\" is not a valid id: use 1 to %d of "
-		    "a-z, 0-9, _ and -", what, q, FORM_ID_MAX);
+		problem(p, line_of(n),
+		    "%s \"%s\" is not a valid id: use 1 to %d of "
+		    "a-z, 0-9, _ and -",
+		    what, q, FORM_ID_MAX);
 		free(q);
 		return NULL;
 	}
@@ -214,8 +214,8 @@ parse_id(struct parse *p, const yaml_node_t *n, const char *what)
 /* Split a mapping into the values of the allowed keys (vals[i] for keys[i],
  * NULL when absent); unknown and repeated keys are problems. */
 static int
-fields(struct parse *p, const yaml_node_t *map, const char *what,
-    const char *const *keys, yaml_node_t **vals)
+fields(struct parse *p, const yaml_node_t *map, const char *what, const char *const *keys,
+    yaml_node_t **vals)
 {
 	yaml_node_pair_t *pair;
 	yaml_node_t *k;
@@ -226,13 +226,11 @@ fields(struct parse *p, const yaml_node_t *map, const char *what,
 
 	for (nkeys = 0; keys[nkeys] != NULL; nkeys++)
 		vals[nkeys] = NULL;
-	if (map->data.mapping.pairs.top - map->data.mapping.pairs.start >
-	    FORM_MAX_KEYS) {
+	if (map->data.mapping.pairs.top - map->data.mapping.pairs.start > FORM_MAX_KEYS) {
 		problem(p, line_of(map), "%s: too many keys", what);
 		return -1;
 	}
-	for (pair = map->data.mapping.pairs.start;
-	    pair < map->data.mapping.pairs.top; pair++) {
+	for (pair = map->data.mapping.pairs.start; pair < map->data.mapping.pairs.top; pair++) {
 		k = node_at(p, pair->key);
 		if ((s = scalar(k)) == NULL) {
 			problem(p, line_of(k), "%s: keys must be plain names", what);
@@ -253,8 +251,10 @@ fields(struct parse *p, const yaml_node_t *map, const char *what,
 				}
 			}
 			q = quote(k);
-			problem(p, line_of(k), "%s: unknown key \"%s\" (expected one "
-			    "of: %s)", what, q, list);
+			problem(p, line_of(k),
+			    "%s: unknown key \"%s\" (expected one "
+			    "of: %s)",
+			    what, q, list);
 			free(q);
 			rv = -1;
 		} else if (vals[i] != NULL) {
@@ -269,8 +269,7 @@ fields(struct parse *p, const yaml_node_t *map, const char *what,
 
 /* A whole number in [min, max]. */
 static int
-parse_int(struct parse *p, const yaml_node_t *n, const char *what, long min,
-    long max, long *out)
+parse_int(struct parse *p, const yaml_node_t *n, const char *what, long min, long max, long *out)
 {
 	const char *s;
 	char *end;
@@ -282,11 +281,15 @@ parse_int(struct parse *p, const yaml_node_t *n, const char *what, long min,
 	v = strtol(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
 		if (max == LONG_MAX)
-			problem(p, line_of(n), "%s must be a whole number of at "
-			    "least %ld", what, min);
+			problem(p, line_of(n),
+			    "%s must be a whole number of at "
+			    "least %ld",
+			    what, min);
 		else
-			problem(p, line_of(n), "%s must be a whole number from "
-			    "%ld to %ld", what, min, max);
+			problem(p, line_of(n),
+			    "%s must be a whole number from "
+			    "%ld to %ld",
+			    what, min, max);
 		return -1;
 	}
 	*out = v;
@@ -348,7 +351,7 @@ lang_valid(const char *s)
 		return 0;
 	for (j = i + 1; s[j] != '\0'; j++) {
 		if (!((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
-		    (s[j] >= '0' && s[j] <= '9')))
+		        (s[j] >= '0' && s[j] <= '9')))
 			return 0;
 	}
 	return j > i + 1 && j - i - 1 <= 8;
@@ -386,8 +389,8 @@ ltext_free(struct ltext *t)
  * language order. Trailing newlines (from YAML block scalars) are dropped;
  * other newlines are kept only where multiline. */
 static void
-parse_ltext(struct parse *p, const yaml_node_t *n, const char *what,
-    int multiline, struct ltext *out)
+parse_ltext(
+    struct parse *p, const yaml_node_t *n, const char *what, int multiline, struct ltext *out)
 {
 	struct form *f = p->f;
 	yaml_node_pair_t *pair;
@@ -404,13 +407,11 @@ parse_ltext(struct parse *p, const yaml_node_t *n, const char *what,
 		out->lang[i] = xstrdup(f->languages[i]);
 	if (want_kind(p, n, YAML_MAPPING_NODE, what, "{en: \"...\"}") == -1)
 		goto fill;
-	if (n->data.mapping.pairs.top - n->data.mapping.pairs.start >
-	    FORM_MAX_LANGUAGES) {
+	if (n->data.mapping.pairs.top - n->data.mapping.pairs.start > FORM_MAX_LANGUAGES) {
 		problem(p, line_of(n), "%s: more texts than languages", what);
 		goto fill;
 	}
-	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top;
-	    pair++) {
+	for (pair = n->data.mapping.pairs.start; pair < n->data.mapping.pairs.top; pair++) {
 		k = node_at(p, pair->key);
 		v = node_at(p, pair->value);
 		if ((ks = scalar(k)) == NULL) {
@@ -420,24 +421,29 @@ parse_ltext(struct parse *p, const yaml_node_t *n, const char *what,
 		if ((li = lang_index(f, ks)) == -1) {
 			if (f->nlanguages > 0) {
 				q = quote(k);
-				problem(p, line_of(k), "%s: \"%s\" is not one of the "
-				    "form's languages", what, q);
+				problem(p, line_of(k),
+				    "%s: \"%s\" is not one of the "
+				    "form's languages",
+				    what, q);
 				free(q);
 			}
 			continue;
 		}
 		if (out->value[li] != NULL) {
-			problem(p, line_of(k), "%s: the \"%s\" text is given twice",
-			    what, ks);
+			problem(p, line_of(k), "%s: the \"%s\" text is given twice", what, ks);
 			continue;
 		}
 		if ((vs = scalar(v)) == NULL) {
 			if (v->type == YAML_SCALAR_NODE)
-				problem(p, line_of(v), "%s: the \"%s\" text contains a "
-				    "NUL character", what, ks);
+				problem(p, line_of(v),
+				    "%s: the \"%s\" text contains a "
+				    "NUL character",
+				    what, ks);
 			else
-				problem(p, line_of(v), "%s: the \"%s\" text must be a "
-				    "single value, not %s", what, ks, node_kind(v));
+				problem(p, line_of(v),
+				    "%s: the \"%s\" text must be a "
+				    "single value, not %s",
+				    what, ks, node_kind(v));
 			continue;
 		}
 		len = strlen(vs);
@@ -446,23 +452,28 @@ parse_ltext(struct parse *p, const yaml_node_t *n, const char *what,
 		val = xstrndup(vs, len);
 		if (utf8_check_text(val, len, multiline, &off) == -1) {
 			if (!utf8_valid(val, len))
-				problem(p, line_of(v), "%s: the \"%s\" text is not "
-				    "valid UTF-8", what, ks);
+				problem(p, line_of(v),
+				    "%s: the \"%s\" text is not "
+				    "valid UTF-8",
+				    what, ks);
 			else if (val[off] == '\n')
-				problem(p, line_of(v), "%s: the \"%s\" text must be "
-				    "one line", what, ks);
+				problem(p, line_of(v),
+				    "%s: the \"%s\" text must be "
+				    "one line",
+				    what, ks);
 			else
-				problem(p, line_of(v), "%s: the \"%s\" text contains "
-				    "a control or invisible formatting character", what,
-				    ks);
+				problem(p, line_of(v),
+				    "%s: the \"%s\" text contains "
+				    "a control or invisible formatting character",
+				    what, ks);
 		} else if (strspn(val, " \t\n") == len)
 			problem(p, line_of(v), "%s: the \"%s\" text is empty", what, ks);
 		out->value[li] = val;
 	}
 	for (i = 0; i < out->n; i++) {
 		if (out->value[i] == NULL)
-			problem(p, line_of(n), "%s: missing the \"%s\" translation",
-			    what, out->lang[i]);
+			problem(p, line_of(n), "%s: missing the \"%s\" translation", what,
+			    out->lang[i]);
 	}
 fill:
 	for (i = 0; i < out->n; i++) {
@@ -475,9 +486,9 @@ fill:
  * for none) is one more key allowed; its value node (or NULL) goes to
  * *extra. */
 static void
-parse_item(struct parse *p, const yaml_node_t *n, const char *what,
-    const char *textkey, int multiline, char **id, struct ltext *text, int *line,
-    const char *extrakey, yaml_node_t **extra)
+parse_item(struct parse *p, const yaml_node_t *n, const char *what, const char *textkey,
+    int multiline, char **id, struct ltext *text, int *line, const char *extrakey,
+    yaml_node_t **extra)
 {
 	const char *keys[] = { "id", textkey, extrakey, NULL };
 	yaml_node_t *vals[3] = { NULL, NULL, NULL };
@@ -505,8 +516,8 @@ parse_item(struct parse *p, const yaml_node_t *n, const char *what,
 
 /* Report an id that appeared before in ids[0..n). */
 static void
-check_unique(struct parse *p, const char *what, char *const *ids, size_t n,
-    const char *id, int line)
+check_unique(
+    struct parse *p, const char *what, char *const *ids, size_t n, const char *id, int line)
 {
 	size_t i;
 
@@ -539,20 +550,20 @@ parse_languages(struct parse *p, const yaml_node_t *n)
 		return;
 	}
 	if (count > FORM_MAX_LANGUAGES) {
-		problem(p, line_of(n), "languages: at most %d languages",
-		    FORM_MAX_LANGUAGES);
+		problem(p, line_of(n), "languages: at most %d languages", FORM_MAX_LANGUAGES);
 		return;
 	}
 	f->languages = xcalloc(count, sizeof *f->languages);
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	    it++) {
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		v = node_at(p, *it);
 		if ((s = want_scalar(p, v, "a language")) == NULL)
 			continue;
 		if (!lang_valid(s)) {
 			q = quote(v);
-			problem(p, line_of(v), "languages: \"%s\" is not a language "
-			    "code like en, fr, sw or pt-BR", q);
+			problem(p, line_of(v),
+			    "languages: \"%s\" is not a language "
+			    "code like en, fr, sw or pt-BR",
+			    q);
 			free(q);
 			continue;
 		}
@@ -578,19 +589,20 @@ parse_settings(struct parse *p, const yaml_node_t *n)
 	if (want_kind(p, n, YAML_MAPPING_NODE, "settings", NULL) == -1)
 		return;
 	fields(p, n, "settings", keys, vals);
-	if (vals[0] != NULL && parse_int(p, vals[0], "settings: idle_timeout",
-	    FORM_MIN_IDLE, FORM_MAX_IDLE, &v) == 0)
+	if (vals[0] != NULL &&
+	    parse_int(p, vals[0], "settings: idle_timeout", FORM_MIN_IDLE, FORM_MAX_IDLE, &v) == 0)
 		f->idle_timeout = (int)v;
-	if (vals[1] != NULL &&
-	    (s = want_scalar(p, vals[1], "settings: unsubmitted")) != NULL) {
+	if (vals[1] != NULL && (s = want_scalar(p, vals[1], "settings: unsubmitted")) != NULL) {
 		if (strcmp(s, "keep") == 0)
 			f->unsubmitted_keep = 1;
 		else if (strcmp(s, "discard") == 0)
 			f->unsubmitted_keep = 0;
 		else {
 			q = quote(vals[1]);
-			problem(p, line_of(vals[1]), "settings: unsubmitted must be "
-			    "keep or discard, not \"%s\"", q);
+			problem(p, line_of(vals[1]),
+			    "settings: unsubmitted must be "
+			    "keep or discard, not \"%s\"",
+			    q);
 			free(q);
 		}
 	}
@@ -624,16 +636,18 @@ parse_consent(struct parse *p, const yaml_node_t *n)
 	it = vals[1]->data.sequence.items.start;
 	count = (size_t)(vals[1]->data.sequence.items.top - it);
 	if (count == 0 || count > FORM_MAX_TIERS) {
-		problem(p, line_of(vals[1]), "consent: tiers: list 1 to %d tiers, "
-		    "most restrictive first", FORM_MAX_TIERS);
+		problem(p, line_of(vals[1]),
+		    "consent: tiers: list 1 to %d tiers, "
+		    "most restrictive first",
+		    FORM_MAX_TIERS);
 		return;
 	}
 	f->tiers = xcalloc(count, sizeof *f->tiers);
 	ids = xcalloc(count, sizeof *ids);
 	for (i = 0; i < count; i++) {
 		t = &f->tiers[f->ntiers++];
-		parse_item(p, node_at(p, it[i]), "consent tier", "label", 0, &t->id,
-		    &t->label, &t->line, NULL, NULL);
+		parse_item(p, node_at(p, it[i]), "consent tier", "label", 0, &t->id, &t->label,
+		    &t->line, NULL, NULL);
 		check_unique(p, "consent tier", ids, i, t->id, t->line);
 		ids[i] = t->id;
 	}
@@ -662,8 +676,8 @@ parse_prompts(struct parse *p, const yaml_node_t *n)
 	ids = xcalloc(count + 1, sizeof *ids);
 	for (i = 0; i < count; i++) {
 		pr = &f->prompts[f->nprompts++];
-		parse_item(p, node_at(p, it[i]), "prompt", "text", 1, &pr->id,
-		    &pr->text, &pr->line, NULL, NULL);
+		parse_item(p, node_at(p, it[i]), "prompt", "text", 1, &pr->id, &pr->text, &pr->line,
+		    NULL, NULL);
 		check_unique(p, "prompt", ids, i, pr->id, pr->line);
 		ids[i] = pr->id;
 	}
@@ -672,8 +686,8 @@ parse_prompts(struct parse *p, const yaml_node_t *n)
 
 /* A list of exactly want labels (scale poles, triad corners). */
 static void
-parse_labels(struct parse *p, const yaml_node_t *n, const char *qid,
-    const char *key, const char *what, struct ltext *out, size_t want)
+parse_labels(struct parse *p, const yaml_node_t *n, const char *qid, const char *key,
+    const char *what, struct ltext *out, size_t want)
 {
 	yaml_node_item_t *it;
 	size_t count, i;
@@ -701,8 +715,7 @@ out:
 /* choices: [{id, label, exclusive}] of a choice or multi question (typed:
  * its type is known); exclusive (multi only) says the choice is chosen alone. */
 static void
-parse_choices(struct parse *p, const yaml_node_t *n, struct question *q,
-    const char *qid, int typed)
+parse_choices(struct parse *p, const yaml_node_t *n, struct question *q, const char *qid, int typed)
 {
 	yaml_node_item_t *it;
 	yaml_node_t *ex;
@@ -725,17 +738,18 @@ parse_choices(struct parse *p, const yaml_node_t *n, struct question *q,
 	ids = xcalloc(count, sizeof *ids);
 	for (i = 0; i < count; i++) {
 		c = &q->choices[q->nchoices++];
-		parse_item(p, node_at(p, it[i]), w, "label", 0, &c->id, &c->label,
-		    &c->line, "exclusive", &ex);
+		parse_item(p, node_at(p, it[i]), w, "label", 0, &c->id, &c->label, &c->line,
+		    "exclusive", &ex);
 		check_unique(p, w, ids, i, c->id, c->line);
 		ids[i] = c->id;
 		if (ex == NULL)
 			continue;
 		wx = xasprintf("%s \"%s\": exclusive", w, c->id != NULL ? c->id : "?");
 		if (typed && q->type != Q_MULTI)
-			problem(p, line_of(ex), "%s is only for multi questions (a "
-			    "%s question takes one answer anyway)", wx,
-			    question_type_name(q->type));
+			problem(p, line_of(ex),
+			    "%s is only for multi questions (a "
+			    "%s question takes one answer anyway)",
+			    wx, question_type_name(q->type));
 		else
 			parse_bool(p, ex, wx, &c->exclusive);
 		free(wx);
@@ -748,8 +762,7 @@ out:
 /* show_if: {earlier_question: value} or {earlier_question: [v1, v2]}; checked
  * against the other questions once they are all read. */
 static void
-parse_show_if(struct parse *p, const yaml_node_t *n, struct question *q,
-    const char *qid, int *line)
+parse_show_if(struct parse *p, const yaml_node_t *n, struct question *q, const char *qid, int *line)
 {
 	yaml_node_pair_t *pair;
 	yaml_node_item_t *it;
@@ -762,8 +775,7 @@ parse_show_if(struct parse *p, const yaml_node_t *n, struct question *q,
 		goto out;
 	pair = n->data.mapping.pairs.start;
 	if (n->data.mapping.pairs.top - pair != 1) {
-		problem(p, line_of(n), "%s must name exactly one earlier question",
-		    w);
+		problem(p, line_of(n), "%s must name exactly one earlier question", w);
 		goto out;
 	}
 	k = node_at(p, pair->key);
@@ -775,8 +787,7 @@ parse_show_if(struct parse *p, const yaml_node_t *n, struct question *q,
 		it = v->data.sequence.items.start;
 		count = (size_t)(v->data.sequence.items.top - it);
 		if (count == 0 || count > FORM_MAX_CHOICES) {
-			problem(p, line_of(v), "%s: list 1 to %d values", w,
-			    FORM_MAX_CHOICES);
+			problem(p, line_of(v), "%s: list 1 to %d values", w, FORM_MAX_CHOICES);
 			goto out;
 		}
 		q->show_if_values = xcalloc(count, sizeof *q->show_if_values);
@@ -810,8 +821,18 @@ type_from_name(const char *s, enum question_type *t)
 }
 
 enum {
-	QK_ID, QK_TYPE, QK_TEXT, QK_REQUIRED, QK_MIN, QK_MAX, QK_POLES,
-	QK_CORNERS, QK_CHOICES, QK_SHOW_IF, QK_INTEGER, QK_COUNT
+	QK_ID,
+	QK_TYPE,
+	QK_TEXT,
+	QK_REQUIRED,
+	QK_MIN,
+	QK_MAX,
+	QK_POLES,
+	QK_CORNERS,
+	QK_CHOICES,
+	QK_SHOW_IF,
+	QK_INTEGER,
+	QK_COUNT
 };
 
 /* 1 if key k may appear on a question of type t. */
@@ -837,12 +858,11 @@ key_applies(int k, enum question_type t)
 
 /* One question: common keys, then the keys its type uses. */
 static void
-parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
-    size_t index, int *show_if_line, int *typed_out)
+parse_question(struct parse *p, const yaml_node_t *n, struct question *q, size_t index,
+    int *show_if_line, int *typed_out)
 {
-	static const char *const keys[] = { "id", "type", "text", "required",
-	    "min", "max", "poles", "corners", "choices", "show_if", "integer",
-	    NULL };
+	static const char *const keys[] = { "id", "type", "text", "required", "min", "max", "poles",
+		"corners", "choices", "show_if", "integer", NULL };
 	yaml_node_t *vals[QK_COUNT];
 	const char *s, *qid;
 	char label[32], *w, *qs;
@@ -870,18 +890,21 @@ parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
 			typed = 1;
 		else {
 			qs = quote(vals[QK_TYPE]);
-			problem(p, line_of(vals[QK_TYPE]), "%s: unknown type \"%s\" "
+			problem(p, line_of(vals[QK_TYPE]),
+			    "%s: unknown type \"%s\" "
 			    "(expected story, text, choice, multi, number, scale or "
-			    "triad)", w, qs);
+			    "triad)",
+			    w, qs);
 			free(qs);
 		}
 	}
 	if (typed) {
 		for (k = 0; k < QK_COUNT; k++) {
 			if (vals[k] != NULL && !key_applies(k, q->type)) {
-				problem(p, line_of(vals[k]), "%s: \"%s\" is not used by "
-				    "%s questions", w, keys[k],
-				    question_type_name(q->type));
+				problem(p, line_of(vals[k]),
+				    "%s: \"%s\" is not used by "
+				    "%s questions",
+				    w, keys[k], question_type_name(q->type));
 				vals[k] = NULL;
 			}
 		}
@@ -915,8 +938,10 @@ parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
 				*(k == QK_MIN ? &q->has_min : &q->has_max) = 1;
 		} else if (parse_int(p, vals[k], w, 0, LONG_MAX, &lv) == 0) {
 			if (lv > 10000000)
-				problem(p, line_of(vals[k]), "%s is too large "
-				    "(at most 10000000 characters)", w);
+				problem(p, line_of(vals[k]),
+				    "%s is too large "
+				    "(at most 10000000 characters)",
+				    w);
 			else {
 				*bound = (double)lv;
 				*(k == QK_MIN ? &q->has_min : &q->has_max) = 1;
@@ -926,8 +951,8 @@ parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
 		w = xasprintf("question \"%s\"", qid);
 	}
 	if (q->has_min && q->has_max && q->min > q->max)
-		problem(p, line_of(vals[QK_MIN]), "%s: min %g is greater than max %g",
-		    w, q->min, q->max);
+		problem(p, line_of(vals[QK_MIN]), "%s: min %g is greater than max %g", w, q->min,
+		    q->max);
 	if (vals[QK_INTEGER] != NULL) {
 		free(w);
 		w = xasprintf("question \"%s\": integer", qid);
@@ -939,9 +964,10 @@ parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
 	for (k = QK_MIN; k <= QK_MAX && q->integer; k++) {
 		bound = k == QK_MIN ? &q->min : &q->max;
 		if ((k == QK_MIN ? q->has_min : q->has_max) && *bound != floor(*bound))
-			problem(p, line_of(vals[k]), "%s: %s %g is not a whole number, "
-			    "but the question asks for one (integer: true)", w,
-			    keys[k], *bound);
+			problem(p, line_of(vals[k]),
+			    "%s: %s %g is not a whole number, "
+			    "but the question asks for one (integer: true)",
+			    w, keys[k], *bound);
 	}
 
 	if (vals[QK_POLES] != NULL)
@@ -949,11 +975,12 @@ parse_question(struct parse *p, const yaml_node_t *n, struct question *q,
 	else if (typed && q->type == Q_SCALE)
 		problem(p, line_of(n), "%s: a scale needs \"poles\" (two labels)", w);
 	if (vals[QK_CORNERS] != NULL)
-		parse_labels(p, vals[QK_CORNERS], qid, "corners", "corner",
-		    q->corners, 3);
+		parse_labels(p, vals[QK_CORNERS], qid, "corners", "corner", q->corners, 3);
 	else if (typed && q->type == Q_TRIAD)
-		problem(p, line_of(n), "%s: a triad needs \"corners\" (three "
-		    "labels)", w);
+		problem(p, line_of(n),
+		    "%s: a triad needs \"corners\" (three "
+		    "labels)",
+		    w);
 	if (vals[QK_CHOICES] != NULL)
 		parse_choices(p, vals[QK_CHOICES], q, qid, typed);
 	else if (typed && (q->type == Q_CHOICE || q->type == Q_MULTI))
@@ -983,12 +1010,15 @@ check_questions(struct parse *p, const yaml_node_t *n)
 		check_unique(p, "question", ids, i, q->id, q->line);
 		ids[i] = q->id;
 		if (p->typed[i] && q->type == Q_STORY && nstory++ == 1)
-			problem(p, q->line, "question \"%s\": a form has at most one "
-			    "story question", q->id != NULL ? q->id : "?");
+			problem(p, q->line,
+			    "question \"%s\": a form has at most one "
+			    "story question",
+			    q->id != NULL ? q->id : "?");
 	}
 	free(ids);
 	if (nstory > 0 && f->nprompts == 0)
-		problem(p, line_of(n), "questions: the story question needs at "
+		problem(p, line_of(n),
+		    "questions: the story question needs at "
 		    "least one prompt in \"prompts\"");
 
 	for (i = 0; i < f->nquestions; i++) {
@@ -998,8 +1028,10 @@ check_questions(struct parse *p, const yaml_node_t *n)
 		line = p->show_if_lines[i];
 		qn = q->id != NULL ? q->id : "?";
 		if (q->id != NULL && strcmp(q->show_if_id, q->id) == 0) {
-			problem(p, line, "question \"%s\": show_if cannot depend on "
-			    "the question itself", qn);
+			problem(p, line,
+			    "question \"%s\": show_if cannot depend on "
+			    "the question itself",
+			    qn);
 			continue;
 		}
 		c = NULL;
@@ -1011,27 +1043,33 @@ check_questions(struct parse *p, const yaml_node_t *n)
 			}
 		}
 		if (c == NULL) {
-			problem(p, line, "question \"%s\": show_if names \"%s\", which "
-			    "is not a question of this form", qn, q->show_if_id);
+			problem(p, line,
+			    "question \"%s\": show_if names \"%s\", which "
+			    "is not a question of this form",
+			    qn, q->show_if_id);
 			continue;
 		}
 		if (j > i) {
-			problem(p, line, "question \"%s\": show_if names \"%s\", which "
-			    "comes later; it must name an earlier question", qn,
-			    q->show_if_id);
+			problem(p, line,
+			    "question \"%s\": show_if names \"%s\", which "
+			    "comes later; it must name an earlier question",
+			    qn, q->show_if_id);
 			continue;
 		}
 		if (c->type != Q_CHOICE && c->type != Q_MULTI) {
-			problem(p, line, "question \"%s\": show_if names \"%s\", a %s "
+			problem(p, line,
+			    "question \"%s\": show_if names \"%s\", a %s "
 			    "question; only choice and multi questions can control "
-			    "others", qn, c->id, question_type_name(c->type));
+			    "others",
+			    qn, c->id, question_type_name(c->type));
 			continue;
 		}
 		for (j = 0; j < q->nshow_if_values; j++) {
 			if (question_choice(c, q->show_if_values[j]) == NULL)
-				problem(p, line, "question \"%s\": show_if: \"%s\" is not "
-				    "a choice of \"%s\"", qn, q->show_if_values[j],
-				    c->id);
+				problem(p, line,
+				    "question \"%s\": show_if: \"%s\" is not "
+				    "a choice of \"%s\"",
+				    qn, q->show_if_values[j], c->id);
 		}
 	}
 }
@@ -1053,24 +1091,30 @@ parse_questions(struct parse *p, const yaml_node_t *n)
 		return;
 	}
 	if (count > FORM_MAX_QUESTIONS) {
-		problem(p, line_of(n), "questions: at most %d questions",
-		    FORM_MAX_QUESTIONS);
+		problem(p, line_of(n), "questions: at most %d questions", FORM_MAX_QUESTIONS);
 		return;
 	}
 	f->questions = xcalloc(count, sizeof *f->questions);
 	p->show_if_lines = xcalloc(count, sizeof *p->show_if_lines);
 	p->typed = xcalloc(count, sizeof *p->typed);
 	for (i = 0; i < count; i++) {
-		parse_question(p, node_at(p, it[i]), &f->questions[i], i,
-		    &p->show_if_lines[i], &p->typed[i]);
+		parse_question(
+		    p, node_at(p, it[i]), &f->questions[i], i, &p->show_if_lines[i], &p->typed[i]);
 		f->nquestions++;
 	}
 	check_questions(p, n);
 }
 
 enum {
-	RK_FORM, RK_VERSION, RK_LANGUAGES, RK_TITLE, RK_SETTINGS, RK_CONSENT,
-	RK_PROMPTS, RK_QUESTIONS, RK_COUNT
+	RK_FORM,
+	RK_VERSION,
+	RK_LANGUAGES,
+	RK_TITLE,
+	RK_SETTINGS,
+	RK_CONSENT,
+	RK_PROMPTS,
+	RK_QUESTIONS,
+	RK_COUNT
 };
 
 /* Walk the root mapping in a fixed order: languages first, since every text
@@ -1078,16 +1122,18 @@ enum {
 static void
 parse_root(struct parse *p, const yaml_node_t *root)
 {
-	static const char *const keys[] = { "form", "version", "languages",
-	    "title", "settings", "consent", "prompts", "questions", NULL };
+	static const char *const keys[] = { "form", "version", "languages", "title", "settings",
+		"consent", "prompts", "questions", NULL };
 	struct form *f = p->f;
 	yaml_node_t *vals[RK_COUNT];
 	long v;
 	int k;
 
 	if (root->type != YAML_MAPPING_NODE) {
-		problem(p, line_of(root), "a form must be a mapping of keys (form, "
-		    "version, languages, ...), not %s", node_kind(root));
+		problem(p, line_of(root),
+		    "a form must be a mapping of keys (form, "
+		    "version, languages, ...), not %s",
+		    node_kind(root));
 		return;
 	}
 	fields(p, root, "form file", keys, vals);
@@ -1099,8 +1145,8 @@ parse_root(struct parse *p, const yaml_node_t *root)
 		parse_languages(p, vals[RK_LANGUAGES]);
 	if (vals[RK_FORM] != NULL)
 		f->id = parse_id(p, vals[RK_FORM], "form");
-	if (vals[RK_VERSION] != NULL && parse_int(p, vals[RK_VERSION], "version",
-	    1, INT_MAX, &v) == 0)
+	if (vals[RK_VERSION] != NULL &&
+	    parse_int(p, vals[RK_VERSION], "version", 1, INT_MAX, &v) == 0)
 		f->version = (int)v;
 	if (vals[RK_TITLE] != NULL)
 		parse_ltext(p, vals[RK_TITLE], "title", 0, &f->title);
@@ -1131,8 +1177,7 @@ sort_problems(struct form_problems *probs)
 
 /* "FILE:LINE: first problem (and N more)" */
 static void
-summarise(struct err *e, const char *name, const struct form_problems *probs,
-    size_t first)
+summarise(struct err *e, const char *name, const struct form_problems *probs, size_t first)
 {
 	const struct form_problem *fp = &probs->v[first];
 	char more[64] = "";
@@ -1194,11 +1239,13 @@ form_parse(const char *name, const char *buf, size_t len, struct form **out,
 	parse_root(&p, root);
 	if (yaml_parser_load(&parser, &extra)) {
 		if (yaml_document_get_root_node(&extra) != NULL)
-			problem(&p, (int)extra.start_mark.line + 1, "only one YAML "
+			problem(&p, (int)extra.start_mark.line + 1,
+			    "only one YAML "
 			    "document (one form) per file");
 		yaml_document_delete(&extra);
 	} else
-		problem(&p, (int)parser.problem_mark.line + 1, "YAML syntax "
+		problem(&p, (int)parser.problem_mark.line + 1,
+		    "YAML syntax "
 		    "error after the form: %s",
 		    parser.problem != NULL ? parser.problem : "unreadable");
 
@@ -1220,8 +1267,7 @@ out:
 }
 
 int
-form_load(const char *path, struct form **out, struct form_problems *probs,
-    struct err *e)
+form_load(const char *path, struct form **out, struct form_problems *probs, struct err *e)
 {
 	unsigned char *buf = NULL;
 	const char *msg;

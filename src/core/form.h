@@ -8,13 +8,13 @@
 #include "err.h"
 
 enum question_type {
-	Q_STORY,        /* long free text; its text is the chosen prompt */
-	Q_TEXT,         /* short free text, one line */
-	Q_CHOICE,       /* one choice id */
-	Q_MULTI,        /* several choice ids */
-	Q_NUMBER,       /* a number between min and max */
-	Q_SCALE,        /* 0-100 between two poles */
-	Q_TRIAD,        /* three proportions summing to 1 */
+	Q_STORY,  /* long free text; its text is the chosen prompt */
+	Q_TEXT,   /* short free text, one line */
+	Q_CHOICE, /* one choice id */
+	Q_MULTI,  /* several choice ids */
+	Q_NUMBER, /* a number between min and max */
+	Q_SCALE,  /* 0-100 between two poles */
+	Q_TRIAD,  /* three proportions summing to 1 */
 };
 
 /* A participant-facing text in every language of the form. */
@@ -27,7 +27,7 @@ struct ltext {
 struct choice {
 	char *id;
 	struct ltext label;
-	int exclusive;          /* multi: chosen only alone (e.g. "nothing") */
+	int exclusive; /* multi: chosen only alone (e.g. "nothing") */
 	int line;
 };
 
@@ -47,16 +47,17 @@ struct question {
 	char *id;
 	enum question_type type;
 	struct ltext text;
-	int required;           /* default 1 */
+	int required; /* default 1 */
 	int has_min, has_max;
-	double min, max;        /* story/text: characters; number: value */
-	int integer;            /* number: whole numbers only */
-	struct ltext poles[2];  /* scale */
-	struct ltext corners[3];/* triad */
-	struct choice *choices; /* choice, multi */
+	double min, max;         /* story/text: characters; number: value */
+	int integer;             /* number: whole numbers only */
+	struct ltext poles[2];   /* scale */
+	struct ltext corners[3]; /* triad */
+	struct choice *choices;  /* choice, multi */
 	size_t nchoices;
-	char *show_if_id;       /* NULL, or the id of an earlier question */
-	char **show_if_values;  /* shown when that answer equals (or, for multi, contains) one of these */
+	char *show_if_id; /* NULL, or the id of an earlier question */
+	char **
+	    show_if_values; /* shown when that answer equals (or, for multi, contains) one of these */
 	size_t nshow_if_values;
 	int line;
 };
@@ -68,10 +69,10 @@ struct form {
 	char **languages;
 	size_t nlanguages;
 	struct ltext title;
-	int idle_timeout;       /* seconds */
-	int unsubmitted_keep;   /* 1: keep (as timed_out), 0: discard */
+	int idle_timeout;     /* seconds */
+	int unsubmitted_keep; /* 1: keep (as timed_out), 0: discard */
 	struct ltext consent_text;
-	struct tier *tiers;     /* most restrictive first */
+	struct tier *tiers; /* most restrictive first */
 	size_t ntiers;
 	struct prompt *prompts;
 	size_t nprompts;
@@ -94,8 +95,7 @@ struct form_problems {
  * with form_free). On any problem returns -1, *out is NULL, and every problem
  * found is appended to probs (free with form_problems_free); e gets a one-line
  * summary ("FILE:LINE: first problem (and N more)"). */
-int form_load(const char *path, struct form **out, struct form_problems *probs,
-    struct err *e);
+int form_load(const char *path, struct form **out, struct form_problems *probs, struct err *e);
 
 /* Same as form_load, from a buffer; name is used in messages. */
 int form_parse(const char *name, const char *buf, size_t len, struct form **out,

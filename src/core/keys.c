@@ -20,9 +20,9 @@
 #define ALG_X25519 1
 #define ALG_ED25519 1
 #define ALG_ARGON2ID 1
-#define ALG_SECRETBOX 1         /* XSalsa20-Poly1305 */
+#define ALG_SECRETBOX 1 /* XSalsa20-Poly1305 */
 
-#define PUB_RAW 80              /* magic 4, ver, box alg, sign alg, 0, id 8, box pk, sign pk */
+#define PUB_RAW 80 /* magic 4, ver, box alg, sign alg, 0, id 8, box pk, sign pk */
 #define SEC_SALT crypto_pwhash_SALTBYTES
 #define SEC_NONCE crypto_secretbox_NONCEBYTES
 #define SEC_PLAIN (crypto_box_SECRETKEYBYTES + crypto_sign_SECRETKEYBYTES)
@@ -46,8 +46,7 @@ checksum(const unsigned char *p, size_t len, unsigned char out[CHECK_BYTES])
 }
 
 void
-keys_kiosk_id(const unsigned char pk[crypto_sign_PUBLICKEYBYTES],
-    unsigned char id[KEY_ID_BYTES])
+keys_kiosk_id(const unsigned char pk[crypto_sign_PUBLICKEYBYTES], unsigned char id[KEY_ID_BYTES])
 {
 	static const unsigned char ctx[] = "storykiosk kiosk id";
 	unsigned char h[16];
@@ -177,7 +176,8 @@ keys_hub_pub_format(const struct hub_pubkey *k)
 	keys_fingerprint(k->id, fpr);
 	line = format_line(PUB_TAG, raw, sizeof raw);
 	text = xasprintf("# storyhub public key: give this file to field workers "
-	    "(storykiosk init --hub-key)\n# fingerprint %s\n%s", fpr, line);
+	                 "(storykiosk init --hub-key)\n# fingerprint %s\n%s",
+	    fpr, line);
 	free(line);
 	return text;
 }
@@ -199,8 +199,7 @@ line_kind(const char *line, size_t len)
  * for each; a line that is not a key line of any kind is an error. */
 static int
 each_line(const char *name, const char *text, size_t len,
-    int (*fn)(const char *name, int lineno, const char *line, size_t n, void *ctx),
-    void *ctx)
+    int (*fn)(const char *name, int lineno, const char *line, size_t n, void *ctx), void *ctx)
 {
 	size_t i = 0, start, n;
 	int lineno = 0;
@@ -244,15 +243,17 @@ decode_line(const char *name, int lineno, const char *line, size_t n, const char
 	if (n < taglen + 2 || line[taglen] != '1' || line[taglen + 1] != ' ') {
 		for (i = taglen; i < n && line[i] != ' '; i++)
 			;
-		return err_set(e, "%s:%d: unknown key file version '%.*s' (this program "
-		    "reads version 1; upgrade storykiosk)", name, lineno,
-		    (int)(i - taglen > 16 ? 16 : i - taglen), line + taglen);
+		return err_set(e,
+		    "%s:%d: unknown key file version '%.*s' (this program "
+		    "reads version 1; upgrade storykiosk)",
+		    name, lineno, (int)(i - taglen > 16 ? 16 : i - taglen), line + taglen);
 	}
 	b64 = line + taglen + 2;
 	if (sodium_base642bin(raw, rawlen, b64, n - taglen - 2, " ", &binlen, &end,
-	    sodium_base64_VARIANT_ORIGINAL) != 0 || end != line + n)
-		return err_set(e, "%s:%d: damaged key file (bad encoding or extra data)",
-		    name, lineno);
+	        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    end != line + n)
+		return err_set(
+		    e, "%s:%d: damaged key file (bad encoding or extra data)", name, lineno);
 	if (binlen != rawlen)
 		return err_set(e, "%s:%d: damaged key file (truncated)", name, lineno);
 	return 0;
@@ -271,18 +272,22 @@ pub_line(const char *name, int lineno, const char *line, size_t n, void *arg)
 	unsigned char raw[PUB_RAW], id[KEY_ID_BYTES];
 	struct hub_pubkey *k;
 
-	if (decode_line(name, lineno, line, n, PUB_TAG, "a hub public key", raw,
-	    sizeof raw, c->e) == -1)
+	if (decode_line(
+	        name, lineno, line, n, PUB_TAG, "a hub public key", raw, sizeof raw, c->e) == -1)
 		return -1;
 	if (memcmp(raw, "SKHP", 4) != 0 || raw[4] != 1)
 		return err_set(c->e, "%s:%d: damaged hub public key (bad magic)", name, lineno);
 	if (raw[5] != ALG_X25519 || raw[6] != ALG_ED25519)
-		return err_set(c->e, "%s:%d: hub key uses unknown algorithms (%u/%u); "
-		    "this program knows X25519/Ed25519", name, lineno, raw[5], raw[6]);
+		return err_set(c->e,
+		    "%s:%d: hub key uses unknown algorithms (%u/%u); "
+		    "this program knows X25519/Ed25519",
+		    name, lineno, raw[5], raw[6]);
 	keys_hub_id(raw + 16, raw + 48, id);
 	if (memcmp(id, raw + 8, KEY_ID_BYTES) != 0)
-		return err_set(c->e, "%s:%d: damaged hub public key (key id does not "
-		    "match the keys)", name, lineno);
+		return err_set(c->e,
+		    "%s:%d: damaged hub public key (key id does not "
+		    "match the keys)",
+		    name, lineno);
 	*c->keys = xreallocarray(*c->keys, *c->n + 1, sizeof **c->keys);
 	k = &(*c->keys)[(*c->n)++];
 	memcpy(k->id, id, KEY_ID_BYTES);
@@ -292,8 +297,8 @@ pub_line(const char *name, int lineno, const char *line, size_t n, void *arg)
 }
 
 int
-keys_hub_pub_parse(const char *name, const char *text, size_t len,
-    struct hub_pubkey **keys, size_t *n, struct err *e)
+keys_hub_pub_parse(const char *name, const char *text, size_t len, struct hub_pubkey **keys,
+    size_t *n, struct err *e)
 {
 	struct pub_ctx c = { keys, n, e };
 	size_t before = *n;
@@ -324,23 +329,25 @@ static int
 derive(unsigned char key[crypto_secretbox_KEYBYTES], const char *pass, size_t passlen,
     const unsigned char *salt, uint64_t ops, uint64_t mem, struct err *e)
 {
-	if (crypto_pwhash(key, crypto_secretbox_KEYBYTES, pass, passlen, salt, ops,
-	    (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return err_set(e, "not enough memory to unlock the key (Argon2id needs "
-		    "%llu MiB)", (unsigned long long)(mem >> 20));
+	if (crypto_pwhash(key, crypto_secretbox_KEYBYTES, pass, passlen, salt, ops, (size_t)mem,
+	        crypto_pwhash_ALG_ARGON2ID13) != 0)
+		return err_set(e,
+		    "not enough memory to unlock the key (Argon2id needs "
+		    "%llu MiB)",
+		    (unsigned long long)(mem >> 20));
 	return 0;
 }
 
 int
-keys_hub_write(const char *dir, const struct hub_seckey *k, const char *pass,
-    size_t passlen, int force, struct err *e)
+keys_hub_write(const char *dir, const struct hub_seckey *k, const char *pass, size_t passlen,
+    int force, struct err *e)
 {
 	return keys_hub_write_cost(dir, k, pass, passlen, force, HUB_OPSLIMIT, HUB_MEMLIMIT, e);
 }
 
 int
-keys_hub_write_cost(const char *dir, const struct hub_seckey *k, const char *pass,
-    size_t passlen, int force, uint64_t ops, uint64_t mem, struct err *e)
+keys_hub_write_cost(const char *dir, const struct hub_seckey *k, const char *pass, size_t passlen,
+    int force, uint64_t ops, uint64_t mem, struct err *e)
 {
 	unsigned char raw[SEC_RAW], *key = NULL, *plain = NULL, *p;
 	char *pubpath = fsutil_join(dir, "hub.pub"), *secpath = fsutil_join(dir, "hub.key");
@@ -348,8 +355,10 @@ keys_hub_write_cost(const char *dir, const struct hub_seckey *k, const char *pas
 	int rv = -1;
 
 	if (!force && (fsutil_exists(pubpath) || fsutil_exists(secpath))) {
-		err_set(e, "%s already holds a hub key; a new key cannot read stories "
-		    "sealed to the old one (use --force to replace it anyway)", dir);
+		err_set(e,
+		    "%s already holds a hub key; a new key cannot read stories "
+		    "sealed to the old one (use --force to replace it anyway)",
+		    dir);
 		goto out;
 	}
 	key = xsecure_malloc(crypto_secretbox_KEYBYTES);
@@ -378,7 +387,8 @@ keys_hub_write_cost(const char *dir, const struct hub_seckey *k, const char *pas
 	keys_fingerprint(k->pub.id, fpr);
 	secline = format_line(SEC_TAG, raw, sizeof raw);
 	sectext = xasprintf("# storyhub SECRET key, fingerprint %s: keep it private "
-	    "and keep a backup; it is locked with your passphrase\n%s", fpr, secline);
+	                    "and keep a backup; it is locked with your passphrase\n%s",
+	    fpr, secline);
 	pubtext = keys_hub_pub_format(&k->pub);
 	if (fsutil_mkdir(dir, 0700, e) == -1)
 		goto out;
@@ -425,30 +435,34 @@ sec_line(const char *name, int lineno, const char *line, size_t n, void *arg)
 
 	if (c->key != NULL)
 		return err_set(c->e, "%s:%d: more than one secret key in the file", name, lineno);
-	if (decode_line(name, lineno, line, n, SEC_TAG, "a hub secret key", raw, sizeof raw,
-	    c->e) == -1)
+	if (decode_line(
+	        name, lineno, line, n, SEC_TAG, "a hub secret key", raw, sizeof raw, c->e) == -1)
 		return -1;
 	checksum(raw, SEC_HEAD + SEC_CT, sum);
 	if (sodium_memcmp(sum, raw + SEC_HEAD + SEC_CT, CHECK_BYTES) != 0)
-		return err_set(c->e, "%s: damaged hub secret key (checksum mismatch); "
-		    "restore it from your backup", name);
+		return err_set(c->e,
+		    "%s: damaged hub secret key (checksum mismatch); "
+		    "restore it from your backup",
+		    name);
 	if (memcmp(raw, "SKHS", 4) != 0 || raw[4] != 1)
 		return err_set(c->e, "%s: damaged hub secret key (bad magic)", name);
 	if (raw[5] != ALG_ARGON2ID || raw[6] != ALG_SECRETBOX)
-		return err_set(c->e, "%s: hub secret key uses unknown algorithms (%u/%u)",
-		    name, raw[5], raw[6]);
+		return err_set(c->e, "%s: hub secret key uses unknown algorithms (%u/%u)", name,
+		    raw[5], raw[6]);
 	ops = le_get64(raw + 16);
 	mem = le_get64(raw + 24);
 	if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > MAX_OPSLIMIT ||
 	    mem < crypto_pwhash_MEMLIMIT_MIN || mem > MAX_MEMLIMIT)
-		return err_set(c->e, "%s: hub secret key has unreasonable Argon2id "
-		    "limits; refusing it", name);
+		return err_set(c->e,
+		    "%s: hub secret key has unreasonable Argon2id "
+		    "limits; refusing it",
+		    name);
 	key = xsecure_malloc(crypto_secretbox_KEYBYTES);
 	plain = xsecure_malloc(SEC_PLAIN);
 	if (derive(key, c->pass, c->passlen, raw + 32, ops, mem, c->e) == -1)
 		goto out;
-	if (crypto_secretbox_open_easy(plain, raw + SEC_HEAD, SEC_CT, raw + 32 + SEC_SALT,
-	    key) != 0) {
+	if (crypto_secretbox_open_easy(plain, raw + SEC_HEAD, SEC_CT, raw + 32 + SEC_SALT, key) !=
+	    0) {
 		err_set(c->e, "wrong passphrase for %s", name);
 		goto out;
 	}
@@ -474,8 +488,8 @@ out:
 }
 
 int
-keys_hub_sec_parse(const char *name, const char *text, size_t len, const char *pass,
-    size_t passlen, struct hub_seckey **out, struct err *e)
+keys_hub_sec_parse(const char *name, const char *text, size_t len, const char *pass, size_t passlen,
+    struct hub_seckey **out, struct err *e)
 {
 	struct sec_ctx c = { pass, passlen, NULL, e };
 
@@ -491,8 +505,8 @@ keys_hub_sec_parse(const char *name, const char *text, size_t len, const char *p
 }
 
 int
-keys_hub_sec_load(const char *path, const char *pass, size_t passlen,
-    struct hub_seckey **out, struct err *e)
+keys_hub_sec_load(
+    const char *path, const char *pass, size_t passlen, struct hub_seckey **out, struct err *e)
 {
 	unsigned char *buf;
 	size_t len;
@@ -507,8 +521,7 @@ keys_hub_sec_load(const char *path, const char *pass, size_t passlen,
 }
 
 int
-keys_kiosk_write(const char *path, const struct kiosk_identity *k, int exclusive,
-    struct err *e)
+keys_kiosk_write(const char *path, const struct kiosk_identity *k, int exclusive, struct err *e)
 {
 	unsigned char *raw = xsecure_malloc(KIOSK_RAW);
 	char id[KEY_ID_HEX], *line, *text;
@@ -524,7 +537,8 @@ keys_kiosk_write(const char *path, const struct kiosk_identity *k, int exclusive
 	line = format_line(KIOSK_TAG, raw, KIOSK_RAW);
 	keys_id_hex(k->id, id);
 	text = xasprintf("# storykiosk identity of kiosk %s: SECRET, signs this "
-	    "kiosk's bundles\n%s", id, line);
+	                 "kiosk's bundles\n%s",
+	    id, line);
 	rv = fsutil_write_atomic(path, text, strlen(text), 0600, exclusive, e);
 	sodium_memzero(line, strlen(line));
 	sodium_memzero(text, strlen(text));
@@ -550,8 +564,8 @@ kiosk_line(const char *name, int lineno, const char *line, size_t n, void *arg)
 	if (c->key != NULL)
 		return err_set(c->e, "%s:%d: more than one identity in the file", name, lineno);
 	raw = xsecure_malloc(KIOSK_RAW);
-	if (decode_line(name, lineno, line, n, KIOSK_TAG, "a kiosk identity", raw,
-	    KIOSK_RAW, c->e) == -1)
+	if (decode_line(
+	        name, lineno, line, n, KIOSK_TAG, "a kiosk identity", raw, KIOSK_RAW, c->e) == -1)
 		goto out;
 	checksum(raw, KIOSK_RAW - CHECK_BYTES, sum);
 	if (sodium_memcmp(sum, raw + KIOSK_RAW - CHECK_BYTES, CHECK_BYTES) != 0) {
@@ -579,8 +593,8 @@ out:
 }
 
 int
-keys_kiosk_parse(const char *name, const char *text, size_t len,
-    struct kiosk_identity **out, struct err *e)
+keys_kiosk_parse(
+    const char *name, const char *text, size_t len, struct kiosk_identity **out, struct err *e)
 {
 	struct kiosk_ctx c = { NULL, e };
 
@@ -616,7 +630,7 @@ int
 keys_pin_hash(const char *pin, size_t len, char out[crypto_pwhash_STRBYTES], struct err *e)
 {
 	if (crypto_pwhash_str(out, pin, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return err_set(e, "not enough memory to hash the PIN");
 	return 0;
 }

@@ -70,7 +70,8 @@ kiosk_init(const struct kiosk_init_opts *o, struct kiosk **out, struct err *e)
 		size_t off, len = strlen(o->name);
 
 		if (len == 0 || len > 64 || utf8_check_text(o->name, len, 0, &off) == -1) {
-			err_set(e, "the kiosk name must be 1 to 64 bytes of text without "
+			err_set(e,
+			    "the kiosk name must be 1 to 64 bytes of text without "
 			    "control characters");
 			goto out;
 		}
@@ -80,9 +81,11 @@ kiosk_init(const struct kiosk_init_opts *o, struct kiosk **out, struct err *e)
 		goto out;
 	}
 	if (fsutil_exists(keyp) && !o->force) {
-		err_set(e, "%s is already initialised (kiosk.key exists); use --force "
+		err_set(e,
+		    "%s is already initialised (kiosk.key exists); use --force "
 		    "to replace its identity (stories already stored stay sealed to "
-		    "the old hub keys)", o->dir);
+		    "the old hub keys)",
+		    o->dir);
 		goto out;
 	}
 	if (keys_pin_hash(o->pin, o->pinlen, hash, e) == -1)
@@ -142,17 +145,20 @@ kiosk_open(const char *dir, struct kiosk **out, struct err *e)
 	paths(dir, &keyp, &hubp, &pinp, &dbp);
 	k->dir = xstrdup(dir);
 	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		err_set(e, "%s is not a kiosk data directory; create one with "
-		    "'storykiosk init --data %s --hub-key hub.pub'", dir, dir);
+		err_set(e,
+		    "%s is not a kiosk data directory; create one with "
+		    "'storykiosk init --data %s --hub-key hub.pub'",
+		    dir, dir);
 		goto out;
 	}
 	if (!fsutil_exists(keyp)) {
-		err_set(e, "%s is not initialised; run 'storykiosk init --data %s "
-		    "--hub-key hub.pub'", dir, dir);
+		err_set(e,
+		    "%s is not initialised; run 'storykiosk init --data %s "
+		    "--hub-key hub.pub'",
+		    dir, dir);
 		goto out;
 	}
-	if (keys_kiosk_load(keyp, &k->identity, e) == -1 ||
-	    fsutil_check_private(pinp, e) == -1 ||
+	if (keys_kiosk_load(keyp, &k->identity, e) == -1 || fsutil_check_private(pinp, e) == -1 ||
 	    keys_hub_pub_load(hubp, &k->hubs, &k->nhubs, e) == -1 ||
 	    store_open(dbp, &k->store, e) == -1)
 		goto out;
@@ -203,8 +209,8 @@ kiosk_story_begin(struct story *st, enum story_source source)
 }
 
 int
-kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f,
-    const struct answers *a, enum story_status status, struct err *e)
+kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f, const struct answers *a,
+    enum story_status status, struct err *e)
 {
 	struct payload_meta m;
 	unsigned char *sealed = NULL;
@@ -219,15 +225,15 @@ kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f,
 	m.created = st->created;
 	m.saved = (int64_t)time(NULL);
 	text = payload_encode(&m, f, a);
-	rv = seal_story(st->id, (unsigned char *)text, strlen(text), k->hubs, k->nhubs,
-	    &sealed, &sealed_len, e);
+	rv = seal_story(st->id, (unsigned char *)text, strlen(text), k->hubs, k->nhubs, &sealed,
+	    &sealed_len, e);
 	payload_text_free(text);
 	if (rv == -1)
 		return -1;
 	if (st->stored)
 		rv = store_story_update(k->store, st->id, status, sealed, sealed_len, e);
-	else if ((rv = store_story_create(k->store, st->id, status, st->source, sealed,
-	    sealed_len, &st->seq, e)) == 0)
+	else if ((rv = store_story_create(
+	              k->store, st->id, status, st->source, sealed, sealed_len, &st->seq, e)) == 0)
 		st->stored = 1;
 	free(sealed);
 	return rv;

@@ -34,11 +34,11 @@ struct kiosk_init_opts {
 	const char *dir;
 	const char *const *hub_key_paths;
 	size_t nhub_keys;
-	const char *name;       /* NULL: "kiosk-<id prefix>" */
+	const char *name; /* NULL: "kiosk-<id prefix>" */
 	const char *pin;
 	size_t pinlen;
-	int force;              /* replace an existing identity */
-	const char *push_url;   /* NULL: none; the running kiosk pushes to it */
+	int force;            /* replace an existing identity */
+	const char *push_url; /* NULL: none; the running kiosk pushes to it */
 };
 
 /* Create a kiosk data directory. */
@@ -62,7 +62,7 @@ struct story {
 	char code[STORYCODE_LEN];
 	enum story_source source;
 	int64_t created;
-	uint64_t seq;           /* 0 until first stored */
+	uint64_t seq; /* 0 until first stored */
 	int stored;
 };
 

@@ -23,7 +23,7 @@
  *                                  never moved; absent in older payloads)
  */
 struct payload {
-	char *story_id;         /* 32 lower-case hex */
+	char *story_id; /* 32 lower-case hex */
 	char *code;
 	char *kiosk;
 	char *form;
@@ -33,26 +33,25 @@ struct payload {
 	char *saved;
 	char *lang;
 	char *consent;
-	char *prompt;           /* NULL when none */
-	char *answers;          /* the "answers" object as compact JSON text */
-	char *types;            /* the "types" object as compact JSON text */
-	char *untouched;        /* the "untouched" list as compact JSON text; NULL
+	char *prompt;    /* NULL when none */
+	char *answers;   /* the "answers" object as compact JSON text */
+	char *types;     /* the "types" object as compact JSON text */
+	char *untouched; /* the "untouched" list as compact JSON text; NULL
 	                         * when the payload has none (older kiosks) */
-	char *text;             /* the story and short text answers, one per line
+	char *text;      /* the story and short text answers, one per line
 	                         * (what the hub's full-text search indexes) */
 };
 
 struct payload_meta {
-	const unsigned char *story_id;  /* 16 bytes */
+	const unsigned char *story_id; /* 16 bytes */
 	const char *code;
 	const char *kiosk;
 	const char *source;
-	int64_t created, saved;         /* unix seconds */
+	int64_t created, saved; /* unix seconds */
 };
 
 /* Encode. The result is malloc'd text; free it with payload_text_free (wipes). */
-char *payload_encode(const struct payload_meta *m, const struct form *f,
-    const struct answers *a);
+char *payload_encode(const struct payload_meta *m, const struct form *f, const struct answers *a);
 void payload_text_free(char *text);
 
 /* Free a decoded payload (the hub's payread_decode makes them); wipes the

@@ -29,8 +29,7 @@ make_ad(unsigned char *ad, const unsigned char id[SEAL_ID_BYTES], const unsigned
 
 int
 seal_story(const unsigned char id[SEAL_ID_BYTES], const unsigned char *plain, size_t len,
-    const struct hub_pubkey *keys, size_t nkeys, unsigned char **out, size_t *outlen,
-    struct err *e)
+    const struct hub_pubkey *keys, size_t nkeys, unsigned char **out, size_t *outlen, struct err *e)
 {
 	unsigned char *key = NULL, *padded = NULL, *blob = NULL, *ad = NULL, *p;
 	size_t padcap, padlen, headlen, total, i;
@@ -40,8 +39,8 @@ seal_story(const unsigned char id[SEAL_ID_BYTES], const unsigned char *plain, si
 	*out = NULL;
 	*outlen = 0;
 	if (nkeys == 0 || nkeys > SEAL_MAX_RECIPIENTS)
-		return err_set(e, "a story needs 1 to %d hub keys (have %zu)",
-		    SEAL_MAX_RECIPIENTS, nkeys);
+		return err_set(
+		    e, "a story needs 1 to %d hub keys (have %zu)", SEAL_MAX_RECIPIENTS, nkeys);
 	if (len > SEAL_MAX_PLAIN)
 		return err_set(e, "story too large to seal (%zu bytes)", len);
 	padcap = len + SEAL_PAD_BLOCK;
@@ -75,8 +74,8 @@ seal_story(const unsigned char id[SEAL_ID_BYTES], const unsigned char *plain, si
 	randombytes_buf(p, NONCE);
 	ad = xmalloc(SEAL_ID_BYTES + headlen);
 	make_ad(ad, id, blob, headlen);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(blob + headlen, &ctlen, padded, padlen,
-	    ad, SEAL_ID_BYTES + headlen, NULL, p, key);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(
+	    blob + headlen, &ctlen, padded, padlen, ad, SEAL_ID_BYTES + headlen, NULL, p, key);
 	*out = blob;
 	*outlen = headlen + (size_t)ctlen;
 	blob = NULL;
@@ -100,8 +99,8 @@ check_head(const unsigned char *sealed, size_t len, struct err *e)
 	if (sealed[4] != 1)
 		return err_set(e, "sealed story of unknown version %u", sealed[4]);
 	if (sealed[5] != 1 || sealed[6] != 1)
-		return err_set(e, "sealed story uses unknown algorithms (%u/%u)",
-		    sealed[5], sealed[6]);
+		return err_set(
+		    e, "sealed story uses unknown algorithms (%u/%u)", sealed[5], sealed[6]);
 	n = sealed[7];
 	if (n == 0 || n > SEAL_MAX_RECIPIENTS)
 		return err_set(e, "sealed story has a bad recipient count (%zu)", n);
@@ -153,7 +152,7 @@ seal_open(const unsigned char id[SEAL_ID_BYTES], const unsigned char *sealed, si
 		goto out;
 	}
 	if (crypto_box_seal_open(key, r + KEY_ID_BYTES, crypto_box_SEALBYTES + KEYLEN,
-	    hk->pub.box_pk, hk->box_sk) != 0) {
+	        hk->pub.box_pk, hk->box_sk) != 0) {
 		err_set(e, "story key does not open with this hub key");
 		goto out;
 	}
@@ -163,8 +162,8 @@ seal_open(const unsigned char id[SEAL_ID_BYTES], const unsigned char *sealed, si
 	buf = xmalloc(ctlen + 1);
 	ad = xmalloc(SEAL_ID_BYTES + headlen);
 	make_ad(ad, id, sealed, headlen);
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(buf, &mlen, NULL, sealed + headlen,
-	    ctlen, ad, SEAL_ID_BYTES + headlen, sealed + headlen - NONCE, key) != 0) {
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(buf, &mlen, NULL, sealed + headlen, ctlen,
+	        ad, SEAL_ID_BYTES + headlen, sealed + headlen - NONCE, key) != 0) {
 		err_set(e, "sealed story is damaged or belongs to another story id");
 		goto out;
 	}

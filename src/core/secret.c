@@ -68,8 +68,8 @@ out:
 }
 
 int
-secret_read(const char *envname, const char *file, const char *prompt, int confirm,
-    size_t minlen, char **out, size_t *outlen, struct err *e)
+secret_read(const char *envname, const char *file, const char *prompt, int confirm, size_t minlen,
+    char **out, size_t *outlen, struct err *e)
 {
 	char *buf = xsecure_malloc(SECRET_MAX), *again = NULL, *env, *fp;
 	unsigned char *data = NULL;

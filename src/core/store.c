@@ -59,13 +59,17 @@ db_error(struct store *s, struct err *e, const char *what)
 	int code = sqlite3_errcode(s->db);
 
 	if (code == SQLITE_FULL)
-		return err_set(e, "%s: the disk is full; free some space (export and "
-		    "purge acknowledged stories)", what);
+		return err_set(e,
+		    "%s: the disk is full; free some space (export and "
+		    "purge acknowledged stories)",
+		    what);
 	if (code == SQLITE_READONLY)
 		return err_set(e, "%s: the database is read-only (%s)", what, s->path);
 	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-		return err_set(e, "%s: the database is in use by another storykiosk "
-		    "process", what);
+		return err_set(e,
+		    "%s: the database is in use by another storykiosk "
+		    "process",
+		    what);
 	return err_set(e, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
@@ -104,8 +108,8 @@ store_pragma(struct store *s, const char *name, char **value, struct err *e)
 		db_error(s, e, name);
 		goto out;
 	}
-	*value = xstrdup(sqlite3_column_text(st, 0) != NULL ?
-	    (const char *)sqlite3_column_text(st, 0) : "");
+	*value = xstrdup(
+	    sqlite3_column_text(st, 0) != NULL ? (const char *)sqlite3_column_text(st, 0) : "");
 	rv = 0;
 out:
 	sqlite3_finalize(st);
@@ -122,7 +126,8 @@ pragma_is(struct store *s, const char *name, const char *want, struct err *e)
 	if (store_pragma(s, name, &v, e) == -1)
 		return -1;
 	if (strcmp(v, want) != 0)
-		rv = err_set(e, "%s: PRAGMA %s is %s, not %s; refusing to store stories "
+		rv = err_set(e,
+		    "%s: PRAGMA %s is %s, not %s; refusing to store stories "
 		    "without it (is the directory on a filesystem SQLite supports?)",
 		    s->path, name, v, want);
 	free(v);
@@ -150,18 +155,18 @@ migrate(struct store *s, struct err *e)
 	if (store_schema_version(s, &version, e) == -1)
 		return -1;
 	if (version > target)
-		return err_set(e, "%s was written by a newer storykiosk (schema %d, this "
-		    "program knows %d); upgrade storykiosk", s->path, version, target);
+		return err_set(e,
+		    "%s was written by a newer storykiosk (schema %d, this "
+		    "program knows %d); upgrade storykiosk",
+		    s->path, version, target);
 	while (version < target) {
 		if (exec(s, "BEGIN IMMEDIATE", e) == -1)
 			return -1;
-		sql = xasprintf("%s; PRAGMA user_version = %d;", migrations[version],
-		    version + 1);
+		sql = xasprintf("%s; PRAGMA user_version = %d;", migrations[version], version + 1);
 		if (exec(s, sql, e) == -1) {
 			free(sql);
 			exec(s, "ROLLBACK", NULL);
-			return err_prefix(e, "upgrading the database to schema %d",
-			    version + 1);
+			return err_prefix(e, "upgrading the database to schema %d", version + 1);
 		}
 		free(sql);
 		if (exec(s, "COMMIT", e) == -1)
@@ -185,16 +190,18 @@ store_open(const char *path, struct store **out, struct err *e)
 		goto fail;
 	}
 	close(fd);
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX,
-	    NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK) {
 		err_set(e, "cannot open %s: %s", path,
 		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
 	sqlite3_extended_result_codes(s->db, 0);
-	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-	    "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON", e) == -1)
+	if (exec(s,
+	        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	        "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON",
+	        e) == -1)
 		goto fail;
 	if (pragma_is(s, "journal_mode", "wal", e) == -1 ||
 	    pragma_is(s, "synchronous", "2", e) == -1 ||
@@ -226,8 +233,10 @@ next_counter(struct store *s, const char *key, uint64_t *value, struct err *e)
 	sqlite3_stmt *st = NULL;
 	int rv = -1;
 
-	if (prepare(s, "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-	    "WHERE key = ?1 RETURNING CAST(value AS INTEGER) - 1", &st, e) == -1)
+	if (prepare(s,
+	        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+	        "WHERE key = ?1 RETURNING CAST(value AS INTEGER) - 1",
+	        &st, e) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -247,8 +256,8 @@ out:
 
 int
 store_story_create(struct store *s, const unsigned char id[STORE_ID_BYTES],
-    enum story_status status, enum story_source source, const unsigned char *sealed,
-    size_t len, uint64_t *seq, struct err *e)
+    enum story_status status, enum story_source source, const unsigned char *sealed, size_t len,
+    uint64_t *seq, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	uint64_t n;
@@ -257,8 +266,10 @@ store_story_create(struct store *s, const unsigned char id[STORE_ID_BYTES],
 		return -1;
 	if (next_counter(s, "next_seq", &n, e) == -1)
 		goto fail;
-	if (prepare(s, "INSERT INTO stories(id, seq, status, source) "
-	    "VALUES(?1, ?2, ?3, ?4)", &st, e) == -1)
+	if (prepare(s,
+	        "INSERT INTO stories(id, seq, status, source) "
+	        "VALUES(?1, ?2, ?3, ?4)",
+	        &st, e) == -1)
 		goto fail;
 	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)n);
@@ -310,8 +321,10 @@ store_story_update(struct store *s, const unsigned char id[STORE_ID_BYTES],
 		goto fail;
 	}
 	sqlite3_finalize(st);
-	if (prepare(s, "UPDATE payloads SET sealed = ?2 "
-	    "WHERE seq = (SELECT seq FROM stories WHERE id = ?1)", &st, e) == -1)
+	if (prepare(s,
+	        "UPDATE payloads SET sealed = ?2 "
+	        "WHERE seq = (SELECT seq FROM stories WHERE id = ?1)",
+	        &st, e) == -1)
 		goto fail;
 	sqlite3_bind_blob(st, 1, id, STORE_ID_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 2, sealed, (int)len, SQLITE_STATIC);
@@ -403,8 +416,10 @@ store_counts(struct store *s, struct store_counts *c, struct err *e)
 	int rv = -1, r, status;
 
 	memset(c, 0, sizeof *c);
-	if (prepare(s, "SELECT status, export_seq > 0, acked, count(*) FROM stories "
-	    "GROUP BY 1, 2, 3", &st, e) == -1)
+	if (prepare(s,
+	        "SELECT status, export_seq > 0, acked, count(*) FROM stories "
+	        "GROUP BY 1, 2, 3",
+	        &st, e) == -1)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		uint64_t n = (uint64_t)sqlite3_column_int64(st, 3);
@@ -445,7 +460,7 @@ store_check(struct store *s, char **result, struct err *e)
 		const char *line = (const char *)sqlite3_column_text(st, 0);
 
 		tmp = acc == NULL ? xstrdup(line ? line : "") :
-		    xasprintf("%s\n%s", acc, line ? line : "");
+		                    xasprintf("%s\n%s", acc, line ? line : "");
 		free(acc);
 		acc = tmp;
 	}
@@ -488,8 +503,10 @@ store_meta_set(struct store *s, const char *key, const char *value, struct err *
 	sqlite3_stmt *st = NULL;
 	int rv = -1;
 
-	if (prepare(s, "INSERT INTO meta(key, value) VALUES(?1, ?2) "
-	    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st, e) == -1)
+	if (prepare(s,
+	        "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+	        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	        &st, e) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
@@ -503,8 +520,7 @@ store_meta_set(struct store *s, const char *key, const char *value, struct err *
 
 int
 store_foreach(struct store *s, enum store_filter filter,
-    int (*fn)(const struct store_record *r, void *ctx, struct err *e), void *ctx,
-    struct err *e)
+    int (*fn)(const struct store_record *r, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	static const char *const where[] = {
 		[STORE_UNEXPORTED] = "status <> 0 AND export_seq = 0",
@@ -519,7 +535,8 @@ store_foreach(struct store *s, enum store_filter filter,
 	if ((unsigned)filter > STORE_HELD)
 		return err_set(e, "bad story filter");
 	sql = xasprintf("SELECT id, seq, status, source, sealed, export_seq, acked "
-	    "FROM stories JOIN payloads USING (seq) WHERE %s ORDER BY seq", where[filter]);
+	                "FROM stories JOIN payloads USING (seq) WHERE %s ORDER BY seq",
+	    where[filter]);
 	if (prepare(s, sql, &st, e) == -1)
 		goto out;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -554,8 +571,7 @@ store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
 {
 	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
 		return -1;
-	if (next_counter(s, "next_bundle_seq", seq, e) == -1 ||
-	    exec(s, "COMMIT", e) == -1) {
+	if (next_counter(s, "next_bundle_seq", seq, e) == -1 || exec(s, "COMMIT", e) == -1) {
 		exec(s, "ROLLBACK", NULL);
 		return -1;
 	}
@@ -567,8 +583,8 @@ store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
  * transaction is rolled back. */
 static int
 mark_ids_open(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, sqlite3_int64 value, size_t *found, const char *meta_key,
-    const char *meta_value, const char *what, struct err *e)
+    size_t n, sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
+    const char *what, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i, count = 0;
@@ -602,9 +618,9 @@ fail:
 
 /* The same, committed. */
 static int
-mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, sqlite3_int64 value, size_t *found, const char *meta_key,
-    const char *meta_value, const char *what, struct err *e)
+mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
+    const char *what, struct err *e)
 {
 	if (mark_ids_open(s, sql, ids, n, value, found, meta_key, meta_value, what, e) == -1)
 		return -1;
@@ -639,8 +655,8 @@ store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
 }
 
 int
-store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, uint64_t bundle_seq, const char *when, struct err *e)
+store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    uint64_t bundle_seq, const char *when, struct err *e)
 {
 	return mark_ids_open(s, MARK_EXPORTED, ids, n, (sqlite3_int64)bundle_seq, NULL,
 	    when != NULL ? "last_export" : NULL, when, "marking stories exported", e);
@@ -650,15 +666,15 @@ int
 store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     size_t *marked, struct err *e)
 {
-	return mark_ids(s, "UPDATE stories SET acked = ?2 WHERE id = ?1 AND status <> 0",
-	    ids, n, 1, marked, NULL, NULL, "marking stories acknowledged", e);
+	return mark_ids(s, "UPDATE stories SET acked = ?2 WHERE id = ?1 AND status <> 0", ids, n, 1,
+	    marked, NULL, NULL, "marking stories acknowledged", e);
 }
 
 int
 store_purge(struct store *s, uint64_t *n, struct err *e)
 {
 	if (change(s, "DELETE FROM stories WHERE acked = 1 AND status <> 0", n,
-	    "purging acknowledged stories", e) == -1)
+	        "purging acknowledged stories", e) == -1)
 		return -1;
 	/* Move the overwritten pages out of the WAL into the main file too. */
 	return exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", e);

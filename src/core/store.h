@@ -25,24 +25,23 @@ struct store_record {
 	enum story_source source;
 	const unsigned char *sealed;
 	size_t sealed_len;
-	uint64_t export_seq;    /* bundle it last went out in, 0 if never */
-	int acked;              /* the hub confirmed it holds it */
+	uint64_t export_seq; /* bundle it last went out in, 0 if never */
+	int acked;           /* the hub confirmed it holds it */
 };
 
 enum store_filter {
-	STORE_UNEXPORTED,       /* finished, never exported */
-	STORE_UNACKED,          /* finished, not acknowledged by the hub */
-	STORE_HELD,             /* every finished story still here */
+	STORE_UNEXPORTED, /* finished, never exported */
+	STORE_UNACKED,    /* finished, not acknowledged by the hub */
+	STORE_HELD,       /* every finished story still here */
 };
 
 struct store_counts {
 	uint64_t by_status[STATUS__COUNT];
-	uint64_t finished;      /* submitted + interrupted + timed_out */
-	uint64_t unexported;    /* finished, never exported */
-	uint64_t unacked;       /* finished, not acknowledged */
+	uint64_t finished;   /* submitted + interrupted + timed_out */
+	uint64_t unexported; /* finished, never exported */
+	uint64_t unacked;    /* finished, not acknowledged */
 	uint64_t acked;
 };
-
 
 /* Open (creating or migrating) the database at path, file mode 0600. Checks
  * that WAL, synchronous=FULL and secure_delete are in force. */
@@ -51,14 +50,13 @@ void store_close(struct store *s);
 
 /* Insert a new story with the next per-kiosk sequence number (*seq). */
 int store_story_create(struct store *s, const unsigned char id[STORE_ID_BYTES],
-    enum story_status status, enum story_source source, const unsigned char *sealed,
-    size_t len, uint64_t *seq, struct err *e);
+    enum story_status status, enum story_source source, const unsigned char *sealed, size_t len,
+    uint64_t *seq, struct err *e);
 /* Replace a stored story's status and sealed payload (draft autosave, submit). */
 int store_story_update(struct store *s, const unsigned char id[STORE_ID_BYTES],
     enum story_status status, const unsigned char *sealed, size_t len, struct err *e);
 /* Delete one story (a participant's cancel); 0 even if it was not there. */
-int store_story_delete(struct store *s, const unsigned char id[STORE_ID_BYTES],
-    struct err *e);
+int store_story_delete(struct store *s, const unsigned char id[STORE_ID_BYTES], struct err *e);
 /* The status of a story; -1 with e set when absent. */
 int store_story_status(struct store *s, const unsigned char id[STORE_ID_BYTES],
     enum story_status *status, struct err *e);
@@ -82,26 +80,25 @@ int store_meta_set(struct store *s, const char *key, const char *value, struct e
 /* Call fn for each finished story matching filter, in sequence order. fn
  * returns 0 to go on, -1 to stop with its error. */
 int store_foreach(struct store *s, enum store_filter filter,
-    int (*fn)(const struct store_record *r, void *ctx, struct err *e), void *ctx,
-    struct err *e);
+    int (*fn)(const struct store_record *r, void *ctx, struct err *e), void *ctx, struct err *e);
 /* Take the next bundle sequence number (persisted, never reused). */
 int store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e);
 /* Record that these stories went out in bundle bundle_seq and, if when is not
  * NULL, set "last_export" to it: one transaction, so a failure leaves
  * neither. */
-int store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, uint64_t bundle_seq, const char *when, struct err *e);
+int store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    uint64_t bundle_seq, const char *when, struct err *e);
 /* The same, in a transaction left open: store_commit() makes it durable,
  * store_rollback() drops it (export marks while the bundle is signed and
  * commits once the bundle is on disk). */
-int store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, uint64_t bundle_seq, const char *when, struct err *e);
+int store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    uint64_t bundle_seq, const char *when, struct err *e);
 /* Commit the open transaction (rolled back if that fails); roll it back. */
 int store_commit(struct store *s, struct err *e);
 void store_rollback(struct store *s);
 /* Mark these stories acknowledged by the hub; *marked counts those found. */
-int store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, size_t *marked, struct err *e);
+int store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    size_t *marked, struct err *e);
 /* Delete acknowledged stories only; *n how many. */
 int store_purge(struct store *s, uint64_t *n, struct err *e);
 

@@ -2,7 +2,10 @@
 #include "story.h"
 
 static const char *const status_names[STATUS__COUNT] = {
-	"draft", "submitted", "interrupted", "timed_out",
+	"draft",
+	"submitted",
+	"interrupted",
+	"timed_out",
 };
 static const char *const source_names[SOURCE__COUNT] = { "kiosk", "paper" };
 

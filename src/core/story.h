@@ -5,16 +5,16 @@
 #define STORY_H
 
 enum story_status {
-	STATUS_DRAFT,           /* being told; never exported */
-	STATUS_SUBMITTED,       /* the participant finished it */
-	STATUS_INTERRUPTED,     /* left by a crash or a power cut */
-	STATUS_TIMED_OUT,       /* the participant walked away */
+	STATUS_DRAFT,       /* being told; never exported */
+	STATUS_SUBMITTED,   /* the participant finished it */
+	STATUS_INTERRUPTED, /* left by a crash or a power cut */
+	STATUS_TIMED_OUT,   /* the participant walked away */
 	STATUS__COUNT
 };
 
 enum story_source {
-	SOURCE_KIOSK,           /* typed at the kiosk */
-	SOURCE_PAPER,           /* transcribed from paper (storykiosk add) */
+	SOURCE_KIOSK, /* typed at the kiosk */
+	SOURCE_PAPER, /* transcribed from paper (storykiosk add) */
 	SOURCE__COUNT
 };
 

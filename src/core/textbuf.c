@@ -93,14 +93,12 @@ textbuf_insert(struct textbuf *tb, uint32_t cp)
 	if (cp == '\n') {
 		if (!tb->multiline)
 			return -1;
-	} else if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    utf8_is_unsafe(cp))
+	} else if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || utf8_is_unsafe(cp))
 		return -1;
 	if (tb->max != 0 && tb->len >= tb->max)
 		return -1;
 	reserve(tb, tb->len + 1);
-	memmove(tb->cp + tb->cur + 1, tb->cp + tb->cur,
-	    (tb->len - tb->cur) * sizeof *tb->cp);
+	memmove(tb->cp + tb->cur + 1, tb->cp + tb->cur, (tb->len - tb->cur) * sizeof *tb->cp);
 	tb->cp[tb->cur++] = cp;
 	tb->len++;
 	return 0;
@@ -236,8 +234,7 @@ push_row(struct textbuf_layout *lo, size_t start, size_t end)
 
 /* Wrap one paragraph (no newlines inside) into rows. */
 static void
-wrap_paragraph(const struct textbuf *tb, size_t ps, size_t pe, int width,
-    struct textbuf_layout *lo)
+wrap_paragraph(const struct textbuf *tb, size_t ps, size_t pe, int width, struct textbuf_layout *lo)
 {
 	size_t i, j, row = ps, brk, space = (size_t)-1;
 	int col = 0, w;
@@ -312,8 +309,7 @@ textbuf_row_of(const struct textbuf_layout *lo, size_t pos)
 }
 
 int
-textbuf_col_of(const struct textbuf *tb, const struct textbuf_layout *lo, size_t r,
-    size_t pos)
+textbuf_col_of(const struct textbuf *tb, const struct textbuf_layout *lo, size_t r, size_t pos)
 {
 	size_t i;
 	int col = 0;

@@ -9,11 +9,11 @@
 #include <stdint.h>
 
 struct textbuf {
-	uint32_t *cp;           /* code points; never holds unsafe ones */
+	uint32_t *cp; /* code points; never holds unsafe ones */
 	size_t len, cap;
-	size_t cur;             /* cursor: an index in 0..len */
-	size_t max;             /* most code points accepted; 0: no limit */
-	int multiline;          /* newlines allowed */
+	size_t cur;    /* cursor: an index in 0..len */
+	size_t max;    /* most code points accepted; 0: no limit */
+	int multiline; /* newlines allowed */
 };
 
 /* One display row: code points [start, end); a newline ending the row is not
@@ -68,8 +68,7 @@ void textbuf_layout_free(struct textbuf_layout *lo);
 /* The row holding position pos. */
 size_t textbuf_row_of(const struct textbuf_layout *lo, size_t pos);
 /* The display column of position pos within row r. */
-int textbuf_col_of(const struct textbuf *tb, const struct textbuf_layout *lo,
-    size_t r, size_t pos);
+int textbuf_col_of(const struct textbuf *tb, const struct textbuf_layout *lo, size_t r, size_t pos);
 /* Cursor moves that need a layout: up/down keep the column; home/end go to
  * the ends of the cursor's row. */
 void textbuf_up(struct textbuf *tb, const struct textbuf_layout *lo);

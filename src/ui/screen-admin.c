@@ -18,7 +18,14 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-enum { ADMIN_RETURN, ADMIN_EXPORT, ADMIN_FORM, ADMIN_PUSH, ADMIN_QUIT, ADMIN__COUNT };
+enum {
+	ADMIN_RETURN,
+	ADMIN_EXPORT,
+	ADMIN_FORM,
+	ADMIN_PUSH,
+	ADMIN_QUIT,
+	ADMIN__COUNT
+};
 
 static void
 forms_free(struct admin_state *a)
@@ -53,8 +60,8 @@ forms_list(struct ui *u)
 	struct admin_state *a = &u->admin;
 	const char *path = u->form->path != NULL ? u->form->path : ".";
 	const char *slash = strrchr(path, '/');
-	char *dir = slash != NULL ? xstrndup(path, (size_t)(slash - path + (slash == path))) :
-	    xstrdup(".");
+	char *dir =
+	    slash != NULL ? xstrndup(path, (size_t)(slash - path + (slash == path))) : xstrdup(".");
 	struct dirent *de;
 	DIR *d;
 	size_t len;
@@ -95,7 +102,7 @@ static void
 refresh_info(struct ui *u)
 {
 	struct admin_state *a = &u->admin;
-	char (*info)[ADMIN_INFO_LEN] = a->info;
+	char(*info)[ADMIN_INFO_LEN] = a->info;
 	struct store_counts c;
 	struct err e;
 	char *last = NULL, *push_ok = NULL, *push_try = NULL, *push_res = NULL;
@@ -105,8 +112,8 @@ refresh_info(struct ui *u)
 
 	a->ninfo = 0;
 	a->seen_push = u->push.finished;
-	snprintf(info[a->ninfo++], sizeof info[0], "%s %s (%s)", tr("Kiosk:"), u->k->name,
-	    u->k->id_hex);
+	snprintf(
+	    info[a->ninfo++], sizeof info[0], "%s %s (%s)", tr("Kiosk:"), u->k->name, u->k->id_hex);
 	snprintf(info[a->ninfo++], sizeof info[0], "%s %s, version %d", tr("Form:"), u->form->id,
 	    u->form->version);
 	have_counts = kiosk_counts(u->k, &c, &e) == 0;
@@ -145,7 +152,8 @@ refresh_info(struct ui *u)
 		    tr("pushing now..."));
 	else {
 		/* The result may quote the hub's words: neutralised for the screen. */
-		char *safe = push_res != NULL ? utf8_neutralise(push_res, strlen(push_res), 0) : NULL;
+		char *safe =
+		    push_res != NULL ? utf8_neutralise(push_res, strlen(push_res), 0) : NULL;
 
 		snprintf(info[a->ninfo++], sizeof info[0], "%s %s", tr("Last push attempt:"),
 		    push_try != NULL ? push_try : tr("never"));
@@ -204,8 +212,8 @@ admin_draw(struct ui *u)
 		const char *names[ADMIN_MAX_FORMS];
 
 		for (i = 0; i < a->nforms; i++)
-			names[i] = strrchr(a->forms[i], '/') ? strrchr(a->forms[i], '/') + 1 :
-			    a->forms[i];
+			names[i] =
+			    strrchr(a->forms[i], '/') ? strrchr(a->forms[i], '/') + 1 : a->forms[i];
 		ui_line(y + 1, 3, COLS - 6, tr("Choose a form:"), UA_TITLE);
 		ui_list(y + 2, 3, COLS - 6, LINES - y - 6, names, a->nforms, a->form_sel, NULL, 1);
 		ui_message(u);
@@ -240,13 +248,15 @@ export_to(struct ui *u)
 	if (u->act->export_to(u->act->ctx, dir, &stories, &path, &e) != 0)
 		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
 	else if (path == NULL)
-		snprintf(u->msg, sizeof u->msg, "%s", tr("Nothing to export: every story is already exported."));
+		snprintf(u->msg, sizeof u->msg, "%s",
+		    tr("Nothing to export: every story is already exported."));
 	else
-		snprintf(u->msg, sizeof u->msg, trn("Exported %zu story to %.400s",
-		    "Exported %zu stories to %.400s", stories), stories, path);
+		snprintf(u->msg, sizeof u->msg,
+		    trn("Exported %zu story to %.400s", "Exported %zu stories to %.400s", stories),
+		    stories, path);
 	free(path);
 	free(u->export_dir);
-	u->export_dir = dir;    /* offered again next time */
+	u->export_dir = dir; /* offered again next time */
 	refresh_info(u);
 }
 
@@ -306,8 +316,8 @@ admin_key(struct ui *u, int fkey, wint_t ch)
 		break;
 	case ADMIN_EXPORT:
 		a->dir_field = textbuf_new(0, 1024);
-		textbuf_set_utf8(a->dir_field,
-		    u->export_dir != NULL ? u->export_dir : "/media/usb");
+		textbuf_set_utf8(
+		    a->dir_field, u->export_dir != NULL ? u->export_dir : "/media/usb");
 		break;
 	default:
 		ui_session_end(u, 0);

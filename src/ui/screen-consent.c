@@ -34,8 +34,9 @@ consent_draw(struct ui *u)
 	list_rows = n + 1;
 	c->rows = LINES - 5 - list_rows;
 	ui_header(u, NULL, tr("Consent"));
-	y = 2 + ui_text_scroll(2, 2, COLS - 4, c->rows,
-	    form_text(&u->form->consent_text, u->lang), UA_NORMAL, c->skip, &c->total);
+	y = 2 +
+	    ui_text_scroll(2, 2, COLS - 4, c->rows, form_text(&u->form->consent_text, u->lang),
+	        UA_NORMAL, c->skip, &c->total);
 	c->drawn = 1;
 	if (c->skip + c->rows < c->total) {
 		const char *more = tr("(PgDn: read more)");
@@ -84,8 +85,8 @@ consent_key(struct ui *u, int fkey, wint_t ch)
 	t = &u->form->tiers[u->sel];
 	u->consented = 1;
 	kiosk_story_begin(&u->st, SOURCE_KIOSK);
-	answers_set_meta(u->ans, u->lang, t->id,
-	    u->form->nprompts == 1 ? u->form->prompts[0].id : NULL);
+	answers_set_meta(
+	    u->ans, u->lang, t->id, u->form->nprompts == 1 ? u->form->prompts[0].id : NULL);
 	if (u->form->nprompts > 1)
 		ui_go(u, &screen_prompt);
 	else if (u->form->nquestions > 0)

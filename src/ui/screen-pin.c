@@ -37,8 +37,10 @@ pin_draw(struct ui *u)
 	mvaddstr(6, 4, buf);
 	attrset(A_NORMAL);
 	if (wait > 0) {
-		snprintf(msg, sizeof msg, trn("Wrong PIN. Wait %d second.", "Wrong PIN. Wait %d seconds.",
-		    (unsigned long)wait + 1), (int)wait + 1);
+		snprintf(msg, sizeof msg,
+		    trn("Wrong PIN. Wait %d second.", "Wrong PIN. Wait %d seconds.",
+		        (unsigned long)wait + 1),
+		    (int)wait + 1);
 		ui_line(8, 4, COLS - 8, msg, UA_ERROR);
 	} else
 		ui_message(u);

@@ -55,8 +55,7 @@ problem_message(struct ui *u, const struct question *q, const char *core)
 		break;
 	case Q_NUMBER:
 		if (q->integer && a->number != floor(a->number)) {
-			snprintf(u->msg, sizeof u->msg, "%s",
-			    tr("Please give a whole number."));
+			snprintf(u->msg, sizeof u->msg, "%s", tr("Please give a whole number."));
 			return;
 		}
 		if (q->has_min && q->has_max) {
@@ -149,7 +148,7 @@ question_draw(struct ui *u)
 	y = ui_question_frame(u, form_text(&q->text, u->lang), !q->required);
 	ui_message(u);
 	ui_hint(widget_for(q->type)->hint_for != NULL ? widget_for(q->type)->hint_for(&u->w) :
-	    tr(widget_for(q->type)->hint));
+	                                                tr(widget_for(q->type)->hint));
 	widget_for(q->type)->draw(&u->w, u->lang, y, 3, LINES - 4 - y, COLS - 6);
 }
 
@@ -180,4 +179,3 @@ const struct screen screen_question = {
 	.key = question_key,
 	.in_session = 1,
 };
-

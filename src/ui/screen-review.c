@@ -49,39 +49,41 @@ summary(struct ui *u, const struct question *q)
 		qt = form_text(&form_prompt(u->form, u->ans->prompt)->text, u->lang);
 	if (a == NULL || !a->answered)
 		v = xstrdup(tr("(no answer)"));
-	else switch (q->type) {
-	case Q_STORY:
-	case Q_TEXT:
-		v = xstrdup(a->text);
-		break;
-	case Q_CHOICE:
-		v = xstrdup(question_choice(q, a->text) ?
-		    form_text(&question_choice(q, a->text)->label, u->lang) : a->text);
-		break;
-	case Q_MULTI:
-		v = xstrdup("");
-		for (i = 0; i < a->nids; i++) {
-			const struct choice *c = question_choice(q, a->ids[i]);
-			s = xasprintf("%s%s%s", v, i ? ", " : "",
-			    c ? form_text(&c->label, u->lang) : a->ids[i]);
-			free(v);
-			v = s;
+	else
+		switch (q->type) {
+		case Q_STORY:
+		case Q_TEXT:
+			v = xstrdup(a->text);
+			break;
+		case Q_CHOICE:
+			v = xstrdup(question_choice(q, a->text) ?
+			        form_text(&question_choice(q, a->text)->label, u->lang) :
+			        a->text);
+			break;
+		case Q_MULTI:
+			v = xstrdup("");
+			for (i = 0; i < a->nids; i++) {
+				const struct choice *c = question_choice(q, a->ids[i]);
+				s = xasprintf("%s%s%s", v, i ? ", " : "",
+				    c ? form_text(&c->label, u->lang) : a->ids[i]);
+				free(v);
+				v = s;
+			}
+			break;
+		case Q_NUMBER:
+			v = xasprintf("%g", a->number);
+			break;
+		case Q_SCALE:
+			v = xasprintf("%d / 100", (int)lround(a->number));
+			break;
+		case Q_TRIAD:
+			v = xasprintf("%d%% / %d%% / %d%%", (int)lround(a->triad[0] * 100),
+			    (int)lround(a->triad[1] * 100), (int)lround(a->triad[2] * 100));
+			break;
 		}
-		break;
-	case Q_NUMBER:
-		v = xasprintf("%g", a->number);
-		break;
-	case Q_SCALE:
-		v = xasprintf("%d / 100", (int)lround(a->number));
-		break;
-	case Q_TRIAD:
-		v = xasprintf("%d%% / %d%% / %d%%", (int)lround(a->triad[0] * 100),
-		    (int)lround(a->triad[1] * 100), (int)lround(a->triad[2] * 100));
-		break;
-	}
 	s = xasprintf("%s → %s", qt, v);
 	if (q->type == Q_STORY || q->type == Q_TEXT)
-		textbuf_utf8_free(v);   /* wipe the copy of the text */
+		textbuf_utf8_free(v); /* wipe the copy of the text */
 	else
 		free(v);
 	return s;
@@ -97,8 +99,9 @@ review_draw(struct ui *u)
 
 	collect(u);
 	ui_header(u, NULL, tr("Review"));
-	y = 2 + ui_text(2, 2, COLS - 4, 2,
-	    tr("Check your answers. Choose one to change it, or submit your story."), UA_TITLE);
+	y = 2 +
+	    ui_text(2, 2, COLS - 4, 2,
+	        tr("Check your answers. Choose one to change it, or submit your story."), UA_TITLE);
 	for (i = 0; i < r->nshown; i++)
 		items[i] = owned[i] = summary(u, &u->form->questions[r->shown[i]]);
 	items[r->nshown] = tr("Submit my story");

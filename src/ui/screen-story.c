@@ -18,7 +18,7 @@ story_draw(struct ui *u)
 	top = ui_question_frame(u, text, !q->required) - 1;
 	h = LINES - top - 5;
 	if (u->msg[0] != '\0' && h > 3)
-		h -= 2;         /* the message's rows (ui_message) below the count */
+		h -= 2; /* the message's rows (ui_message) below the count */
 	attrset(ui_attr(UA_FRAME));
 	mvhline(top, 1, ACS_HLINE, COLS - 2);
 	mvhline(top + h + 1, 1, ACS_HLINE, COLS - 2);

@@ -20,7 +20,8 @@ thanks_draw(struct ui *u)
 	mvaddstr(y + 5, x + 6, u->code);
 	attrset(A_NORMAL);
 	ui_text(y + 7, 4, COLS - 8, 4,
-	    tr("Write it down and keep it. If you change your mind, give this code to the organisers and your story will be withdrawn."),
+	    tr("Write it down and keep it. If you change your mind, give this code to the "
+	       "organisers and your story will be withdrawn."),
 	    UA_NORMAL);
 	ui_hint(tr("Press any key to finish"));
 }
@@ -29,7 +30,7 @@ static void
 finish(struct ui *u)
 {
 	xwipe(u->code, sizeof u->code);
-	ui_session_end(u, 0);   /* nothing is held any more: just reset */
+	ui_session_end(u, 0); /* nothing is held any more: just reset */
 }
 
 static void

@@ -43,8 +43,10 @@ timeout_draw(struct ui *u)
 	ui_header(u, NULL, NULL);
 	draw_box(y, x, 8, w);
 	ui_line(y + 2, x + 3, w - 6, tr("Are you still there?"), UA_TITLE);
-	snprintf(buf, sizeof buf, trn("Going back to the start in %d second.",
-	    "Going back to the start in %d seconds.", (unsigned long)remaining(u)), remaining(u));
+	snprintf(buf, sizeof buf,
+	    trn("Going back to the start in %d second.", "Going back to the start in %d seconds.",
+	        (unsigned long)remaining(u)),
+	    remaining(u));
 	ui_line(y + 4, x + 3, w - 6, buf, UA_NORMAL);
 	ui_line(y + 5, x + 3, w - 6, tr("Press any key to continue."), UA_NORMAL);
 	ui_hint(tr("Press any key to continue."));
@@ -55,7 +57,7 @@ timeout_key(struct ui *u, int fkey, wint_t ch)
 {
 	(void)fkey;
 	(void)ch;
-	u->screen = u->back;    /* no enter: the widget keeps its state */
+	u->screen = u->back; /* no enter: the widget keeps its state */
 	u->back = NULL;
 }
 
@@ -89,8 +91,8 @@ confirm_draw(struct ui *u)
 	items[1] = tr("Yes, delete my story and stop");
 	ui_header(u, NULL, NULL);
 	draw_box(y, x, 9, w);
-	ui_text(y + 2, x + 3, w - 6, 2, tr("Do you want to stop? Everything you wrote will be deleted."),
-	    UA_TITLE);
+	ui_text(y + 2, x + 3, w - 6, 2,
+	    tr("Do you want to stop? Everything you wrote will be deleted."), UA_TITLE);
 	ui_list(y + 5, x + 3, w - 6, 2, items, 2, u->sel, NULL, 1);
 	ui_hint(tr("Up/Down: choose · Enter: confirm"));
 }

@@ -12,11 +12,23 @@
 static const struct {
 	const char *code, *name;
 } lang_names[] = {
-	{ "en", "English" }, { "fr", "Français" }, { "sw", "Kiswahili" },
-	{ "es", "Español" }, { "pt", "Português" }, { "ar", "العربية" },
-	{ "am", "አማርኛ" }, { "ha", "Hausa" }, { "yo", "Yorùbá" }, { "zu", "isiZulu" },
-	{ "de", "Deutsch" }, { "it", "Italiano" }, { "zh", "中文" }, { "hi", "हिन्दी" },
-	{ "bn", "বাংলা" }, { "rw", "Ikinyarwanda" }, { "so", "Soomaali" },
+	{ "en", "English" },
+	{ "fr", "Français" },
+	{ "sw", "Kiswahili" },
+	{ "es", "Español" },
+	{ "pt", "Português" },
+	{ "ar", "العربية" },
+	{ "am", "አማርኛ" },
+	{ "ha", "Hausa" },
+	{ "yo", "Yorùbá" },
+	{ "zu", "isiZulu" },
+	{ "de", "Deutsch" },
+	{ "it", "Italiano" },
+	{ "zh", "中文" },
+	{ "hi", "हिन्दी" },
+	{ "bn", "বাংলা" },
+	{ "rw", "Ikinyarwanda" },
+	{ "so", "Soomaali" },
 };
 
 static const char *
@@ -44,14 +56,16 @@ welcome_draw(struct ui *u)
 
 	if (n > 32)
 		n = 32;
-	ui_header(u, "", NULL);       /* the title is shown large below */
+	ui_header(u, "", NULL); /* the title is shown large below */
 	y = 3 + ui_text(3, 4, COLS - 8, 4, form_text(&u->form->title, u->lang), UA_TITLE);
-	y += 1 + ui_text(y + 1, 4, COLS - 8, 2, tr("Welcome! Please choose your language."),
-	    UA_NORMAL);
+	y += 1 +
+	    ui_text(y + 1, 4, COLS - 8, 2, tr("Welcome! Please choose your language."), UA_NORMAL);
 	if (u->demo_pin != NULL) {
 		char demo[256];
 
-		snprintf(demo, sizeof demo, tr("Demo: F12 then PIN %s opens the admin screen (Quit is there)."), u->demo_pin);
+		snprintf(demo, sizeof demo,
+		    tr("Demo: F12 then PIN %s opens the admin screen (Quit is there)."),
+		    u->demo_pin);
 		y += 1 + ui_text(y + 1, 4, COLS - 8, 2, demo, UA_HINT);
 	}
 	for (i = 0; i < n; i++)

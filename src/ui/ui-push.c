@@ -12,7 +12,7 @@
 #include "i18n.h"
 #include "ui.h"
 
-#define UI_PUSH_LOOK_SECONDS 2          /* how often the welcome screen checks for work */
+#define UI_PUSH_LOOK_SECONDS 2 /* how often the welcome screen checks for work */
 
 /* Finished stories the hub has not acknowledged (0 when it cannot tell),
  * and those it has (*acked). */

@@ -12,11 +12,10 @@
 #include "kiosk.h"
 
 struct ui_actions {
-	void *ctx;              /* handed back to every action */
+	void *ctx; /* handed back to every action */
 	/* Export every story not yet exported into dir: 0 with *stories written
 	 * to *path (caller frees; NULL when there was nothing to export). */
-	int (*export_to)(void *ctx, const char *dir, size_t *stories, char **path,
-	    struct err *e);
+	int (*export_to)(void *ctx, const char *dir, size_t *stories, char **path, struct err *e);
 	/* The hub pushes go to, shown on the admin screen; NULL: no push (the
 	 * push actions below are then never called). */
 	const char *push_url;
@@ -37,7 +36,7 @@ struct ui_actions {
  * be started (said on stderr). idle_override: seconds of inactivity before
  * a session is wiped (0: the form's setting). demo_pin: NULL, or the admin
  * PIN (already checked) that a demo's welcome screen shows. */
-int ui_run(struct kiosk *k, const struct form *f, int idle_override,
-    const struct ui_actions *act, const char *demo_pin);
+int ui_run(struct kiosk *k, const struct form *f, int idle_override, const struct ui_actions *act,
+    const char *demo_pin);
 
 #endif

@@ -85,7 +85,7 @@ ui_draw_cps(int y, int x, int w, const uint32_t *cp, size_t n, enum ui_attr a)
 		if (col + cw > w)
 			break;
 		if (k == 0 && cw == 0)
-			continue;       /* a mark with no base: skip */
+			continue; /* a mark with no base: skip */
 		buf[k++] = (wchar_t)cp[i];
 		col += cw;
 	}
@@ -102,8 +102,8 @@ ui_text(int y, int x, int w, int maxrows, const char *s, enum ui_attr a)
 }
 
 int
-ui_text_scroll(int y, int x, int w, int maxrows, const char *s, enum ui_attr a,
-    int skip, int *total)
+ui_text_scroll(
+    int y, int x, int w, int maxrows, const char *s, enum ui_attr a, int skip, int *total)
 {
 	struct textbuf *tb = textbuf_new(1, 0);
 	struct textbuf_layout lo = { 0 };
@@ -118,8 +118,7 @@ ui_text_scroll(int y, int x, int w, int maxrows, const char *s, enum ui_attr a,
 	for (r = (size_t)(skip > 0 ? skip : 0); r < lo.n && used < maxrows; r++, used++) {
 		if (y + used >= LINES)
 			break;
-		ui_draw_cps(y + used, x, w, tb->cp + lo.v[r].start,
-		    lo.v[r].end - lo.v[r].start, a);
+		ui_draw_cps(y + used, x, w, tb->cp + lo.v[r].start, lo.v[r].end - lo.v[r].start, a);
 	}
 	textbuf_layout_free(&lo);
 	textbuf_free(tb);
@@ -149,8 +148,8 @@ ui_header(struct ui *u, const char *title, const char *right)
 		rw = (int)utf8_count(right, strlen(right));
 		ui_line(0, COLS - rw - 1, rw, right, UA_TITLE);
 	}
-	ui_line(0, 1, COLS - rw - 3, title != NULL ? title :
-	    form_text(&u->form->title, u->lang), UA_TITLE);
+	ui_line(0, 1, COLS - rw - 3, title != NULL ? title : form_text(&u->form->title, u->lang),
+	    UA_TITLE);
 }
 
 /* The key line: items separated by " · ", on the last row, or on the last
@@ -177,8 +176,7 @@ text_width(const char *s, size_t n)
 
 /* Draw items first..last (those with keep set) joined by HINT_SEP on row y. */
 static void
-hint_row(int y, const char *const *item, const size_t *len, const int *keep,
-    int first, int last)
+hint_row(int y, const char *const *item, const size_t *len, const int *keep, int first, int last)
 {
 	char buf[512];
 	size_t used = 0;
@@ -245,7 +243,7 @@ ui_hint(const char *hint)
 		for (i = n - 2; i >= split && !keep[i]; i--)
 			;
 		if (i < split)
-			break;          /* only the last item is left: ui_line cuts it */
+			break; /* only the last item is left: ui_line cuts it */
 		keep[i] = 0;
 	}
 	hint_row(LINES - 2, item, len, keep, 0, split - 1);
@@ -358,9 +356,9 @@ ui_go(struct ui *u, const struct screen *s)
 static void
 flush_widget(struct ui *u)
 {
-	if (u->w.q != NULL && (u->screen == &screen_story ||
-	    u->screen == &screen_question || u->back == &screen_story ||
-	    u->back == &screen_question))
+	if (u->w.q != NULL &&
+	    (u->screen == &screen_story || u->screen == &screen_question ||
+	        u->back == &screen_story || u->back == &screen_question))
 		widget_for(u->w.q->type)->store(&u->w, u->ans);
 }
 
@@ -402,7 +400,7 @@ void
 ui_set_form(struct ui *u, struct form *f)
 {
 	u->form = f;
-	session_reset(u);       /* new answers for the new form */
+	session_reset(u); /* new answers for the new form */
 	form_free(u->owned_form);
 	u->owned_form = f;
 }
@@ -416,8 +414,7 @@ ui_session_end(struct ui *u, int keep)
 	err_clear(&e);
 	if (u->consented && keep && (u->touched || u->st.stored)) {
 		flush_widget(u);
-		failed = kiosk_story_save(u->k, &u->st, u->form, u->ans,
-		    STATUS_TIMED_OUT, &e) != 0;
+		failed = kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_TIMED_OUT, &e) != 0;
 	} else if (u->st.stored)
 		failed = kiosk_story_discard(u->k, &u->st, &e) != 0;
 	session_reset(u);
@@ -563,7 +560,7 @@ tick(struct ui *u)
 
 	ui_push_tick(u);
 	if (u->screen->in_session && now - u->last_input >= u->idle_timeout) {
-		if (u->screen != &screen_confirm)       /* confirm keeps its back */
+		if (u->screen != &screen_confirm) /* confirm keeps its back */
 			u->back = u->screen;
 		ui_go(u, &screen_timeout);
 		return;
@@ -580,8 +577,8 @@ draw(struct ui *u)
 	erase();
 	curs_set(0);
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
-		ui_text(LINES / 2 > 0 ? LINES / 2 - 1 : 0, 1, COLS > 2 ? COLS - 2 : 1,
-		    3, tr("Please enlarge the window."), UA_ERROR);
+		ui_text(LINES / 2 > 0 ? LINES / 2 - 1 : 0, 1, COLS > 2 ? COLS - 2 : 1, 3,
+		    tr("Please enlarge the window."), UA_ERROR);
 	} else
 		u->screen->draw(u);
 	refresh();
@@ -600,8 +597,8 @@ on_stop(int sig)
 }
 
 int
-ui_run(struct kiosk *k, const struct form *f, int idle_override,
-    const struct ui_actions *act, const char *demo_pin)
+ui_run(struct kiosk *k, const struct form *f, int idle_override, const struct ui_actions *act,
+    const char *demo_pin)
 {
 	struct sigaction sa;
 	struct ui u;
@@ -612,7 +609,8 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override,
 	u.k = k;
 	u.form = f;
 	u.idle_timeout = idle_override > 0 ? idle_override :
-	    f->idle_timeout > 0 ? f->idle_timeout : 120;
+	    f->idle_timeout > 0            ? f->idle_timeout :
+	                                     120;
 	u.warn_seconds = u.idle_timeout < 30 ? u.idle_timeout : 30;
 	u.pin = xsecure_malloc(UI_PIN_MAX + 1);
 	u.demo_pin = demo_pin;
@@ -690,6 +688,6 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override,
 	admin_state_clear(&u.admin);
 	free(u.export_dir);
 	form_free(u.owned_form);
-	xsecure_free(u.pin);    /* wipes the PIN buffer */
+	xsecure_free(u.pin); /* wipes the PIN buffer */
 	return 0;
 }

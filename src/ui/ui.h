@@ -19,12 +19,12 @@
 #include "ui-curses.h"
 #include "ui-run.h"
 
-#define UI_MIN_COLS 60          /* smaller: "Please enlarge the window." */
+#define UI_MIN_COLS 60 /* smaller: "Please enlarge the window." */
 #define UI_MIN_LINES 18
-#define UI_AUTOSAVE_SECONDS 3   /* a changed draft is saved at least this often */
-#define UI_TICK_MS 250          /* the timer tick between keys */
-#define UI_THANKS_SECONDS 30    /* the thank-you screen's time on its own */
-#define UI_PIN_MAX 64           /* the longest admin PIN that can be typed */
+#define UI_AUTOSAVE_SECONDS 3 /* a changed draft is saved at least this often */
+#define UI_TICK_MS 250        /* the timer tick between keys */
+#define UI_THANKS_SECONDS 30  /* the thank-you screen's time on its own */
+#define UI_PIN_MAX 64         /* the longest admin PIN that can be typed */
 
 struct ui;
 
@@ -33,16 +33,16 @@ struct ui;
  * a character (fkey = 0). */
 struct screen {
 	const char *name;
-	void (*enter)(struct ui *u);            /* optional, called by ui_go */
+	void (*enter)(struct ui *u); /* optional, called by ui_go */
 	void (*draw)(struct ui *u);
 	void (*key)(struct ui *u, int fkey, wint_t ch);
-	void (*tick)(struct ui *u);             /* optional, on every timer tick */
-	int in_session;         /* the idle timeout applies */
+	void (*tick)(struct ui *u); /* optional, on every timer tick */
+	int in_session;             /* the idle timeout applies */
 };
 
-extern const struct screen screen_welcome, screen_consent, screen_prompt,
-    screen_story, screen_question, screen_review, screen_thanks, screen_admin,
-    screen_pin, screen_timeout, screen_confirm;
+extern const struct screen screen_welcome, screen_consent, screen_prompt, screen_story,
+    screen_question, screen_review, screen_thanks, screen_admin, screen_pin, screen_timeout,
+    screen_confirm;
 
 /* Colours and attributes, defined once (ui.c) with a monochrome fallback. */
 enum ui_attr {
@@ -60,20 +60,20 @@ enum ui_attr {
  * follow-up; one question at a time). */
 struct widget_state {
 	const struct question *q;
-	struct textbuf *tb;     /* text, number and the story editor */
-	size_t top;             /* editor: first row shown */
-	struct textbuf_layout lo;       /* editor: the last layout */
-	int ed_w, ed_h;         /* editor: size of the last draw */
-	int sel;                /* choice/multi: highlighted item */
-	unsigned char *checked; /* choice/multi: one flag per item ("Not
+	struct textbuf *tb;       /* text, number and the story editor */
+	size_t top;               /* editor: first row shown */
+	struct textbuf_layout lo; /* editor: the last layout */
+	int ed_w, ed_h;           /* editor: size of the last draw */
+	int sel;                  /* choice/multi: highlighted item */
+	unsigned char *checked;   /* choice/multi: one flag per item ("Not
 	                         * applicable" included) */
-	int answered;           /* scale/triad: a value is set */
-	int value;              /* scale: 0..100 */
-	int tri_r, tri_s;       /* triad: row from the top corner, step along it */
-	int tri_centre;         /* triad: at the exact centre (1/3 each), between
+	int answered;             /* scale/triad: a value is set */
+	int value;                /* scale: 0..100 */
+	int tri_r, tri_s;         /* triad: row from the top corner, step along it */
+	int tri_centre;           /* triad: at the exact centre (1/3 each), between
 	                         * grid points; drawn at the nearest one */
-	int untouched;          /* scale/triad: answered, marker never moved */
-	char refusal[ERR_MAX];  /* why the last key was refused, translated, for
+	int untouched;            /* scale/triad: answered, marker never moved */
+	char refusal[ERR_MAX];    /* why the last key was refused, translated, for
 	                         * the screen to show ("" if it was not) */
 };
 
@@ -88,7 +88,7 @@ struct widget {
 	int (*key)(struct widget_state *w, int fkey, wint_t ch);
 	/* Put what the widget shows into a (clear the answer if it shows none). */
 	void (*store)(struct widget_state *w, struct answers *a);
-	const char *hint;       /* untranslated msgid of the key hint */
+	const char *hint; /* untranslated msgid of the key hint */
 	/* Optional: the key hint for this question (translated), used instead
 	 * of .hint when set. */
 	const char *(*hint_for)(const struct widget_state *w);
@@ -101,13 +101,12 @@ struct widget {
 /* The editor's functions, shared with widget-text (the buffer is one-line
  * unless the question is a story). */
 void widget_editor_load(struct widget_state *w, const struct answers *a);
-void widget_editor_draw(struct widget_state *w, const char *lang, int y, int x, int h,
-    int wd);
+void widget_editor_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd);
 int widget_editor_key(struct widget_state *w, int fkey, wint_t ch);
 void widget_editor_store(struct widget_state *w, struct answers *a);
 
-extern const struct widget widget_editor, widget_text, widget_choice,
-    widget_number, widget_scale, widget_triad;
+extern const struct widget widget_editor, widget_text, widget_choice, widget_number, widget_scale,
+    widget_triad;
 /* The widget that edits questions of type t. */
 const struct widget *widget_for(enum question_type t);
 /* Free and wipe what w holds (the text buffer, the marks) and zero it. */
@@ -120,16 +119,16 @@ int widget_marker_backspace(struct widget_state *w, int fkey, wint_t ch);
 /* The triad proportions (top, bottom-left, bottom-right) of the grid point
  * r rows from the top corner, s steps along its row. */
 void widget_triad_props(int r, int s, double p[3]);
-#define TRIAD_STEPS 10          /* rows of the triad's grid: steps of a tenth */
+#define TRIAD_STEPS 10 /* rows of the triad's grid: steps of a tenth */
 
 /* Automatic push (ui-push.c), through the program's actions. */
 struct ui_push {
-	int running;            /* a push started and not yet finished */
-	unsigned failures;      /* in a row, for the backoff */
-	uint64_t acked_before;  /* stories acknowledged when the push started */
-	double next_try;        /* earliest next automatic attempt */
-	double next_look;       /* next look at the stories waiting */
-	unsigned finished;      /* pushes finished so far (screens refresh on change) */
+	int running;           /* a push started and not yet finished */
+	unsigned failures;     /* in a row, for the backoff */
+	uint64_t acked_before; /* stories acknowledged when the push started */
+	double next_try;       /* earliest next automatic attempt */
+	double next_look;      /* next look at the stories waiting */
+	unsigned finished;     /* pushes finished so far (screens refresh on change) */
 };
 
 /* The screens' own state, in struct ui (never in file statics), each
@@ -140,67 +139,67 @@ struct ui_push {
 #define ADMIN_INFO_LEN 200
 #define ADMIN_MAX_FORMS 32
 struct admin_state {
-	char info[ADMIN_INFO_LINES][ADMIN_INFO_LEN];     /* the lines about the kiosk */
+	char info[ADMIN_INFO_LINES][ADMIN_INFO_LEN]; /* the lines about the kiosk */
 	int ninfo;
-	unsigned seen_push;     /* u->push.finished when info was read */
-	struct textbuf *dir_field;      /* non-NULL while the export directory is typed */
-	char *forms[ADMIN_MAX_FORMS];   /* paths of the forms offered (owned) */
+	unsigned seen_push;           /* u->push.finished when info was read */
+	struct textbuf *dir_field;    /* non-NULL while the export directory is typed */
+	char *forms[ADMIN_MAX_FORMS]; /* paths of the forms offered (owned) */
 	int nforms;
-	int form_sel;           /* the highlighted form */
-	int picking;            /* the list of forms shows */
+	int form_sel; /* the highlighted form */
+	int picking;  /* the list of forms shows */
 };
 
 /* The consent screen (screen-consent.c): where its text is scrolled to. */
 struct consent_state {
-	int skip;               /* rows of the text scrolled off the top */
-	int rows;               /* rows the text had on the last draw */
-	int total;              /* rows the whole text takes at that width */
-	int drawn;              /* drawn since entered: rows and total are known */
+	int skip;  /* rows of the text scrolled off the top */
+	int rows;  /* rows the text had on the last draw */
+	int total; /* rows the whole text takes at that width */
+	int drawn; /* drawn since entered: rows and total are known */
 };
 
 /* The review screen (screen-review.c). */
 #define REVIEW_MAX 64
 struct review_state {
-	size_t shown[REVIEW_MAX];       /* the questions listed, as form indices */
+	size_t shown[REVIEW_MAX]; /* the questions listed, as form indices */
 	int nshown;
 };
 
 struct ui {
 	struct kiosk *k;
 	const struct form *form;
-	int idle_timeout;       /* seconds */
-	int warn_seconds;       /* countdown before the timeout applies */
+	int idle_timeout; /* seconds */
+	int warn_seconds; /* countdown before the timeout applies */
 	const struct screen *screen;
-	const struct screen *back;      /* where the warning / confirm returns */
-	int running;            /* 0: the loop ends (the admin's quit) */
-	struct keyfilter keys;  /* the keys a participant may send */
+	const struct screen *back; /* where the warning / confirm returns */
+	int running;               /* 0: the loop ends (the admin's quit) */
+	struct keyfilter keys;     /* the keys a participant may send */
 
 	/* The participant's session. */
 	const char *lang;
 	struct answers *ans;
 	struct story st;
 	int consented;
-	int touched;            /* something was typed or chosen after consent */
-	int dirty;              /* changes not saved yet */
+	int touched; /* something was typed or chosen after consent */
+	int dirty;   /* changes not saved yet */
 	double last_save, last_input, entered_at;
-	size_t qi;              /* current question index in the form */
-	int from_review;        /* editing one answer from the review */
-	unsigned char *seen;    /* per question: shown when that edit began */
-	int sel;                /* list screens: highlighted item */
-	char code[STORYCODE_LEN];       /* shown on the thank-you screen */
+	size_t qi;                /* current question index in the form */
+	int from_review;          /* editing one answer from the review */
+	unsigned char *seen;      /* per question: shown when that edit began */
+	int sel;                  /* list screens: highlighted item */
+	char code[STORYCODE_LEN]; /* shown on the thank-you screen */
 	struct widget_state w;
-	char msg[ERR_MAX];      /* a message shown on the current screen */
+	char msg[ERR_MAX]; /* a message shown on the current screen */
 
 	/* Admin. */
-	char *pin;              /* xsecure_malloc'd, UI_PIN_MAX + 1 */
+	char *pin; /* xsecure_malloc'd, UI_PIN_MAX + 1 */
 	size_t pinlen;
-	int pin_fails;          /* wrong PINs in a row: each doubles the wait */
+	int pin_fails; /* wrong PINs in a row: each doubles the wait */
 	double pin_wait_until;
-	char *export_dir;       /* the last directory exported to, offered again */
-	const char *demo_pin;   /* run --demo-pin (checked): shown on the welcome
+	char *export_dir;             /* the last directory exported to, offered again */
+	const char *demo_pin;         /* run --demo-pin (checked): shown on the welcome
 	                         * screen; NULL outside demos */
-	struct form *owned_form;        /* a form chosen on the admin screen */
-	const struct ui_actions *act;   /* export and push (ui-run.h) */
+	struct form *owned_form;      /* a form chosen on the admin screen */
+	const struct ui_actions *act; /* export and push (ui-run.h) */
 	struct ui_push push;
 
 	/* The screens' own state. */
@@ -273,8 +272,8 @@ attr_t ui_attr(enum ui_attr a);
 int ui_text(int y, int x, int w, int maxrows, const char *s, enum ui_attr a);
 /* The same, skipping the first skip rows; *total (if not NULL) gets the
  * number of rows the whole text takes. */
-int ui_text_scroll(int y, int x, int w, int maxrows, const char *s, enum ui_attr a,
-    int skip, int *total);
+int ui_text_scroll(
+    int y, int x, int w, int maxrows, const char *s, enum ui_attr a, int skip, int *total);
 /* Draw a single line, truncated to w cells. */
 void ui_line(int y, int x, int w, const char *s, enum ui_attr a);
 /* The title bar on row 0: title (NULL: the form's title) on the left,

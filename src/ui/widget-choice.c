@@ -58,8 +58,8 @@ choice_draw(struct widget_state *w, const char *lang, int y, int x, int h, int w
 
 	items = xcalloc((size_t)n + 1, sizeof *items);
 	for (i = 0; i < n; i++)
-		items[i] = (size_t)i < w->q->nchoices ?
-		    form_text(&w->q->choices[i].label, lang) : tr("Not applicable");
+		items[i] = (size_t)i < w->q->nchoices ? form_text(&w->q->choices[i].label, lang) :
+		                                        tr("Not applicable");
 	if (w->q->type == Q_CHOICE)
 		ui_radio_list(y, x, wd, h, items, n, w->sel, w->checked, 2);
 	else
@@ -125,7 +125,7 @@ choice_store(struct widget_state *w, struct answers *a)
 		if (w->checked[i])
 			ids[n++] = w->q->choices[i].id;
 	if (n == 0)
-		answers_clear(a, w->q->id);     /* nothing, or "Not applicable" */
+		answers_clear(a, w->q->id); /* nothing, or "Not applicable" */
 	else if (w->q->type == Q_CHOICE)
 		answers_set_text(a, w->q->id, ids[0]);
 	else
@@ -138,7 +138,8 @@ static const char *
 choice_hint(const struct widget_state *w)
 {
 	if (w->q->type == Q_CHOICE)
-		return tr("Up/Down: move · Space: choose · Enter: next · Shift-Tab: back · Ctrl-X: stop");
+		return tr(
+		    "Up/Down: move · Space: choose · Enter: next · Shift-Tab: back · Ctrl-X: stop");
 	return tr(widget_choice.hint);
 }
 

@@ -57,14 +57,18 @@ insert(struct widget_state *w, uint32_t cp)
 	if (max != 0 && w->tb->len >= w->tb->max) {
 		if (w->q->type == Q_STORY)
 			snprintf(w->refusal, sizeof w->refusal,
-			    trn("Your story has reached its limit of %d character: nothing more can be added.",
-			    "Your story has reached its limit of %d characters: nothing more can be added.",
-			    (unsigned long)max), max);
+			    trn("Your story has reached its limit of %d character: nothing more "
+			        "can be added.",
+			        "Your story has reached its limit of %d characters: nothing more "
+			        "can be added.",
+			        (unsigned long)max),
+			    max);
 		else
 			snprintf(w->refusal, sizeof w->refusal,
 			    trn("This answer can be at most %d character long.",
-			    "This answer can be at most %d characters long.",
-			    (unsigned long)max), max);
+			        "This answer can be at most %d characters long.",
+			        (unsigned long)max),
+			    max);
 		return 0;
 	}
 	return textbuf_insert(w->tb, cp) == 0;
@@ -153,7 +157,7 @@ widget_editor_store(struct widget_state *w, struct answers *a)
 	}
 	s = textbuf_utf8(w->tb, &len);
 	answers_set_text(a, w->q->id, s);
-	textbuf_utf8_free(s);   /* wipes the copy */
+	textbuf_utf8_free(s); /* wipes the copy */
 }
 
 const struct widget widget_editor = {

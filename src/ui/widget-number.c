@@ -53,10 +53,13 @@ number_key(struct widget_state *w, int fkey, wint_t ch)
 		if (ch == ',')
 			ch = '.';
 		if (ch == '.' && w->q->integer)
-			return refuse(w, tr("Please type a whole number, without a decimal point."));
+			return refuse(
+			    w, tr("Please type a whole number, without a decimal point."));
 		if (ch != '-' && ch != '.' && (ch < '0' || ch > '9'))
-			return refuse(w, w->q->integer ? tr("Please type digits only.") :
-			    tr("Please type digits only (and a point for a decimal)."));
+			return refuse(w,
+			    w->q->integer ?
+			        tr("Please type digits only.") :
+			        tr("Please type digits only (and a point for a decimal)."));
 		if (ch == '-' && (w->tb->cur != 0 || has_cp(w->tb, '-')))
 			return refuse(w, tr("A minus sign can only go at the start."));
 		if (ch == '.' && has_cp(w->tb, '.'))
@@ -133,7 +136,8 @@ number_unfinished(struct widget_state *w)
 
 	if (number_parse(w, &v) != -1)
 		return 0;
-	refuse(w, tr("A minus sign or a point alone is not a number: type the digits, or delete it."));
+	refuse(
+	    w, tr("A minus sign or a point alone is not a number: type the digits, or delete it."));
 	return 1;
 }
 

@@ -27,7 +27,7 @@ scale_load(struct widget_state *w, const struct answers *a)
 		w->value = (int)(an->number + 0.5);
 		w->untouched = an->untouched;
 	} else if (w->q->required) {
-		w->answered = 1;        /* shown in the middle: stored so if left */
+		w->answered = 1; /* shown in the middle: stored so if left */
 		w->untouched = 1;
 	}
 }
@@ -106,7 +106,7 @@ scale_key(struct widget_state *w, int fkey, wint_t ch)
 	if (to > 100)
 		to = 100;
 	if (w->answered && to == w->value)
-		return 0;               /* at the end already: nothing moved */
+		return 0; /* at the end already: nothing moved */
 	w->value = to;
 	w->answered = 1;
 	w->untouched = 0;
@@ -128,7 +128,8 @@ static const char *
 scale_hint(const struct widget_state *w)
 {
 	if (w->q != NULL && !w->q->required)
-		return tr("Left/Right: move · Backspace: no answer · Enter: next · Shift-Tab: back · Ctrl-X: stop");
+		return tr("Left/Right: move · Backspace: no answer · Enter: next · Shift-Tab: back "
+		          "· Ctrl-X: stop");
 	return tr("Left/Right: move · Enter: next · Shift-Tab: back · Ctrl-X: stop");
 }
 

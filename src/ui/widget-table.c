@@ -32,7 +32,7 @@ widget_for(enum question_type t)
 void
 widget_state_reset(struct widget_state *w)
 {
-	textbuf_free(w->tb);            /* wipes the text */
+	textbuf_free(w->tb); /* wipes the text */
 	textbuf_layout_free(&w->lo);
 	free(w->checked);
 	memset(w, 0, sizeof *w);
@@ -45,7 +45,8 @@ widget_marker_backspace(struct widget_state *w, int fkey, wint_t ch)
 		return -1;
 	if (w->q->required) {
 		snprintf(w->refusal, sizeof w->refusal, "%s",
-		    tr("This question needs an answer: move the marker, or press Enter to keep it in the middle."));
+		    tr("This question needs an answer: move the marker, or press Enter to keep it "
+		       "in the middle."));
 		return 0;
 	}
 	return w->answered ? 1 : 0;

@@ -81,7 +81,7 @@ triad_load(struct widget_state *w, const struct answers *a)
 		w->tri_s = (int)lround(an->triad[2] * TRIAD_STEPS);
 		grid_clamp(w);
 	} else if (w->q->required) {
-		w->answered = 1;        /* shown at the centre: stored so if left */
+		w->answered = 1; /* shown at the centre: stored so if left */
 		w->untouched = 1;
 	}
 }
@@ -109,8 +109,7 @@ triad_draw(struct widget_state *w, const char *lang, int y, int x, int h, int wd
 	mvaddch(y + 2 + TRIAD_STEPS, cx + 2 * TRIAD_STEPS + 2, ACS_LRCORNER);
 	attrset(A_NORMAL);
 	ui_line(y + 3 + TRIAD_STEPS, x, lw, form_text(&w->q->corners[1], lang), UA_TITLE);
-	ui_line(y + 3 + TRIAD_STEPS, x + wd - lw, lw, form_text(&w->q->corners[2], lang),
-	    UA_TITLE);
+	ui_line(y + 3 + TRIAD_STEPS, x + wd - lw, lw, form_text(&w->q->corners[2], lang), UA_TITLE);
 	if (w->answered) {
 		attrset(ui_attr(UA_MARKER));
 		mvaddch(y + 1 + w->tri_r, cx - 2 * w->tri_r + 4 * w->tri_s, 'X');
@@ -145,7 +144,7 @@ leave_centre(struct widget_state *w, wint_t ch)
 		w->tri_r = (int)lround(rc);
 		w->tri_s = (int)ceil(sc) - 1;
 		break;
-	default:                /* KEY_RIGHT */
+	default: /* KEY_RIGHT */
 		w->tri_r = (int)lround(rc);
 		w->tri_s = (int)floor(sc) + 1;
 		break;
@@ -182,7 +181,7 @@ triad_move(struct widget_state *w, wint_t ch)
 		if (s > 0)
 			s--;
 		break;
-	default:                /* KEY_RIGHT */
+	default: /* KEY_RIGHT */
 		if (s < r)
 			s++;
 		break;
@@ -246,7 +245,8 @@ static const char *
 triad_hint(const struct widget_state *w)
 {
 	if (w->q != NULL && !w->q->required)
-		return tr("Arrows: move the X · Backspace: no answer · Enter: next · Shift-Tab: back · Ctrl-X: stop");
+		return tr("Arrows: move the X · Backspace: no answer · Enter: next · Shift-Tab: "
+		          "back · Ctrl-X: stop");
 	return tr("Arrows: move the X · Enter: next · Shift-Tab: back · Ctrl-X: stop");
 }
 

@@ -112,7 +112,7 @@ hcmd_export(int argc, char **argv)
 	}
 	if (hub.store == NULL || format == NULL || optind != argc)
 		return fail("export needs --store DB --format csv|json; see "
-		    "'storyhub export --help'");
+		            "'storyhub export --help'");
 	if (strcmp(format, "csv") == 0)
 		o.format = HUB_EXPORT_CSV;
 	else if (strcmp(format, "json") == 0)
@@ -123,7 +123,7 @@ hcmd_export(int argc, char **argv)
 		return fail("give --tiers or --form-file, not both");
 	if (codebook != NULL && formfile == NULL)
 		return fail("--codebook needs --form-file FORM.yaml (the hub does not keep "
-		    "question texts)");
+		            "question texts)");
 	if (formfile != NULL) {
 		if (form_load(formfile, &f, &probs, &e) == -1) {
 			rv = fail("%s", e.msg);
@@ -133,8 +133,8 @@ hcmd_export(int argc, char **argv)
 		for (size_t i = 0; i < f->ntiers; i++)
 			o.tiers[i] = xstrdup(f->tiers[i].id);
 		o.ntiers = f->ntiers;
-	} else if (hub_export_tiers_parse(tiers ? tiers : HUB_EXPORT_DEFAULT_TIERS, &o.tiers,
-	    &o.ntiers, &e) == -1) {
+	} else if (hub_export_tiers_parse(
+	               tiers ? tiers : HUB_EXPORT_DEFAULT_TIERS, &o.tiers, &o.ntiers, &e) == -1) {
 		rv = fail("--tiers: %s", e.msg);
 		goto out;
 	}

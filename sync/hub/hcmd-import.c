@@ -83,7 +83,7 @@ hcmd_import(int argc, char **argv)
 	}
 	if (hub.store == NULL || hub.key == NULL || optind == argc)
 		return fail("import needs --store DB --key hub.key and at least one "
-		    "bundle; see 'storyhub import --help'");
+		            "bundle; see 'storyhub import --help'");
 	if (hcmd_opts_open(&hub, HUBSTORE_CREATE, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;

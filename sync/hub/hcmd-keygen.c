@@ -52,8 +52,8 @@ hcmd_keygen(int argc, char **argv)
 	}
 	if (dir == NULL || optind != argc)
 		return fail("keygen needs --out DIR; see 'storyhub keygen --help'");
-	if (secret_read("STORYHUB_PASSPHRASE", passfile, "new hub key passphrase: ", 1, 8,
-	    &pass, &len, &e) == -1) {
+	if (secret_read("STORYHUB_PASSPHRASE", passfile, "new hub key passphrase: ", 1, 8, &pass,
+	        &len, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;
 	}
@@ -64,8 +64,7 @@ hcmd_keygen(int argc, char **argv)
 	}
 	keys_fingerprint(k->pub.id, fpr);
 	keys_id_hex(k->pub.id, hex);
-	printf("wrote %s/hub.pub and %s/hub.key\nhub key %s, fingerprint %s\n", dir, dir, hex,
-	    fpr);
+	printf("wrote %s/hub.pub and %s/hub.key\nhub key %s, fingerprint %s\n", dir, dir, hex, fpr);
 	rv = 0;
 out:
 	if (pass != NULL)

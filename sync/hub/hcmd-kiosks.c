@@ -88,10 +88,11 @@ hcmd_kiosks(int argc, char **argv)
 		if ((strcmp(action, "trust") != 0 && strcmp(action, "revoke") != 0) ||
 		    optind + 2 != argc)
 			return fail("kiosks takes 'trust ID' or 'revoke ID'; see "
-			    "'storyhub kiosks --help'");
+			            "'storyhub kiosks --help'");
 		if (keys_id_from_hex(argv[optind + 1], id) == -1)
 			return fail("\"%s\" is not a kiosk id (16 hex digits, as "
-			    "'storyhub kiosks' lists them)", argv[optind + 1]);
+			            "'storyhub kiosks' lists them)",
+			    argv[optind + 1]);
 	}
 	/* the store first: a mistyped --store is refused before the passphrase */
 	if (hcmd_opts_open(&hub, HUBSTORE_EXISTING, &e) == -1) {
@@ -123,8 +124,8 @@ hcmd_kiosks(int argc, char **argv)
 		}
 		summary = import_summary(&st);
 		printf("kiosk %s trusted; %zu quarantined bundle%s imported: %s\n",
-		    argv[optind + 1], st.bundles - st.rejected, st.bundles - st.rejected == 1 ?
-		    "" : "s", summary);
+		    argv[optind + 1], st.bundles - st.rejected,
+		    st.bundles - st.rejected == 1 ? "" : "s", summary);
 		free(summary);
 		if (st.rejected) {
 			rv = 1;

@@ -34,8 +34,8 @@ load_key(const char *path, const char *passfile, struct hub_seckey **out, struct
 	size_t len;
 	int rv;
 
-	if (secret_read("STORYHUB_PASSPHRASE", passfile, "hub key passphrase: ", 0, 0, &pass,
-	    &len, e) == -1)
+	if (secret_read("STORYHUB_PASSPHRASE", passfile, "hub key passphrase: ", 0, 0, &pass, &len,
+	        e) == -1)
 		return -1;
 	rv = keys_hub_sec_load(path, pass, len, out, e);
 	sodium_free(pass);

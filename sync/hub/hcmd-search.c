@@ -26,8 +26,8 @@ print_match(const struct hub_story *s, void *ctx, struct err *e)
 
 	(void)e;
 	(*(size_t *)ctx)++;
-	printf("%s  code %s  kiosk %s  %s  %s\n    %s\n", s->story_id, s->code, kiosk,
-	    s->lang, s->consent, snip);
+	printf("%s  code %s  kiosk %s  %s  %s\n    %s\n", s->story_id, s->code, kiosk, s->lang,
+	    s->consent, snip);
 	free(snip);
 	free(kiosk);
 	return 0;
@@ -66,7 +66,7 @@ hcmd_search(int argc, char **argv)
 	}
 	if (hub.store == NULL || optind == argc)
 		return fail("search needs --store DB and a query; see "
-		    "'storyhub search --help'");
+		            "'storyhub search --help'");
 	for (int i = optind; i < argc; i++)
 		qlen += strlen(argv[i]) + 1;
 	query = calloc(1, qlen + 1);

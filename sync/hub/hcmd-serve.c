@@ -73,8 +73,8 @@ hcmd_serve(int argc, char **argv)
 			break;
 		case 'm':
 			if (parse_size(optarg, 256u << 20, &v) == -1)
-				return fail("--max-bytes takes a number of bytes from 1 to %u",
-				    256u << 20);
+				return fail(
+				    "--max-bytes takes a number of bytes from 1 to %u", 256u << 20);
 			so.max_bytes = (size_t)v;
 			break;
 		case 't':
@@ -91,7 +91,7 @@ hcmd_serve(int argc, char **argv)
 	}
 	if (hub.store == NULL || hub.key == NULL || listen == NULL || optind != argc)
 		return fail("serve needs --store DB --key hub.key --listen HOST:PORT; see "
-		    "'storyhub serve --help'");
+		            "'storyhub serve --help'");
 	/* Before any thread starts, so only serve_wait sees these signals. */
 	serve_block_signals();
 	if (hcmd_opts_open(&hub, HUBSTORE_CREATE, &e) == -1) {
@@ -108,8 +108,7 @@ hcmd_serve(int argc, char **argv)
 	fprintf(stderr, "storyhub: listening on http://%s\n", serve_address(srv));
 	fflush(stderr);
 	sig = serve_wait();
-	fprintf(stderr, "storyhub: %s: stopping after the request in progress\n",
-	    strsignal(sig));
+	fprintf(stderr, "storyhub: %s: stopping after the request in progress\n", strsignal(sig));
 	serve_stop(srv);
 	fprintf(stderr, "storyhub: stopped\n");
 	rv = 0;

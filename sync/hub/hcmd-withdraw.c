@@ -32,7 +32,7 @@ collect(const struct hub_story *s, void *ctx, struct err *e)
 	(void)e;
 	for (size_t i = 0; i < f->n && i < 8; i++)
 		if (strcmp(f->ids[i], s->story_id) == 0)
-			return 0;       /* a conflict copy of the same story */
+			return 0; /* a conflict copy of the same story */
 	if (f->n < 8) {
 		snprintf(f->ids[f->n], sizeof f->ids[0], "%s", s->story_id);
 		snprintf(f->kiosks[f->n], sizeof f->kiosks[0], "%s", s->kiosk_id);
@@ -89,10 +89,9 @@ hcmd_withdraw(int argc, char **argv)
 	}
 	if (hub.store == NULL || optind + 1 != argc)
 		return fail("withdraw needs --store DB and one story code; see "
-		    "'storyhub withdraw --help'");
+		            "'storyhub withdraw --help'");
 	if (storycode_normalise(argv[optind], code) == -1)
-		return fail("\"%s\" is not a story code (they look like K7P-2QX)",
-		    argv[optind]);
+		return fail("\"%s\" is not a story code (they look like K7P-2QX)", argv[optind]);
 	if (hcmd_opts_open(&hub, HUBSTORE_EXISTING, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;
@@ -119,12 +118,13 @@ hcmd_withdraw(int argc, char **argv)
 	}
 	if (n == 0) {
 		rv = fail("no story with code %s%s%s is held here (check the code with "
-		    "the participant; it may be already withdrawn or not yet imported)", code,
-		    sid ? " and id " : "", sid ? sid : "");
+		          "the participant; it may be already withdrawn or not yet imported)",
+		    code, sid ? " and id " : "", sid ? sid : "");
 		goto out;
 	}
 	printf("withdrew story %s (code %s, kiosk %s): its text is removed and it will "
-	    "not be exported\n", f.ids[0], code, f.kiosks[0]);
+	       "not be exported\n",
+	    f.ids[0], code, f.kiosks[0]);
 	rv = 0;
 out:
 	hcmd_opts_close(&hub);

@@ -28,17 +28,30 @@ int hcmd_serve(int argc, char **argv);
 /* The options of the commands that open the hub store (hcmd-opts.c). A
  * command lists those it takes in its getopt_long table and hands each
  * option to hcmd_opts_take before its own. */
-enum { HCMD_OPT_STORE = 0x100, HCMD_OPT_KEY, HCMD_OPT_PASSFILE };
-#define HCMD_OPTION_STORE { "store", required_argument, NULL, HCMD_OPT_STORE }
-#define HCMD_OPTION_KEY { "key", required_argument, NULL, HCMD_OPT_KEY }
-#define HCMD_OPTION_PASSFILE { "passphrase-file", required_argument, NULL, HCMD_OPT_PASSFILE }
+enum {
+	HCMD_OPT_STORE = 0x100,
+	HCMD_OPT_KEY,
+	HCMD_OPT_PASSFILE
+};
+#define HCMD_OPTION_STORE \
+	{ \
+		"store", required_argument, NULL, HCMD_OPT_STORE \
+	}
+#define HCMD_OPTION_KEY \
+	{ \
+		"key", required_argument, NULL, HCMD_OPT_KEY \
+	}
+#define HCMD_OPTION_PASSFILE \
+	{ \
+		"passphrase-file", required_argument, NULL, HCMD_OPT_PASSFILE \
+	}
 
 struct hcmd_opts {
-	const char *store;              /* --store DB (NULL: not given) */
-	const char *key;                /* --key hub.key (NULL: not given) */
-	const char *passfile;           /* --passphrase-file FILE */
-	struct hubstore *hs;            /* opened by hcmd_opts_open */
-	struct hub_seckey *sk;          /* loaded by hcmd_opts_open when key is set */
+	const char *store;     /* --store DB (NULL: not given) */
+	const char *key;       /* --key hub.key (NULL: not given) */
+	const char *passfile;  /* --passphrase-file FILE */
+	struct hubstore *hs;   /* opened by hcmd_opts_open */
+	struct hub_seckey *sk; /* loaded by hcmd_opts_open when key is set */
 };
 
 /* Take option c (getopt_long's value, with its argument) into o: 1 if it is

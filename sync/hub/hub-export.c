@@ -103,7 +103,8 @@ gather_columns(const struct hub_story *s, void *ctx, struct err *e)
 		return 0;
 	if ((types = json_loads(s->types, 0, NULL)) == NULL)
 		return 0;
-	json_object_foreach(types, qid, v) {
+	json_object_foreach(types, qid, v)
+	{
 		size_t i;
 
 		for (i = 0; i < x->ncols; i++)
@@ -177,7 +178,7 @@ put_field(struct exporter *x, const char *s, int first)
 static int
 put_number(struct exporter *x, const char *num, int first)
 {
-	return put_cell(x, num, first, -1);    /* digits only: nothing to neutralise */
+	return put_cell(x, num, first, -1); /* digits only: nothing to neutralise */
 }
 
 /* A copy of v whose strings and keys are neutralised (see put_cell). */
@@ -197,7 +198,8 @@ json_neutralised(json_t *v)
 	}
 	if (json_is_object(v)) {
 		out = json_object();
-		json_object_foreach(v, key, item) {
+		json_object_foreach(v, key, item)
+		{
 			safe = utf8_neutralise(key, strlen(key), 0);
 			json_object_set_new(out, safe, json_neutralised(item));
 			free(safe);
@@ -206,8 +208,7 @@ json_neutralised(json_t *v)
 	}
 	if (json_is_array(v)) {
 		out = json_array();
-		json_array_foreach(v, i, item)
-			json_array_append_new(out, json_neutralised(item));
+		json_array_foreach(v, i, item) json_array_append_new(out, json_neutralised(item));
 		return out;
 	}
 	return json_incref(v);
@@ -243,7 +244,8 @@ put_json_value(struct exporter *x, json_t *v)
 		char *joined = xstrdup(""), *next;
 		int rv;
 
-		json_array_foreach(v, i, item) {
+		json_array_foreach(v, i, item)
+		{
 			next = xasprintf("%s%s%s", joined, len++ ? ";" : "",
 			    json_is_string(item) ? json_string_value(item) : "");
 			free(joined);
@@ -297,9 +299,8 @@ untouched_cell(json_t *answers, json_t *untouched, const char *qid)
 
 	if (!json_is_array(untouched) || v == NULL || json_is_null(v))
 		return NULL;
-	json_array_foreach(untouched, i, item)
-		if (json_is_string(item) && strcmp(json_string_value(item), qid) == 0)
-			return "1";
+	json_array_foreach(untouched, i,
+	    item) if (json_is_string(item) && strcmp(json_string_value(item), qid) == 0) return "1";
 	return "0";
 }
 
@@ -362,7 +363,7 @@ csv_row(const struct hub_story *s, void *ctx, struct err *e)
 		json_t *v = json_object_get(answers, x->cols[i].qid);
 
 		if (strcmp(x->cols[i].type, "triad") == 0 ? put_triad(x, v) == -1 :
-		    put_json_value(x, v) == -1)
+		                                            put_json_value(x, v) == -1)
 			goto out;
 	}
 	for (size_t i = 0; i < x->ncols; i++)
@@ -398,18 +399,21 @@ json_row(const struct hub_story *s, void *ctx, struct err *e)
 		untouched = NULL;
 	}
 	obj = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s,"
-	    " s:b, s:o, s:o?}", "story_id", s->story_id, "code", s->code, "kiosk", s->kiosk_id, "form",
-	    s->form, "form_version", (json_int_t)s->form_version, "status", s->status,
-	    "source", s->source, "lang", s->lang, "consent", s->consent, "prompt", s->prompt,
-	    "created", s->created, "saved", s->saved, "imported", s->imported, "conflict",
-	    s->conflict, "answers", answers ? answers : json_object(), "untouched", untouched);
+	                " s:b, s:o, s:o?}",
+	    "story_id", s->story_id, "code", s->code, "kiosk", s->kiosk_id, "form", s->form,
+	    "form_version", (json_int_t)s->form_version, "status", s->status, "source", s->source,
+	    "lang", s->lang, "consent", s->consent, "prompt", s->prompt, "created", s->created,
+	    "saved", s->saved, "imported", s->imported, "conflict", s->conflict, "answers",
+	    answers ? answers : json_object(), "untouched", untouched);
 	if (obj == NULL)
 		return err_set(e, "cannot build the JSON for story %s", s->story_id);
 	safe = json_neutralised(obj);
 	json_decref(obj);
 	obj = safe;
 	rv = fputs(x->n ? ",\n" : "\n", x->out) == EOF ||
-	    json_dumpf(obj, x->out, JSON_COMPACT | JSON_REAL_PRECISION(15)) == -1 ? -1 : 0;
+	        json_dumpf(obj, x->out, JSON_COMPACT | JSON_REAL_PRECISION(15)) == -1 ?
+	    -1 :
+	    0;
 	json_decref(obj);
 	if (rv == -1)
 		return err_set(e, "cannot write the export: %s", strerror(errno));
@@ -418,8 +422,8 @@ json_row(const struct hub_story *s, void *ctx, struct err *e)
 }
 
 int
-hub_export(struct hubstore *hs, const struct hub_export_opts *o, FILE *out, size_t *n,
-    struct err *e)
+hub_export(
+    struct hubstore *hs, const struct hub_export_opts *o, FILE *out, size_t *n, struct err *e)
 {
 	struct exporter x = { .o = o, .out = out };
 	int rv = -1;
@@ -434,8 +438,10 @@ hub_export(struct hubstore *hs, const struct hub_export_opts *o, FILE *out, size
 			free(list);
 			list = next;
 		}
-		err_set(e, "unknown consent tier \"%s\" (tiers, most restrictive first: %s; "
-		    "change them with --tiers)", o->consent, list);
+		err_set(e,
+		    "unknown consent tier \"%s\" (tiers, most restrictive first: %s; "
+		    "change them with --tiers)",
+		    o->consent, list);
 		free(list);
 		return -1;
 	}
@@ -518,7 +524,7 @@ hub_export_codebook(const struct form *f, const char *lang, FILE *out, struct er
 			}
 			char *cx = xasprintf("%s_x", q->id), *cy = xasprintf("%s_y", q->id);
 			int r = codebook_row(&x, cx, q->id, type, text,
-			    "x of the point; corners (0,0), (1,0), (0.5,0.866)") == -1 ||
+			            "x of the point; corners (0,0), (1,0), (0.5,0.866)") == -1 ||
 			    codebook_row(&x, cy, q->id, type, text, "y of the point") == -1;
 
 			free(cx);
@@ -541,9 +547,10 @@ hub_export_codebook(const struct form *f, const char *lang, FILE *out, struct er
 			}
 		} else if (q->type == Q_NUMBER && (q->has_min || q->has_max))
 			values = xasprintf("%g to %g", q->min, q->max);
-		if (codebook_row(&x, q->id, q->id, type, q->type == Q_STORY ?
-		    "(the story; its prompt is in the prompt column)" : text,
-		    values ? values : "") == -1) {
+		if (codebook_row(&x, q->id, q->id, type,
+		        q->type == Q_STORY ? "(the story; its prompt is in the prompt column)" :
+		                             text,
+		        values ? values : "") == -1) {
 			free(values);
 			goto out;
 		}
@@ -558,7 +565,8 @@ hub_export_codebook(const struct form *f, const char *lang, FILE *out, struct er
 			continue;
 		col = xasprintf("%s_untouched", q->id);
 		r = codebook_row(&x, col, q->id, question_type_name(q->type),
-		    form_text(&q->text, lang), "1 = accepted where the marker started, never "
+		    form_text(&q->text, lang),
+		    "1 = accepted where the marker started, never "
 		    "moved; 0 = moved; empty = no answer, or not recorded by the kiosk");
 		free(col);
 		if (r == -1)

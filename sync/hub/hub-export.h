@@ -23,17 +23,17 @@ enum hub_export_format {
 
 struct hub_export_opts {
 	enum hub_export_format format;
-	const char *consent;            /* NULL: every tier; else this tier or more open */
-	char **tiers;                   /* the tier order, most restrictive first */
+	const char *consent; /* NULL: every tier; else this tier or more open */
+	char **tiers;        /* the tier order, most restrictive first */
 	size_t ntiers;
-	const char *form;               /* NULL: every form; else only this form id */
-	int bom;                        /* CSV: start with a UTF-8 byte order mark */
-	int raw;                        /* CSV: no spreadsheet formula guard */
+	const char *form; /* NULL: every form; else only this form id */
+	int bom;          /* CSV: start with a UTF-8 byte order mark */
+	int raw;          /* CSV: no spreadsheet formula guard */
 };
 
 /* Write every exportable story to out; *n counts them. */
-int hub_export(struct hubstore *hs, const struct hub_export_opts *o, FILE *out, size_t *n,
-    struct err *e);
+int hub_export(
+    struct hubstore *hs, const struct hub_export_opts *o, FILE *out, size_t *n, struct err *e);
 
 /* Write a CSV codebook for form f (in language lang, NULL: the form's first):
  * one row per export column with its question text, type and values (scale

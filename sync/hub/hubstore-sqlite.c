@@ -28,14 +28,15 @@
  * a store of version 3 or older holds). */
 #define SCHEMA_VERSION 4
 #define STR_(x) #x
-#define STR(x) STR_(x)      /* SCHEMA_VERSION in SQL text */
+#define STR(x) STR_(x) /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
-#define STORY_COLS "story_id, code, kiosk, form, form_version, source, status, created, " \
-    "saved, imported, lang, consent, prompt, answers, types, conflict, untouched"
-#define STORY_NCOLS 17      /* read_story's columns; a search's snippet follows */
+#define STORY_COLS \
+	"story_id, code, kiosk, form, form_version, source, status, created, " \
+	"saved, imported, lang, consent, prompt, answers, types, conflict, untouched"
+#define STORY_NCOLS 17 /* read_story's columns; a search's snippet follows */
 
 struct sqlite_store {
-	struct hubstore base;   /* first: a struct hubstore * points here */
+	struct hubstore base; /* first: a struct hubstore * points here */
 	sqlite3 *db;
 	sqlite3_stmt *find, *insert, *fts, *flag;
 };
@@ -105,8 +106,7 @@ story_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char *text;
 
 	(void)argc;
-	if (answers == NULL || types == NULL ||
-	    (text = payload_text_of(answers, types)) == NULL)
+	if (answers == NULL || types == NULL || (text = payload_text_of(answers, types)) == NULL)
 		sqlite3_result_null(ctx);
 	else
 		sqlite3_result_text(ctx, text, -1, text_free);
@@ -199,8 +199,7 @@ read_kiosk(sqlite3_stmt *st, struct hub_kiosk *k)
 	const void *pk = sqlite3_column_blob(st, 1);
 
 	memset(k, 0, sizeof *k);
-	sodium_hex2bin(k->id, KEY_ID_BYTES, col_text(st, 0), 2 * KEY_ID_BYTES, NULL, NULL,
-	    NULL);
+	sodium_hex2bin(k->id, KEY_ID_BYTES, col_text(st, 0), 2 * KEY_ID_BYTES, NULL, NULL, NULL);
 	if (pk != NULL && sqlite3_column_bytes(st, 1) == crypto_sign_PUBLICKEYBYTES)
 		memcpy(k->pk, pk, crypto_sign_PUBLICKEYBYTES);
 	snprintf(k->name, sizeof k->name, "%s", col_text(st, 2));
@@ -211,16 +210,17 @@ read_kiosk(sqlite3_stmt *st, struct hub_kiosk *k)
 	k->quarantined = (uint64_t)sqlite3_column_int64(st, 7);
 }
 
-#define KIOSK_SELECT "SELECT id, pk, name, status, first_seen, last_seen," \
-    " (SELECT count(DISTINCT story_id) FROM stories WHERE kiosk = kiosks.id)," \
-    " (SELECT count(*) FROM quarantine WHERE kiosk = kiosks.id) FROM kiosks"
+#define KIOSK_SELECT \
+	"SELECT id, pk, name, status, first_seen, last_seen," \
+	" (SELECT count(DISTINCT story_id) FROM stories WHERE kiosk = kiosks.id)," \
+	" (SELECT count(*) FROM quarantine WHERE kiosk = kiosks.id) FROM kiosks"
 /* Without the counts: import looks a kiosk up for every bundle, and counting
  * its stories reads every one of them (it grew with the store). */
 #define KIOSK_GET "SELECT id, pk, name, status, first_seen, last_seen, 0, 0 FROM kiosks"
 
 static int
-sqlite_kiosk_get(struct hubstore *hs, const unsigned char id[KEY_ID_BYTES],
-    struct hub_kiosk *k, int *found, struct err *e)
+sqlite_kiosk_get(struct hubstore *hs, const unsigned char id[KEY_ID_BYTES], struct hub_kiosk *k,
+    int *found, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 	sqlite3_stmt *st = NULL;
@@ -252,8 +252,10 @@ sqlite_kiosk_put(struct hubstore *hs, const struct hub_kiosk *k, struct err *e)
 	int rv;
 
 	hex_id(k->id, KEY_ID_BYTES, hex);
-	if (prepare(s, "INSERT INTO kiosks VALUES(?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(id) DO "
-	    "UPDATE SET name = ?3, status = ?4, last_seen = max(last_seen, ?5)", &st, e) == -1)
+	if (prepare(s,
+	        "INSERT INTO kiosks VALUES(?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(id) DO "
+	        "UPDATE SET name = ?3, status = ?4, last_seen = max(last_seen, ?5)",
+	        &st, e) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(st, 2, k->pk, crypto_sign_PUBLICKEYBYTES, SQLITE_TRANSIENT);
@@ -267,8 +269,7 @@ sqlite_kiosk_put(struct hubstore *hs, const struct hub_kiosk *k, struct err *e)
 
 static int
 sqlite_kiosk_foreach(struct hubstore *hs,
-    int (*fn)(const struct hub_kiosk *k, void *ctx, struct err *e), void *ctx,
-    struct err *e)
+    int (*fn)(const struct hub_kiosk *k, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 	sqlite3_stmt *st = NULL;
@@ -289,8 +290,8 @@ sqlite_kiosk_foreach(struct hubstore *hs,
 }
 
 static int
-sqlite_bundle_seen(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES],
-    int *seen, struct err *e)
+sqlite_bundle_seen(
+    struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES], int *seen, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 	sqlite3_stmt *st = NULL;
@@ -341,8 +342,7 @@ sqlite_quarantine_add(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_
 	int rv;
 
 	hex_id(h->kiosk_id, KEY_ID_BYTES, hex);
-	if (prepare(s, "INSERT OR IGNORE INTO quarantine VALUES(?, ?, ?, ?, ?, ?)", &st, e) ==
-	    -1)
+	if (prepare(s, "INSERT OR IGNORE INTO quarantine VALUES(?, ?, ?, ?, ?, ?)", &st, e) == -1)
 		return -1;
 	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, hex, -1, SQLITE_TRANSIENT);
@@ -357,8 +357,7 @@ sqlite_quarantine_add(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_
 
 static int
 sqlite_quarantine_foreach(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
-    int (*fn)(const struct quarantined *q, void *ctx, struct err *e), void *ctx,
-    struct err *e)
+    int (*fn)(const struct quarantined *q, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 	sqlite3_stmt *st = NULL;
@@ -367,8 +366,8 @@ sqlite_quarantine_foreach(struct hubstore *hs, const unsigned char kiosk[KEY_ID_
 	int rc, rv = 0;
 
 	hex_id(kiosk, KEY_ID_BYTES, hex);
-	if (prepare(s, "SELECT hash, data, path FROM quarantine WHERE kiosk = ? ORDER BY seq",
-	    &st, e) == -1)
+	if (prepare(s, "SELECT hash, data, path FROM quarantine WHERE kiosk = ? ORDER BY seq", &st,
+	        e) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -388,8 +387,8 @@ sqlite_quarantine_foreach(struct hubstore *hs, const unsigned char kiosk[KEY_ID_
 }
 
 static int
-sqlite_quarantine_delete(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES],
-    struct err *e)
+sqlite_quarantine_delete(
+    struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES], struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 	sqlite3_stmt *st = NULL;
@@ -413,8 +412,8 @@ bind_opt(sqlite3_stmt *st, int i, const char *v)
 }
 
 static int
-sqlite_story_put(struct hubstore *hs, const struct hub_story_in *in, enum hub_put *result,
-    struct err *e)
+sqlite_story_put(
+    struct hubstore *hs, const struct hub_story_in *in, enum hub_put *result, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 	const struct payload *p = in->p;
@@ -428,7 +427,7 @@ sqlite_story_put(struct hubstore *hs, const struct hub_story_in *in, enum hub_pu
 	sqlite3_bind_text(s->find, 1, sid, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(s->find)) == SQLITE_ROW) {
 		if ((sqlite3_column_bytes(s->find, 0) == 32 &&
-		    memcmp(sqlite3_column_blob(s->find, 0), in->content_hash, 32) == 0) ||
+		        memcmp(sqlite3_column_blob(s->find, 0), in->content_hash, 32) == 0) ||
 		    sqlite3_column_int(s->find, 1))
 			same = 1;
 		others++;
@@ -502,8 +501,7 @@ read_story(sqlite3_stmt *st, struct hub_story *h)
 
 static int
 each_story(struct sqlite_store *s, sqlite3_stmt *st, int snippet_col,
-    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx,
-    struct err *e)
+    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	struct hub_story h;
 	int rc, rv = 0;
@@ -523,36 +521,38 @@ each_story(struct sqlite_store *s, sqlite3_stmt *st, int snippet_col,
 
 static int
 sqlite_story_foreach(struct hubstore *hs,
-    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx,
-    struct err *e)
+    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 	sqlite3_stmt *st = NULL;
 
-	if (prepare(s, "SELECT " STORY_COLS " FROM stories WHERE withdrawn = 0 ORDER BY n",
-	    &st, e) == -1)
+	if (prepare(s, "SELECT " STORY_COLS " FROM stories WHERE withdrawn = 0 ORDER BY n", &st,
+	        e) == -1)
 		return -1;
 	return each_story(s, st, -1, fn, ctx, e);
 }
 
 static int
 sqlite_search(struct hubstore *hs, const char *query, size_t limit,
-    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx,
-    struct err *e)
+    int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 	sqlite3_stmt *st = NULL;
 
-	if (prepare(s, "SELECT " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...', 16)"
-	    " FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
-	    " WHERE stories_fts MATCH ?1 AND withdrawn = 0 ORDER BY rank LIMIT ?2", &st, e) == -1)
+	if (prepare(s,
+	        "SELECT " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...', 16)"
+	        " FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
+	        " WHERE stories_fts MATCH ?1 AND withdrawn = 0 ORDER BY rank LIMIT ?2",
+	        &st, e) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	if (each_story(s, st, STORY_NCOLS, fn, ctx, e) == -1) {
 		if (strstr(e->msg, "syntax") != NULL || strstr(e->msg, "no such column") != NULL)
-			err_set(e, "cannot understand the search \"%s\" (put words in double "
-			    "quotes to search for them literally)", query);
+			err_set(e,
+			    "cannot understand the search \"%s\" (put words in double "
+			    "quotes to search for them literally)",
+			    query);
 		return -1;
 	}
 	return 0;
@@ -570,27 +570,33 @@ sqlite_withdraw(struct hubstore *hs, const char *code, const char *story_id,
 	*n = 0;
 	if (sqlite_begin(hs, e) == -1)
 		return -1;
-	if (prepare(s, "SELECT " STORY_COLS " FROM stories WHERE code = ?1 AND withdrawn = 0"
-	    " AND (?2 IS NULL OR story_id = ?2) ORDER BY n", &st, e) == -1)
+	if (prepare(s,
+	        "SELECT " STORY_COLS " FROM stories WHERE code = ?1 AND withdrawn = 0"
+	        " AND (?2 IS NULL OR story_id = ?2) ORDER BY n",
+	        &st, e) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
 	bind_opt(st, 2, story_id);
-	rv = each_story(s, st, -1, fn, ctx, e);   /* finalizes st */
+	rv = each_story(s, st, -1, fn, ctx, e); /* finalizes st */
 	st = NULL;
 	if (rv == -1)
 		goto out;
 	rv = -1;
-	if (prepare(s, "DELETE FROM stories_fts WHERE rowid IN (SELECT n FROM stories WHERE"
-	    " code = ?1 AND withdrawn = 0 AND (?2 IS NULL OR story_id = ?2))", &st, e) == -1)
+	if (prepare(s,
+	        "DELETE FROM stories_fts WHERE rowid IN (SELECT n FROM stories WHERE"
+	        " code = ?1 AND withdrawn = 0 AND (?2 IS NULL OR story_id = ?2))",
+	        &st, e) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
 	bind_opt(st, 2, story_id);
 	if (step_done(s, st, e, "removing text from the index") == -1)
 		goto out;
 	sqlite3_finalize(st);
-	if (prepare(s, "UPDATE stories SET withdrawn = 1, answers = NULL, prompt = NULL,"
-	    " lang = NULL, untouched = NULL WHERE code = ?1 AND withdrawn = 0"
-	    " AND (?2 IS NULL OR story_id = ?2)", &st, e) == -1)
+	if (prepare(s,
+	        "UPDATE stories SET withdrawn = 1, answers = NULL, prompt = NULL,"
+	        " lang = NULL, untouched = NULL WHERE code = ?1 AND withdrawn = 0"
+	        " AND (?2 IS NULL OR story_id = ?2)",
+	        &st, e) == -1)
 		goto out;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
 	bind_opt(st, 2, story_id);
@@ -635,7 +641,7 @@ static int
 migrate(struct sqlite_store *s, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
-	long version = 0;       /* none yet: a new store */
+	long version = 0; /* none yet: a new store */
 	char text[32] = "";
 	int rc;
 
@@ -652,18 +658,25 @@ migrate(struct sqlite_store *s, struct err *e)
 	if (version == SCHEMA_VERSION)
 		return 0;
 	if (version > SCHEMA_VERSION || (rc == SQLITE_ROW && version < 1))
-		return err_set(e, "this hub store has schema version \"%s\" and this storyhub "
-		    "knows versions up to %d: use the storyhub that wrote it", text,
-		    SCHEMA_VERSION);
+		return err_set(e,
+		    "this hub store has schema version \"%s\" and this storyhub "
+		    "knows versions up to %d: use the storyhub that wrote it",
+		    text, SCHEMA_VERSION);
 	/* a new store, or one older than 3: (re)build the index from the
 	 * stories; older than 4: the untouched column (a new store's table has
 	 * it already) */
 	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
-	    (version < 3 && (exec(s, "DROP TABLE IF EXISTS stories_fts;"
-	    " DROP VIEW IF EXISTS stories_text;", e) == -1 || exec(s, fts_schema, e) == -1)) ||
+	    (version < 3 &&
+	        (exec(s,
+	             "DROP TABLE IF EXISTS stories_fts;"
+	             " DROP VIEW IF EXISTS stories_text;",
+	             e) == -1 ||
+	            exec(s, fts_schema, e) == -1)) ||
 	    (version >= 1 && exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
-	    exec(s, "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
-	    " COMMIT;", e) == -1) {
+	    exec(s,
+	        "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
+	                                                                             " COMMIT;",
+	        e) == -1) {
 		sqlite_rollback(&s->base);
 		return -1;
 	}
@@ -690,9 +703,10 @@ check_kind(struct sqlite_store *s, enum hubstore_mode mode, struct err *e)
 	sqlite3_stmt *st = NULL;
 	int objects, hub;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*), coalesce(sum(type = 'table' AND"
-	    " name IN ('meta', 'quarantine')), 0) FROM sqlite_master", -1, &st, NULL) !=
-	    SQLITE_OK ||
+	if (sqlite3_prepare_v2(s->db,
+	        "SELECT count(*), coalesce(sum(type = 'table' AND"
+	        " name IN ('meta', 'quarantine')), 0) FROM sqlite_master",
+	        -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		err_set(e, "not a hub store (%s; check --store)", sqlite3_errmsg(s->db));
 		sqlite3_finalize(st);
@@ -704,25 +718,28 @@ check_kind(struct sqlite_store *s, enum hubstore_mode mode, struct err *e)
 	if (hub || (objects == 0 && mode == HUBSTORE_CREATE))
 		return 0;
 	if (objects == 0)
-		return err_set(e, "not a hub store: the file is empty (check --store; import "
+		return err_set(e,
+		    "not a hub store: the file is empty (check --store; import "
 		    "or serve creates one)");
 	return err_set(e, "a database but not a hub store (check --store)");
 }
 
 int
-hubstore_sqlite_open(const char *path, enum hubstore_mode mode, struct hubstore **out,
-    struct err *e)
+hubstore_sqlite_open(
+    const char *path, enum hubstore_mode mode, struct hubstore **out, struct err *e)
 {
 	struct sqlite_store *s;
 	int fd;
 
 	*out = NULL;
 	/* create it 0600 ourselves: SQLite would honour the umask */
-	if ((fd = open(path, O_RDWR | O_CLOEXEC | (mode == HUBSTORE_CREATE ? O_CREAT : 0),
-	    0600)) == -1) {
+	if ((fd = open(path, O_RDWR | O_CLOEXEC | (mode == HUBSTORE_CREATE ? O_CREAT : 0), 0600)) ==
+	    -1) {
 		if (errno == ENOENT && mode == HUBSTORE_EXISTING)
-			return err_set(e, "no store at %s (check --store; import or serve "
-			    "creates one)", path);
+			return err_set(e,
+			    "no store at %s (check --store; import or serve "
+			    "creates one)",
+			    path);
 		return err_set(e, "cannot open the hub store %s: %s", path, strerror(errno));
 	}
 	close(fd);
@@ -736,9 +753,9 @@ hubstore_sqlite_open(const char *path, enum hubstore_mode mode, struct hubstore 
 	sqlite3_busy_timeout(s->db, 10000);
 	if (check_kind(s, mode, e) == -1)
 		goto fail;
-	if (sqlite3_create_function_v2(s->db, "story_text", 2, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, story_text, NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	if (sqlite3_create_function_v2(s->db, "story_text", 2,
+	        SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, story_text, NULL, NULL,
+	        NULL) != SQLITE_OK) {
 		db_err(s, e, "registering story_text");
 		goto fail;
 	}
@@ -749,17 +766,21 @@ hubstore_sqlite_open(const char *path, enum hubstore_mode mode, struct hubstore 
 	 * Checkpoints every 4000 WAL pages rather than 1000: each bundle rewrites
 	 * most leaves of the (story_id, content) index, and a page changed by
 	 * several bundles between two checkpoints is copied back once. */
-	if (exec(s, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	    " PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"
-	    " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;", e) == -1 ||
+	if (exec(s,
+	        "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	        " PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"
+	        " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;",
+	        e) == -1 ||
 	    exec(s, schema, e) == -1 || migrate(s, e) == -1)
 		goto fail;
-	if (prepare(s, "SELECT content, withdrawn FROM stories WHERE story_id = ?", &s->find,
-	    e) == -1 ||
-	    prepare(s, "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
-	    " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
-	    " types, conflict, untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)", &s->insert, e) == -1 ||
+	if (prepare(s, "SELECT content, withdrawn FROM stories WHERE story_id = ?", &s->find, e) ==
+	        -1 ||
+	    prepare(s,
+	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
+	        " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
+	        " types, conflict, untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	        " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	        &s->insert, e) == -1 ||
 	    prepare(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", &s->fts, e) == -1 ||
 	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1)
 		goto fail;

@@ -11,8 +11,7 @@ hubstore_init(void)
 }
 
 int
-hubstore_open(const char *spec, enum hubstore_mode mode, struct hubstore **out,
-    struct err *e)
+hubstore_open(const char *spec, enum hubstore_mode mode, struct hubstore **out, struct err *e)
 {
 	*out = NULL;
 	if (strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0)

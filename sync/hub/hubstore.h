@@ -14,7 +14,7 @@
 #include "payload.h"
 
 enum hub_kiosk_status {
-	HUB_KIOSK_UNKNOWN,      /* seen, not yet trusted: its bundles wait in quarantine */
+	HUB_KIOSK_UNKNOWN, /* seen, not yet trusted: its bundles wait in quarantine */
 	HUB_KIOSK_TRUSTED,
 	HUB_KIOSK_REVOKED,
 };
@@ -24,9 +24,9 @@ struct hub_kiosk {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
 	char name[BUNDLE_MAX_NAME + 1];
 	enum hub_kiosk_status status;
-	int64_t first_seen, last_seen;  /* hub clock */
-	uint64_t stories;               /* stories held from it */
-	uint64_t quarantined;           /* bundles waiting */
+	int64_t first_seen, last_seen; /* hub clock */
+	uint64_t stories;              /* stories held from it */
+	uint64_t quarantined;          /* bundles waiting */
 };
 
 /* A story being stored by import. */
@@ -38,13 +38,13 @@ struct hub_story_in {
 	int source;                     /* story.h enum story_source */
 	unsigned char content_hash[32]; /* BLAKE2b-256 of the opened payload */
 	const struct payload *p;
-	const char *text;               /* story + short texts, for the full-text index */
+	const char *text; /* story + short texts, for the full-text index */
 };
 
 enum hub_put {
 	HUB_PUT_NEW,
-	HUB_PUT_DUPLICATE,      /* same id, same content (or withdrawn): nothing added */
-	HUB_PUT_CONFLICT,       /* same id, other content: kept as well, flagged */
+	HUB_PUT_DUPLICATE, /* same id, same content (or withdrawn): nothing added */
+	HUB_PUT_CONFLICT,  /* same id, other content: kept as well, flagged */
 };
 
 /* A stored story as export and search see it; strings belong to the store
@@ -54,19 +54,19 @@ struct hub_story {
 	long long form_version;
 	const char *created, *saved, *imported;
 	const char *lang, *consent, *prompt;
-	const char *answers, *types;    /* JSON text */
-	const char *untouched;          /* JSON list of the scale/triad ids accepted
+	const char *answers, *types; /* JSON text */
+	const char *untouched;       /* JSON list of the scale/triad ids accepted
 	                                 * without moving the marker; NULL when the
 	                                 * payload did not record it (older kiosks) */
 	int conflict;
-	const char *snippet;            /* search only */
+	const char *snippet; /* search only */
 };
 
 struct quarantined {
 	unsigned char hash[BUNDLE_HASH_BYTES];
 	const unsigned char *data;
 	size_t len;
-	const char *path;               /* where it was imported from */
+	const char *path; /* where it was imported from */
 };
 
 struct hubstore;
@@ -96,16 +96,16 @@ struct hubstore_ops {
 
 	/* Whole bundles from kiosks not yet trusted; adding one twice is a no-op. */
 	int (*quarantine_add)(struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES],
-	    const struct bundle_header *h, const unsigned char *data, size_t len,
-	    const char *path, struct err *e);
+	    const struct bundle_header *h, const unsigned char *data, size_t len, const char *path,
+	    struct err *e);
 	int (*quarantine_foreach)(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
 	    int (*fn)(const struct quarantined *q, void *ctx, struct err *e), void *ctx,
 	    struct err *e);
-	int (*quarantine_delete)(struct hubstore *hs,
-	    const unsigned char hash[BUNDLE_HASH_BYTES], struct err *e);
+	int (*quarantine_delete)(
+	    struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES], struct err *e);
 
-	int (*story_put)(struct hubstore *hs, const struct hub_story_in *s,
-	    enum hub_put *result, struct err *e);
+	int (*story_put)(
+	    struct hubstore *hs, const struct hub_story_in *s, enum hub_put *result, struct err *e);
 	/* Every story that is not withdrawn, in import order. */
 	int (*story_foreach)(struct hubstore *hs,
 	    int (*fn)(const struct hub_story *s, void *ctx, struct err *e), void *ctx,
@@ -118,8 +118,8 @@ struct hubstore_ops {
 	 * answers and text removed from the store and index. fn is called for each
 	 * story withdrawn, before its text goes; *n counts them. */
 	int (*withdraw)(struct hubstore *hs, const char *code, const char *story_id,
-	    int (*fn)(const struct hub_story *s, void *ctx, struct err *e), void *ctx,
-	    size_t *n, struct err *e);
+	    int (*fn)(const struct hub_story *s, void *ctx, struct err *e), void *ctx, size_t *n,
+	    struct err *e);
 };
 
 struct hubstore {
@@ -135,21 +135,20 @@ void hubstore_init(void);
  * refuses a missing store, so a mistyped --store is an error, not a new
  * empty store. */
 enum hubstore_mode {
-	HUBSTORE_EXISTING,      /* refuse: "no store at PATH (...)", nothing created */
-	HUBSTORE_CREATE,        /* create it (0600) when it does not exist */
+	HUBSTORE_EXISTING, /* refuse: "no store at PATH (...)", nothing created */
+	HUBSTORE_CREATE,   /* create it (0600) when it does not exist */
 };
 
 /* Open the store named by spec (a file path for SQLite) as mode says;
  * either way a database that is not a hub store is refused. */
-int hubstore_open(const char *spec, enum hubstore_mode mode, struct hubstore **out,
-    struct err *e);
+int hubstore_open(const char *spec, enum hubstore_mode mode, struct hubstore **out, struct err *e);
 /* Close; NULL is a no-op. */
 void hubstore_close(struct hubstore *hs);
 
 /* The SQLite engine (hubstore-sqlite.c). */
 void hubstore_sqlite_init(void);
-int hubstore_sqlite_open(const char *path, enum hubstore_mode mode, struct hubstore **out,
-    struct err *e);
+int hubstore_sqlite_open(
+    const char *path, enum hubstore_mode mode, struct hubstore **out, struct err *e);
 
 const char *hub_kiosk_status_name(enum hub_kiosk_status s);
 

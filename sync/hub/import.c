@@ -33,28 +33,32 @@ struct prepared {
 	int failed;
 };
 
-enum job_state { JOB_NEW, JOB_VERIFYING, JOB_VERIFIED };
+enum job_state {
+	JOB_NEW,
+	JOB_VERIFYING,
+	JOB_VERIFIED
+};
 
 /* A bundle in flight. Whichever thread comes to it first loads and verifies
  * it; every thread opens its records once its kiosk was found trusted. */
 struct job {
-	const char *path;               /* the file (or where it came from; may be NULL) */
-	int from_file;                  /* read it from path (else buf, len were given) */
+	const char *path; /* the file (or where it came from; may be NULL) */
+	int from_file;    /* read it from path (else buf, len were given) */
 	const unsigned char *buf;
 	size_t len;
-	unsigned char *loaded;          /* buf, when read from path */
-	int failed, load_failed;        /* not verified (or not even read): verr says why */
+	unsigned char *loaded;   /* buf, when read from path */
+	int failed, load_failed; /* not verified (or not even read): verr says why */
 	struct err verr;
 	unsigned char hash[BUNDLE_HASH_BYTES];
 	struct bundle_header h;
-	struct bundle_record *recs;     /* point into buf */
+	struct bundle_record *recs; /* point into buf */
 	size_t nrecs;
 	/* under the pipeline's mutex */
 	enum job_state state;
-	int open;                       /* its records may be opened */
-	struct prepared *pr;            /* LOOKAHEAD slots: record i in i % LOOKAHEAD */
+	int open;            /* its records may be opened */
+	struct prepared *pr; /* LOOKAHEAD slots: record i in i % LOOKAHEAD */
 	unsigned char *ready;
-	size_t next, limit, busy;       /* next to open; may open below limit; opening now */
+	size_t next, limit, busy; /* next to open; may open below limit; opening now */
 	/* the outcome, set by the storing thread */
 	enum import_outcome res;
 	struct err e;
@@ -76,15 +80,15 @@ struct pipeline {
 	const struct hub_seckey *key;
 	struct job *jobs;
 	size_t njobs;
-	struct payread *rd;             /* the storing thread's reader (NULL: rd_err) */
+	struct payread *rd; /* the storing thread's reader (NULL: rd_err) */
 	struct err rd_err;
 	pthread_t tid[MAX_WORKERS];
 	size_t nthreads;
 	pthread_mutex_t mu;
-	pthread_cond_t work;            /* something for a worker to do, or stop */
-	pthread_cond_t done;            /* a record opened, or a bundle verified */
+	pthread_cond_t work; /* something for a worker to do, or stop */
+	pthread_cond_t done; /* a record opened, or a bundle verified */
 	/* under mu */
-	size_t cur;                     /* the bundle being stored */
+	size_t cur; /* the bundle being stored */
 	int stop;
 };
 
@@ -105,8 +109,8 @@ struct import_ctx {
 /* Open, decode (with this thread's reader rd) and check record i of j into
  * out. Runs on any thread: touches nothing shared. */
 static void
-prepare_record(const struct hub_seckey *key, const struct job *j, struct payread *rd,
-    size_t i, struct prepared *out)
+prepare_record(const struct hub_seckey *key, const struct job *j, struct payread *rd, size_t i,
+    struct prepared *out)
 {
 	const struct bundle_record *r = &j->recs[i];
 	unsigned char ids[SEAL_MAX_RECIPIENTS][KEY_ID_BYTES], *plain = NULL;
@@ -142,7 +146,7 @@ prepare_record(const struct hub_seckey *key, const struct job *j, struct payread
 		goto out;
 	}
 	crypto_generichash(out->hash, sizeof out->hash, plain, plainlen, NULL, 0);
-	out->text = out->p->text;       /* taken over from the payload */
+	out->text = out->p->text; /* taken over from the payload */
 	out->p->text = NULL;
 	out->failed = 0;
 out:
@@ -228,8 +232,8 @@ claim_record(struct job *j, size_t *i)
 /* Open claimed record i of j with reader rd, or fail it with rd_err when
  * there is no reader (mu held on entry and on return, released meanwhile). */
 static void
-open_claimed(struct pipeline *pl, struct job *j, size_t i, struct payread *rd,
-    const struct err *rd_err)
+open_claimed(
+    struct pipeline *pl, struct job *j, size_t i, struct payread *rd, const struct err *rd_err)
 {
 	struct prepared *pr = &j->pr[i % LOOKAHEAD];
 
@@ -329,8 +333,7 @@ stop_open(struct pipeline *pl, struct job *j)
 }
 
 static void
-pipeline_start(struct pipeline *pl, const struct hub_seckey *key, struct job *jobs,
-    size_t njobs)
+pipeline_start(struct pipeline *pl, const struct hub_seckey *key, struct job *jobs, size_t njobs)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t want = ncpu < 2 ? 0 : ncpu > MAX_WORKERS ? MAX_WORKERS - 1 : (size_t)ncpu - 1;
@@ -344,8 +347,7 @@ pipeline_start(struct pipeline *pl, const struct hub_seckey *key, struct job *jo
 	pthread_cond_init(&pl->work, NULL);
 	pthread_cond_init(&pl->done, NULL);
 	/* if a thread cannot start, the storing thread does its work */
-	while (pl->nthreads < want &&
-	    pthread_create(&pl->tid[pl->nthreads], NULL, worker, pl) == 0)
+	while (pl->nthreads < want && pthread_create(&pl->tid[pl->nthreads], NULL, worker, pl) == 0)
 		pl->nthreads++;
 }
 
@@ -367,8 +369,8 @@ pipeline_finish(struct pipeline *pl)
 }
 
 static int
-store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepared *pr,
-    struct err *e)
+store_prepared(
+    struct import_ctx *c, const struct bundle_record *r, struct prepared *pr, struct err *e)
 {
 	struct hub_story_in in;
 	enum hub_put put;
@@ -385,7 +387,7 @@ store_prepared(struct import_ctx *c, const struct bundle_record *r, struct prepa
 	if (c->hs->ops->story_put(c->hs, &in, &put, e) == -1)
 		return -1;
 	if (put == HUB_PUT_NEW)
-		c->new++;
+		c->new ++;
 	else if (put == HUB_PUT_DUPLICATE)
 		c->duplicate++;
 	else
@@ -427,7 +429,7 @@ store_all(struct import_ctx *c, struct err *e)
 			rv = -1;
 		prepared_free(pr);
 		pthread_mutex_lock(&pl->mu);
-		j->ready[i % LOOKAHEAD] = 0;    /* the slot is free for record i + LOOKAHEAD */
+		j->ready[i % LOOKAHEAD] = 0; /* the slot is free for record i + LOOKAHEAD */
 		j->limit = i + 1 + LOOKAHEAD;
 		pthread_cond_signal(&pl->work);
 		pthread_mutex_unlock(&pl->mu);
@@ -468,17 +470,18 @@ decide(struct import_ctx *c, struct err *e)
 			return -1;
 		c->intx = 1;
 		if (ops->kiosk_put(c->hs, k, e) == -1 ||
-		    ops->quarantine_add(c->hs, c->j->hash, h, c->j->buf, c->j->len, c->j->path,
-		    e) == -1 ||
+		    ops->quarantine_add(
+		        c->hs, c->j->hash, h, c->j->buf, c->j->len, c->j->path, e) == -1 ||
 		    ops->commit(c->hs, e) == -1)
 			return -1;
 		c->intx = 0;
 		c->st->quarantined += h->count;
 		c->quarantined = 1;
-		return err_set(e, "bundle from unknown kiosk %s quarantined (%" PRIu32
+		return err_set(e,
+		    "bundle from unknown kiosk %s quarantined (%" PRIu32
 		    " stories); if you expect this kiosk, compare its id with 'storykiosk "
-		    "status' and run 'storyhub kiosks --store DB --key hub.key trust %s'", hex,
-		    h->count, hex);
+		    "status' and run 'storyhub kiosks --store DB --key hub.key trust %s'",
+		    hex, h->count, hex);
 	}
 
 	c->ids = h->count ? xcalloc(h->count, BUNDLE_ID_BYTES) : NULL;
@@ -487,7 +490,7 @@ decide(struct import_ctx *c, struct err *e)
 	c->intx = 1;
 	if (ops->bundle_seen(c->hs, c->j->hash, &c->seen, e) == -1)
 		return -1;
-	if (c->seen) {          /* adds nothing; its ids still go in the receipt */
+	if (c->seen) { /* adds nothing; its ids still go in the receipt */
 		c->duplicate = h->count;
 		for (i = 0; i < c->j->nrecs; i++)
 			memcpy(c->ids[c->nids++], c->j->recs[i].id, BUNDLE_ID_BYTES);
@@ -516,9 +519,9 @@ hint_next(struct import_ctx *c)
 	pthread_mutex_lock(&pl->mu);
 	wait_verified(pl, n);
 	pthread_mutex_unlock(&pl->mu);
-	if (n->failed ||
-	    c->hs->ops->kiosk_get(c->hs, n->h.kiosk_id, &kk, &found, &ignored) == -1 || !found ||
-	    kk.status != HUB_KIOSK_TRUSTED || memcmp(kk.pk, n->h.kiosk_pk, sizeof kk.pk) != 0 ||
+	if (n->failed || c->hs->ops->kiosk_get(c->hs, n->h.kiosk_id, &kk, &found, &ignored) == -1 ||
+	    !found || kk.status != HUB_KIOSK_TRUSTED ||
+	    memcmp(kk.pk, n->h.kiosk_pk, sizeof kk.pk) != 0 ||
 	    c->hs->ops->bundle_seen(c->hs, n->hash, &seen, &ignored) == -1 || seen)
 		return;
 	pthread_mutex_lock(&pl->mu);
@@ -577,7 +580,7 @@ run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_
 	st->bundles++;
 	pthread_mutex_lock(&pl->mu);
 	pl->cur = k;
-	pthread_cond_broadcast(&pl->work);      /* bundle k + 1 may be verified now */
+	pthread_cond_broadcast(&pl->work); /* bundle k + 1 may be verified now */
 	wait_verified(pl, j);
 	pthread_mutex_unlock(&pl->mu);
 	if (j->failed) {
@@ -589,8 +592,7 @@ run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_
 			j->res = IMPORT_QUARANTINED;
 		goto out;
 	}
-	if ((!c.seen && store_all(&c, e) == -1) ||
-	    ops->kiosk_put(hs, &c.k, e) == -1 ||
+	if ((!c.seen && store_all(&c, e) == -1) || ops->kiosk_put(hs, &c.k, e) == -1 ||
 	    (!c.seen && ops->bundle_add(hs, j->hash, &j->h, j->path, e) == -1))
 		goto out;
 	hint_next(&c);
@@ -758,7 +760,8 @@ import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
 	if (hs->ops->quarantine_foreach(hs, kiosk, collect_waiting, &list, e) == -1)
 		goto out;
 	if (list != NULL && o->key == NULL) {
-		err_set(e, "this kiosk has bundles in quarantine: trusting it imports them, "
+		err_set(e,
+		    "this kiosk has bundles in quarantine: trusting it imports them, "
 		    "so give --key hub.key");
 		goto out;
 	}
@@ -769,10 +772,10 @@ import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
 		struct err be;
 		struct import_opts qo = *o;
 
-		qo.receipts = 0;        /* the stick is long gone */
+		qo.receipts = 0; /* the stick is long gone */
 		if (import_buffer(hs, w->data, w->len, w->path, &qo, st, NULL, NULL, &be) !=
 		    IMPORT_DONE)
-			continue;       /* counted as rejected, stays in quarantine */
+			continue; /* counted as rejected, stays in quarantine */
 		if (hs->ops->quarantine_delete(hs, w->hash, e) == -1) {
 			rv = -1;
 			break;
@@ -797,8 +800,9 @@ import_revoke(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], stru
 char *
 import_summary(const struct import_stats *st)
 {
-	char *conflicts = st->conflict ? xasprintf(", %zu conflict%s kept for review",
-	    st->conflict, st->conflict == 1 ? "" : "s") : xstrdup("");
+	char *conflicts = st->conflict ? xasprintf(", %zu conflict%s kept for review", st->conflict,
+	                                     st->conflict == 1 ? "" : "s") :
+	                                 xstrdup("");
 	char *s;
 
 	if (st->rejected)

@@ -13,48 +13,47 @@
 #include "keys.h"
 
 enum import_outcome {
-	IMPORT_DONE,            /* imported (or already held) */
-	IMPORT_QUARANTINED,     /* from a kiosk not yet trusted: e says how to trust it */
-	IMPORT_REJECTED,        /* e says why; nothing was stored */
+	IMPORT_DONE,        /* imported (or already held) */
+	IMPORT_QUARANTINED, /* from a kiosk not yet trusted: e says how to trust it */
+	IMPORT_REJECTED,    /* e says why; nothing was stored */
 };
 
 struct import_opts {
 	const struct hub_seckey *key;
-	int receipts;           /* write BUNDLE.receipt next to each imported bundle */
+	int receipts; /* write BUNDLE.receipt next to each imported bundle */
 	/* called after each record stored, bundle counting from 0; may be NULL */
 	void (*progress)(void *ctx, size_t bundle, size_t done, size_t total);
 	/* import_files: called after each bundle, in order, with its outcome (e
 	 * says why unless IMPORT_DONE); may be NULL */
-	void (*report)(void *ctx, const char *path, enum import_outcome res,
-	    const struct err *e);
-	void *ctx;              /* for both */
+	void (*report)(void *ctx, const char *path, enum import_outcome res, const struct err *e);
+	void *ctx; /* for both */
 };
 
 /* Counts are stories, except bundles and rejected (bundles). */
 struct import_stats {
 	size_t bundles, new, duplicate, conflict, quarantined, rejected, receipts;
-	char reason[ERR_MAX];   /* the first rejection */
-	char warning[ERR_MAX];  /* the first receipt that could not be written */
+	char reason[ERR_MAX];  /* the first rejection */
+	char warning[ERR_MAX]; /* the first receipt that could not be written */
 };
 
 /* Import one bundle file. Returns the outcome; e is set for quarantine and
  * rejection. Store failures are rejections too. */
-enum import_outcome import_file(struct hubstore *hs, const char *path,
-    const struct import_opts *o, struct import_stats *st, struct err *e);
+enum import_outcome import_file(struct hubstore *hs, const char *path, const struct import_opts *o,
+    struct import_stats *st, struct err *e);
 
 /* Import bundle files in order, each as import_file() would, with the outcome
  * of each given to o->report. Faster than one call each: while a bundle is
  * stored and committed, the next is read and verified and, when its kiosk is
  * trusted, its records opened on the other cores. */
-void import_files(struct hubstore *hs, char *const *paths, size_t n,
-    const struct import_opts *o, struct import_stats *st);
+void import_files(struct hubstore *hs, char *const *paths, size_t n, const struct import_opts *o,
+    struct import_stats *st);
 
 /* Same as import_file for a bundle in memory (HTTP); path, where it came
  * from, may be NULL (no receipt file). When receipt is not NULL it gets the
  * signed receipt (caller frees). */
 enum import_outcome import_buffer(struct hubstore *hs, const unsigned char *buf, size_t len,
-    const char *path, const struct import_opts *o, struct import_stats *st,
-    unsigned char **receipt, size_t *receipt_len, struct err *e);
+    const char *path, const struct import_opts *o, struct import_stats *st, unsigned char **receipt,
+    size_t *receipt_len, struct err *e);
 
 /* Mark a kiosk trusted and import every bundle of it waiting in quarantine.
  * o->key may be NULL only when nothing waits. */
@@ -62,8 +61,7 @@ int import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
     const struct import_opts *o, struct import_stats *st, struct err *e);
 
 /* Mark a kiosk revoked: its bundles are refused from now on. */
-int import_revoke(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
-    struct err *e);
+int import_revoke(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], struct err *e);
 
 /* The one-line summary: "N new, N duplicate, N quarantined, N rejected[: reason]".
  * Caller frees. */

@@ -27,8 +27,8 @@
 
 struct payread {
 	sqlite3 *db;
-	sqlite3_stmt *nul;      /* an escaped NUL anywhere (the text is valid JSON) */
-	sqlite3_stmt *tree;     /* every node, in document order */
+	sqlite3_stmt *nul;  /* an escaped NUL anywhere (the text is valid JSON) */
+	sqlite3_stmt *tree; /* every node, in document order */
 };
 
 /* A key seen in an object: duplicates are found by sorting these. */
@@ -41,8 +41,8 @@ struct key {
 /* A top-level member or an answer, as found while walking the tree. */
 struct member {
 	char *key;
-	int type;               /* K_TEXT, K_OBJECT, ...: kind() of SQLite's type name */
-	char *text;             /* text atom, or rendered JSON for an object */
+	int type;   /* K_TEXT, K_OBJECT, ...: kind() of SQLite's type name */
+	char *text; /* text atom, or rendered JSON for an object */
 	sqlite3_int64 integer;
 };
 
@@ -52,12 +52,21 @@ struct walk {
 	struct member *top, *answers, *types;
 	size_t ntop, nanswers, ntypes, cap[3];
 	sqlite3_int64 root, answers_id, types_id, untouched_id;
-	int untouched_bad;              /* an item of "untouched" is not a string */
-	sqlite3_int64 prev;             /* the id of the node before */
+	int untouched_bad;  /* an item of "untouched" is not a string */
+	sqlite3_int64 prev; /* the id of the node before */
 	int root_kind;
 };
 
-enum { K_NULL, K_TRUE, K_FALSE, K_INTEGER, K_REAL, K_TEXT, K_ARRAY, K_OBJECT };
+enum {
+	K_NULL,
+	K_TRUE,
+	K_FALSE,
+	K_INTEGER,
+	K_REAL,
+	K_TEXT,
+	K_ARRAY,
+	K_OBJECT
+};
 
 static int
 kind(const char *type)
@@ -79,12 +88,14 @@ payread_open(struct payread **out, struct err *e)
 
 	*out = NULL;
 	if (sqlite3_open_v2(":memory:", &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK ||
+	        NULL) != SQLITE_OK ||
 	    /* SQL strings take backslashes literally: '\\' is two of them */
 	    sqlite3_prepare_v2(r->db, "SELECT instr(replace(?1, '\\\\', ''), '\\u0000')", -1,
-	    &r->nul, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "SELECT id, parent, type, key, atom, value FROM"
-	    " json_tree(?1)", -1, &r->tree, NULL) != SQLITE_OK) {
+	        &r->nul, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db,
+	        "SELECT id, parent, type, key, atom, value FROM"
+	        " json_tree(?1)",
+	        -1, &r->tree, NULL) != SQLITE_OK) {
 		err_set(e, "cannot start the payload reader: %s",
 		    r->db ? sqlite3_errmsg(r->db) : "out of memory");
 		payread_close(r);
@@ -135,7 +146,7 @@ members_free(struct member *v, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(v[i].key);
-		payload_text_free(v[i].text);     /* wipes */
+		payload_text_free(v[i].text); /* wipes */
 	}
 	free(v);
 }
@@ -189,13 +200,13 @@ walk_node(struct walk *w, sqlite3_stmt *st, struct err *e)
 	if (sqlite3_column_type(st, 3) == SQLITE_TEXT && w->prev == id - 1)
 		return bad(e, "malformed JSON (a key is not a string)");
 	w->prev = id;
-	if (sqlite3_column_type(st, 1) == SQLITE_NULL) {        /* the root */
+	if (sqlite3_column_type(st, 1) == SQLITE_NULL) { /* the root */
 		w->root = id;
 		w->root_kind = k;
 		return 0;
 	}
 	parent = sqlite3_column_int64(st, 1);
-	if (sqlite3_column_type(st, 3) == SQLITE_TEXT) {         /* a member of an object */
+	if (sqlite3_column_type(st, 3) == SQLITE_TEXT) { /* a member of an object */
 		key = (const char *)sqlite3_column_text(st, 3);
 		keylen = (size_t)sqlite3_column_bytes(st, 3);
 		if (!utf8_valid(key, keylen))
@@ -208,8 +219,9 @@ walk_node(struct walk *w, sqlite3_stmt *st, struct err *e)
 		w->keys[w->nkeys].name = col_dup(st, 3);
 		w->keys[w->nkeys++].len = keylen;
 	}
-	if (k == K_TEXT && !utf8_valid((const char *)sqlite3_column_text(st, 4),
-	    (size_t)sqlite3_column_bytes(st, 4)))
+	if (k == K_TEXT &&
+	    !utf8_valid(
+	        (const char *)sqlite3_column_text(st, 4), (size_t)sqlite3_column_bytes(st, 4)))
 		return bad(e, "a string is not valid UTF-8 (or has a lone surrogate escape)");
 	if (k == K_INTEGER && sqlite3_column_type(st, 4) != SQLITE_INTEGER)
 		return bad(e, "an integer is too big");
@@ -235,7 +247,7 @@ walk_node(struct walk *w, sqlite3_stmt *st, struct err *e)
 	else if (k == K_INTEGER)
 		m->integer = sqlite3_column_int64(st, 4);
 	else if (k == K_OBJECT && top) {
-		m->text = col_dup(st, 5);       /* rendered compact, escapes kept */
+		m->text = col_dup(st, 5); /* rendered compact, escapes kept */
 		/* the first of a name: a second one is refused as a duplicate */
 		if (strcmp(m->key, "answers") == 0 && w->answers_id == -1)
 			w->answers_id = id;
@@ -278,7 +290,7 @@ walk_tree(struct payread *r, const char *json, size_t len, struct walk *w, struc
 		if ((rv = walk_node(w, r->tree, e)) == -1)
 			break;
 	if (rv == 0 && rc != SQLITE_DONE)
-		rv = bad(e, sqlite3_errmsg(r->db));     /* "malformed JSON" */
+		rv = bad(e, sqlite3_errmsg(r->db)); /* "malformed JSON" */
 	sqlite3_reset(r->tree);
 	sqlite3_clear_bindings(r->tree);
 	if (rv == -1)
@@ -307,8 +319,7 @@ walk_tree(struct payread *r, const char *json, size_t len, struct walk *w, struc
 /* Walk, then look at the root: after every check of the JSON itself, as
  * jansson parses everything before the root's type is looked at. */
 static int
-walk_payload(struct payread *r, const char *json, size_t len, struct walk *w,
-    struct err *e)
+walk_payload(struct payread *r, const char *json, size_t len, struct walk *w, struct err *e)
 {
 	if (walk_tree(r, json, len, w, e) == -1)
 		return -1;
@@ -373,8 +384,7 @@ searchable_text(const struct walk *w)
 }
 
 int
-payread_decode(struct payread *r, const char *json, size_t len, struct payload **out,
-    struct err *e)
+payread_decode(struct payread *r, const char *json, size_t len, struct payload **out, struct err *e)
 {
 	struct payload *p = xcalloc(1, sizeof *p);
 	struct walk w = { 0 };

@@ -22,7 +22,7 @@ void payread_close(struct payread *r);
  * and refuses what the reference reader does; "answers", "types" and "untouched"
  * come back as compact JSON of the same value (SQLite's rendering, escapes
  * kept). */
-int payread_decode(struct payread *r, const char *json, size_t len, struct payload **out,
-    struct err *e);
+int payread_decode(
+    struct payread *r, const char *json, size_t len, struct payload **out, struct err *e);
 
 #endif

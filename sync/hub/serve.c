@@ -35,13 +35,13 @@ struct serve {
 struct request {
 	struct timespec start;
 	char method[16];
-	char *url;              /* neutralised for the log */
+	char *url; /* neutralised for the log */
 	char peer[NI_MAXHOST];
-	int accept;             /* a bundle upload we are reading */
+	int accept; /* a bundle upload we are reading */
 	int too_large;
 	unsigned char *buf;
 	size_t len, cap, received;
-	unsigned status;        /* 0 until a response is queued */
+	unsigned status; /* 0 until a response is queued */
 	char note[320];
 };
 
@@ -73,8 +73,7 @@ reply(struct MHD_Connection *conn, struct request *rq, unsigned status, const ch
 	struct MHD_Response *resp;
 	enum MHD_Result r;
 
-	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body,
-	    MHD_RESPMEM_MUST_COPY);
+	resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
 	if (resp == NULL)
 		return MHD_NO;
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -108,8 +107,7 @@ is_octet_stream(const char *ct)
 }
 
 static void
-request_begin(struct request *rq, struct MHD_Connection *conn, const char *url,
-    const char *method)
+request_begin(struct request *rq, struct MHD_Connection *conn, const char *url, const char *method)
 {
 	const union MHD_ConnectionInfo *ci;
 	size_t ulen = strlen(url);
@@ -121,25 +119,26 @@ request_begin(struct request *rq, struct MHD_Connection *conn, const char *url,
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr != NULL) {
 		socklen_t sl = ci->client_addr->sa_family == AF_INET6 ?
-		    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+		    sizeof(struct sockaddr_in6) :
+		    sizeof(struct sockaddr_in);
 
 		if (getnameinfo(ci->client_addr, sl, rq->peer, sizeof rq->peer, NULL, 0,
-		    NI_NUMERICHOST) != 0)
+		        NI_NUMERICHOST) != 0)
 			snprintf(rq->peer, sizeof rq->peer, "?");
 	}
 }
 
 /* The first call of a request: route it, check its headers. */
 static enum MHD_Result
-request_route(struct serve *s, struct MHD_Connection *conn, struct request *rq,
-    const char *url, const char *method)
+request_route(struct serve *s, struct MHD_Connection *conn, struct request *rq, const char *url,
+    const char *method)
 {
 	const char *ct, *cl;
 
 	if (strcmp(url, "/v1/health") == 0) {
 		if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-			return reply_text(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    "use GET /v1/health");
+			return reply_text(
+			    conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET /v1/health");
 		return reply(conn, rq, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3, "ok");
 	}
 	if (strcmp(url, "/v1/bundles") != 0)
@@ -162,8 +161,10 @@ request_route(struct serve *s, struct MHD_Connection *conn, struct request *rq,
 		if (errno != 0 || end == cl || *end != '\0' || n > s->o.max_bytes) {
 			char msg[96];
 
-			snprintf(msg, sizeof msg, "bundle too large: this hub takes at most %zu "
-			    "bytes per upload", s->o.max_bytes);
+			snprintf(msg, sizeof msg,
+			    "bundle too large: this hub takes at most %zu "
+			    "bytes per upload",
+			    s->o.max_bytes);
 			return reply_text(conn, rq, HTTP_TOO_LARGE, msg);
 		}
 	}
@@ -214,8 +215,10 @@ request_import(struct serve *s, struct MHD_Connection *conn, struct request *rq)
 	if (rq->too_large) {
 		char msg[96];
 
-		snprintf(msg, sizeof msg, "bundle too large: this hub takes at most %zu bytes "
-		    "per upload", s->o.max_bytes);
+		snprintf(msg, sizeof msg,
+		    "bundle too large: this hub takes at most %zu bytes "
+		    "per upload",
+		    s->o.max_bytes);
 		return reply_text(conn, rq, HTTP_TOO_LARGE, msg);
 	}
 	if (rq->len == 0)
@@ -260,7 +263,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 		return request_route(s, conn, rq, url, method);
 	}
 	if (!rq->accept || rq->status != 0) {
-		*upload_data_size = 0;  /* answered already: drop the rest */
+		*upload_data_size = 0; /* answered already: drop the rest */
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -273,8 +276,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *
 
 /* One line per request, when it is over (answered, timed out or dropped). */
 static void
-on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-    enum MHD_RequestTerminationCode toe)
+on_completed(
+    void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct request *rq = *con_cls;
 	char when[32], status[16];
@@ -325,8 +328,10 @@ resolve(const char *listen, struct addrinfo **out, struct err *e)
 	int rc;
 
 	if (listen == NULL || (colon = strrchr(listen, ':')) == NULL || colon[1] == '\0')
-		return err_set(e, "--listen takes HOST:PORT (for example 127.0.0.1:8080), "
-		    "not \"%s\"", listen ? listen : "");
+		return err_set(e,
+		    "--listen takes HOST:PORT (for example 127.0.0.1:8080), "
+		    "not \"%s\"",
+		    listen ? listen : "");
 	host = xstrndup(listen, (size_t)(colon - listen));
 	port = xstrdup(colon + 1);
 	if (host[0] == '[' && strlen(host) >= 2 && host[strlen(host) - 1] == ']') {
@@ -364,14 +369,11 @@ serve_start(const struct serve_opts *o, struct serve **out, struct err *e)
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	errno = 0;
-	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
-	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
-	    MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_MAX_CONNECTIONS,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-	    MHD_OPTION_END);
+	s->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+	    ai->ai_addr, MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)SERVE_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)128 * 1024,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
 	if (s->d == NULL) {
 		err_set(e, "cannot listen on %s: %s (is another server using that port?)",
 		    o->listen, errno ? strerror(errno) : "libmicrohttpd refused to start");
@@ -379,8 +381,8 @@ serve_start(const struct serve_opts *o, struct serve **out, struct err *e)
 		free(s);
 		return -1;
 	}
-	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, NULL, 0,
-	    NI_NUMERICHOST) != 0)
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, NULL, 0, NI_NUMERICHOST) !=
+	    0)
 		snprintf(host, sizeof host, "?");
 	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	snprintf(s->address, sizeof s->address, ai->ai_family == AF_INET6 ? "[%s]:%u" : "%s:%u",

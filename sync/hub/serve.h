@@ -13,15 +13,15 @@
 #include "keys.h"
 
 #define SERVE_DEFAULT_MAX_BYTES ((size_t)32 << 20)
-#define SERVE_DEFAULT_TIMEOUT 30        /* seconds of silence before a connection is dropped */
+#define SERVE_DEFAULT_TIMEOUT 30 /* seconds of silence before a connection is dropped */
 #define SERVE_MAX_CONNECTIONS 64
 
 struct serve_opts {
 	struct hubstore *hs;
 	const struct hub_seckey *key;
-	const char *listen;             /* HOST:PORT, [V6]:PORT; port 0 picks a free one */
-	size_t max_bytes;               /* largest bundle accepted (413 above) */
-	unsigned timeout;               /* per-connection idle timeout, seconds */
+	const char *listen; /* HOST:PORT, [V6]:PORT; port 0 picks a free one */
+	size_t max_bytes;   /* largest bundle accepted (413 above) */
+	unsigned timeout;   /* per-connection idle timeout, seconds */
 };
 
 struct serve;

@@ -23,9 +23,10 @@ static void
 usage(FILE *fp)
 {
 	fputs("usage: storyhub COMMAND [OPTIONS]\n\n"
-	    "The coordinator's side of storykiosk: holds the hub key, imports signed\n"
-	    "bundles from kiosks, and exports, searches and withdraws stories.\n\n"
-	    "commands:\n", fp);
+	      "The coordinator's side of storykiosk: holds the hub key, imports signed\n"
+	      "bundles from kiosks, and exports, searches and withdraws stories.\n\n"
+	      "commands:\n",
+	    fp);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nRun 'storyhub COMMAND --help' for a command's options.\n", fp);

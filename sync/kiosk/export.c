@@ -28,18 +28,18 @@
 struct hasher {
 	pthread_t tid;
 	pthread_mutex_t mu;
-	pthread_cond_t cond;            /* ready moved, a chunk done, or stop */
-	struct bundle_sighash sh;       /* the thread's until it is joined */
-	const unsigned char *buf;       /* under mu: the writer's buffer */
-	size_t hashed, ready;           /* under mu */
-	int busy, stop;                 /* under mu */
+	pthread_cond_t cond;      /* ready moved, a chunk done, or stop */
+	struct bundle_sighash sh; /* the thread's until it is joined */
+	const unsigned char *buf; /* under mu: the writer's buffer */
+	size_t hashed, ready;     /* under mu */
+	int busy, stop;           /* under mu */
 };
 
 struct gather {
 	struct bundle_writer *w;
-	int promised;           /* the count is promised: the hash may run ahead */
-	struct hasher *h;       /* the hash under way, or NULL */
-	size_t published;       /* bytes handed to h */
+	int promised;     /* the count is promised: the hash may run ahead */
+	struct hasher *h; /* the hash under way, or NULL */
+	size_t published; /* bytes handed to h */
 	unsigned char (*ids)[STORE_ID_BYTES];
 	size_t n, cap;
 };
@@ -57,11 +57,11 @@ hasher_main(void *arg)
 		while (!h->stop && h->hashed == h->ready)
 			pthread_cond_wait(&h->cond, &h->mu);
 		if (h->hashed == h->ready)
-			break;          /* stopped, and all of it hashed */
+			break; /* stopped, and all of it hashed */
 		p = h->buf + h->hashed;
 		n = h->ready - h->hashed;
 		if (n > HASH_CHUNK)
-			n = HASH_CHUNK;         /* so a moving buffer waits little */
+			n = HASH_CHUNK; /* so a moving buffer waits little */
 		h->busy = 1;
 		pthread_mutex_unlock(&h->mu);
 		bundle_sighash_update(&h->sh, p, n);
@@ -108,7 +108,7 @@ hasher_publish(struct gather *g, int all)
 	if (g->h == NULL) {
 		if (!all)
 			hasher_start(g);
-		return;         /* a small bundle is hashed at finish */
+		return; /* a small bundle is hashed at finish */
 	}
 	g->published = len;
 	pthread_mutex_lock(&g->h->mu);
@@ -221,8 +221,8 @@ load_receipt(struct kiosk *k, const char *path, struct receipt *r, struct err *e
 }
 
 int
-export_receipt_apply(struct kiosk *k, const char *path, size_t *listed, size_t *marked,
-    struct err *e)
+export_receipt_apply(
+    struct kiosk *k, const char *path, size_t *listed, size_t *marked, struct err *e)
 {
 	struct receipt r;
 	int rv;
@@ -231,8 +231,8 @@ export_receipt_apply(struct kiosk *k, const char *path, size_t *listed, size_t *
 	if (load_receipt(k, path, &r, e) == -1)
 		return -1;
 	*listed = r.count;
-	rv = store_mark_acked(k->store, (const unsigned char(*)[STORE_ID_BYTES])r.ids,
-	    r.count, marked, e);
+	rv = store_mark_acked(
+	    k->store, (const unsigned char(*)[STORE_ID_BYTES])r.ids, r.count, marked, e);
 	receipt_free(&r);
 	return rv;
 }
@@ -250,8 +250,8 @@ apply_receipt(struct kiosk *k, const char *path, struct err *e)
 
 	if (load_receipt(k, path, &r, &ignored) == -1)
 		return 0;
-	rv = store_mark_acked(k->store, (const unsigned char(*)[STORE_ID_BYTES])r.ids,
-	    r.count, &marked, e);
+	rv = store_mark_acked(
+	    k->store, (const unsigned char(*)[STORE_ID_BYTES])r.ids, r.count, &marked, e);
 	receipt_free(&r);
 	return rv == -1 ? -1 : 1;
 }
@@ -316,8 +316,7 @@ gather_free(struct gather *g)
  * added, the signature's hash under way on another thread. Nothing matched:
  * 0 with g->w NULL. */
 static int
-gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *seq,
-    struct err *e)
+gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *seq, struct err *e)
 {
 	struct store_counts cnt;
 	uint64_t n;
@@ -328,15 +327,16 @@ gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *se
 	/* Counting by status avoids reading every sealed payload twice. */
 	if (store_counts(k->store, &cnt, e) == -1)
 		return -1;
-	n = filter == STORE_HELD ? cnt.finished :
-	    filter == STORE_UNACKED ? cnt.unacked : cnt.unexported;
+	n = filter == STORE_HELD    ? cnt.finished :
+	    filter == STORE_UNACKED ? cnt.unacked :
+	                              cnt.unexported;
 	if (n == 0)
 		return 0;
 	if (store_next_bundle_seq(k->store, seq, e) == -1)
 		return -1;
 	label = bundle_name(k->name);
-	rv = bundle_writer_create(k->identity, label, *seq, (int64_t)time(NULL), k->hubs,
-	    k->nhubs, &g->w, e);
+	rv = bundle_writer_create(
+	    k->identity, label, *seq, (int64_t)time(NULL), k->hubs, k->nhubs, &g->w, e);
 	free(label);
 	if (rv == -1)
 		return -1;
@@ -347,7 +347,7 @@ gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *se
 		gather_free(g);
 		return -1;
 	}
-	hasher_publish(g, 1);           /* the rest, hashed while the caller goes on */
+	hasher_publish(g, 1); /* the rest, hashed while the caller goes on */
 	return 0;
 }
 
@@ -372,8 +372,8 @@ seal(struct gather *g, uint64_t seq, struct export_bundle *b, struct err *e)
 }
 
 int
-export_bundle_build(struct kiosk *k, enum store_filter filter, struct export_bundle *b,
-    struct err *e)
+export_bundle_build(
+    struct kiosk *k, enum store_filter filter, struct export_bundle *b, struct err *e)
 {
 	struct gather g;
 	uint64_t seq;
@@ -397,8 +397,7 @@ export_bundle_free(struct export_bundle *b)
 }
 
 int
-export_run(struct kiosk *k, const char *todir, int all, struct export_result *res,
-    struct err *e)
+export_run(struct kiosk *k, const char *todir, int all, struct export_result *res, struct err *e)
 {
 	struct export_bundle b = { 0 };
 	struct fsutil_atomic file = { .fd = -1 };
@@ -429,8 +428,8 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	 * and write (and sync) the bundle up to its signature. */
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (store_mark_exported_open(k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids,
-	    g.n, seq, when, e) == -1) {
+	if (store_mark_exported_open(
+	        k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids, g.n, seq, when, e) == -1) {
 		gather_free(&g);
 		err_prefix(e, "nothing was exported");
 		return -1;
@@ -441,8 +440,8 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	res->path = fsutil_join(todir, name);
 	if (fsutil_atomic_open(&file, res->path, 0644, e) == -1 ||
 	    (bundle_writer_body(g.w, &body, &body_len) == 0 &&
-	    (fsutil_atomic_write(&file, body, body_len, e) == -1 ||
-	    fsutil_atomic_sync(&file, e) == -1))) {
+	        (fsutil_atomic_write(&file, body, body_len, e) == -1 ||
+	            fsutil_atomic_sync(&file, e) == -1))) {
 		gather_free(&g);
 		err_prefix(e, "nothing was marked exported");
 		goto out;
@@ -456,7 +455,8 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	}
 	marking = 0;
 	if (store_commit(k->store, e) == -1) {
-		err_prefix(e, "%s was written but its stories stay marked not exported "
+		err_prefix(e,
+		    "%s was written but its stories stay marked not exported "
 		    "(the next export sends them again; the hub keeps each story once)",
 		    res->path);
 		goto out;
@@ -464,7 +464,7 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	res->stories = b.n;
 	rv = 0;
 out:
-	fsutil_atomic_abort(&file);     /* after a commit or a failure: nothing left */
+	fsutil_atomic_abort(&file); /* after a commit or a failure: nothing left */
 	if (marking)
 		store_rollback(k->store);
 	if (rv == -1)

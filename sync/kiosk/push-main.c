@@ -83,7 +83,7 @@ main(int argc, char **argv)
 		}
 		if (saved == NULL) {
 			rv = fail("no hub URL: give --url URL, or set one with "
-			    "'storykiosk init --push-url URL'");
+			          "'storykiosk init --push-url URL'");
 			goto out;
 		}
 		url = saved;
@@ -94,7 +94,8 @@ main(int argc, char **argv)
 	}
 	if (push_run(k, url, timeout, &res, &e) == -1) {
 		rv = fail("push failed: %s; nothing was marked acknowledged, every story "
-		    "is kept for the next push", e.msg);
+		          "is kept for the next push",
+		    e.msg);
 		goto out;
 	}
 	switch (res.outcome) {
@@ -103,14 +104,14 @@ main(int argc, char **argv)
 		break;
 	case PUSH_ACKED:
 		printf("pushed %zu stor%s in bundle %" PRIu64 "; the hub acknowledged %zu "
-		    "(run 'storykiosk purge' to delete them here)\n", res.sent,
-		    res.sent == 1 ? "y" : "ies", res.bundle_seq, res.acked);
+		       "(run 'storykiosk purge' to delete them here)\n",
+		    res.sent, res.sent == 1 ? "y" : "ies", res.bundle_seq, res.acked);
 		break;
 	case PUSH_QUARANTINED:
 		printf("pushed %zu stor%s in bundle %" PRIu64 "; the hub holds them in "
-		    "quarantine until the coordinator trusts this kiosk (id %s), so nothing is "
-		    "acknowledged yet; push again after that. The hub said: %s\n", res.sent,
-		    res.sent == 1 ? "y" : "ies", res.bundle_seq, k->id_hex, res.note);
+		       "quarantine until the coordinator trusts this kiosk (id %s), so nothing is "
+		       "acknowledged yet; push again after that. The hub said: %s\n",
+		    res.sent, res.sent == 1 ? "y" : "ies", res.bundle_seq, k->id_hex, res.note);
 		break;
 	}
 	rv = 0;

@@ -30,7 +30,7 @@ on_body(char *data, size_t size, size_t nmemb, void *ctx)
 	size_t n = size * nmemb;
 
 	if (b->len + n > b->max)
-		return 0;       /* too large to be a receipt: CURLE_WRITE_ERROR */
+		return 0; /* too large to be a receipt: CURLE_WRITE_ERROR */
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
 
@@ -59,27 +59,33 @@ reason_of(const struct body *b)
 
 /* One line for a transfer that did not get an HTTP answer. */
 static int
-transfer_error(CURLcode rc, long oserr, const char *errbuf, const char *url, long timeout,
-    struct err *e)
+transfer_error(
+    CURLcode rc, long oserr, const char *errbuf, const char *url, long timeout, struct err *e)
 {
 	const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
 
 	switch (rc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		return err_set(e, "cannot find the hub's host (DNS failure: %s); check the URL "
-		    "and that the network is up", why);
+		return err_set(e,
+		    "cannot find the hub's host (DNS failure: %s); check the URL "
+		    "and that the network is up",
+		    why);
 	case CURLE_COULDNT_CONNECT:
 		if (oserr == ECONNREFUSED)
-			return err_set(e, "connection refused by %s: is 'storyhub serve' running "
-			    "there?", url);
+			return err_set(e,
+			    "connection refused by %s: is 'storyhub serve' running "
+			    "there?",
+			    url);
 		if (oserr == ENETUNREACH || oserr == EHOSTUNREACH || oserr == ENETDOWN)
-			return err_set(e, "no network: cannot reach %s (%s)", url,
-			    strerror((int)oserr));
+			return err_set(
+			    e, "no network: cannot reach %s (%s)", url, strerror((int)oserr));
 		return err_set(e, "cannot connect to %s (%s)", url, why);
 	case CURLE_OPERATION_TIMEDOUT:
-		return err_set(e, "no complete answer from %s within %ld s (slow or broken "
-		    "network, or the hub is stuck)", url, timeout);
+		return err_set(e,
+		    "no complete answer from %s within %ld s (slow or broken "
+		    "network, or the hub is stuck)",
+		    url, timeout);
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CERTPROBLEM:
@@ -90,12 +96,16 @@ transfer_error(CURLcode rc, long oserr, const char *errbuf, const char *url, lon
 	case CURLE_SSL_INVALIDCERTSTATUS:
 	case CURLE_SSL_ENGINE_INITFAILED:
 	case CURLE_USE_SSL_FAILED:
-		return err_set(e, "TLS failure talking to %s (%s): is the hub's certificate "
-		    "valid for that name and trusted by this kiosk?", url, why);
+		return err_set(e,
+		    "TLS failure talking to %s (%s): is the hub's certificate "
+		    "valid for that name and trusted by this kiosk?",
+		    url, why);
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_URL_MALFORMAT:
-		return err_set(e, "bad hub URL \"%s\": use http://HOST:PORT or https://HOST "
-		    "(%s)", url, why);
+		return err_set(e,
+		    "bad hub URL \"%s\": use http://HOST:PORT or https://HOST "
+		    "(%s)",
+		    url, why);
 	case CURLE_WRITE_ERROR:
 		return err_set(e, "the hub's answer is too large to be a receipt");
 	case CURLE_SEND_ERROR:
@@ -141,8 +151,8 @@ post(const char *url, const unsigned char *buf, size_t len, long timeout, long *
 	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "storykiosk-push/1");
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout < PUSH_CONNECT_TIMEOUT ? timeout :
-	    (long)PUSH_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+	    timeout < PUSH_CONNECT_TIMEOUT ? timeout : (long)PUSH_CONNECT_TIMEOUT);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -165,8 +175,8 @@ out:
 
 /* Check the receipt and mark what it lists acknowledged. */
 static int
-accept_receipt(struct kiosk *k, const struct body *b, const unsigned char *bundle,
-    size_t blen, uint64_t seq, struct push_result *res, struct err *e)
+accept_receipt(struct kiosk *k, const struct body *b, const unsigned char *bundle, size_t blen,
+    uint64_t seq, struct push_result *res, struct err *e)
 {
 	unsigned char hash[BUNDLE_HASH_BYTES];
 	struct receipt r;
@@ -182,7 +192,7 @@ accept_receipt(struct kiosk *k, const struct body *b, const unsigned char *bundl
 		goto out;
 	}
 	if (store_mark_acked(k->store, (const unsigned char(*)[STORE_ID_BYTES])r.ids, r.count,
-	    &res->acked, e) == -1)
+	        &res->acked, e) == -1)
 		goto out;
 	rv = 0;
 out:
@@ -218,14 +228,15 @@ note_result(struct kiosk *k, const struct push_result *res, const char *failure)
 	else if (res->outcome == PUSH_ACKED)
 		snprintf(text, sizeof text, "%zu of %zu acknowledged", res->acked, res->sent);
 	else
-		snprintf(text, sizeof text, "%zu delivered, in quarantine until the "
-		    "coordinator trusts this kiosk", res->sent);
+		snprintf(text, sizeof text,
+		    "%zu delivered, in quarantine until the "
+		    "coordinator trusts this kiosk",
+		    res->sent);
 	(void)store_meta_set(k->store, "last_push_result", text, &ignored);
 }
 
 int
-push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res,
-    struct err *e)
+push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res, struct err *e)
 {
 	struct export_bundle b = { 0 };
 	struct body body = { .max = RECEIPT_MAX_BYTES };
@@ -268,7 +279,7 @@ push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res
 		goto out;
 	}
 	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])b.ids, b.n,
-	    res->bundle_seq, NULL, e) == -1)
+	        res->bundle_seq, NULL, e) == -1)
 		goto out;
 	if (res->outcome == PUSH_ACKED && store_meta_set(k->store, "last_push", when, e) == -1)
 		goto out;

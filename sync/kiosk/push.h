@@ -12,27 +12,27 @@
 #include "err.h"
 #include "kiosk.h"
 
-#define PUSH_DEFAULT_TIMEOUT 60         /* seconds for the whole upload */
+#define PUSH_DEFAULT_TIMEOUT 60 /* seconds for the whole upload */
 #define PUSH_CONNECT_TIMEOUT 10
 
 enum push_outcome {
-	PUSH_NOTHING,           /* no story waiting */
-	PUSH_ACKED,             /* receipt verified, stories acknowledged */
-	PUSH_QUARANTINED,       /* delivered; the hub waits for the coordinator to trust us */
+	PUSH_NOTHING,     /* no story waiting */
+	PUSH_ACKED,       /* receipt verified, stories acknowledged */
+	PUSH_QUARANTINED, /* delivered; the hub waits for the coordinator to trust us */
 };
 
 struct push_result {
 	enum push_outcome outcome;
 	uint64_t bundle_seq;
-	size_t sent;            /* stories in the bundle */
-	size_t acked;           /* stories marked acknowledged here */
-	char note[ERR_MAX];     /* the hub's words for a quarantine */
+	size_t sent;        /* stories in the bundle */
+	size_t acked;       /* stories marked acknowledged here */
+	char note[ERR_MAX]; /* the hub's words for a quarantine */
 };
 
 /* Push every unacknowledged finished story to url (the hub's base URL, for
  * example http://hub:8080; "/v1/bundles" is added unless url ends with it).
  * timeout bounds the whole exchange in seconds (0: PUSH_DEFAULT_TIMEOUT). */
-int push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res,
-    struct err *e);
+int
+push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res, struct err *e);
 
 #endif

@@ -49,8 +49,8 @@ pushspawn_url_check(const char *url, struct err *e)
 	else if (strncasecmp(url, "https://", 8) == 0)
 		host = url + 8;
 	else
-		return err_set(e, "the push URL must start with http:// or https:// (got \"%.60s\")",
-		    url);
+		return err_set(
+		    e, "the push URL must start with http:// or https:// (got \"%.60s\")", url);
 	if (*host == '\0' || *host == '/' || *host == ':')
 		return err_set(e, "the push URL names no host: \"%.60s\"", url);
 	for (; *url != '\0'; url++)
@@ -60,8 +60,8 @@ pushspawn_url_check(const char *url, struct err *e)
 }
 
 int
-pushspawn_start(const char *helper, const char *dir, const char *url, long timeout,
-    pid_t *pid, struct err *e)
+pushspawn_start(
+    const char *helper, const char *dir, const char *url, long timeout, pid_t *pid, struct err *e)
 {
 	char tbuf[24];
 	pid_t p;
@@ -71,8 +71,8 @@ pushspawn_start(const char *helper, const char *dir, const char *url, long timeo
 	if (p == -1)
 		return err_set(e, "cannot start a push: %s", strerror(errno));
 	if (p == 0) {
-		char *argv[] = { (char *)helper, "--data", (char *)dir, "--url",
-			(char *)url, "--timeout", tbuf, NULL };
+		char *argv[] = { (char *)helper, "--data", (char *)dir, "--url", (char *)url,
+			"--timeout", tbuf, NULL };
 		int fd = open("/dev/null", O_RDWR);
 
 		/* Never write on the kiosk's screen or read its keyboard. */

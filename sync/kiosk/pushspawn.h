@@ -9,8 +9,8 @@
 
 #include "err.h"
 
-#define PUSH_BACKOFF_FIRST 30           /* seconds before the first retry */
-#define PUSH_BACKOFF_MAX 1800           /* never wait longer than this */
+#define PUSH_BACKOFF_FIRST 30 /* seconds before the first retry */
+#define PUSH_BACKOFF_MAX 1800 /* never wait longer than this */
 
 /* The helper program: storykiosk-push beside this executable (a build tree),
  * else the installed one in LIBEXECDIR. Caller frees. */
@@ -23,8 +23,8 @@ int pushspawn_url_check(const char *url, struct err *e);
  * stdout and stderr on /dev/null (it must never write on the kiosk's
  * screen); *pid is the child. The helper records its attempt, success and
  * error in the kiosk's store. */
-int pushspawn_start(const char *helper, const char *dir, const char *url, long timeout,
-    pid_t *pid, struct err *e);
+int pushspawn_start(
+    const char *helper, const char *dir, const char *url, long timeout, pid_t *pid, struct err *e);
 
 /* Check a started push without blocking: 0 still running, 1 finished with
  * *ok set (1 success, 0 failure), -1 with e set when pid is not our child. */

@@ -28,13 +28,13 @@
 struct bundle_writer {
 	unsigned char *buf;
 	size_t len, cap;
-	size_t count_at;        /* offset of the record count */
+	size_t count_at; /* offset of the record count */
 	uint32_t count;
 	uint64_t last_seq;
 	unsigned char sk[crypto_sign_SECRETKEYBYTES];
-	int promised;           /* the header holds expected (bundle_writer_expect) */
+	int promised; /* the header holds expected (bundle_writer_expect) */
 	uint32_t expected;
-	size_t head_len;        /* the header's length */
+	size_t head_len; /* the header's length */
 };
 
 void
@@ -97,8 +97,8 @@ grow(struct bundle_writer *w, size_t n)
 
 int
 bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t seq,
-    int64_t created, const struct hub_pubkey *hubs, size_t nhubs,
-    struct bundle_writer **out, struct err *e)
+    int64_t created, const struct hub_pubkey *hubs, size_t nhubs, struct bundle_writer **out,
+    struct err *e)
 {
 	struct bundle_writer *w;
 	unsigned char *p;
@@ -110,8 +110,8 @@ bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t
 	if (!utf8_valid(name ? name : "", namelen))
 		return err_set(e, "kiosk name is not valid UTF-8");
 	if (nhubs < 1 || nhubs > BUNDLE_MAX_HUBS)
-		return err_set(e, "a bundle needs 1 to %d hub keys (have %zu)", BUNDLE_MAX_HUBS,
-		    nhubs);
+		return err_set(
+		    e, "a bundle needs 1 to %d hub keys (have %zu)", BUNDLE_MAX_HUBS, nhubs);
 	w = xcalloc(1, sizeof *w);
 	p = grow(w, FIXED_HEAD);
 	memcpy(p, BUNDLE_MAGIC, BUNDLE_MAGIC_LEN);
@@ -164,8 +164,8 @@ bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct
 	unsigned char *p;
 
 	if (w->count >= BUNDLE_MAX_RECORDS)
-		return err_set(e, "too many stories for one bundle (at most %u)",
-		    BUNDLE_MAX_RECORDS);
+		return err_set(
+		    e, "too many stories for one bundle (at most %u)", BUNDLE_MAX_RECORDS);
 	if (r->sealed_len == 0 || r->sealed_len > SEAL_MAX_SEALED)
 		return err_set(e, "sealed story of %zu bytes cannot go in a bundle", r->sealed_len);
 	if (w->count > 0 && r->seq <= w->last_seq)
@@ -174,8 +174,7 @@ bundle_writer_add(struct bundle_writer *w, const struct bundle_record *r, struct
 	if (r->status < STATUS_MIN || r->status > STATUS_MAX || r->source < 0 ||
 	    r->source > SOURCE_MAX)
 		return err_set(e, "story status or source cannot be exported");
-	if (w->len + 4 + BUNDLE_RECORD_FIXED + r->sealed_len + BUNDLE_SIG_BYTES >
-	    BUNDLE_MAX_BYTES)
+	if (w->len + 4 + BUNDLE_RECORD_FIXED + r->sealed_len + BUNDLE_SIG_BYTES > BUNDLE_MAX_BYTES)
 		return err_set(e, "bundle would exceed %zu bytes", BUNDLE_MAX_BYTES);
 	p = grow(w, 4 + BUNDLE_RECORD_FIXED);
 	le_put32(p, (uint32_t)(BUNDLE_RECORD_FIXED + r->sealed_len));
@@ -208,22 +207,21 @@ int
 bundle_writer_body(const struct bundle_writer *w, const unsigned char **p, size_t *len)
 {
 	if (!w->promised || w->count != w->expected)
-		return -1;      /* the header's count is not final yet */
+		return -1; /* the header's count is not final yet */
 	*p = w->buf;
 	*len = w->len;
 	return 0;
 }
 
 int
-bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,
-    struct err *e)
+bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len, struct err *e)
 {
 	return bundle_writer_finish_hashed(w, NULL, out, len, e);
 }
 
 int
-bundle_writer_finish_hashed(struct bundle_writer *w, struct bundle_sighash *h,
-    unsigned char **out, size_t *len, struct err *e)
+bundle_writer_finish_hashed(struct bundle_writer *w, struct bundle_sighash *h, unsigned char **out,
+    size_t *len, struct err *e)
 {
 	struct bundle_sighash mine;
 	unsigned char *sig;
@@ -291,8 +289,8 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 
 	memset(h, 0, sizeof *h);
 	if (len > BUNDLE_MAX_BYTES)
-		return err_set(e, "bundle too large (%zu bytes, at most %zu)", len,
-		    BUNDLE_MAX_BYTES);
+		return err_set(
+		    e, "bundle too large (%zu bytes, at most %zu)", len, BUNDLE_MAX_BYTES);
 	if (len < BUNDLE_MAGIC_LEN || memcmp(p, BUNDLE_MAGIC, BUNDLE_MAGIC_LEN) != 0) {
 		if (len < BUNDLE_MAGIC_LEN && memcmp(p, BUNDLE_MAGIC, len) == 0)
 			return err_set(e, "truncated (header)");
@@ -302,8 +300,8 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 		return err_set(e, "truncated (header)");
 	h->version = le_get16(p + 8);
 	if (h->version != BUNDLE_VERSION)
-		return err_set(e, "unknown version %u (this program reads version %d)",
-		    h->version, BUNDLE_VERSION);
+		return err_set(e, "unknown version %u (this program reads version %d)", h->version,
+		    BUNDLE_VERSION);
 	if (p[10] != BUNDLE_SIG_ED25519PH)
 		return err_set(e, "unknown signature algorithm %u", p[10]);
 	if (p[11] != BUNDLE_SEAL_SKS1)
@@ -329,8 +327,8 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 	h->nhubs = p[off + 16];
 	off += 17;
 	if (h->nhubs < 1 || h->nhubs > BUNDLE_MAX_HUBS)
-		return err_set(e, "hub key count %zu out of range (1..%d)", h->nhubs,
-		    BUNDLE_MAX_HUBS);
+		return err_set(
+		    e, "hub key count %zu out of range (1..%d)", h->nhubs, BUNDLE_MAX_HUBS);
 	if (len - off < h->nhubs * KEY_ID_BYTES + 4)
 		return err_set(e, "truncated (header)");
 	for (size_t i = 0; i < h->nhubs; i++)
@@ -356,8 +354,9 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 		rlen = le_get32(p + off);
 		off += 4;
 		if (rlen > BUNDLE_RECORD_FIXED + SEAL_MAX_SEALED)
-			return err_set(e, "length field too large (record %" PRIu32 ": %" PRIu32
-			    " bytes)", i + 1, rlen);
+			return err_set(e,
+			    "length field too large (record %" PRIu32 ": %" PRIu32 " bytes)", i + 1,
+			    rlen);
 		if (rlen > len - off)
 			return err_set(e, "truncated (record %" PRIu32 ")", i + 1);
 		if (rlen < BUNDLE_RECORD_FIXED)
@@ -367,11 +366,11 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 			return err_set(e, "lengths do not add up (record %" PRIu32 ")", i + 1);
 		seq = le_get64(p + off + 16);
 		if (p[off + 24] < STATUS_MIN || p[off + 24] > STATUS_MAX)
-			return err_set(e, "record %" PRIu32 ": unknown status %u", i + 1,
-			    p[off + 24]);
+			return err_set(
+			    e, "record %" PRIu32 ": unknown status %u", i + 1, p[off + 24]);
 		if (p[off + 25] > SOURCE_MAX)
-			return err_set(e, "record %" PRIu32 ": unknown source %u", i + 1,
-			    p[off + 25]);
+			return err_set(
+			    e, "record %" PRIu32 ": unknown source %u", i + 1, p[off + 25]);
 		if (i > 0 && seq <= last_seq)
 			return err_set(e, "records out of order (record %" PRIu32 ")", i + 1);
 		last_seq = seq;
@@ -386,8 +385,8 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 }
 
 static int
-verify(const unsigned char *buf, size_t len, const unsigned char *hub_id,
-    struct bundle_header *h, size_t *records_at, struct err *e)
+verify(const unsigned char *buf, size_t len, const unsigned char *hub_id, struct bundle_header *h,
+    size_t *records_at, struct err *e)
 {
 	crypto_sign_state st;
 	unsigned char(*ids)[BUNDLE_ID_BYTES] = NULL;
@@ -399,8 +398,8 @@ verify(const unsigned char *buf, size_t len, const unsigned char *hub_id,
 		return -1;
 	crypto_sign_init(&st);
 	crypto_sign_update(&st, buf, len - BUNDLE_SIG_BYTES);
-	if (crypto_sign_final_verify(&st, (unsigned char *)(uintptr_t)(buf + len -
-	    BUNDLE_SIG_BYTES), h->kiosk_pk) != 0) {
+	if (crypto_sign_final_verify(&st,
+	        (unsigned char *)(uintptr_t)(buf + len - BUNDLE_SIG_BYTES), h->kiosk_pk) != 0) {
 		keys_id_hex(h->kiosk_id, hex);
 		return err_set(e, "bad signature (tampered, or not made by kiosk %s)", hex);
 	}

@@ -22,9 +22,9 @@
 #define BUNDLE_MAX_NAME 64
 #define BUNDLE_MAX_HUBS 8
 #define BUNDLE_ID_BYTES 16
-#define BUNDLE_RECORD_FIXED 30          /* id 16, seq 8, status 1, source 1, len 4 */
+#define BUNDLE_RECORD_FIXED 30 /* id 16, seq 8, status 1, source 1, len 4 */
 #define BUNDLE_SIG_BYTES 64
-#define BUNDLE_HASH_BYTES 32            /* BLAKE2b-256 of a whole bundle (receipts) */
+#define BUNDLE_HASH_BYTES 32 /* BLAKE2b-256 of a whole bundle (receipts) */
 
 struct bundle_header {
 	uint16_t version;
@@ -66,7 +66,7 @@ struct bundle_writer;
  * thread. */
 struct bundle_sighash {
 	crypto_sign_state st;
-	size_t len;             /* bytes hashed so far */
+	size_t len; /* bytes hashed so far */
 };
 
 void bundle_sighash_init(struct bundle_sighash *h);
@@ -76,8 +76,8 @@ void bundle_sighash_wipe(struct bundle_sighash *h);
 
 /* Start a bundle for this kiosk, sequence seq, addressed to these hub keys. */
 int bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t seq,
-    int64_t created, const struct hub_pubkey *hubs, size_t nhubs,
-    struct bundle_writer **out, struct err *e);
+    int64_t created, const struct hub_pubkey *hubs, size_t nhubs, struct bundle_writer **out,
+    struct err *e);
 /* Promise count records holding sealed_bytes of sealed stories in all (0 if
  * not known: it only sizes the buffer, then sized from the records so far).
  * The header then holds count, so every byte written is final and may be
@@ -98,8 +98,7 @@ size_t bundle_writer_bytes(const struct bundle_writer *w, const unsigned char **
 int bundle_writer_body(const struct bundle_writer *w, const unsigned char **p, size_t *len);
 /* Sign and hand back the finished bundle (malloc'd; caller frees). The writer
  * is freed either way. */
-int bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len,
-    struct err *e);
+int bundle_writer_finish(struct bundle_writer *w, unsigned char **out, size_t *len, struct err *e);
 /* The same, signing with h when it has hashed every byte written under the
  * count promised and kept (else the hash is taken here). h is wiped either way. */
 int bundle_writer_finish_hashed(struct bundle_writer *w, struct bundle_sighash *h,

@@ -58,8 +58,8 @@ receipt_write(const struct receipt *r, const struct hub_seckey *key, unsigned ch
 }
 
 int
-receipt_verify(const unsigned char *buf, size_t len, const struct hub_pubkey *hubs,
-    size_t nhubs, const unsigned char *kiosk_id, struct receipt *r, struct err *e)
+receipt_verify(const unsigned char *buf, size_t len, const struct hub_pubkey *hubs, size_t nhubs,
+    const unsigned char *kiosk_id, struct receipt *r, struct err *e)
 {
 	const unsigned char *p = buf;
 	const struct hub_pubkey *key = NULL;
@@ -80,8 +80,8 @@ receipt_verify(const unsigned char *buf, size_t len, const struct hub_pubkey *hu
 		return err_set(e, "unknown receipt signature algorithm %u", p[10]);
 	if (p[11] != RECEIPT_HASH_BLAKE2B256)
 		return err_set(e, "unknown receipt hash algorithm %u", p[11]);
-	count = (uint32_t)p[HEAD - 4] | (uint32_t)p[HEAD - 3] << 8 |
-	    (uint32_t)p[HEAD - 2] << 16 | (uint32_t)p[HEAD - 1] << 24;
+	count = (uint32_t)p[HEAD - 4] | (uint32_t)p[HEAD - 3] << 8 | (uint32_t)p[HEAD - 2] << 16 |
+	    (uint32_t)p[HEAD - 1] << 24;
 	if (count > BUNDLE_MAX_RECORDS)
 		return err_set(e, "length field too large (receipt count %" PRIu32 ")", count);
 	if (len - HEAD - SIG < (size_t)count * BUNDLE_ID_BYTES)
@@ -93,8 +93,10 @@ receipt_verify(const unsigned char *buf, size_t len, const struct hub_pubkey *hu
 			key = &hubs[i];
 	if (key == NULL) {
 		keys_id_hex(p + 12, hex);
-		return err_set(e, "receipt signed by hub key %s, which this kiosk does not "
-		    "know (it was initialised with other hub keys)", hex);
+		return err_set(e,
+		    "receipt signed by hub key %s, which this kiosk does not "
+		    "know (it was initialised with other hub keys)",
+		    hex);
 	}
 	if (crypto_sign_verify_detached(buf + len - SIG, buf, len - SIG, key->sign_pk) != 0)
 		return err_set(e, "bad receipt signature (tampered, or not from the hub)");

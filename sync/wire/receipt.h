@@ -25,13 +25,13 @@ struct receipt {
 	unsigned char bundle_hash[BUNDLE_HASH_BYTES];
 	int64_t created;
 	size_t count;
-	unsigned char (*ids)[BUNDLE_ID_BYTES];  /* malloc'd */
+	unsigned char (*ids)[BUNDLE_ID_BYTES]; /* malloc'd */
 };
 
 /* Encode and sign r with the hub's sign key (r->hub_id is taken from key).
  * *out is malloc'd; caller frees. */
-int receipt_write(const struct receipt *r, const struct hub_seckey *key,
-    unsigned char **out, size_t *len, struct err *e);
+int receipt_write(const struct receipt *r, const struct hub_seckey *key, unsigned char **out,
+    size_t *len, struct err *e);
 
 /* Parse buf, find the signing key among hubs by id, verify the signature
  * and, when kiosk_id is not NULL, that the receipt is for that kiosk. On

@@ -27,7 +27,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-enum { OP_WRITE = 1, OP_PWRITE = 2, OP_FSYNC = 4, OP_RENAME = 8 };
+enum {
+	OP_WRITE = 1,
+	OP_PWRITE = 2,
+	OP_FSYNC = 4,
+	OP_RENAME = 8
+};
 
 static int ready, ops, fail_errno, once;
 static long at, calls, failed;

@@ -27,7 +27,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct form_problems probs = { NULL, 0 };
 
 		if (form_load(path, &form, &probs, &e) == -1) {
-			fprintf(stderr, "fuzz-answers: %s (run from the top of the tree or set TOP)\n", e.msg);
+			fprintf(stderr,
+			    "fuzz-answers: %s (run from the top of the tree or set TOP)\n", e.msg);
 			abort();
 		}
 		form_problems_free(&probs);

@@ -32,8 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void
 differ(const char *what, const char *a, const char *b)
 {
-	fprintf(stderr, "fuzz-payload: %s differs:\n  payread:        %s\n  payload_ref_decode: %s\n",
-	    what, a ? a : "(null)", b ? b : "(null)");
+	fprintf(stderr,
+	    "fuzz-payload: %s differs:\n  payread:        %s\n  payload_ref_decode: %s\n", what,
+	    a ? a : "(null)", b ? b : "(null)");
 	abort();
 }
 
@@ -48,7 +49,7 @@ static void
 same_json(const char *what, const char *a, const char *b)
 {
 	if (a == NULL && b == NULL)
-		return;         /* "untouched" absent (or null) in both */
+		return; /* "untouched" absent (or null) in both */
 	if (a == NULL || b == NULL)
 		differ(what, a, b);
 	json_t *x = json_loads(a, 0, NULL), *y = json_loads(b, 0, NULL);

@@ -61,17 +61,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = half; i < size && i < half + 64; i++) {
 		textbuf_layout(tb, width, &lo);
 		switch (data[i] % 12) {
-		case 0: textbuf_left(tb); break;
-		case 1: textbuf_right(tb); break;
-		case 2: textbuf_up(tb, &lo); break;
-		case 3: textbuf_down(tb, &lo); break;
-		case 4: textbuf_home(tb, &lo); break;
-		case 5: textbuf_end(tb, &lo); break;
-		case 6: textbuf_backspace(tb); break;
-		case 7: textbuf_delete(tb); break;
-		case 8: textbuf_insert(tb, data[i] >> 4 == 0 ? '\n' : 0x301); break;
-		case 9: textbuf_insert(tb, (uint32_t)data[i] << 12); break;
-		case 10: textbuf_insert_utf8(tb, (const char *)data + i, size - i > 4 ? 4 : size - i); break;
+		case 0:
+			textbuf_left(tb);
+			break;
+		case 1:
+			textbuf_right(tb);
+			break;
+		case 2:
+			textbuf_up(tb, &lo);
+			break;
+		case 3:
+			textbuf_down(tb, &lo);
+			break;
+		case 4:
+			textbuf_home(tb, &lo);
+			break;
+		case 5:
+			textbuf_end(tb, &lo);
+			break;
+		case 6:
+			textbuf_backspace(tb);
+			break;
+		case 7:
+			textbuf_delete(tb);
+			break;
+		case 8:
+			textbuf_insert(tb, data[i] >> 4 == 0 ? '\n' : 0x301);
+			break;
+		case 9:
+			textbuf_insert(tb, (uint32_t)data[i] << 12);
+			break;
+		case 10:
+			textbuf_insert_utf8(
+			    tb, (const char *)data + i, size - i > 4 ? 4 : size - i);
+			break;
 		case 11:
 			(void)textbuf_col_of(tb, &lo, textbuf_row_of(&lo, tb->cur), tb->cur);
 			break;

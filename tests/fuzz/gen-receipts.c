@@ -47,7 +47,8 @@ main(int argc, char **argv)
 			return 1;
 		}
 		path = xasprintf("%s/signed-%zu", argv[1], counts[i]);
-		if ((f = fopen(path, "wb")) == NULL || fwrite(out, 1, len, f) != len || fclose(f) != 0)
+		if ((f = fopen(path, "wb")) == NULL || fwrite(out, 1, len, f) != len ||
+		    fclose(f) != 0)
 			return 1;
 		free(path);
 		free(out);

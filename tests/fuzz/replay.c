@@ -24,7 +24,7 @@ main(int argc, char **argv)
 {
 	const char *top = getenv("TOP");
 	char *dir = argc > 1 ? xstrdup(argv[1]) :
-	    xasprintf("%s/tests/fuzz/corpus/%s", top ? top : ".", FUZZ_TARGET);
+	                       xasprintf("%s/tests/fuzz/corpus/%s", top ? top : ".", FUZZ_TARGET);
 	struct dirent *de;
 	size_t files = 0, bytes = 0;
 	DIR *d;

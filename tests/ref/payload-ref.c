@@ -33,7 +33,8 @@ searchable_text(json_t *answers, json_t *types)
 	char *out = xmalloc(cap);
 
 	out[0] = '\0';
-	json_object_foreach(types, qid, v) {
+	json_object_foreach(types, qid, v)
+	{
 		type = json_string_value(v);
 		a = json_object_get(answers, qid);
 		if (type == NULL || !json_is_string(a) ||
@@ -57,9 +58,7 @@ strings_only(json_t *list)
 	json_t *item;
 	size_t i;
 
-	json_array_foreach(list, i, item)
-		if (!json_is_string(item))
-			return 0;
+	json_array_foreach(list, i, item) if (!json_is_string(item)) return 0;
 	return 1;
 }
 
@@ -74,8 +73,8 @@ payload_ref_decode(const char *json, size_t len, struct payload **out, struct er
 	*out = NULL;
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL || !json_is_object(root)) {
-		err_set(e, "story payload is not a JSON object%s%s",
-		    root == NULL ? ": " : "", root == NULL ? jerr.text : "");
+		err_set(e, "story payload is not a JSON object%s%s", root == NULL ? ": " : "",
+		    root == NULL ? jerr.text : "");
 		goto out;
 	}
 	v = json_object_get(root, "v");
@@ -135,4 +134,3 @@ out:
 	payload_free(p);
 	return rv;
 }
-

@@ -16,39 +16,39 @@
 #include "form.h"
 
 static const char form_yaml[] =
-	"form: t\n"
-	"version: 1\n"
-	"languages: [en, fr]\n"
-	"title: {en: T, fr: T}\n"
-	"consent:\n"
-	"  text: {en: C, fr: C}\n"
-	"  tiers: [{id: analysis, label: {en: A, fr: A}}, {id: public, label: {en: P, fr: P}}]\n"
-	"prompts: [{id: worked, text: {en: W, fr: W}}, {id: failed, text: {en: F, fr: F}}]\n"
-	"questions:\n"
-	"  - {id: story, type: story, min: 10, max: 200}\n"
-	"  - {id: drivers, type: triad, text: {en: D, fr: D},\n"
-	"     corners: [{en: a, fr: a}, {en: b, fr: b}, {en: c, fr: c}]}\n"
-	"  - {id: equal, type: scale, text: {en: E, fr: E}, poles: [{en: a, fr: a}, {en: b, fr: b}]}\n"
-	"  - {id: role, type: choice, text: {en: R, fr: R},\n"
-	"     choices: [{id: community, label: {en: c, fr: c}}, {id: other, label: {en: o, fr: o}}]}\n"
-	"  - {id: role_other, type: text, text: {en: O, fr: O}, required: false, max: 20,\n"
-	"     show_if: {role: other}}\n"
-	"  - {id: obstacles, type: multi, text: {en: M, fr: M}, required: false,\n"
-	"     choices: [{id: power, label: {en: p, fr: p}}, {id: funding, label: {en: f, fr: f}},\n"
-	"               {id: nothing, label: {en: n, fr: n}}]}\n"
-	"  - {id: power_note, type: text, text: {en: N, fr: N}, show_if: {obstacles: power}}\n"
-	"  - {id: age, type: number, text: {en: A, fr: A}, min: 10, max: 120, required: false}\n";
+    "form: t\n"
+    "version: 1\n"
+    "languages: [en, fr]\n"
+    "title: {en: T, fr: T}\n"
+    "consent:\n"
+    "  text: {en: C, fr: C}\n"
+    "  tiers: [{id: analysis, label: {en: A, fr: A}}, {id: public, label: {en: P, fr: P}}]\n"
+    "prompts: [{id: worked, text: {en: W, fr: W}}, {id: failed, text: {en: F, fr: F}}]\n"
+    "questions:\n"
+    "  - {id: story, type: story, min: 10, max: 200}\n"
+    "  - {id: drivers, type: triad, text: {en: D, fr: D},\n"
+    "     corners: [{en: a, fr: a}, {en: b, fr: b}, {en: c, fr: c}]}\n"
+    "  - {id: equal, type: scale, text: {en: E, fr: E}, poles: [{en: a, fr: a}, {en: b, fr: b}]}\n"
+    "  - {id: role, type: choice, text: {en: R, fr: R},\n"
+    "     choices: [{id: community, label: {en: c, fr: c}}, {id: other, label: {en: o, fr: o}}]}\n"
+    "  - {id: role_other, type: text, text: {en: O, fr: O}, required: false, max: 20,\n"
+    "     show_if: {role: other}}\n"
+    "  - {id: obstacles, type: multi, text: {en: M, fr: M}, required: false,\n"
+    "     choices: [{id: power, label: {en: p, fr: p}}, {id: funding, label: {en: f, fr: f}},\n"
+    "               {id: nothing, label: {en: n, fr: n}}]}\n"
+    "  - {id: power_note, type: text, text: {en: N, fr: N}, show_if: {obstacles: power}}\n"
+    "  - {id: age, type: number, text: {en: A, fr: A}, min: 10, max: 120, required: false}\n";
 
 static const char valid_json[] =
-	"{\"lang\":\"fr\",\"consent\":\"public\",\"prompt\":\"worked\",\"answers\":{"
-	"\"story\":\"Une histoire où ça a marché.\\nFin.\","
-	"\"drivers\":[0.5,0.3,0.2],"
-	"\"equal\":35,"
-	"\"role\":\"other\","
-	"\"role_other\":\"bénévole\","
-	"\"obstacles\":[\"power\",\"funding\"],"
-	"\"power_note\":\"Le bailleur décidait.\","
-	"\"age\":null}}";
+    "{\"lang\":\"fr\",\"consent\":\"public\",\"prompt\":\"worked\",\"answers\":{"
+    "\"story\":\"Une histoire où ça a marché.\\nFin.\","
+    "\"drivers\":[0.5,0.3,0.2],"
+    "\"equal\":35,"
+    "\"role\":\"other\","
+    "\"role_other\":\"bénévole\","
+    "\"obstacles\":[\"power\",\"funding\"],"
+    "\"power_note\":\"Le bailleur décidait.\","
+    "\"age\":null}}";
 
 static struct form *form;
 
@@ -59,8 +59,7 @@ setup(void **state)
 	struct err e;
 
 	(void)state;
-	if (form_parse("t.yaml", form_yaml, strlen(form_yaml), &form, &probs,
-	    &e) != 0) {
+	if (form_parse("t.yaml", form_yaml, strlen(form_yaml), &form, &probs, &e) != 0) {
 		print_error("%s\n", e.msg);
 		form_problems_free(&probs);
 		return -1;
@@ -165,7 +164,8 @@ test_setters(void **state)
 	answers_set_number(a, "age", 42);
 	expect_valid(a);
 	out = answers_to_json(a);
-	assert_string_equal(out, "{\"lang\":\"en\",\"consent\":\"analysis\","
+	assert_string_equal(out,
+	    "{\"lang\":\"en\",\"consent\":\"analysis\","
 	    "\"prompt\":\"failed\",\"answers\":{\"story\":\"It went badly at first.\","
 	    "\"drivers\":[0.25,0.25,0.5],\"equal\":99.5,\"role\":\"community\","
 	    "\"role_other\":null,\"obstacles\":[\"nothing\"],\"power_note\":null,"
@@ -191,7 +191,7 @@ test_missing_ids_are_null(void **state)
 
 	(void)state;
 	a = load("{\"lang\":\"en\",\"consent\":\"analysis\",\"prompt\":\"worked\","
-	    "\"answers\":{\"story\":\"long enough story\"}}");
+	         "\"answers\":{\"story\":\"long enough story\"}}");
 	assert_false(answers_cget(a, "equal")->answered);
 	expect_invalid(a, "answer \"drivers\" is required");
 	answers_free(a);
@@ -201,29 +201,33 @@ static void
 test_bad_json(void **state)
 {
 	static const char nul[] = "{\"lang\":\"en\",\"consent\":\"analysis\","
-	    "\"answers\":{\"story\":\"a\\u0000b\"}}";
+	                          "\"answers\":{\"story\":\"a\\u0000b\"}}";
 
 	(void)state;
 	expect_bad_json("{", 0, "not valid JSON");
 	expect_bad_json("[]", 0, "must be a JSON object");
-	expect_bad_json("{\"lang\":\"en\",\"lang\":\"fr\",\"consent\":\"a\",\"answers\":{}}",
-	    0, "duplicate");
+	expect_bad_json(
+	    "{\"lang\":\"en\",\"lang\":\"fr\",\"consent\":\"a\",\"answers\":{}}", 0, "duplicate");
 	expect_bad_json("{\"lang\":\"en\",\"consent\":\"analysis\",\"answers\":{},"
-	    "\"name\":\"Ann\"}", 0, "unknown key \"name\"");
+	                "\"name\":\"Ann\"}",
+	    0, "unknown key \"name\"");
 	expect_bad_json("{\"consent\":\"analysis\",\"answers\":{}}", 0, "missing \"lang\"");
 	expect_bad_json("{\"lang\":\"en\",\"answers\":{}}", 0, "missing \"consent\"");
 	expect_bad_json("{\"lang\":\"en\",\"consent\":\"analysis\"}", 0, "missing \"answers\"");
-	expect_bad_json("{\"lang\":5,\"consent\":\"analysis\",\"answers\":{}}", 0,
-	    "\"lang\" must be a string");
-	expect_bad_json("{\"lang\":\"en\",\"consent\":\"analysis\",\"prompt\":3,\"answers\":{}}",
-	    0, "\"prompt\" must be a string");
+	expect_bad_json(
+	    "{\"lang\":5,\"consent\":\"analysis\",\"answers\":{}}", 0, "\"lang\" must be a string");
+	expect_bad_json("{\"lang\":\"en\",\"consent\":\"analysis\",\"prompt\":3,\"answers\":{}}", 0,
+	    "\"prompt\" must be a string");
 	expect_bad_json(nul, 0, "not valid JSON");
 	expect_bad_json("{\"lang\":\"en\",\"consent\":\"analysis\","
-	    "\"answers\":{\"story\":\"\\ud800\"}}", 0, "not valid JSON");
+	                "\"answers\":{\"story\":\"\\ud800\"}}",
+	    0, "not valid JSON");
 	expect_bad_json("{\"lang\":\"en\",\"consent\":\"analysis\","
-	    "\"answers\":{\"story\":\"\xff\"}}", 0, "not valid JSON");
+	                "\"answers\":{\"story\":\"\xff\"}}",
+	    0, "not valid JSON");
 	expect_bad_json("{\"lang\":\"en\",\"consent\":\"analysis\","
-	    "\"answers\":{\"name\":\"Ann\"}}", 0, "answer \"name\": the form has no such question");
+	                "\"answers\":{\"name\":\"Ann\"}}",
+	    0, "answer \"name\": the form has no such question");
 }
 
 static void
@@ -246,8 +250,10 @@ test_wrong_types(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		snprintf(json, sizeof json, "{\"lang\":\"en\",\"consent\":\"analysis\","
-		    "\"answers\":{%s}}", cases[i][0]);
+		snprintf(json, sizeof json,
+		    "{\"lang\":\"en\",\"consent\":\"analysis\","
+		    "\"answers\":{%s}}",
+		    cases[i][0]);
 		expect_bad_json(json, strlen(json), cases[i][1]);
 	}
 }
@@ -328,7 +334,7 @@ test_text(void **state)
 	expect_valid(a);
 	answers_set_text(a, "story", "with \x1b[2J escape");
 	expect_invalid(a, "control or invisible");
-	answers_set_text(a, "story", "bidi \xe2\x80\xae override");	/* U+202E */
+	answers_set_text(a, "story", "bidi \xe2\x80\xae override"); /* U+202E */
 	expect_invalid(a, "control or invisible");
 	answers_set_text(a, "story", "tab\there, long enough");
 	expect_invalid(a, "control or invisible");
@@ -343,7 +349,7 @@ test_text(void **state)
 	answers_set_text(a, "role_other", "123456789012345678901");
 	expect_invalid(a, "21 characters is too long; the limit is 20");
 	answers_set_text(a, "role_other", "");
-	expect_valid(a);	/* optional: empty is fine */
+	expect_valid(a); /* optional: empty is fine */
 	answers_free(a);
 }
 
@@ -354,11 +360,11 @@ test_escapes_in_json(void **state)
 
 	(void)state;
 	a = load("{\"lang\":\"en\",\"consent\":\"analysis\",\"prompt\":\"worked\","
-	    "\"answers\":{\"story\":\"an \\u001b[31m escape here\"}}");
+	         "\"answers\":{\"story\":\"an \\u001b[31m escape here\"}}");
 	expect_invalid(a, "answer \"story\": the text contains a control");
 	answers_free(a);
 	a = load("{\"lang\":\"en\",\"consent\":\"analysis\",\"prompt\":\"worked\","
-	    "\"answers\":{\"story\":\"a \\u202e right-to-left\"}}");
+	         "\"answers\":{\"story\":\"a \\u202e right-to-left\"}}");
 	expect_invalid(a, "answer \"story\": the text contains a control");
 	answers_free(a);
 }
@@ -381,7 +387,7 @@ test_choices(void **state)
 	expect_invalid(a, "\"luck\" is not one of the choices");
 	answers_set_ids(a, "obstacles", NULL, 0);
 	answers_clear(a, "power_note");
-	expect_valid(a);	/* optional multi may be empty */
+	expect_valid(a); /* optional multi may be empty */
 	answers_free(a);
 }
 
@@ -464,14 +470,14 @@ static void
 test_no_prompts(void **state)
 {
 	static const char y[] = "form: t\nversion: 1\nlanguages: [en]\ntitle: {en: T}\n"
-	    "consent: {text: {en: C}, tiers: [{id: a, label: {en: A}}]}\n"
-	    "questions: [{id: x, type: text, text: {en: X}}]\n";
+	                        "consent: {text: {en: C}, tiers: [{id: a, label: {en: A}}]}\n"
+	                        "questions: [{id: x, type: text, text: {en: X}}]\n";
 	struct form_problems probs = { NULL, 0 };
 	struct form *f;
 	struct answers *a;
 	struct err e;
 	static const char ok[] = "{\"lang\":\"en\",\"consent\":\"a\",\"prompt\":null,"
-	    "\"answers\":{\"x\":\"hi\"}}";
+	                         "\"answers\":{\"x\":\"hi\"}}";
 	char *out;
 
 	(void)state;
@@ -494,10 +500,12 @@ expect_bad_untouched(const char *list, const char *want)
 {
 	char json[512];
 
-	snprintf(json, sizeof json, "{\"lang\":\"fr\",\"consent\":\"public\","
+	snprintf(json, sizeof json,
+	    "{\"lang\":\"fr\",\"consent\":\"public\","
 	    "\"prompt\":\"worked\",\"answers\":{\"story\":\"Une histoire assez longue.\","
 	    "\"drivers\":[0.5,0.3,0.2],\"equal\":50,\"role\":\"community\"},"
-	    "\"untouched\":%s}", list);
+	    "\"untouched\":%s}",
+	    list);
 	expect_bad_json(json, 0, want);
 }
 
@@ -509,10 +517,10 @@ static void
 test_untouched(void **state)
 {
 	static const char with[] =
-		"{\"lang\":\"fr\",\"consent\":\"public\",\"prompt\":\"worked\",\"answers\":{"
-		"\"story\":\"Une histoire assez longue.\",\"drivers\":[0.5,0.3,0.2],\"equal\":50,"
-		"\"role\":\"community\",\"role_other\":null,\"obstacles\":null,"
-		"\"power_note\":null,\"age\":null},\"untouched\":[\"equal\"]}";
+	    "{\"lang\":\"fr\",\"consent\":\"public\",\"prompt\":\"worked\",\"answers\":{"
+	    "\"story\":\"Une histoire assez longue.\",\"drivers\":[0.5,0.3,0.2],\"equal\":50,"
+	    "\"role\":\"community\",\"role_other\":null,\"obstacles\":null,"
+	    "\"power_note\":null,\"age\":null},\"untouched\":[\"equal\"]}";
 	struct answers *a = load(with), *b;
 	const double third[3] = { 1.0 / 3, 1.0 / 3, 1.0 / 3 };
 	char *out, *bad;
@@ -564,25 +572,26 @@ test_untouched(void **state)
 	expect_bad_untouched("[\"role\"]", "\"role\" is not a scale or triad");
 	expect_bad_untouched("[\"equal\",\"equal\"]", "\"equal\" is listed twice");
 	expect_bad_json("{\"lang\":\"fr\",\"consent\":\"public\",\"prompt\":\"worked\","
-	    "\"answers\":{\"equal\":null},\"untouched\":[\"equal\"]}", 0,
-	    "answer \"equal\" is null");
+	                "\"answers\":{\"equal\":null},\"untouched\":[\"equal\"]}",
+	    0, "answer \"equal\" is null");
 }
 
 /* A form whose multi has an exclusive choice and whose number asks for a
  * whole number (issue 13). */
 static const char exclusive_yaml[] =
-	"form: x\n"
-	"version: 1\n"
-	"languages: [en, fr]\n"
-	"title: {en: T, fr: T}\n"
-	"consent: {text: {en: C, fr: C}, tiers: [{id: analysis, label: {en: A, fr: A}}]}\n"
-	"questions:\n"
-	"  - {id: obstacles, type: multi, text: {en: M, fr: M}, required: false,\n"
-	"     choices: [{id: power, label: {en: Power, fr: Pouvoir}},\n"
-	"               {id: funding, label: {en: Funding, fr: Financement}},\n"
-	"               {id: nothing, label: {en: Nothing got in the way, fr: Rien}, exclusive: true}]}\n"
-	"  - {id: age, type: number, text: {en: A, fr: A}, min: 10, max: 120, integer: true,\n"
-	"     required: false}\n";
+    "form: x\n"
+    "version: 1\n"
+    "languages: [en, fr]\n"
+    "title: {en: T, fr: T}\n"
+    "consent: {text: {en: C, fr: C}, tiers: [{id: analysis, label: {en: A, fr: A}}]}\n"
+    "questions:\n"
+    "  - {id: obstacles, type: multi, text: {en: M, fr: M}, required: false,\n"
+    "     choices: [{id: power, label: {en: Power, fr: Pouvoir}},\n"
+    "               {id: funding, label: {en: Funding, fr: Financement}},\n"
+    "               {id: nothing, label: {en: Nothing got in the way, fr: Rien}, exclusive: "
+    "true}]}\n"
+    "  - {id: age, type: number, text: {en: A, fr: A}, min: 10, max: 120, integer: true,\n"
+    "     required: false}\n";
 
 static struct form *
 exclusive_form(void)
@@ -591,8 +600,7 @@ exclusive_form(void)
 	struct form *f = NULL;
 	struct err e;
 
-	if (form_parse("x.yaml", exclusive_yaml, strlen(exclusive_yaml), &f, &probs,
-	    &e) != 0) {
+	if (form_parse("x.yaml", exclusive_yaml, strlen(exclusive_yaml), &f, &probs, &e) != 0) {
 		form_problems_free(&probs);
 		fail_msg("%s", e.msg);
 	}
@@ -601,8 +609,7 @@ exclusive_form(void)
 
 /* answers_check_one on question qid: 0, or -1 with a reason containing want. */
 static void
-expect_one(const struct form *f, const struct answers *a, const char *qid,
-    const char *want)
+expect_one(const struct form *f, const struct answers *a, const char *qid, const char *want)
 {
 	struct err e;
 	int rv = answers_check_one(f, a, form_question(f, qid), &e);
@@ -628,13 +635,14 @@ test_exclusive(void **state)
 	const char *alone[] = { "nothing" };
 	const char *others[] = { "power", "funding" };
 	const char *json = "{\"lang\":\"fr\",\"consent\":\"analysis\",\"answers\":"
-	    "{\"obstacles\":[\"nothing\",\"power\"]}}";
+	                   "{\"obstacles\":[\"nothing\",\"power\"]}}";
 	struct err e;
 
 	(void)state;
 	answers_set_meta(a, "en", "analysis", NULL);
 	answers_set_ids(a, "obstacles", with_power, 2);
-	expect_one(f, a, "obstacles", "answer \"obstacles\": \"Nothing got in the way\" "
+	expect_one(f, a, "obstacles",
+	    "answer \"obstacles\": \"Nothing got in the way\" "
 	    "(nothing) cannot be chosen together with other answers");
 	answers_set_ids(a, "obstacles", first, 2);
 	expect_one(f, a, "obstacles", "cannot be chosen together with other answers");
@@ -662,7 +670,7 @@ test_integer(void **state)
 	struct form *f = exclusive_form();
 	struct answers *a = answers_new(f);
 	const char *json = "{\"lang\":\"en\",\"consent\":\"analysis\",\"answers\":"
-	    "{\"age\":33.5}}";
+	                   "{\"age\":33.5}}";
 	struct err e;
 
 	(void)state;

@@ -64,14 +64,14 @@ setup(void **state)
 	for (int i = 0; i < 3; i++) {
 		randombytes_buf(f->ids[i], STORE_ID_BYTES);
 		if (store_story_create(f->k->store, f->ids[i], STATUS_SUBMITTED + i, SOURCE_PAPER,
-		    sealed, sizeof sealed, &seq, &e) == -1) {
+		        sealed, sizeof sealed, &seq, &e) == -1) {
 			fprintf(stderr, "%s\n", e.msg);
 			return -1;
 		}
 	}
 	randombytes_buf(draft, sizeof draft);
 	if (store_story_create(f->k->store, draft, STATUS_DRAFT, SOURCE_KIOSK, sealed,
-	    sizeof sealed, &seq, &e) == -1)
+	        sizeof sealed, &seq, &e) == -1)
 		return -1;
 	f->usb = fsutil_join(f->dir, "usb");
 	if (fsutil_mkdir(f->usb, 0755, &e) == -1)
@@ -128,15 +128,15 @@ test_bad_targets_mark_nothing(void **state)
 {
 	struct fixture *f = *state;
 	struct export_result res;
-	char *missing = fsutil_join(f->dir, "no/such/dir"), *file = fsutil_join(f->dir,
-	    "hub.pub"), *ro = fsutil_join(f->dir, "ro");
+	char *missing = fsutil_join(f->dir, "no/such/dir"), *file = fsutil_join(f->dir, "hub.pub"),
+	     *ro = fsutil_join(f->dir, "ro");
 	struct err e;
 
 	assert_int_equal(export_run(f->k, missing, 0, &res, &e), -1);
 	assert_non_null(strstr(e.msg, "cannot export to"));
 	assert_int_equal(export_run(f->k, file, 0, &res, &e), -1);
 	assert_non_null(strstr(e.msg, "not a directory"));
-	if (geteuid() != 0) {   /* root writes anywhere */
+	if (geteuid() != 0) { /* root writes anywhere */
 		assert_int_equal(fsutil_mkdir(ro, 0500, &e), 0);
 		assert_int_equal(export_run(f->k, ro, 0, &res, &e), -1);
 		assert_non_null(strstr(e.msg, "nothing was marked exported"));
@@ -153,7 +153,7 @@ test_bad_targets_mark_nothing(void **state)
 		assert_int_equal(fsutil_mkdir(blocker, 0755, &e), 0);
 		assert_int_equal(export_run(f->k, full, 0, &res, &e), -1);
 		assert_non_null(strstr(e.msg, "nothing was marked exported"));
-		assert_int_equal(entries(full), 1);     /* no temp file left */
+		assert_int_equal(entries(full), 1); /* no temp file left */
 		free(full);
 		free(name);
 		free(blocker);
@@ -214,7 +214,7 @@ test_export(void **state)
 	assert_null(res.path);
 	assert_int_equal(export_run(f->k, f->usb, 1, &res, &e), 0);
 	assert_int_equal(res.stories, 3);
-	assert_int_equal(res.bundle_seq, 3);     /* seq 1 went to the failed write */
+	assert_int_equal(res.bundle_seq, 3); /* seq 1 went to the failed write */
 	check_bundle(f, res.path, 3);
 	export_result_free(&res);
 }
@@ -236,8 +236,9 @@ test_big_export(void **state)
 	for (i = 0; i < 300; i++) {
 		randombytes_buf(sealed, 2500);
 		randombytes_buf(id, sizeof id);
-		assert_int_equal(store_story_create(f->k->store, id, STATUS_SUBMITTED,
-		    SOURCE_KIOSK, sealed, 1000 + (size_t)i * 5, &seq, &e), 0);
+		assert_int_equal(store_story_create(f->k->store, id, STATUS_SUBMITTED, SOURCE_KIOSK,
+		                     sealed, 1000 + (size_t)i * 5, &seq, &e),
+		    0);
 	}
 	assert_int_equal(fsutil_mkdir(usb, 0755, &e), 0);
 	assert_int_equal(export_run(f->k, usb, 0, &res, &e), 0);
@@ -296,9 +297,9 @@ test_receipts_then_purge(void **state)
 	assert_int_equal(res.receipts, 1);
 	export_result_free(&res);
 	assert_int_equal(store_purge(f->k->store, &purged, &e), 0);
-	assert_int_equal(purged, 2);        /* the receipt listed two of three */
+	assert_int_equal(purged, 2); /* the receipt listed two of three */
 	assert_int_equal(export_run(f->k, f->usb, 1, &res, &e), 0);
-	assert_int_equal(res.stories, 1);   /* the third is still held */
+	assert_int_equal(res.stories, 1); /* the third is still held */
 	export_result_free(&res);
 	keys_hub_free(stranger);
 }
@@ -307,10 +308,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bad_targets_mark_nothing),
-		cmocka_unit_test(test_export),
+		cmocka_unit_test(test_bad_targets_mark_nothing), cmocka_unit_test(test_export),
 		cmocka_unit_test(test_receipts_then_purge),
-		cmocka_unit_test(test_big_export),      /* last: it adds 300 stories */
+		cmocka_unit_test(test_big_export), /* last: it adds 300 stories */
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

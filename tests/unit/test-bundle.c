@@ -99,8 +99,9 @@ make(struct fixture *f, int n, int dup, size_t *len)
 	unsigned char sealed[40], *out;
 	struct err e;
 
-	assert_int_equal(bundle_writer_create(f->kiosk, "Kiosk «Nairobi» ☕", 7, 1700000000,
-	    &f->hub->pub, 1, &w, &e), 0);
+	assert_int_equal(bundle_writer_create(
+	                     f->kiosk, "Kiosk «Nairobi» ☕", 7, 1700000000, &f->hub->pub, 1, &w, &e),
+	    0);
 	for (int i = 0; i < n; i++) {
 		fake_record(&r, i, (uint64_t)i + 1, sealed, sizeof sealed);
 		if (dup && i == n - 1)
@@ -123,8 +124,7 @@ resign(struct fixture *f, unsigned char *buf, size_t len)
 }
 
 static void
-expect_error(const unsigned char *buf, size_t len, const unsigned char *hub,
-    const char *want)
+expect_error(const unsigned char *buf, size_t len, const unsigned char *hub, const char *want)
 {
 	struct seen s = { 0 };
 	struct bundle_sink sink = { on_header, on_record, &s };
@@ -211,7 +211,7 @@ test_failures(void **state)
 	expect_error(buf, len, NULL, "unknown signature algorithm 9");
 	buf[10] = 1;
 
-	buf[hdr + 4 + 30 + 5] ^= 0x40;  /* inside the first sealed story */
+	buf[hdr + 4 + 30 + 5] ^= 0x40; /* inside the first sealed story */
 	expect_error(buf, len, NULL, "bad signature");
 	buf[hdr + 4 + 30 + 5] ^= 0x40;
 
@@ -219,7 +219,7 @@ test_failures(void **state)
 	expect_error(buf, len, NULL, "bad signature");
 	buf[len - 1] ^= 0x80;
 
-	buf[12] ^= 1;   /* kiosk public key */
+	buf[12] ^= 1; /* kiosk public key */
 	expect_error(buf, len, NULL, "kiosk id does not match");
 	buf[12] ^= 1;
 
@@ -242,7 +242,7 @@ test_failures(void **state)
 	buf[hdr - 3] = 0xff;
 	resign(f, buf, len);
 	expect_error(buf, len, NULL, "truncated (65535 records cannot fit");
-	buf[hdr - 2] = 0xff;    /* above the cap */
+	buf[hdr - 2] = 0xff; /* above the cap */
 	resign(f, buf, len);
 	expect_error(buf, len, NULL, "length field too large (record count 16777215)");
 	buf[hdr - 4] = 3;
@@ -296,10 +296,8 @@ test_writer_refuses(void **state)
 
 	memset(name, 'x', 65);
 	name[65] = '\0';
-	assert_int_equal(bundle_writer_create(f->kiosk, name, 1, 0, &f->hub->pub, 1, &w, &e),
-	    -1);
-	assert_int_equal(bundle_writer_create(f->kiosk, "\xff", 1, 0, &f->hub->pub, 1, &w, &e),
-	    -1);
+	assert_int_equal(bundle_writer_create(f->kiosk, name, 1, 0, &f->hub->pub, 1, &w, &e), -1);
+	assert_int_equal(bundle_writer_create(f->kiosk, "\xff", 1, 0, &f->hub->pub, 1, &w, &e), -1);
 	assert_int_equal(bundle_writer_create(f->kiosk, "k", 1, 0, &f->hub->pub, 0, &w, &e), -1);
 	assert_int_equal(bundle_writer_create(f->kiosk, "k", 1, 0, &f->hub->pub, 1, &w, &e), 0);
 	fake_record(&r, 0, 5, sealed, sizeof sealed);
@@ -361,11 +359,11 @@ test_truncations(void **state)
 
 /* How make_promised takes the signature's hash. */
 enum hashing {
-	HASH_AT_FINISH,         /* bundle_writer_finish */
-	HASH_IN_STEPS,          /* bundle_sighash_update after every record, as export's
+	HASH_AT_FINISH, /* bundle_writer_finish */
+	HASH_IN_STEPS,  /* bundle_sighash_update after every record, as export's
 	                         * thread does, then bundle_writer_finish_hashed */
-	HASH_SHORT,             /* all but the last byte: taken again at finish */
-	HASH_WRONG,             /* every byte, one of them changed */
+	HASH_SHORT,     /* all but the last byte: taken again at finish */
+	HASH_WRONG,     /* every byte, one of them changed */
 };
 
 /* The bundle of n records of varied sizes (up to 6,000 bytes), written with
@@ -383,8 +381,8 @@ make_promised(struct fixture *f, int n, long expect, enum hashing how, size_t *l
 	size_t hashed = 0, have;
 	int i;
 
-	assert_int_equal(bundle_writer_create(f->kiosk, "kiosk", 3, 1700000000, &f->hub->pub, 1,
-	    &w, &e), 0);
+	assert_int_equal(
+	    bundle_writer_create(f->kiosk, "kiosk", 3, 1700000000, &f->hub->pub, 1, &w, &e), 0);
 	if (expect >= 0)
 		bundle_writer_expect(w, (uint32_t)expect, 0);
 	bundle_sighash_init(&sh);
@@ -432,9 +430,18 @@ static void
 test_promised_count(void **state)
 {
 	struct fixture *f = *state;
-	static const struct { int n; long expect; } cases[] = {
-		{ 3000, 3000 }, { 3000, 2999 }, { 3000, 3001 }, { 3000, 0 }, { 5, 5 }, { 0, 0 },
-		{ 40, 40 }, { 40, -1 },
+	static const struct {
+		int n;
+		long expect;
+	} cases[] = {
+		{ 3000, 3000 },
+		{ 3000, 2999 },
+		{ 3000, 3001 },
+		{ 3000, 0 },
+		{ 5, 5 },
+		{ 0, 0 },
+		{ 40, 40 },
+		{ 40, -1 },
 	};
 	struct bundle_header h;
 	struct err e;
@@ -451,9 +458,10 @@ test_promised_count(void **state)
 
 			if (len != plain_len || (memcmp(b, plain, len) != 0) != bad)
 				fail_msg("%d records promised as %ld, hashed %d: %s", cases[i].n,
-				    cases[i].expect, (int)how, bad ? "signed as given" :
-				    "not the same bundle");
-			assert_int_equal(bundle_verify(b, len, f->hub->pub.id, &h, &e), bad ? -1 : 0);
+				    cases[i].expect, (int)how,
+				    bad ? "signed as given" : "not the same bundle");
+			assert_int_equal(
+			    bundle_verify(b, len, f->hub->pub.id, &h, &e), bad ? -1 : 0);
 			if (!bad)
 				assert_int_equal(h.count, (uint32_t)cases[i].n);
 			free(b);
@@ -468,8 +476,8 @@ test_promised_count(void **state)
 		unsigned char sealed[4000];
 		int k;
 
-		assert_int_equal(bundle_writer_create(f->kiosk, "k", 1, 0, &f->hub->pub, 1, &w, &e),
-		    0);
+		assert_int_equal(
+		    bundle_writer_create(f->kiosk, "k", 1, 0, &f->hub->pub, 1, &w, &e), 0);
 		bundle_writer_expect(w, 100, 100 * 4000);
 		for (k = 0; k < 50; k++) {
 			fake_record(&r, k, (uint64_t)k + 1, sealed, sizeof sealed);

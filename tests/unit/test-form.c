@@ -31,26 +31,28 @@
 	"  - {id: story, type: story, min: 5, max: 100}\n"
 
 static const char all_types[] = HEAD
-	"  - id: drivers\n"					/* 14 */
-	"    type: triad\n"
-	"    text: {en: D, fr: D}\n"
-	"    corners: [{en: x, fr: x}, {en: y, fr: y}, {en: z, fr: z}]\n"
-	"  - {id: equal, type: scale, text: {en: E, fr: \"É\"}, poles: [{en: l, fr: l}, {en: r, fr: r}]}\n"
-	"  - id: role\n"					/* 19 */
-	"    type: choice\n"
-	"    text: {en: R, fr: R}\n"
-	"    choices:\n"
-	"      - {id: community, label: {en: Community, fr: \"Communauté\"}}\n"
-	"      - {id: other, label: {en: Other, fr: Autre}}\n"
-	"  - {id: role_other, type: text, text: {en: O, fr: O}, required: false, show_if: {role: other}}\n"
-	"  - id: obstacles\n"					/* 26 */
-	"    type: multi\n"
-	"    required: false\n"
-	"    text: {en: M, fr: M}\n"
-	"    choices: [{id: power, label: {en: P, fr: P}}, {id: funding, label: {en: F, fr: F}}]\n"
-	"  - {id: age, type: number, text: {en: A, fr: A}, min: 10, max: 120, required: false}\n"
-	"  - {id: more, type: text, text: {en: M, fr: M}, show_if: {obstacles: [power, funding]}}\n"
-	"settings: {idle_timeout: 300, unsubmitted: discard}\n";
+    "  - id: drivers\n" /* 14 */
+    "    type: triad\n"
+    "    text: {en: D, fr: D}\n"
+    "    corners: [{en: x, fr: x}, {en: y, fr: y}, {en: z, fr: z}]\n"
+    "  - {id: equal, type: scale, text: {en: E, fr: \"É\"}, poles: [{en: l, fr: l}, {en: r, fr: "
+    "r}]}\n"
+    "  - id: role\n" /* 19 */
+    "    type: choice\n"
+    "    text: {en: R, fr: R}\n"
+    "    choices:\n"
+    "      - {id: community, label: {en: Community, fr: \"Communauté\"}}\n"
+    "      - {id: other, label: {en: Other, fr: Autre}}\n"
+    "  - {id: role_other, type: text, text: {en: O, fr: O}, required: false, show_if: {role: "
+    "other}}\n"
+    "  - id: obstacles\n" /* 26 */
+    "    type: multi\n"
+    "    required: false\n"
+    "    text: {en: M, fr: M}\n"
+    "    choices: [{id: power, label: {en: P, fr: P}}, {id: funding, label: {en: F, fr: F}}]\n"
+    "  - {id: age, type: number, text: {en: A, fr: A}, min: 10, max: 120, required: false}\n"
+    "  - {id: more, type: text, text: {en: M, fr: M}, show_if: {obstacles: [power, funding]}}\n"
+    "settings: {idle_timeout: 300, unsubmitted: discard}\n";
 
 static struct form *
 parse_ok(const char *yaml)
@@ -62,8 +64,7 @@ parse_ok(const char *yaml)
 
 	if (form_parse("t.yaml", yaml, strlen(yaml), &f, &probs, &e) != 0) {
 		for (i = 0; i < probs.n; i++)
-			print_error("t.yaml:%d: %s\n", probs.v[i].line,
-			    probs.v[i].message);
+			print_error("t.yaml:%d: %s\n", probs.v[i].line, probs.v[i].message);
 		form_problems_free(&probs);
 		fail_msg("form did not parse");
 	}
@@ -82,8 +83,7 @@ expect_problem(const char *yaml, int line, const char *want)
 	size_t i;
 	int found = 0;
 
-	assert_int_equal(form_parse("t.yaml", yaml, strlen(yaml), &f, &probs, &e),
-	    -1);
+	assert_int_equal(form_parse("t.yaml", yaml, strlen(yaml), &f, &probs, &e), -1);
 	assert_null(f);
 	assert_true(probs.n > 0);
 	assert_true(strncmp(e.msg, "t.yaml:", 7) == 0);
@@ -93,8 +93,7 @@ expect_problem(const char *yaml, int line, const char *want)
 	}
 	if (!found) {
 		for (i = 0; i < probs.n; i++)
-			print_error("got t.yaml:%d: %s\n", probs.v[i].line,
-			    probs.v[i].message);
+			print_error("got t.yaml:%d: %s\n", probs.v[i].line, probs.v[i].message);
 		form_problems_free(&probs);
 		fail_msg("no problem \"%s\" on line %d", want, line);
 	}
@@ -139,14 +138,13 @@ test_all_types(void **state)
 	q = form_question(f, "equal");
 	assert_int_equal(q->type, Q_SCALE);
 	assert_string_equal(form_text(&q->text, "fr"), "É");
-	assert_string_equal(form_text(&q->text, "sw"), "E");	/* falls back */
+	assert_string_equal(form_text(&q->text, "sw"), "E"); /* falls back */
 	assert_string_equal(form_text(&q->poles[1], "en"), "r");
 
 	q = form_question(f, "role");
 	assert_int_equal(q->type, Q_CHOICE);
 	assert_int_equal(q->nchoices, 2);
-	assert_string_equal(form_text(&question_choice(q, "community")->label,
-	    "fr"), "Communauté");
+	assert_string_equal(form_text(&question_choice(q, "community")->label, "fr"), "Communauté");
 	assert_int_equal(question_choice(q, "other")->line, 24);
 	assert_null(question_choice(q, "nope"));
 
@@ -194,16 +192,14 @@ test_block_text(void **state)
 	struct form *f;
 
 	(void)state;
-	f = parse_ok(HEAD
-	    "  - id: t\n"
-	    "    type: text\n"
-	    "    text:\n"
-	    "      en: |\n"
-	    "        Line one\n"
-	    "        line two\n"
-	    "      fr: \"Un\"\n");
-	assert_string_equal(form_text(&form_question(f, "t")->text, "en"),
-	    "Line one\nline two");
+	f = parse_ok(HEAD "  - id: t\n"
+	                  "    type: text\n"
+	                  "    text:\n"
+	                  "      en: |\n"
+	                  "        Line one\n"
+	                  "        line two\n"
+	                  "      fr: \"Un\"\n");
+	assert_string_equal(form_text(&form_question(f, "t")->text, "en"), "Line one\nline two");
 	form_free(f);
 }
 
@@ -275,51 +271,51 @@ test_unknown_keys(void **state)
 {
 	(void)state;
 	expect_problem(HEAD "titel: {en: x}\n", 14, "unknown key \"titel\"");
-	expect_problem(HEAD "  - {id: x, type: text, txt: {en: a, fr: a}}\n", 14,
-	    "unknown key \"txt\"");
+	expect_problem(
+	    HEAD "  - {id: x, type: text, txt: {en: a, fr: a}}\n", 14, "unknown key \"txt\"");
 	expect_problem(HEAD "settings: {idle: 5}\n", 14, "unknown key \"idle\"");
 	expect_problem(HEAD "form: u\n", 14, "\"form\" is given twice");
 	expect_problem(HEAD "  - {id: x, type: text, min: 1, text: {en: a, fr: a}, "
-	    "poles: []}\n", 14, "\"poles\" is not used by text questions");
+	                    "poles: []}\n",
+	    14, "\"poles\" is not used by text questions");
 	expect_problem(HEAD "  - {id: x, type: scale, min: 1, text: {en: a, fr: a}, "
-	    "poles: [{en: a, fr: a}, {en: b, fr: b}]}\n", 14,
-	    "\"min\" is not used by scale questions");
+	                    "poles: [{en: a, fr: a}, {en: b, fr: b}]}\n",
+	    14, "\"min\" is not used by scale questions");
 }
 
 static void
 test_missing_keys(void **state)
 {
 	(void)state;
-	expect_problem("form: t\nversion: 1\nlanguages: [en]\nquestions: []\n", 1,
-	    "missing \"title\"");
-	expect_problem("form: t\nversion: 1\nlanguages: [en]\nquestions: []\n", 1,
-	    "missing \"consent\"");
+	expect_problem(
+	    "form: t\nversion: 1\nlanguages: [en]\nquestions: []\n", 1, "missing \"title\"");
+	expect_problem(
+	    "form: t\nversion: 1\nlanguages: [en]\nquestions: []\n", 1, "missing \"consent\"");
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\ntitle: {en: T}\n"
-	    "consent: {text: {en: C}, tiers: [{id: a, label: {en: A}}]}\n"
-	    "questions: []\n", 6, "at least one question");
+	               "consent: {text: {en: C}, tiers: [{id: a, label: {en: A}}]}\n"
+	               "questions: []\n",
+	    6, "at least one question");
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\ntitle: {en: T}\n"
-	    "consent: {tiers: [{id: a, label: {en: A}}]}\n"
-	    "questions: [{id: x, type: text, text: {en: X}}]\n", 5,
-	    "missing \"text\"");
-	expect_problem(HEAD "  - {type: text, text: {en: a, fr: a}}\n", 14,
-	    "missing \"id\"");
-	expect_problem(HEAD "  - {id: x, text: {en: a, fr: a}}\n", 14,
-	    "missing \"type\"");
+	               "consent: {tiers: [{id: a, label: {en: A}}]}\n"
+	               "questions: [{id: x, type: text, text: {en: X}}]\n",
+	    5, "missing \"text\"");
+	expect_problem(HEAD "  - {type: text, text: {en: a, fr: a}}\n", 14, "missing \"id\"");
+	expect_problem(HEAD "  - {id: x, text: {en: a, fr: a}}\n", 14, "missing \"type\"");
 	expect_problem(HEAD "  - {id: x, type: text}\n", 14, "missing \"text\"");
-	expect_problem(HEAD "  - {id: x, type: scale, text: {en: a, fr: a}}\n", 14,
-	    "needs \"poles\"");
-	expect_problem(HEAD "  - {id: x, type: triad, text: {en: a, fr: a}}\n", 14,
-	    "needs \"corners\"");
-	expect_problem(HEAD "  - {id: x, type: multi, text: {en: a, fr: a}}\n", 14,
-	    "needs \"choices\"");
+	expect_problem(
+	    HEAD "  - {id: x, type: scale, text: {en: a, fr: a}}\n", 14, "needs \"poles\"");
+	expect_problem(
+	    HEAD "  - {id: x, type: triad, text: {en: a, fr: a}}\n", 14, "needs \"corners\"");
+	expect_problem(
+	    HEAD "  - {id: x, type: multi, text: {en: a, fr: a}}\n", 14, "needs \"choices\"");
 }
 
 static void
 test_unknown_type(void **state)
 {
 	(void)state;
-	expect_problem(HEAD "  - {id: x,\n     type: slider, text: {en: a, fr: a}}\n",
-	    15, "unknown type \"slider\"");
+	expect_problem(HEAD "  - {id: x,\n     type: slider, text: {en: a, fr: a}}\n", 15,
+	    "unknown type \"slider\"");
 }
 
 static void
@@ -329,44 +325,52 @@ test_translations(void **state)
 	expect_problem(HEAD "  - id: x\n    type: text\n    text: {en: a}\n", 16,
 	    "missing the \"fr\" translation");
 	expect_problem(HEAD "  - id: x\n    type: text\n    text:\n      en: a\n"
-	    "      fr: \"\"\n", 18, "the \"fr\" text is empty");
+	                    "      fr: \"\"\n",
+	    18, "the \"fr\" text is empty");
 	expect_problem(HEAD "  - id: x\n    type: text\n    text:\n      en: a\n"
-	    "      fr: a\n      de: b\n", 19, "\"de\" is not one of the form's languages");
-	expect_problem(HEAD "  - id: x\n    type: text\n    text: hello\n", 16,
-	    "must be a mapping");
+	                    "      fr: a\n      de: b\n",
+	    19, "\"de\" is not one of the form's languages");
+	expect_problem(
+	    HEAD "  - id: x\n    type: text\n    text: hello\n", 16, "must be a mapping");
 	/* title, consent, tier labels, prompts, poles, corners, choices */
-	expect_problem("form: t\nversion: 1\nlanguages: [en, fr]\ntitle: {en: T}\n",
-	    4, "title: missing the \"fr\"");
+	expect_problem("form: t\nversion: 1\nlanguages: [en, fr]\ntitle: {en: T}\n", 4,
+	    "title: missing the \"fr\"");
 	expect_problem(HEAD "  - {id: x, type: scale, text: {en: a, fr: a},\n"
-	    "     poles: [{en: a, fr: a}, {en: b}]}\n", 15, "pole 2: missing the \"fr\"");
+	                    "     poles: [{en: a, fr: a}, {en: b}]}\n",
+	    15, "pole 2: missing the \"fr\"");
 	expect_problem(HEAD "  - {id: x, type: triad, text: {en: a, fr: a},\n"
-	    "     corners: [{en: a, fr: a}, {en: b, fr: b}, {fr: c}]}\n", 15,
-	    "corner 3: missing the \"en\"");
+	                    "     corners: [{en: a, fr: a}, {en: b, fr: b}, {fr: c}]}\n",
+	    15, "corner 3: missing the \"en\"");
 	expect_problem(HEAD "  - {id: x, type: choice, text: {en: a, fr: a},\n"
-	    "     choices: [{id: c, label: {en: a}}]}\n", 15, "missing the \"fr\"");
+	                    "     choices: [{id: c, label: {en: a}}]}\n",
+	    15, "missing the \"fr\"");
 	expect_problem("form: t\nversion: 1\nlanguages: [en, fr]\ntitle: {en: T, fr: T}\n"
-	    "consent:\n  text: {en: C}\n", 6, "consent: text: missing the \"fr\"");
-	expect_problem("form: t\nversion: 1\nlanguages: [en, fr]\ntitle: {en: T, fr: T}\n"
+	               "consent:\n  text: {en: C}\n",
+	    6, "consent: text: missing the \"fr\"");
+	expect_problem(
+	    "form: t\nversion: 1\nlanguages: [en, fr]\ntitle: {en: T, fr: T}\n"
 	    "consent:\n  text: {en: C, fr: C}\n  tiers:\n    - {id: a, label: {fr: A}}\n",
 	    8, "consent tier \"a\": label: missing the \"en\"");
 	expect_problem("form: t\nversion: 1\nlanguages: [en, fr]\n"
-	    "prompts:\n  - {id: p, text: {en: P}}\n", 5, "prompt \"p\": text: missing");
+	               "prompts:\n  - {id: p, text: {en: P}}\n",
+	    5, "prompt \"p\": text: missing");
 }
 
 static void
 test_unsafe_text(void **state)
 {
 	(void)state;
-	expect_problem(HEAD "  - id: x\n    type: text\n    text: {en: \"a\\e[31m\", fr: a}\n",
-	    16, "control or invisible");
-	expect_problem(HEAD "  - id: x\n    type: text\n    text: {en: \"a\\u202Eb\", fr: a}\n",
-	    16, "control or invisible");
-	expect_problem(HEAD "  - id: x\n    type: text\n    text: {en: \"a\\0b\", fr: a}\n",
-	    16, "NUL");
+	expect_problem(HEAD "  - id: x\n    type: text\n    text: {en: \"a\\e[31m\", fr: a}\n", 16,
+	    "control or invisible");
+	expect_problem(HEAD "  - id: x\n    type: text\n    text: {en: \"a\\u202Eb\", fr: a}\n", 16,
+	    "control or invisible");
+	expect_problem(
+	    HEAD "  - id: x\n    type: text\n    text: {en: \"a\\0b\", fr: a}\n", 16, "NUL");
 	expect_problem(HEAD "  - {id: x, type: choice, text: {en: a, fr: a},\n"
-	    "     choices: [{id: c, label: {en: \"a\\nb\", fr: a}}]}\n", 15, "one line");
-	expect_problem("form: t\nversion: 1\nlanguages: [en]\ntitle: {en: \"\\x01\"}\n",
-	    4, "control or invisible");
+	                    "     choices: [{id: c, label: {en: \"a\\nb\", fr: a}}]}\n",
+	    15, "one line");
+	expect_problem("form: t\nversion: 1\nlanguages: [en]\ntitle: {en: \"\\x01\"}\n", 4,
+	    "control or invisible");
 }
 
 static void
@@ -374,19 +378,20 @@ test_duplicate_ids(void **state)
 {
 	(void)state;
 	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a}}\n"
-	    "  - {id: x, type: text, text: {en: a, fr: a}}\n", 15,
-	    "question id \"x\" is used twice");
+	                    "  - {id: x, type: text, text: {en: a, fr: a}}\n",
+	    15, "question id \"x\" is used twice");
 	expect_problem(HEAD "  - {id: x, type: multi, text: {en: a, fr: a}, choices: [\n"
-	    "     {id: c, label: {en: a, fr: a}},\n"
-	    "     {id: c, label: {en: a, fr: a}}]}\n", 16, "choice id \"c\" is used twice");
+	                    "     {id: c, label: {en: a, fr: a}},\n"
+	                    "     {id: c, label: {en: a, fr: a}}]}\n",
+	    16, "choice id \"c\" is used twice");
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\nconsent:\n  text: {en: C}\n"
-	    "  tiers:\n    - {id: a, label: {en: A}}\n    - {id: a, label: {en: B}}\n",
+	               "  tiers:\n    - {id: a, label: {en: A}}\n    - {id: a, label: {en: B}}\n",
 	    8, "consent tier id \"a\" is used twice");
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\nprompts:\n"
-	    "  - {id: p, text: {en: P}}\n  - {id: p, text: {en: P}}\n", 6,
-	    "prompt id \"p\" is used twice");
-	expect_problem("form: t\nversion: 1\nlanguages: [en, fr, en]\n", 3,
-	    "\"en\" is listed twice");
+	               "  - {id: p, text: {en: P}}\n  - {id: p, text: {en: P}}\n",
+	    6, "prompt id \"p\" is used twice");
+	expect_problem(
+	    "form: t\nversion: 1\nlanguages: [en, fr, en]\n", 3, "\"en\" is listed twice");
 }
 
 static void
@@ -395,14 +400,16 @@ test_id_syntax(void **state)
 	(void)state;
 	expect_problem(HEAD "  - {id: Bad, type: text, text: {en: a, fr: a}}\n", 14,
 	    "\"Bad\" is not a valid id");
-	expect_problem(HEAD "  - {id: \"a b\", type: text, text: {en: a, fr: a}}\n", 14,
-	    "not a valid id");
-	expect_problem(HEAD "  - {id: \"\", type: text, text: {en: a, fr: a}}\n", 14,
-	    "not a valid id");
-	expect_problem(HEAD "  - {id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,"
-	    " type: text, text: {en: a, fr: a}}\n", 14, "not a valid id");
-	expect_problem(HEAD "  - {id: [x], type: text, text: {en: a, fr: a}}\n", 14,
-	    "must be a single value");
+	expect_problem(
+	    HEAD "  - {id: \"a b\", type: text, text: {en: a, fr: a}}\n", 14, "not a valid id");
+	expect_problem(
+	    HEAD "  - {id: \"\", type: text, text: {en: a, fr: a}}\n", 14, "not a valid id");
+	expect_problem(HEAD
+	    "  - {id: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,"
+	    " type: text, text: {en: a, fr: a}}\n",
+	    14, "not a valid id");
+	expect_problem(
+	    HEAD "  - {id: [x], type: text, text: {en: a, fr: a}}\n", 14, "must be a single value");
 	expect_problem("form: Partnership\n", 1, "not a valid id");
 }
 
@@ -411,25 +418,33 @@ test_show_if(void **state)
 {
 	(void)state;
 	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a},\n"
-	    "     show_if: {nope: a}}\n", 15, "\"nope\", which is not a question");
+	                    "     show_if: {nope: a}}\n",
+	    15, "\"nope\", which is not a question");
 	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a},\n"
-	    "     show_if: {x: a}}\n", 15, "the question itself");
+	                    "     show_if: {x: a}}\n",
+	    15, "the question itself");
 	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a},\n"
-	    "     show_if: {y: c}}\n"
-	    "  - {id: y, type: choice, text: {en: a, fr: a}, choices: [{id: c, label: {en: a, fr: a}}]}\n",
+	                    "     show_if: {y: c}}\n"
+	                    "  - {id: y, type: choice, text: {en: a, fr: a}, choices: [{id: c, "
+	                    "label: {en: a, fr: a}}]}\n",
 	    15, "comes later");
 	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a}}\n"
-	    "  - {id: y, type: text, text: {en: a, fr: a}, show_if: {x: a}}\n", 15,
-	    "only choice and multi questions");
-	expect_problem(HEAD "  - {id: x, type: choice, text: {en: a, fr: a}, choices: [{id: c, label: {en: a, fr: a}}]}\n"
-	    "  - {id: y, type: text, text: {en: a, fr: a},\n"
-	    "     show_if: {x: [c, d]}}\n", 16, "\"d\" is not a choice of \"x\"");
-	expect_problem(HEAD "  - {id: x, type: choice, text: {en: a, fr: a}, choices: [{id: c, label: {en: a, fr: a}}]}\n"
-	    "  - {id: y, type: text, text: {en: a, fr: a}, show_if: {x: c, z: c}}\n", 15,
-	    "exactly one earlier question");
-	expect_problem(HEAD "  - {id: x, type: choice, text: {en: a, fr: a}, choices: [{id: c, label: {en: a, fr: a}}]}\n"
-	    "  - {id: y, type: text, text: {en: a, fr: a}, show_if: x}\n", 15,
-	    "must be a mapping");
+	                    "  - {id: y, type: text, text: {en: a, fr: a}, show_if: {x: a}}\n",
+	    15, "only choice and multi questions");
+	expect_problem(HEAD "  - {id: x, type: choice, text: {en: a, fr: a}, choices: [{id: c, "
+	                    "label: {en: a, fr: a}}]}\n"
+	                    "  - {id: y, type: text, text: {en: a, fr: a},\n"
+	                    "     show_if: {x: [c, d]}}\n",
+	    16, "\"d\" is not a choice of \"x\"");
+	expect_problem(HEAD
+	    "  - {id: x, type: choice, text: {en: a, fr: a}, choices: [{id: c, label: {en: a, fr: "
+	    "a}}]}\n"
+	    "  - {id: y, type: text, text: {en: a, fr: a}, show_if: {x: c, z: c}}\n",
+	    15, "exactly one earlier question");
+	expect_problem(HEAD "  - {id: x, type: choice, text: {en: a, fr: a}, choices: [{id: c, "
+	                    "label: {en: a, fr: a}}]}\n"
+	                    "  - {id: y, type: text, text: {en: a, fr: a}, show_if: x}\n",
+	    15, "must be a mapping");
 }
 
 static void
@@ -437,17 +452,20 @@ test_lists(void **state)
 {
 	(void)state;
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\nconsent:\n  text: {en: C}\n"
-	    "  tiers: []\n", 6, "tiers: list 1 to");
+	               "  tiers: []\n",
+	    6, "tiers: list 1 to");
 	expect_problem(HEAD "  - {id: x, type: choice, text: {en: a, fr: a},\n"
-	    "     choices: []}\n", 15, "list 1 to 100 choices");
+	                    "     choices: []}\n",
+	    15, "list 1 to 100 choices");
 	expect_problem(HEAD "  - {id: x, type: scale, text: {en: a, fr: a},\n"
-	    "     poles: [{en: a, fr: a}]}\n", 15, "exactly 2 poles, not 1");
+	                    "     poles: [{en: a, fr: a}]}\n",
+	    15, "exactly 2 poles, not 1");
 	expect_problem(HEAD "  - {id: x, type: scale, text: {en: a, fr: a},\n"
-	    "     poles: [{en: a, fr: a}, {en: a, fr: a}, {en: a, fr: a}]}\n", 15,
-	    "exactly 2 poles, not 3");
+	                    "     poles: [{en: a, fr: a}, {en: a, fr: a}, {en: a, fr: a}]}\n",
+	    15, "exactly 2 poles, not 3");
 	expect_problem(HEAD "  - {id: x, type: triad, text: {en: a, fr: a},\n"
-	    "     corners: [{en: a, fr: a}, {en: a, fr: a}]}\n", 15,
-	    "exactly 3 corners, not 2");
+	                    "     corners: [{en: a, fr: a}, {en: a, fr: a}]}\n",
+	    15, "exactly 3 corners, not 2");
 }
 
 static void
@@ -455,21 +473,22 @@ test_ranges(void **state)
 {
 	(void)state;
 	expect_problem(HEAD "  - {id: x, type: number, text: {en: a, fr: a},\n"
-	    "     min: 10, max: 5}\n", 15, "min 10 is greater than max 5");
-	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a}, min: 9, max: 3}\n",
-	    14, "greater than max");
-	expect_problem(HEAD "  - {id: x, type: number, text: {en: a, fr: a}, min: many}\n",
-	    14, "must be a number");
-	expect_problem(HEAD "  - {id: x, type: number, text: {en: a, fr: a}, max: .inf}\n",
-	    14, "must be a number");
-	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a}, required: maybe}\n",
-	    14, "true or false");
+	                    "     min: 10, max: 5}\n",
+	    15, "min 10 is greater than max 5");
+	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a}, min: 9, max: 3}\n", 14,
+	    "greater than max");
+	expect_problem(HEAD "  - {id: x, type: number, text: {en: a, fr: a}, min: many}\n", 14,
+	    "must be a number");
+	expect_problem(HEAD "  - {id: x, type: number, text: {en: a, fr: a}, max: .inf}\n", 14,
+	    "must be a number");
+	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a}, required: maybe}\n", 14,
+	    "true or false");
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\nprompts: [{id: p, text: {en: P}}]\n"
-	    "questions:\n  - {id: s, type: story,\n     min: -1}\n", 7,
-	    "whole number of at least 0");
+	               "questions:\n  - {id: s, type: story,\n     min: -1}\n",
+	    7, "whole number of at least 0");
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\nprompts: [{id: p, text: {en: P}}]\n"
-	    "questions:\n  - {id: s, type: story, max: -5}\n", 6,
-	    "whole number of at least 0");
+	               "questions:\n  - {id: s, type: story, max: -5}\n",
+	    6, "whole number of at least 0");
 	expect_problem(HEAD "settings:\n  idle_timeout: 5\n", 15, "from 10 to 3600");
 	expect_problem(HEAD "settings:\n  idle_timeout: 3601\n", 15, "from 10 to 3600");
 	expect_problem(HEAD "settings:\n  unsubmitted: maybe\n", 15, "keep or discard");
@@ -486,8 +505,7 @@ test_languages(void **state)
 	expect_problem("form: t\nversion: 1\nlanguages: [en, English]\n", 3,
 	    "\"English\" is not a language code");
 	expect_problem("form: t\nversion: 1\nlanguages: [en, e]\n", 3, "not a language code");
-	expect_problem("form: t\nversion: 1\nlanguages: [en, pt_BR]\n", 3,
-	    "not a language code");
+	expect_problem("form: t\nversion: 1\nlanguages: [en, pt_BR]\n", 3, "not a language code");
 	expect_problem("form: t\nversion: 1\nlanguages: en\n", 3, "must be a list");
 }
 
@@ -497,14 +515,15 @@ test_story_rules(void **state)
 	(void)state;
 	expect_problem(HEAD "  - {id: s2, type: story}\n", 14, "at most one story question");
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\n"
-	    "questions:\n  - {id: s, type: story}\n", 5, "needs at least one prompt");
+	               "questions:\n  - {id: s, type: story}\n",
+	    5, "needs at least one prompt");
 }
 
 static void
 test_every_problem(void **state)
 {
 	const char *yaml = "form: T\nversion: 0\nlanguages: [en]\ntitle: {fr: x}\n"
-	    "settings: {idle_timeout: 1, unsubmitted: no}\n";
+	                   "settings: {idle_timeout: 1, unsubmitted: no}\n";
 	struct form_problems probs = { NULL, 0 };
 	struct form *f;
 	struct err e;
@@ -569,10 +588,11 @@ test_problem_cap(void **state)
 	form_problems_free(&probs);
 	free(yaml);
 
-	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a, a1: x, a2: x, "
+	expect_problem(HEAD
+	    "  - {id: x, type: text, text: {en: a, fr: a, a1: x, a2: x, "
 	    "a3: x, a4: x, a5: x, a6: x, a7: x, a8: x, a9: x, b1: x, b2: x, b3: x, b4: x, "
-	    "b5: x, b6: x, b7: x, b8: x, b9: x, c1: x}}\n", 14,
-	    "more texts than languages");
+	    "b5: x, b6: x, b7: x, b8: x, b9: x, c1: x}}\n",
+	    14, "more texts than languages");
 }
 
 /* exclusive (a multi's choice ticked alone) and integer (a number asking
@@ -605,34 +625,36 @@ test_exclusive_integer(void **state)
 
 	/* exclusive only on a multi's choices, and only true or false */
 	expect_problem(HEAD "  - id: role\n    type: choice\n    text: {en: R, fr: R}\n"
-	    "    choices:\n      - {id: a, label: {en: A, fr: A}}\n"
-	    "      - {id: b, label: {en: B, fr: B},\n         exclusive: true}\n", 20,
-	    "question \"role\": choice \"b\": exclusive is only for multi questions");
-	expect_problem(HEAD "  - id: m\n    type: multi\n    text: {en: R, fr: R}\n"
-	    "    choices:\n      - {id: a, label: {en: A, fr: A}, exclusive: yes}\n", 18,
-	    "question \"m\": choice \"a\": exclusive must be true or false");
+	                    "    choices:\n      - {id: a, label: {en: A, fr: A}}\n"
+	                    "      - {id: b, label: {en: B, fr: B},\n         exclusive: true}\n",
+	    20, "question \"role\": choice \"b\": exclusive is only for multi questions");
+	expect_problem(HEAD
+	    "  - id: m\n    type: multi\n    text: {en: R, fr: R}\n"
+	    "    choices:\n      - {id: a, label: {en: A, fr: A}, exclusive: yes}\n",
+	    18, "question \"m\": choice \"a\": exclusive must be true or false");
 	expect_problem(HEAD "  - {id: m, type: multi, text: {en: R, fr: R},\n"
-	    "     choices: [{id: a, label: {en: A, fr: A}, exclusive: [true]}]}\n", 15,
-	    "exclusive must be a single value");
+	                    "     choices: [{id: a, label: {en: A, fr: A}, exclusive: [true]}]}\n",
+	    15, "exclusive must be a single value");
 	expect_problem(HEAD "  - {id: m, type: multi, text: {en: R, fr: R},\n"
-	    "     choices: [{id: a, label: {en: A, fr: A}, exclusiv: true}]}\n", 15,
-	    "unknown key \"exclusiv\" (expected one of: id, label, exclusive)");
+	                    "     choices: [{id: a, label: {en: A, fr: A}, exclusiv: true}]}\n",
+	    15, "unknown key \"exclusiv\" (expected one of: id, label, exclusive)");
 	/* tiers and prompts take no exclusive */
 	expect_problem("form: t\nversion: 1\nlanguages: [en]\nconsent:\n  text: {en: C}\n"
-	    "  tiers:\n    - {id: a, label: {en: A}, exclusive: true}\n", 7,
-	    "unknown key \"exclusive\" (expected one of: id, label)");
+	               "  tiers:\n    - {id: a, label: {en: A}, exclusive: true}\n",
+	    7, "unknown key \"exclusive\" (expected one of: id, label)");
 
 	/* integer only on number questions, true or false, whole bounds */
 	expect_problem(HEAD "  - {id: x, type: text, text: {en: a, fr: a}, integer: true}\n", 14,
 	    "question \"x\": \"integer\" is not used by text questions");
 	expect_problem(HEAD "  - id: x\n    type: number\n    text: {en: a, fr: a}\n"
-	    "    integer: 1\n", 17, "question \"x\": integer must be true or false");
+	                    "    integer: 1\n",
+	    17, "question \"x\": integer must be true or false");
 	expect_problem(HEAD "  - id: x\n    type: number\n    text: {en: a, fr: a}\n"
-	    "    integer: true\n    min: 0.5\n    max: 99\n", 18,
-	    "question \"x\": min 0.5 is not a whole number, but the question asks for one");
+	                    "    integer: true\n    min: 0.5\n    max: 99\n",
+	    18, "question \"x\": min 0.5 is not a whole number, but the question asks for one");
 	expect_problem(HEAD "  - id: x\n    type: number\n    text: {en: a, fr: a}\n"
-	    "    max: 99.9\n    integer: true\n", 17,
-	    "question \"x\": max 99.9 is not a whole number");
+	                    "    max: 99.9\n    integer: true\n",
+	    17, "question \"x\": max 99.9 is not a whole number");
 }
 
 int

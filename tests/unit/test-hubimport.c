@@ -70,7 +70,7 @@ setup(void **state)
 	}
 	free(db);
 	f->o.key = f->key;
-	f->o.receipts = 0;      /* never write into the source tree */
+	f->o.receipts = 0; /* never write into the source tree */
 	*state = f;
 	return 0;
 }
@@ -167,8 +167,8 @@ test_idempotent_with_receipt(void **state)
 	struct err e;
 
 	assert_int_equal(bundle_load_file(path, &buf, &len, &e), 0);
-	assert_int_equal(import_buffer(f->hs, buf, len, NULL, &f->o, &st, &rc, &rlen, &e),
-	    IMPORT_DONE);
+	assert_int_equal(
+	    import_buffer(f->hs, buf, len, NULL, &f->o, &st, &rc, &rlen, &e), IMPORT_DONE);
 	assert_int_equal(st.new, 0);
 	assert_int_equal(st.duplicate, 3);
 	assert_int_equal(stories(f), 3);
@@ -299,8 +299,8 @@ test_export(void **state)
 	FILE *fp;
 	struct err e;
 
-	assert_int_equal(hub_export_tiers_parse(HUB_EXPORT_DEFAULT_TIERS, &o.tiers, &o.ntiers,
-	    &e), 0);
+	assert_int_equal(
+	    hub_export_tiers_parse(HUB_EXPORT_DEFAULT_TIERS, &o.tiers, &o.ntiers, &e), 0);
 	fp = open_memstream(&buf, &len);
 	o.format = HUB_EXPORT_JSON;
 	assert_int_equal(hub_export(f->hs, &o, fp, &n, &e), 0);
@@ -335,13 +335,13 @@ test_export(void **state)
 		free(fields[i]);
 	}
 	assert_true(story_col > 0);
-	assert_true(untouched_col == nf - 1);   /* after the question columns */
+	assert_true(untouched_col == nf - 1); /* after the question columns */
 	found = 0;
 	for (size_t row = 0; row < 4; row++) {
 		p = csv_record(p, fields, 64, &nf);
 		if (strcmp(fields[story_col], STORY_TEXT) == 0)
 			found++;
-		assert_string_equal(fields[untouched_col], "");         /* not recorded */
+		assert_string_equal(fields[untouched_col], ""); /* not recorded */
 		for (size_t i = 0; i < nf; i++)
 			free(fields[i]);
 	}
@@ -425,23 +425,23 @@ test_withdraw_and_search(void **state)
 	assert_string_equal(v, "2");
 	free(v);
 	free(db);
-	assert_int_equal(f->hs->ops->withdraw(f->hs, "K7P-2QX", sid, count_one, &hits, &n, &e),
-	    0);
+	assert_int_equal(f->hs->ops->withdraw(f->hs, "K7P-2QX", sid, count_one, &hits, &n, &e), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(f->hs->ops->search(f->hs, "\"unbalanced", 10, snippet_has, &hits, &e),
-	    -1);
+	assert_int_equal(f->hs->ops->search(f->hs, "\"unbalanced", 10, snippet_has, &hits, &e), -1);
 }
 
 /* A payload around answers (JSON text) with a long story; %s is the story. */
 static char *
 payload_with(const char *answers)
 {
-	return xasprintf("{\"v\":1,\"story_id\":\"00112233445566778899aabbccddeeff\","
+	return xasprintf(
+	    "{\"v\":1,\"story_id\":\"00112233445566778899aabbccddeeff\","
 	    "\"code\":\"K7P-2QX\",\"kiosk\":\"0123456789abcdef\",\"form\":\"f\","
 	    "\"form_version\":1,\"source\":\"kiosk\",\"created\":\"2026-01-01T00:00:00Z\","
 	    "\"saved\":\"2026-01-01T00:00:00Z\",\"types\":{\"story\":\"story\","
 	    "\"title\":\"text\",\"n\":\"number\"},\"lang\":\"en\",\"consent\":\"analysis\","
-	    "\"prompt\":null,\"answers\":%s}", answers);
+	    "\"prompt\":null,\"answers\":%s}",
+	    answers);
 }
 
 /* payload_ref_decode on long, Unicode, escaped and hostile stories: what it
@@ -451,22 +451,27 @@ test_payload_long_strings(void **state)
 {
 	static const char *const cases[] = {
 		/* plain, UTF-8, escapes, a long title, an array of long strings */
-		"{\"story\":\"The water committee met every week and shared the budget openly with all.\","
-		    "\"title\":\"short\",\"n\":1.5}",
+		"{\"story\":\"The water committee met every week and shared the budget openly with "
+		"all.\","
+		"\"title\":\"short\",\"n\":1.5}",
 		"{\"story\":\"Hadithi ya ushirikiano: kamati ya maji ilikutana kila wiki \u00e9 Ã© "
-		    "ð na kushiriki bajeti.\",\"title\":\"CafÃ© story that is long "
-		    "enough to be lifted out of the payload text\"}",
-		"{\"story\":\"tab\\there \\\"quoted\\\" and a back\\\\slash in a story long enough to lift\","
-		    "\"title\":[\"a long string in an array, long enough to be lifted out of it\",2]}",
+		"ð na kushiriki bajeti.\",\"title\":\"CafÃ© story that is long "
+		"enough to be lifted out of the payload text\"}",
+		"{\"story\":\"tab\\there \\\"quoted\\\" and a back\\\\slash in a story long enough "
+		"to lift\","
+		"\"title\":[\"a long string in an array, long enough to be lifted out of it\",2]}",
 		/* refused: a control byte, bad UTF-8, a NUL, in a long string */
-		"{\"story\":\"a raw control \x01 byte in a story that is long enough to be lifted\"}",
-		"{\"story\":\"an overlong À¯ encoding in a story that is long enough to be lifted\"}",
+		"{\"story\":\"a raw control \x01 byte in a story that is long enough to be "
+		"lifted\"}",
+		"{\"story\":\"an overlong À¯ encoding in a story that is long enough to be "
+		"lifted\"}",
 		/* an escaped control character */
-		"{\"story\":\"\\u00010\",\"title\":\"a long title that could be lifted if not for the "
-		    "escape\"}",
+		"{\"story\":\"\\u00010\",\"title\":\"a long title that could be lifted if not for "
+		"the "
+		"escape\"}",
 		/* a long duplicate key */
 		"{\"a key that is long enough to be lifted if it were a value, but it is a key\":1,"
-		    "\"a key that is long enough to be lifted if it were a value, but it is a key\":2}",
+		"\"a key that is long enough to be lifted if it were a value, but it is a key\":2}",
 		/* whitespace between tokens inside answers */
 		"{ \"story\" : \"spaced out answers in a story long enough to lift out of it\" }",
 	};
@@ -496,8 +501,8 @@ test_payload_long_strings(void **state)
 			assert_non_null(got);
 			assert_true(json_equal(got, json_object_get(ref, "answers")));
 			if (json_is_string(story))
-				assert_memory_equal(p->text, json_string_value(story),
-				    json_string_length(story));
+				assert_memory_equal(
+				    p->text, json_string_value(story), json_string_length(story));
 			json_decref(got);
 			json_decref(ref);
 		}
@@ -519,13 +524,15 @@ assert_schema_4(const char *db)
 	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
 	assert_string_equal(v, "16");
 	free(v);
-	v = store_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'stories_fts_content'");
+	v = store_value(
+	    db, "SELECT count(*) FROM sqlite_master WHERE name = 'stories_fts_content'");
 	assert_string_equal(v, "0");
 	free(v);
 	v = store_value(db, "SELECT sql FROM sqlite_master WHERE name = 'stories_fts'");
 	assert_non_null(strstr(v, "content = 'stories_text'"));
 	free(v);
-	v = store_value(db, "SELECT count(*) FROM pragma_table_info('stories') WHERE"
+	v = store_value(db,
+	    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
 	    " name = 'untouched'");
 	assert_string_equal(v, "1");
 	free(v);
@@ -538,13 +545,16 @@ static void
 store_downgrade(const char *db, int version)
 {
 	char *sql = xasprintf("ALTER TABLE stories DROP COLUMN untouched; %s%s"
-	    " UPDATE meta SET value = '%d' WHERE key = 'schema';",
-	    version < 3 ? "DROP TABLE stories_fts; DROP VIEW stories_text;"
-	    " CREATE VIRTUAL TABLE stories_fts USING fts5(text,"
-	    " tokenize = 'unicode61 remove_diacritics 2');"
-	    " INSERT INTO stories_fts(rowid, text) SELECT n, 'stale words' FROM stories;" : "",
+	                      " UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    version < 3 ?
+	        "DROP TABLE stories_fts; DROP VIEW stories_text;"
+	        " CREATE VIRTUAL TABLE stories_fts USING fts5(text,"
+	        " tokenize = 'unicode61 remove_diacritics 2');"
+	        " INSERT INTO stories_fts(rowid, text) SELECT n, 'stale words' FROM stories;" :
+	        "",
 	    version == 2 ? "INSERT INTO stories_fts(stories_fts, rank) VALUES('automerge', 16);" :
-	    "", version);
+	                   "",
+	    version);
 
 	store_exec(db, sql);
 	free(sql);
@@ -575,7 +585,7 @@ test_schema_versions(void **state)
 
 	assert_schema_4(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
-	assert_true(atoi(stories) > 0);         /* from the tests before */
+	assert_true(atoi(stories) > 0); /* from the tests before */
 	/* one of the three "hadithi" stories was withdrawn by then */
 	assert_int_equal(search_hits(f->hs, "hadithi"), 2);
 	hubstore_close(f->hs);
@@ -583,12 +593,14 @@ test_schema_versions(void **state)
 
 	for (version = 1; version <= 3; version++) {
 		store_downgrade(db, version);
-		v = store_value(db, "SELECT count(*) FROM pragma_table_info('stories') WHERE"
+		v = store_value(db,
+		    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
 		    " name = 'untouched'");
 		assert_string_equal(v, "0");
 		free(v);
 		if (version < 3) {
-			v = store_value(db, "SELECT count(*) FROM stories_fts WHERE stories_fts"
+			v = store_value(db,
+			    "SELECT count(*) FROM stories_fts WHERE stories_fts"
 			    " MATCH 'stale'");
 			assert_string_equal(v, stories);
 			free(v);
@@ -603,8 +615,9 @@ test_schema_versions(void **state)
 		free(v);
 		assert_int_equal(search_hits(f->hs, "stale"), 0);
 		assert_int_equal(search_hits(f->hs, "hadithi"), 2);
-		v = store_value(db, "SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'hadithi'");
-		assert_string_equal(v, "2");    /* the withdrawn one is not in the index */
+		v = store_value(
+		    db, "SELECT count(*) FROM stories_fts WHERE stories_fts MATCH 'hadithi'");
+		assert_string_equal(v, "2"); /* the withdrawn one is not in the index */
 		free(v);
 		hubstore_close(f->hs);
 		f->hs = NULL;
@@ -615,7 +628,7 @@ test_schema_versions(void **state)
 	assert_non_null(strstr(e.msg, "schema version \"5\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "5");    /* left as it was */
+	assert_string_equal(v, "5"); /* left as it was */
 	free(v);
 	free(stories);
 	free(db);
@@ -626,7 +639,8 @@ test_schema_versions(void **state)
 static char *
 marker_payload(char id_digit, const char *untouched)
 {
-	return xasprintf("{\"v\":1,\"story_id\":\"%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c"
+	return xasprintf(
+	    "{\"v\":1,\"story_id\":\"%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c"
 	    "%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c\","
 	    "\"code\":\"M4R-K3R\",\"kiosk\":\"0123456789abcdef\",\"form\":\"f\","
 	    "\"form_version\":1,\"source\":\"kiosk\",\"created\":\"2026-01-01T00:00:00Z\","
@@ -683,8 +697,7 @@ test_untouched_exported(void **state)
 	char *db = xasprintf("%s/untouched.db", f->dir), *text, *buf = NULL, *fields[64];
 	const char *p;
 	size_t len = 0, n, nf, i;
-	const char *want_header[] = { "drivers_untouched", "equal_untouched",
-		"trust_untouched" };
+	const char *want_header[] = { "drivers_untouched", "equal_untouched", "trust_untouched" };
 	json_t *arr, *v;
 	FILE *fp;
 	struct err e;
@@ -694,7 +707,7 @@ test_untouched_exported(void **state)
 	text = marker_payload('a', ",\"untouched\":[\"drivers\"]");
 	put_payload(hs, rd, text, 0xaa);
 	free(text);
-	text = marker_payload('b', "");         /* older kiosk */
+	text = marker_payload('b', ""); /* older kiosk */
 	put_payload(hs, rd, text, 0xbb);
 	free(text);
 	payread_close(rd);
@@ -710,8 +723,8 @@ test_untouched_exported(void **state)
 	json_decref(arr);
 	free(text);
 
-	assert_int_equal(hub_export_tiers_parse(HUB_EXPORT_DEFAULT_TIERS, &o.tiers, &o.ntiers,
-	    &e), 0);
+	assert_int_equal(
+	    hub_export_tiers_parse(HUB_EXPORT_DEFAULT_TIERS, &o.tiers, &o.ntiers, &e), 0);
 	o.format = HUB_EXPORT_CSV;
 	fp = open_memstream(&buf, &len);
 	assert_int_equal(hub_export(hs, &o, fp, &n, &e), 0);
@@ -721,16 +734,16 @@ test_untouched_exported(void **state)
 	assert_true(nf >= 3);
 	for (i = 0; i < 3; i++)
 		assert_string_equal(fields[nf - 3 + i], want_header[i]);
-	assert_string_equal(fields[nf - 4], "age");     /* after every question column */
+	assert_string_equal(fields[nf - 4], "age"); /* after every question column */
 	for (i = 0; i < nf; i++)
 		free(fields[i]);
-	p = csv_record(p, fields, 64, &nf);             /* recorded: 1, 0, null */
+	p = csv_record(p, fields, 64, &nf); /* recorded: 1, 0, null */
 	assert_string_equal(fields[nf - 3], "1");
 	assert_string_equal(fields[nf - 2], "0");
 	assert_string_equal(fields[nf - 1], "");
 	for (i = 0; i < nf; i++)
 		free(fields[i]);
-	p = csv_record(p, fields, 64, &nf);             /* not recorded: empty */
+	p = csv_record(p, fields, 64, &nf); /* not recorded: empty */
 	assert_string_equal(fields[nf - 3], "");
 	assert_string_equal(fields[nf - 2], "");
 	assert_string_equal(fields[nf - 1], "");

@@ -27,7 +27,7 @@
 #include "testutil.h"
 #include "xmalloc.h"
 
-#define BIG 1500                /* more records than the lookahead ring holds */
+#define BIG 1500 /* more records than the lookahead ring holds */
 #define MAX_REPORTS 16
 
 struct fixture {
@@ -131,8 +131,8 @@ seal_one(struct fixture *f, const struct kiosk_identity *kid, const struct hub_p
 	m.source = "kiosk";
 	m.created = m.saved = 1795000000 + (int64_t)n;
 	text = payload_encode(&m, f->form, a);
-	assert_int_equal(seal_story(r->id, (unsigned char *)text, strlen(text), hub, 1, &sealed,
-	    &len, &e), 0);
+	assert_int_equal(
+	    seal_story(r->id, (unsigned char *)text, strlen(text), hub, 1, &sealed, &len, &e), 0);
 	payload_text_free(text);
 	answers_free(a);
 	r->seq = n;
@@ -145,8 +145,8 @@ seal_one(struct fixture *f, const struct kiosk_identity *kid, const struct hub_p
 /* Write DIR/name: n stories of kid addressed to the hub; the story at
  * misseal (1-based; 0: none) is sealed to another hub key. */
 static char *
-write_bundle(struct fixture *f, const char *name, const struct kiosk_identity *kid,
-    uint64_t seq, size_t n, size_t misseal)
+write_bundle(struct fixture *f, const char *name, const struct kiosk_identity *kid, uint64_t seq,
+    size_t n, size_t misseal)
 {
 	struct bundle_writer *w;
 	unsigned char *buf;
@@ -154,13 +154,13 @@ write_bundle(struct fixture *f, const char *name, const struct kiosk_identity *k
 	char *path = fsutil_join(f->dir, name);
 	struct err e;
 
-	assert_int_equal(bundle_writer_create(kid, "kiosk", seq, 1795000000, &f->hub->pub, 1, &w,
-	    &e), 0);
+	assert_int_equal(
+	    bundle_writer_create(kid, "kiosk", seq, 1795000000, &f->hub->pub, 1, &w, &e), 0);
 	for (i = 1; i <= n; i++) {
 		struct bundle_record r;
 
-		seal_one(f, kid, i == misseal ? &f->other->pub : &f->hub->pub, seq * 100000 + i,
-		    &r);
+		seal_one(
+		    f, kid, i == misseal ? &f->other->pub : &f->hub->pub, seq * 100000 + i, &r);
 		assert_int_equal(bundle_writer_add(w, &r, &e), 0);
 		free((void *)r.sealed);
 	}
@@ -237,15 +237,17 @@ test_pipeline_outcomes(void **state)
 	static const enum import_outcome want[] = { IMPORT_DONE, IMPORT_DONE, IMPORT_REJECTED,
 		IMPORT_REJECTED, IMPORT_REJECTED, IMPORT_QUARANTINED, IMPORT_DONE };
 	struct reports r = { 0 };
-	struct import_opts o = { .key = f->hub, .receipts = 1, .report = on_report,
-		.progress = on_progress, .ctx = &r };
+	struct import_opts o = { .key = f->hub,
+		.receipts = 1,
+		.report = on_report,
+		.progress = on_progress,
+		.ctx = &r };
 	struct import_stats st = { 0 };
 	char *rpath;
 	struct err e;
 	size_t i;
 
-	assert_int_equal(fsutil_write_atomic(garbage, "SKBUNDLE not really", 19, 0600, 0, &e),
-	    0);
+	assert_int_equal(fsutil_write_atomic(garbage, "SKBUNDLE not really", 19, 0600, 0, &e), 0);
 	import_files(f->hs, paths, 7, &o, &st);
 
 	assert_int_equal(r.n, 7);
@@ -267,17 +269,21 @@ test_pipeline_outcomes(void **state)
 	assert_int_equal(st.duplicate, BIG);
 	assert_int_equal(st.rejected, 3);
 	assert_int_equal(st.quarantined, 5);
-	assert_int_equal(st.receipts, 3);       /* big (twice) and small */
+	assert_int_equal(st.receipts, 3); /* big (twice) and small */
 	assert_non_null(strstr(st.reason, "bad.skb"));
 	/* nothing of the failed bundle stayed: one transaction per bundle */
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM stories"), BIG + 3);
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM bundles"), 2);
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM quarantine"), 1);
-	assert_int_equal(count_rows(f, "SELECT count(*) FROM stories_fts"
-	    " WHERE stories_fts MATCH 'committee'"), BIG + 3);
+	assert_int_equal(count_rows(f,
+	                     "SELECT count(*) FROM stories_fts"
+	                     " WHERE stories_fts MATCH 'committee'"),
+	    BIG + 3);
 	/* each record stored with its own payload (its sequence is in its text) */
-	assert_int_equal(count_rows(f, "SELECT count(*) FROM stories"
-	    " WHERE instr(answers, 'Story ' || seq || ':') = 0"), 0);
+	assert_int_equal(count_rows(f,
+	                     "SELECT count(*) FROM stories"
+	                     " WHERE instr(answers, 'Story ' || seq || ':') = 0"),
+	    0);
 	rpath = xasprintf("%s.receipt", bad);
 	assert_int_equal(access(rpath, F_OK), -1);
 	free(rpath);
@@ -309,8 +315,10 @@ test_same_as_one_by_one(void **state)
 	assert_int_equal(many.duplicate, 40);
 	assert_int_equal(many.rejected, 0);
 	assert_int_equal(count_rows(f, "SELECT count(*) FROM stories"), before + 1140);
-	assert_int_equal(count_rows(f, "SELECT count(*) FROM stories"
-	    " WHERE instr(answers, 'Story ' || seq || ':') = 0"), 0);
+	assert_int_equal(count_rows(f,
+	                     "SELECT count(*) FROM stories"
+	                     " WHERE instr(answers, 'Story ' || seq || ':') = 0"),
+	    0);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(import_file(f->hs, paths[i], &o, &one, &e), IMPORT_DONE);
 	assert_int_equal(one.new, 0);

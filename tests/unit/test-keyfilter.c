@@ -46,9 +46,8 @@ all_dropped(struct feed *fd, const char *s)
 static void
 test_printable_pass(void **state)
 {
-	static const wint_t chars[] = {
-		'a', 'Z', '0', ' ', '~', '[', 'O', 0xe9, 0x301, 0x4e2d, 0x1f30d, 0x200d, 0x10fffd,
-	};
+	static const wint_t chars[] = { 'a', 'Z', '0', ' ', '~', '[', 'O', 0xe9, 0x301, 0x4e2d,
+		0x1f30d, 0x200d, 0x10fffd };
 	struct feed fd;
 	size_t i;
 
@@ -105,10 +104,9 @@ test_other_controls_dropped(void **state)
 static void
 test_unsafe_dropped(void **state)
 {
-	static const wint_t bad[] = {
-		0xd800, 0xdbff, 0xdc00, 0xdfff, 0x110000, 0x7fffffff, (wint_t)-1, 0x202a, 0x202e,
-		0x2066, 0x2069, 0x200b, 0x200e, 0x200f, 0xfeff, 0xe0041, 0x2028,
-	};
+	static const wint_t bad[] = { 0xd800, 0xdbff, 0xdc00, 0xdfff, 0x110000, 0x7fffffff,
+		(wint_t)-1, 0x202a, 0x202e, 0x2066, 0x2069, 0x200b, 0x200e, 0x200f, 0xfeff, 0xe0041,
+		0x2028 };
 	struct feed fd;
 	size_t i;
 
@@ -128,13 +126,13 @@ test_esc_and_alt_dropped(void **state)
 	feed_init(&fd);
 	assert_int_equal(feed_char(&fd, 27), KEYFILTER_DROP);
 	assert_int_equal(fd.f.esc, KEYFILTER_ESC_AFTER_ESC);
-	assert_int_equal(feed_char(&fd, 'x'), KEYFILTER_DROP);        /* Alt-x */
+	assert_int_equal(feed_char(&fd, 'x'), KEYFILTER_DROP); /* Alt-x */
 	assert_int_equal(fd.f.esc, KEYFILTER_ESC_NONE);
 	assert_int_equal(feed_char(&fd, 'x'), KEYFILTER_PASS);
-	assert_true(all_dropped(&fd, "\033q"));                         /* Alt-q */
-	assert_true(all_dropped(&fd, "\033\r"));                        /* Alt-Enter */
-	assert_true(all_dropped(&fd, "\033\030"));                      /* Alt-Ctrl-X */
-	assert_true(all_dropped(&fd, "\033\033x"));                     /* Esc, Alt-x */
+	assert_true(all_dropped(&fd, "\033q"));     /* Alt-q */
+	assert_true(all_dropped(&fd, "\033\r"));    /* Alt-Enter */
+	assert_true(all_dropped(&fd, "\033\030"));  /* Alt-Ctrl-X */
+	assert_true(all_dropped(&fd, "\033\033x")); /* Esc, Alt-x */
 	assert_int_equal(feed_char(&fd, 'y'), KEYFILTER_PASS);
 }
 
@@ -164,10 +162,9 @@ test_esc_window(void **state)
 static void
 test_sequences_dropped_whole(void **state)
 {
-	static const char *const seqs[] = {
-		"\033[A", "\033[1;5C", "\033[200~", "\033[201~", "\033[15~", "\033[24;2~",
-		"\033OP", "\033OA", "\033[?1049h", "\033[M", "\033[<0;10;5M",
-	};
+	static const char *const seqs[] = { "\033[A", "\033[1;5C", "\033[200~", "\033[201~",
+		"\033[15~", "\033[24;2~", "\033OP", "\033OA", "\033[?1049h", "\033[M",
+		"\033[<0;10;5M" };
 	struct feed fd;
 	size_t i;
 
@@ -223,12 +220,10 @@ test_home_end_table(void **state)
 	static const struct {
 		const char *seq;
 		enum keyfilter_named key;
-	} want[] = {
-		{ "\033[1~", KEYFILTER_HOME }, { "\033[4~", KEYFILTER_END },
+	} want[] = { { "\033[1~", KEYFILTER_HOME }, { "\033[4~", KEYFILTER_END },
 		{ "\033[7~", KEYFILTER_HOME }, { "\033[8~", KEYFILTER_END },
 		{ "\033[H", KEYFILTER_HOME }, { "\033[F", KEYFILTER_END },
-		{ "\033OH", KEYFILTER_HOME }, { "\033OF", KEYFILTER_END },
-	};
+		{ "\033OH", KEYFILTER_HOME }, { "\033OF", KEYFILTER_END } };
 	const struct keyfilter_seq *seq;
 	struct feed fd;
 	size_t i, j, n, found;
@@ -252,18 +247,13 @@ test_home_end_table(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_printable_pass),
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_printable_pass),
 		cmocka_unit_test(test_kiosk_controls_pass),
 		cmocka_unit_test(test_other_controls_dropped),
-		cmocka_unit_test(test_unsafe_dropped),
-		cmocka_unit_test(test_esc_and_alt_dropped),
-		cmocka_unit_test(test_esc_window),
-		cmocka_unit_test(test_sequences_dropped_whole),
-		cmocka_unit_test(test_backtab),
-		cmocka_unit_test(test_function_keys_and_events),
-		cmocka_unit_test(test_home_end_table),
-	};
+		cmocka_unit_test(test_unsafe_dropped), cmocka_unit_test(test_esc_and_alt_dropped),
+		cmocka_unit_test(test_esc_window), cmocka_unit_test(test_sequences_dropped_whole),
+		cmocka_unit_test(test_backtab), cmocka_unit_test(test_function_keys_and_events),
+		cmocka_unit_test(test_home_end_table) };
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

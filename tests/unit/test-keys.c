@@ -130,8 +130,8 @@ test_truncated_and_wrong_type(void **state)
 	text = read_text(sec, &len);
 	ptext = read_text(pub, &plen);
 	for (cut = 0; cut < len - 1; cut += 5) {
-		assert_int_equal(keys_hub_sec_parse("hub.key", text, cut, "test pass", 9,
-		    &back, &e), -1);
+		assert_int_equal(
+		    keys_hub_sec_parse("hub.key", text, cut, "test pass", 9, &back, &e), -1);
 		assert_null(back);
 	}
 	for (cut = 0; cut < plen - 1; cut += 3) {
@@ -195,7 +195,7 @@ test_kiosk_identity(void **state)
 
 	(void)state;
 	assert_int_equal(keys_kiosk_write(path, k, 1, &e), 0);
-	assert_int_equal(keys_kiosk_write(path, k, 1, &e), -1);   /* never overwritten */
+	assert_int_equal(keys_kiosk_write(path, k, 1, &e), -1); /* never overwritten */
 	assert_int_equal(keys_kiosk_load(path, &back, &e), 0);
 	assert_memory_equal(back->sk, k->sk, sizeof k->sk);
 	assert_memory_equal(back->id, k->id, sizeof k->id);

@@ -46,8 +46,8 @@ teardown(void **state)
 static char *
 kiosk_payload(void)
 {
-	static const unsigned char id[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
-		0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
+	static const unsigned char id[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+		0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
 	static const double triad[3] = { 0.5, 0.3, 0.2 };
 	const char *top = getenv("TOP");
 	char *path = xasprintf("%s/forms/partnership.yaml", top ? top : ".");
@@ -100,7 +100,7 @@ test_kiosk_payload_reads_back(void **state)
 	assert_string_equal(p->lang, "sw");
 	assert_string_equal(p->consent, "analysis");
 	assert_string_equal(p->prompt, "worked");
-	assert_string_equal(p->untouched, "[]");        /* recorded: none untouched */
+	assert_string_equal(p->untouched, "[]"); /* recorded: none untouched */
 	assert_string_equal(q->untouched, "[]");
 	/* the story first, then the title: form order, one per line */
 	assert_string_equal(p->text, STORY "\nT\xc3\xadtulo\n");
@@ -139,7 +139,7 @@ replace(const char *text, const char *from, const char *to)
 
 struct edit {
 	const char *from, *to;
-	const char *error;      /* NULL: accepted */
+	const char *error; /* NULL: accepted */
 };
 
 static void
@@ -153,46 +153,63 @@ test_refused_and_accepted(void **state)
 		    "story payload is not a JSON object: duplicate object key" },
 		{ "\"equal\":35", "\"equal\":35,\"equal\":36",
 		    "story payload is not a JSON object: duplicate object key" },
-		{ "Kamati", "Kam\\u0000ati", "story payload is not a JSON object: a string holds "
+		{ "Kamati", "Kam\\u0000ati",
+		    "story payload is not a JSON object: a string holds "
 		    "\\u0000" },
-		{ "Kamati", "Kam\\\\\\u0000ati", "story payload is not a JSON object: a string "
+		{ "Kamati", "Kam\\\\\\u0000ati",
+		    "story payload is not a JSON object: a string "
 		    "holds \\u0000" },
-		{ "Kamati", "\\ud800Kamati", "story payload is not a JSON object: a string is not "
+		{ "Kamati", "\\ud800Kamati",
+		    "story payload is not a JSON object: a string is not "
 		    "valid UTF-8 (or has a lone surrogate escape)" },
-		{ "Kamati", "\\udc00Kamati", "story payload is not a JSON object: a string is not "
+		{ "Kamati", "\\udc00Kamati",
+		    "story payload is not a JSON object: a string is not "
 		    "valid UTF-8 (or has a lone surrogate escape)" },
-		{ "Kamati", "K\xc0\xaf" "amati", "story payload is not a JSON object: a string is "
+		{ "Kamati",
+		    "K\xc0\xaf"
+		    "amati",
+		    "story payload is not a JSON object: a string is "
 		    "not valid UTF-8 (or has a lone surrogate escape)" },
-		{ "\"code\"", "\"c\xff\"", "story payload is not a JSON object: a key is not valid "
+		{ "\"code\"", "\"c\xff\"",
+		    "story payload is not a JSON object: a key is not valid "
 		    "UTF-8" },
 		{ "\"equal\":35", "\"equal\":99999999999999999999",
 		    "story payload is not a JSON object: an integer is too big" },
 		{ "\"equal\":35", "\"equal\":-1e999",
 		    "story payload is not a JSON object: a number is too big" },
-		{ "Kamati", "Kam\x01" "ati", "story payload is not a JSON object: malformed JSON" },
+		{ "Kamati",
+		    "Kam\x01"
+		    "ati",
+		    "story payload is not a JSON object: malformed JSON" },
 		/* an object as a key: SQLite 3.40 takes it when it ends in a string */
-		{ "\"equal\":35", "\"equal\":35,{\"k\":\"v\"}:\"w\"", "story payload is not a "
+		{ "\"equal\":35", "\"equal\":35,{\"k\":\"v\"}:\"w\"",
+		    "story payload is not a "
 		    "JSON object: malformed JSON (a key is not a string)" },
-		{ "\"lang\":", "{\"k\":[1,{\"x\":\"y\"}]}:\"z\",\"lang\":", "story payload is "
+		{ "\"lang\":", "{\"k\":[1,{\"x\":\"y\"}]}:\"z\",\"lang\":",
+		    "story payload is "
 		    "not a JSON object: malformed JSON (a key is not a string)" },
 		/* the checks after parsing, worded as payload_ref_decode words them */
 		{ "\"v\":1", "\"v\":1.0", "story payload has an unknown version" },
-		{ "\"code\":\"K7P-2QX\"", "\"code\":7", "story payload: \"code\" is missing or not "
+		{ "\"code\":\"K7P-2QX\"", "\"code\":7",
+		    "story payload: \"code\" is missing or not "
 		    "a string" },
-		{ "\"prompt\":\"worked\"", "\"prompt\":[]", "story payload: \"prompt\" is missing "
+		{ "\"prompt\":\"worked\"", "\"prompt\":[]",
+		    "story payload: \"prompt\" is missing "
 		    "or not a string" },
-		{ "\"form_version\":1", "\"form_version\":\"1\"", "story payload: \"form_version\" "
+		{ "\"form_version\":1", "\"form_version\":\"1\"",
+		    "story payload: \"form_version\" "
 		    "is not an integer" },
-		{ "\"answers\":{", "\"answers\":1,\"x\":{", "story payload: \"answers\" is not an "
+		{ "\"answers\":{", "\"answers\":1,\"x\":{",
+		    "story payload: \"answers\" is not an "
 		    "object" },
 		{ "\"types\":{", "\"typez\":{", "story payload: \"types\" is not an object" },
 		/* odd spellings of good payloads */
 		{ "\"answers\":", "\"\\u0061nswers\":", NULL },
-		{ "Kamati", "Kam\\\\u0000ati", NULL },             /* a backslash, then u0000 */
+		{ "Kamati", "Kam\\\\u0000ati", NULL }, /* a backslash, then u0000 */
 		{ "\"equal\":35", "\"equal\":3.5E+1", NULL },
 		{ "\"equal\":35", "\"equal\":-9223372036854775808", NULL },
 		{ "\"prompt\":\"worked\"", "\"prompt\":null", NULL },
-		{ "Kamati", "\\ud83d\\ude00Kamati", NULL },       /* a surrogate pair */
+		{ "Kamati", "\\ud83d\\ude00Kamati", NULL }, /* a surrogate pair */
 	};
 	char *text = kiosk_payload();
 	size_t i;
@@ -215,7 +232,7 @@ test_refused_and_accepted(void **state)
 				fail_msg("edit %zu (%s) was refused: %s", i, edits[i].to, e.msg);
 			assert_string_equal(p->code, "K7P-2QX");
 		}
-		assert_int_equal(rv, rv2);      /* as jansson */
+		assert_int_equal(rv, rv2); /* as jansson */
 		payload_free(p);
 		payload_free(q);
 		free(t);
@@ -313,7 +330,8 @@ test_untouched(void **state)
 
 	(void)state;
 	assert_non_null(strstr(text, ",\"untouched\":[\"drivers\",\"trust\"]}"));
-	assert_non_null(strstr(text, "\"drivers\":[0.33333333333333331,0.33333333333333331,"
+	assert_non_null(strstr(text,
+	    "\"drivers\":[0.33333333333333331,0.33333333333333331,"
 	    "0.33333333333333331]"));
 	assert_int_equal(payread_decode(rd, text, strlen(text), &p, &e), 0);
 	assert_int_equal(payload_ref_decode(text, strlen(text), &q, &e), 0);
@@ -341,7 +359,7 @@ test_untouched(void **state)
 		} else {
 			if (rv != 0)
 				fail_msg("edit %zu (%s) was refused: %s", i, edits[i].to, e.msg);
-			assert_null(p->untouched);      /* not recorded */
+			assert_null(p->untouched); /* not recorded */
 			assert_null(q->untouched);
 			payload_free(p);
 			payload_free(q);

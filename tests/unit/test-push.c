@@ -64,7 +64,7 @@ setup(void **state)
 	for (int i = 0; i < 3; i++) {
 		randombytes_buf(f->ids[i], STORE_ID_BYTES);
 		if (store_story_create(f->k->store, f->ids[i], STATUS_SUBMITTED, SOURCE_PAPER,
-		    sealed, sizeof sealed, &seq, &e) == -1)
+		        sealed, sizeof sealed, &seq, &e) == -1)
 			return -1;
 	}
 	free(pub);
@@ -145,7 +145,7 @@ wait_push(pid_t pid)
 	for (int i = 0; i < 400 && (r = pushspawn_poll(pid, &ok, &e)) == 0; i++)
 		usleep(50 * 1000);
 	assert_int_equal(r, 1);
-	assert_int_equal(pushspawn_poll(pid, &ok, &e), -1);  /* reaped already */
+	assert_int_equal(pushspawn_poll(pid, &ok, &e), -1); /* reaped already */
 	return ok;
 }
 
@@ -187,10 +187,11 @@ test_spawn_missing_helper(void **state)
 	pid_t pid;
 
 	assert_int_equal(pushspawn_start("/nonexistent/storykiosk-push", f->kdir,
-	    "http://127.0.0.1:1", 5, &pid, &e), 0);
+	                     "http://127.0.0.1:1", 5, &pid, &e),
+	    0);
 	assert_int_equal(wait_push(pid), 0);
 	assert_int_equal(unacked(f->k), 3);
-	pushspawn_stop(0);      /* nothing running: a no-op */
+	pushspawn_stop(0); /* nothing running: a no-op */
 }
 
 static void
@@ -264,7 +265,8 @@ test_nothing_to_push(void **state)
 	struct err e;
 
 	assert_int_equal(store_mark_acked(f->k->store,
-	    (const unsigned char(*)[STORE_ID_BYTES])f->ids, 3, &marked, &e), 0);
+	                     (const unsigned char(*)[STORE_ID_BYTES])f->ids, 3, &marked, &e),
+	    0);
 	assert_int_equal(push_run(f->k, "http://127.0.0.1:1", 5, &res, &e), 0);
 	assert_int_equal(res.outcome, PUSH_NOTHING);
 }

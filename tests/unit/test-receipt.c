@@ -92,8 +92,7 @@ test_wrong_key_and_kiosk(void **state)
 	memcpy(forged.id, f->hub->pub.id, KEY_ID_BYTES);
 	assert_int_equal(receipt_verify(f->buf, f->len, &forged, 1, NULL, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "bad receipt signature"));
-	assert_int_equal(receipt_verify(f->buf, f->len, &f->hub->pub, 1, other_kiosk, &r, &e),
-	    -1);
+	assert_int_equal(receipt_verify(f->buf, f->len, &f->hub->pub, 1, other_kiosk, &r, &e), -1);
 	assert_non_null(strstr(e.msg, "another kiosk"));
 }
 
@@ -111,8 +110,8 @@ test_tamper_every_bit(void **state)
 		f->buf[bit / 8] ^= (unsigned char)(1u << (bit % 8));
 	}
 	for (size_t cut = 0; cut < f->len; cut++)
-		assert_int_equal(receipt_verify(f->buf, cut, &f->hub->pub, 1, f->kiosk_id, &r, &e),
-		    -1);
+		assert_int_equal(
+		    receipt_verify(f->buf, cut, &f->hub->pub, 1, f->kiosk_id, &r, &e), -1);
 	assert_int_equal(receipt_verify(f->buf, f->len, &f->hub->pub, 1, f->kiosk_id, &r, &e), 0);
 	receipt_free(&r);
 }

@@ -16,16 +16,16 @@
 #include "xmalloc.h"
 
 static const char story[] = "We met the district water committee every week; "
-    "the funder listened. Mti mmoja haujengi msitu. Équipe. 🌍";
+                            "the funder listened. Mti mmoja haujengi msitu. Équipe. 🌍";
 
 static void
-seal_one(const unsigned char id[16], const char *text, size_t len,
-    const struct hub_pubkey *keys, size_t n, unsigned char **out, size_t *outlen)
+seal_one(const unsigned char id[16], const char *text, size_t len, const struct hub_pubkey *keys,
+    size_t n, unsigned char **out, size_t *outlen)
 {
 	struct err e;
 
-	assert_int_equal(seal_story(id, (const unsigned char *)text, len, keys, n, out,
-	    outlen, &e), 0);
+	assert_int_equal(
+	    seal_story(id, (const unsigned char *)text, len, keys, n, out, outlen, &e), 0);
 }
 
 static void
@@ -76,8 +76,7 @@ test_other_key_cannot_open(void **state)
 static void
 test_every_recipient_opens(void **state)
 {
-	struct hub_seckey *h[3] = { keys_hub_generate(), keys_hub_generate(),
-	    keys_hub_generate() };
+	struct hub_seckey *h[3] = { keys_hub_generate(), keys_hub_generate(), keys_hub_generate() };
 	struct hub_pubkey pubs[3];
 	unsigned char id[16], *sealed, *plain, ids[8][KEY_ID_BYTES];
 	size_t slen, plen, n, i;
@@ -168,10 +167,11 @@ test_limits(void **state)
 	(void)state;
 	for (i = 0; i <= SEAL_MAX_RECIPIENTS; i++)
 		many[i] = hub->pub;
-	assert_int_equal(seal_story(id, (const unsigned char *)"x", 1, many, 0, &sealed,
-	    &slen, &e), -1);
+	assert_int_equal(
+	    seal_story(id, (const unsigned char *)"x", 1, many, 0, &sealed, &slen, &e), -1);
 	assert_int_equal(seal_story(id, (const unsigned char *)"x", 1, many,
-	    SEAL_MAX_RECIPIENTS + 1, &sealed, &slen, &e), -1);
+	                     SEAL_MAX_RECIPIENTS + 1, &sealed, &slen, &e),
+	    -1);
 	assert_null(sealed);
 	keys_hub_free(hub);
 }

@@ -61,8 +61,8 @@ put(struct store *s, enum story_status status, unsigned char id[16], uint64_t *s
 
 	randombytes_buf(id, 16);
 	randombytes_buf(blob, sizeof blob);
-	assert_int_equal(store_story_create(s, id, status, SOURCE_PAPER, blob, sizeof blob,
-	    seq, &e), 0);
+	assert_int_equal(
+	    store_story_create(s, id, status, SOURCE_PAPER, blob, sizeof blob, seq, &e), 0);
 }
 
 static void
@@ -70,7 +70,9 @@ test_pragmas(void **state)
 {
 	struct fixture *f = *state;
 	const char *want[][2] = {
-		{ "journal_mode", "wal" }, { "synchronous", "2" }, { "secure_delete", "1" },
+		{ "journal_mode", "wal" },
+		{ "synchronous", "2" },
+		{ "secure_delete", "1" },
 	};
 	struct stat st;
 	char *v;
@@ -109,8 +111,7 @@ test_schema_versions(void **state)
 	store_close(f->s);
 	f->s = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL),
-	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(f->path, &f->s, &e), -1);
 	assert_null(f->s);
@@ -146,17 +147,20 @@ test_migration_from_v1(void **state)
 	f->s = NULL;
 	unlink(f->path);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db,
-	    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-	    "CREATE TABLE stories(id BLOB PRIMARY KEY CHECK(length(id) = 16),"
-	    " seq INTEGER NOT NULL UNIQUE, status INTEGER NOT NULL, source INTEGER NOT NULL,"
-	    " sealed BLOB NOT NULL, export_seq INTEGER NOT NULL DEFAULT 0,"
-	    " acked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	    "CREATE INDEX stories_seq ON stories(seq);"
-	    "INSERT INTO meta VALUES('next_seq', '8'), ('next_bundle_seq', '4');"
-	    "INSERT INTO stories VALUES(x'00112233445566778899aabbccddeeff', 7, 1, 1,"
-	    " CAST('sealed' AS BLOB), 3, 0);"
-	    "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db,
+	        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	        "CREATE TABLE stories(id BLOB PRIMARY KEY CHECK(length(id) = 16),"
+	        " seq INTEGER NOT NULL UNIQUE, status INTEGER NOT NULL, source INTEGER NOT NULL,"
+	        " sealed BLOB NOT NULL, export_seq INTEGER NOT NULL DEFAULT 0,"
+	        " acked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	        "CREATE INDEX stories_seq ON stories(seq);"
+	        "INSERT INTO meta VALUES('next_seq', '8'), ('next_bundle_seq', '4');"
+	        "INSERT INTO stories VALUES(x'00112233445566778899aabbccddeeff', 7, 1, 1,"
+	        " CAST('sealed' AS BLOB), 3, 0);"
+	        "PRAGMA user_version = 1;",
+	        NULL, NULL, NULL),
+	    SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(store_open(f->path, &f->s, &e), 0);
 	assert_int_equal(store_schema_version(f->s, &version, &e), 0);
@@ -176,8 +180,9 @@ test_migration_from_v1(void **state)
 		char *v;
 
 		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-		assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM payloads", -1,
-		    &st, NULL), SQLITE_OK);
+		assert_int_equal(
+		    sqlite3_prepare_v2(db, "SELECT count(*) FROM payloads", -1, &st, NULL),
+		    SQLITE_OK);
 		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 		assert_int_equal(sqlite3_column_int(st, 0), 1);
 		sqlite3_finalize(st);
@@ -204,8 +209,7 @@ test_sequence_monotonic(void **state)
 		last = seq;
 	}
 	/* Purging never lets a sequence number be reused. */
-	assert_int_equal(store_mark_acked(f->s, (const unsigned char (*)[16])ids, 20,
-	    NULL, &e), 0);
+	assert_int_equal(store_mark_acked(f->s, (const unsigned char(*)[16])ids, 20, NULL, &e), 0);
 	assert_int_equal(store_purge(f->s, &n, &e), 0);
 	assert_int_equal(n, 20);
 	put(f->s, STATUS_SUBMITTED, ids[0], &seq);
@@ -250,8 +254,7 @@ test_status_and_bookkeeping(void **state)
 	assert_int_equal(st, STATUS_INTERRUPTED);
 
 	/* Drafts are updated in place. */
-	assert_int_equal(store_story_update(f->s, t, STATUS_SUBMITTED, blob, sizeof blob,
-	    &e), 0);
+	assert_int_equal(store_story_update(f->s, t, STATUS_SUBMITTED, blob, sizeof blob, &e), 0);
 	assert_int_equal(store_story_status(f->s, t, &st, &e), 0);
 	assert_int_equal(st, STATUS_SUBMITTED);
 
@@ -261,8 +264,9 @@ test_status_and_bookkeeping(void **state)
 
 		memcpy(two[0], s1, 16);
 		memcpy(two[1], s2, 16);
-		assert_int_equal(store_mark_exported(f->s, (const unsigned char (*)[16])two,
-		    2, 1, "2026-11-23T10:00:00Z", &e), 0);
+		assert_int_equal(store_mark_exported(f->s, (const unsigned char(*)[16])two, 2, 1,
+		                     "2026-11-23T10:00:00Z", &e),
+		    0);
 		seqs[0] = 0;
 		assert_int_equal(store_foreach(f->s, STORE_UNEXPORTED, collect, seqs, &e), 0);
 		assert_int_equal(seqs[0], 2);
@@ -273,8 +277,8 @@ test_status_and_bookkeeping(void **state)
 		/* Ack one, plus an id we never had: only the real one counts. */
 		memcpy(two[1], blob, 8);
 		memcpy(two[1] + 8, blob, 8);
-		assert_int_equal(store_mark_acked(f->s, (const unsigned char (*)[16])two, 2,
-		    &marked, &e), 0);
+		assert_int_equal(
+		    store_mark_acked(f->s, (const unsigned char(*)[16])two, 2, &marked, &e), 0);
 		assert_int_equal(marked, 1);
 	}
 	assert_int_equal(store_purge(f->s, &n, &e), 0);
@@ -328,9 +332,11 @@ test_no_plaintext_on_disk(void **state)
 	for (i = 0; i < 5; i++) {
 		randombytes_buf(id, sizeof id);
 		assert_int_equal(seal_story(id, (const unsigned char *)canary, sizeof canary,
-		    &hub->pub, 1, &sealed, &slen, &e), 0);
+		                     &hub->pub, 1, &sealed, &slen, &e),
+		    0);
 		assert_int_equal(store_story_create(f->s, id, STATUS_SUBMITTED, SOURCE_KIOSK,
-		    sealed, slen, &seq, &e), 0);
+		                     sealed, slen, &seq, &e),
+		    0);
 		free(sealed);
 	}
 	assert_false(testutil_dir_contains(f->dir, canary, strlen(canary)));

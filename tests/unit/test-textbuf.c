@@ -59,7 +59,7 @@ test_newlines_join_on_backspace(void **state)
 	textbuf_set_utf8(tb, "ab\ncd");
 	textbuf_layout(tb, 40, &lo);
 	assert_int_equal(lo.n, 2);
-	tb->cur = 3;            /* start of "cd" */
+	tb->cur = 3; /* start of "cd" */
 	assert_int_equal(textbuf_backspace(tb), 0);
 	assert_text(tb, "abcd");
 	assert_int_equal(tb->cur, 2);
@@ -74,7 +74,7 @@ test_single_line_refuses_newline(void **state)
 
 	(void)state;
 	assert_int_equal(textbuf_insert(tb, '\n'), -1);
-	assert_int_equal(textbuf_insert(tb, '\t'), 0);     /* tab becomes a space */
+	assert_int_equal(textbuf_insert(tb, '\t'), 0); /* tab becomes a space */
 	assert_text(tb, " ");
 	textbuf_free(tb);
 }
@@ -83,12 +83,13 @@ static void
 test_unsafe_and_invalid_refused(void **state)
 {
 	struct textbuf *tb = textbuf_new(1, 0);
-	const char evil[] = "a\x1b[2Jb\xff\xc3(c\xe2\x80\xae" "d\x07";
+	const char evil[] = "a\x1b[2Jb\xff\xc3(c\xe2\x80\xae"
+	                    "d\x07";
 
 	(void)state;
 	assert_int_equal(textbuf_insert(tb, 0x1b), -1);
-	assert_int_equal(textbuf_insert(tb, 0x202e), -1);  /* bidi override */
-	assert_int_equal(textbuf_insert(tb, 0xd800), -1);  /* surrogate */
+	assert_int_equal(textbuf_insert(tb, 0x202e), -1); /* bidi override */
+	assert_int_equal(textbuf_insert(tb, 0xd800), -1); /* surrogate */
 	assert_int_equal(textbuf_insert(tb, 0x110000), -1);
 	textbuf_insert_utf8(tb, evil, sizeof evil - 1);
 	assert_text(tb, "a[2Jb(cd");
@@ -137,9 +138,9 @@ test_wide_and_combining(void **state)
 	struct textbuf_layout lo = { 0 };
 
 	(void)state;
-	assert_int_equal(textbuf_cpwidth(0x65e5), 2);      /* 日 */
-	assert_int_equal(textbuf_cpwidth(0x1f389), 2);     /* 🎉 */
-	assert_int_equal(textbuf_cpwidth(0x301), 0);       /* combining acute */
+	assert_int_equal(textbuf_cpwidth(0x65e5), 2);  /* 日 */
+	assert_int_equal(textbuf_cpwidth(0x1f389), 2); /* 🎉 */
+	assert_int_equal(textbuf_cpwidth(0x301), 0);   /* combining acute */
 	/* Five wide characters = 10 cells: width 9 fits four. */
 	textbuf_set_utf8(tb, "日本語日本");
 	textbuf_layout(tb, 9, &lo);
@@ -172,11 +173,11 @@ test_cursor_moves_across_rows(void **state)
 	textbuf_set_utf8(tb, "abcdef\nxy\nlonger line");
 	textbuf_layout(tb, 40, &lo);
 	assert_int_equal(lo.n, 3);
-	tb->cur = 4;            /* "abcd|ef" */
+	tb->cur = 4; /* "abcd|ef" */
 	textbuf_down(tb, &lo);
-	assert_int_equal(tb->cur, 9);           /* end of "xy" (column clamps) */
+	assert_int_equal(tb->cur, 9); /* end of "xy" (column clamps) */
 	textbuf_down(tb, &lo);
-	assert_int_equal(tb->cur, 12);          /* column 2 of "longer line" */
+	assert_int_equal(tb->cur, 12); /* column 2 of "longer line" */
 	textbuf_end(tb, &lo);
 	assert_int_equal(tb->cur, tb->len);
 	textbuf_home(tb, &lo);
@@ -212,7 +213,7 @@ test_large_paste(void **state)
 	textbuf_clear(tb);
 	assert_int_equal(tb->len, 0);
 	for (i = 0; i < tb->cap; i++)
-		assert_int_equal(tb->cp[i], 0);         /* wiped */
+		assert_int_equal(tb->cp[i], 0); /* wiped */
 	textbuf_free(tb);
 	textbuf_free(NULL);
 }
@@ -232,6 +233,6 @@ main(void)
 		cmocka_unit_test(test_large_paste),
 	};
 
-	setlocale(LC_ALL, "C.UTF-8");   /* wcwidth needs a UTF-8 locale */
+	setlocale(LC_ALL, "C.UTF-8"); /* wcwidth needs a UTF-8 locale */
 	return cmocka_run_group_tests_name("textbuf", tests, NULL, NULL);
 }

@@ -16,21 +16,17 @@
 static void
 test_valid_and_invalid(void **state)
 {
-	static const char *const good[] = {
-		"", "plain", "Équipe — « écoutés »", "Mti mmoja haujengi msitu",
-		"合作伙伴", "🌍🌱", "e\xcc\x81", "\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d",
-	};
-	static const char *const bad[] = {
-		"\xc0\xaf",             /* overlong '/' */
-		"\xe0\x80\xaf",         /* overlong */
-		"\xed\xa0\x80",         /* surrogate */
-		"\xf4\x90\x80\x80",     /* above U+10FFFF */
-		"\xc3",                 /* truncated */
-		"\xe2\x82",             /* truncated */
-		"\x80",                 /* lone continuation */
-		"\xff",
-		"ok\xfe",
-	};
+	static const char *const good[] = { "", "plain", "Équipe — « écoutés »",
+		"Mti mmoja haujengi msitu", "合作伙伴", "🌍🌱", "e\xcc\x81",
+		"\xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d" };
+	static const char *const bad[] = { "\xc0\xaf", /* overlong '/' */
+		"\xe0\x80\xaf",                        /* overlong */
+		"\xed\xa0\x80",                        /* surrogate */
+		"\xf4\x90\x80\x80",                    /* above U+10FFFF */
+		"\xc3",                                /* truncated */
+		"\xe2\x82",                            /* truncated */
+		"\x80",                                /* lone continuation */
+		"\xff", "ok\xfe" };
 	size_t i;
 
 	(void)state;
@@ -63,10 +59,8 @@ test_encode_decode_all(void **state)
 static void
 test_unsafe(void **state)
 {
-	static const uint32_t unsafe[] = {
-		0x1b, 0x07, 0x00, 0x7f, 0x9b, 0x9d, 0x85, 0x202e, 0x202d, 0x2066, 0x2069,
-		0x200b, 0x200f, 0xfeff, 0xe0041, '\n', '\t', '\r',
-	};
+	static const uint32_t unsafe[] = { 0x1b, 0x07, 0x00, 0x7f, 0x9b, 0x9d, 0x85, 0x202e, 0x202d,
+		0x2066, 0x2069, 0x200b, 0x200f, 0xfeff, 0xe0041, '\n', '\t', '\r' };
 	static const uint32_t safe[] = { 'a', ' ', 0xe9, 0x4e2d, 0x1f30d, 0x301, 0x200d };
 	size_t i;
 
@@ -80,8 +74,11 @@ test_unsafe(void **state)
 static void
 test_neutralise(void **state)
 {
-	static const char hostile[] = "a\x1b[2Jb\xc2\x9b" "31mc\x1b]52;c;aGk=\x07"
-	    "d\xe2\x80\xae" "e\xff" "f\ng";
+	static const char hostile[] = "a\x1b[2Jb\xc2\x9b"
+	                              "31mc\x1b]52;c;aGk=\x07"
+	                              "d\xe2\x80\xae"
+	                              "e\xff"
+	                              "f\ng";
 	char *out;
 	size_t i;
 
@@ -147,14 +144,10 @@ test_storycode(void **state)
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid_and_invalid),
-		cmocka_unit_test(test_encode_decode_all),
-		cmocka_unit_test(test_unsafe),
-		cmocka_unit_test(test_neutralise),
-		cmocka_unit_test(test_check_text),
-		cmocka_unit_test(test_storycode),
-	};
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_valid_and_invalid),
+		cmocka_unit_test(test_encode_decode_all), cmocka_unit_test(test_unsafe),
+		cmocka_unit_test(test_neutralise), cmocka_unit_test(test_check_text),
+		cmocka_unit_test(test_storycode) };
 
 	if (sodium_init() < 0)
 		return 1;

@@ -33,8 +33,7 @@ die(const char *what, const struct err *e)
 }
 
 static void
-put(const char *name, const unsigned char *buf, size_t len, const char *level,
-    const char *want)
+put(const char *name, const unsigned char *buf, size_t len, const char *level, const char *want)
 {
 	char *path = fsutil_join(dir, name);
 	struct err e;
@@ -54,12 +53,14 @@ sealed_story(const unsigned char id[16], const struct kiosk_identity *k, const c
 
 	sodium_bin2hex(sid, sizeof sid, id, 16);
 	keys_id_hex(k->id, kid);
-	json = xasprintf("{\"v\":1,\"story_id\":\"%s\",\"code\":\"K7P-2QX\",\"kiosk\":\"%s\","
-	    "\"form\":\"partnership-stories\",\"form_version\":1,\"source\":\"paper\","
-	    "\"created\":\"2026-11-23T10:00:00Z\",\"saved\":\"2026-11-23T10:05:00Z\","
-	    "\"types\":{\"story\":\"story\",\"equal\":\"scale\"},\"lang\":\"sw\","
-	    "\"consent\":\"quotes\",\"prompt\":\"worked\",\"answers\":{\"story\":\"%s\","
-	    "\"equal\":35}}", sid, kid, text);
+	json =
+	    xasprintf("{\"v\":1,\"story_id\":\"%s\",\"code\":\"K7P-2QX\",\"kiosk\":\"%s\","
+	              "\"form\":\"partnership-stories\",\"form_version\":1,\"source\":\"paper\","
+	              "\"created\":\"2026-11-23T10:00:00Z\",\"saved\":\"2026-11-23T10:05:00Z\","
+	              "\"types\":{\"story\":\"story\",\"equal\":\"scale\"},\"lang\":\"sw\","
+	              "\"consent\":\"quotes\",\"prompt\":\"worked\",\"answers\":{\"story\":\"%s\","
+	              "\"equal\":35}}",
+	        sid, kid, text);
 	if (seal_story(id, (unsigned char *)json, strlen(json), hub, 1, out, len, &e) == -1)
 		die("seal", &e);
 	free(json);
@@ -114,8 +115,9 @@ record_at(const unsigned char *buf, size_t hdr, int i)
 	size_t off = hdr;
 
 	while (i-- > 0)
-		off += 4 + (buf[off] | buf[off + 1] << 8 | buf[off + 2] << 16 |
-		    (size_t)buf[off + 3] << 24);
+		off += 4 +
+		    (buf[off] | buf[off + 1] << 8 | buf[off + 2] << 16 |
+		        (size_t)buf[off + 3] << 24);
 	return off;
 }
 
@@ -150,7 +152,8 @@ main(int argc, char **argv)
 	pub = keys_hub_pub_format(&other->pub);
 	put("other-hub.pub", (unsigned char *)pub, strlen(pub), "key", "-");
 
-	good = bundle(a, "Kiosk A «Kisumu»", &hub->pub, 3, "Hadithi ya \\\"ushirikiano\\\", 🎉", &glen);
+	good =
+	    bundle(a, "Kiosk A «Kisumu»", &hub->pub, 3, "Hadithi ya \\\"ushirikiano\\\", 🎉", &glen);
 	put("valid-a.skb", good, glen, "bundle", "ok 3");
 	/* header: fixed part, name, seq, created, hub count, one hub id, record count */
 	hdr = 8 + 2 + 1 + 1 + 32 + 8 + 1 + strlen("Kiosk A «Kisumu»") + 8 + 8 + 1 + 8 + 4;
@@ -177,11 +180,11 @@ main(int argc, char **argv)
 	put("truncated-last-byte.skb", good, glen - 1, "bundle", "truncated (signature)");
 	memcpy(buf, good, glen);
 	memset(buf + glen, 0, 8);
-	put("trailing-bytes.skb", buf, glen + 8, "bundle", "trailing bytes (8 after the signature)");
+	put("trailing-bytes.skb", buf, glen + 8, "bundle",
+	    "trailing bytes (8 after the signature)");
 	{
 		/* swap records 2 and 3, re-signed: only the order is wrong */
-		size_t r2 = record_at(good, hdr, 1), r3 = record_at(good, hdr, 2),
-		    end = glen - 64;
+		size_t r2 = record_at(good, hdr, 1), r3 = record_at(good, hdr, 2), end = glen - 64;
 
 		memcpy(buf, good, r2);
 		memcpy(buf + r2, good + r3, end - r3);
@@ -200,15 +203,15 @@ main(int argc, char **argv)
 		put("duplicate.skb", buf, glen, "bundle", "duplicate record");
 	}
 	memcpy(buf, good, glen);
-	buf[hdr - 2] = 0x10;    /* record count 0x100003 > 200000 */
+	buf[hdr - 2] = 0x10; /* record count 0x100003 > 200000 */
 	resign(a, buf, glen);
 	put("oversized-count.skb", buf, glen, "bundle", "length field too large (record count");
 	memcpy(buf, good, glen);
-	buf[hdr + 3] = 0x7f;    /* first record length ~2 GiB */
+	buf[hdr + 3] = 0x7f; /* first record length ~2 GiB */
 	resign(a, buf, glen);
 	put("oversized-record.skb", buf, glen, "bundle", "length field too large (record 1");
 	memcpy(buf, good, glen);
-	buf[hdr - 9] ^= 1;      /* the hub key id the bundle names */
+	buf[hdr - 9] ^= 1; /* the hub key id the bundle names */
 	resign(a, buf, glen);
 	put("wrong-hub-id.skb", buf, glen, "bundle", "not addressed to this hub key");
 	free(buf);
