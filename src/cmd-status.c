@@ -8,6 +8,7 @@
 #include "fail.h"
 #include "fsutil.h"
 #include "kiosk.h"
+#include "pushspawn.h"
 #include "utf8.h"
 
 static const char usage[] =
@@ -32,6 +33,7 @@ cmd_status(int argc, char **argv)
 	const char *dir = NULL;
 	char fpr[KEY_FPR_LEN], free_s[32], *last = NULL, *check = NULL;
 	char *push_ok = NULL, *push_try = NULL, *push_res = NULL, *push_url = NULL, *safe;
+	char *token = NULL, *enrolled = NULL;
 	uint64_t freeb;
 	struct err e;
 	int c, docheck = 0, rv = 1, version;
@@ -60,6 +62,8 @@ cmd_status(int argc, char **argv)
 	    store_meta_get(k->store, "last_push_attempt", &push_try, &e) == -1 ||
 	    store_meta_get(k->store, "last_push_result", &push_res, &e) == -1 ||
 	    store_meta_get(k->store, "push_url", &push_url, &e) == -1 ||
+	    store_meta_get(k->store, PUSHSPAWN_META_TOKEN, &token, &e) == -1 ||
+	    store_meta_get(k->store, PUSHSPAWN_META_ENROLLED, &enrolled, &e) == -1 ||
 	    store_schema_version(k->store, &version, &e) == -1 ||
 	    fsutil_free_bytes(dir, &freeb, &e) == -1) {
 		rv = fail("%s", e.msg);
@@ -90,6 +94,12 @@ cmd_status(int argc, char **argv)
 		free(safe);
 	}
 	printf("push to:      %s\n", push_url != NULL ? push_url : "not set");
+	if (token != NULL && token[0] != '\0')
+		printf("enrolment:    token kept; the next push enrols this kiosk\n");
+	else if (enrolled != NULL)
+		printf("enrolment:    enrolled with the hub on %s\n", enrolled);
+	else
+		printf("enrolment:    not enrolled (HTTP push needs 'storykiosk enroll')\n");
 	printf("free disk:    %s\n", free_s);
 	printf("schema:       %d\n", version);
 	rv = 0;
@@ -109,6 +119,8 @@ out:
 	free(push_try);
 	free(push_res);
 	free(push_url);
+	free(token);
+	free(enrolled);
 	free(check);
 	kiosk_close(k);
 	return rv;
