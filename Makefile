@@ -200,13 +200,16 @@ $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
 
 # Programs the end-to-end tests run: a compromised kiosk for
-# tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c) and hub keys that are
-# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey).
-TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey
+# tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c), hub keys that are
+# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey) and signed
+# request headers for curl (tests/tools/sign-request.c, net.lib).
+TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey $(BUILD)/tests/sign-request
 _check: $(TEST_PROGS)
 $(BUILD)/tests/rogue-add: $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 $(BUILD)/tests/cheap-hubkey: $(BUILD)/tests/tools/cheap-hubkey.o $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
+$(BUILD)/tests/sign-request: $(BUILD)/tests/tools/sign-request.o $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kiosk/push.c) $(SYNC_LIBS)

@@ -35,7 +35,9 @@ static const char usage[] =
     "                STORYKIOSK_PUSH_CA, else the one given to init --ca, else the\n"
     "                system's CAs\n"
     "  --timeout S   give up after S seconds in all, retries included (default 60;\n"
-    "                connecting: 10)\n";
+    "                connecting: 10)\n"
+    "  --once        do not wait for a busy hub: end at once (exit 75); the running\n"
+    "                kiosk starts its pushes so, and tries again after its backoff\n";
 
 #define EXIT_TEMPFAIL 75 /* sysexits.h's EX_TEMPFAIL: try again later */
 
@@ -74,6 +76,7 @@ main(int argc, char **argv)
 		{ "url", required_argument, NULL, 'u' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "ca", required_argument, NULL, 'c' },
+		{ "once", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -102,6 +105,9 @@ main(int argc, char **argv)
 			break;
 		case 'c':
 			ca = optarg;
+			break;
+		case 'o':
+			po.once = 1;
 			break;
 		case 't':
 			timeout = strtol(optarg, &end, 10);

@@ -363,7 +363,7 @@ wait_busy(struct session *s, const struct body *b, long retry_after, struct err 
 	struct err ignored;
 
 	s->res->busy++;
-	if (wait >= left(s)) {
+	if (s->o->once || wait >= left(s)) {
 		err_set(e, "hub busy, will retry: %s (HTTP 503)", why);
 		e->transient = 1;
 		free(why);

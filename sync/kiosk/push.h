@@ -32,6 +32,7 @@ struct push_opts {
 	const char *url; /* the hub's base URL, e.g. http://hub:8080 ("/v1/..." added) */
 	long timeout;    /* seconds for everything, retries included (0: default) */
 	const char *ca;  /* https: a CA file to trust instead of the system's; NULL */
+	int once;        /* a busy hub is not waited for: the push ends (transient) */
 	/* said each time the hub is busy and the push waits seconds to retry;
 	 * may be NULL */
 	void (*busy)(void *ctx, const char *why, long seconds);

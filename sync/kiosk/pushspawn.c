@@ -97,7 +97,7 @@ pushspawn_start(const char *helper, const char *dir, const char *url, const char
 		return err_set(e, "cannot start a push: %s", strerror(errno));
 	if (p == 0) {
 		char *argv[] = { (char *)helper, "--data", (char *)dir, "--url", (char *)url,
-			"--timeout", tbuf, ca != NULL ? "--ca" : NULL, (char *)ca, NULL };
+			"--timeout", tbuf, "--once", ca != NULL ? "--ca" : NULL, (char *)ca, NULL };
 		int fd = open("/dev/null", O_RDWR), log = open_log(dir);
 
 		/* Never write on the kiosk's screen or read its keyboard. */

@@ -30,10 +30,12 @@ int pushspawn_url_check(const char *url, struct err *e);
 #define PUSHSPAWN_LOG_FILE "push.log"
 #define PUSHSPAWN_LOG_MAX ((long)256 << 10) /* started again past this size */
 
-/* Start `helper --data dir --url url --timeout timeout [--ca ca]` with
+/* Start `helper --data dir --url url --timeout timeout --once [--ca ca]` with
  * stdin and stdout on /dev/null and stderr appended to DIR/push.log (it
  * must never write on the kiosk's screen); *pid is the child. The helper
- * records its attempt, success and error in the kiosk's store. ca: NULL
+ * records its attempt, success and error in the kiosk's store; a busy hub
+ * ends it at once ("hub busy, will retry"), and the kiosk's backoff decides
+ * when it tries again. ca: NULL
  * lets the helper choose (STORYKIOSK_PUSH_CA, DIR/push-ca.pem). */
 int pushspawn_start(const char *helper, const char *dir, const char *url, const char *ca,
     long timeout, pid_t *pid, struct err *e);
