@@ -77,8 +77,8 @@ main(int argc, char **argv)
 	struct kiosk_identity *id = NULL;
 	struct httpsig s;
 	char hex[KEY_ID_HEX], *path, *field, *digest = NULL, *key = NULL;
-	char b64[sodium_base64_ENCODED_LEN(crypto_sign_PUBLICKEYBYTES,
-	    sodium_base64_VARIANT_ORIGINAL)];
+	char b64[sodium_base64_ENCODED_LEN(
+	    crypto_sign_PUBLICKEYBYTES, sodium_base64_VARIANT_ORIGINAL)];
 	unsigned char *data = NULL;
 	size_t len = 0;
 	int c, fresh = 0;
@@ -148,8 +148,8 @@ main(int argc, char **argv)
 		r.digest = digest;
 	}
 	if (r.token != NULL) {
-		sodium_bin2base64(b64, sizeof b64, id->pk, sizeof id->pk,
-		    sodium_base64_VARIANT_ORIGINAL);
+		sodium_bin2base64(
+		    b64, sizeof b64, id->pk, sizeof id->pk, sodium_base64_VARIANT_ORIGINAL);
 		key = xasprintf(":%s:", b64);
 		r.key = key;
 	}
