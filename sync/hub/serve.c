@@ -233,9 +233,14 @@ authenticate(
 	case HUBAUTH_FORBIDDEN:
 		*r = reply_text(rq, MHD_HTTP_FORBIDDEN, e.msg);
 		return 0;
-	case HUBAUTH_UNAVAILABLE:
-		*r = reply_text(rq, MHD_HTTP_SERVICE_UNAVAILABLE, e.msg);
+	case HUBAUTH_UNAVAILABLE: {
+		static const char busy[] = "the hub is busy: push again in a few seconds\n";
+
+		/* the kiosk hears it is busy; the log gets why */
+		*r = reply(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", busy,
+		    sizeof busy - 1, SERVE_RETRY_AFTER, e.msg);
 		return 0;
+	}
 	default:
 		*r = reply_text(rq, MHD_HTTP_UNAUTHORIZED, e.msg);
 		return 0;
@@ -363,6 +368,19 @@ result_text(struct request *rq, unsigned status, const char *msg)
 	result(rq, status, "text/plain; charset=utf-8", (unsigned char *)body, strlen(body), msg);
 }
 
+/* A failure that may pass (e->transient): 503 with Retry-After. The kiosk
+ * hears that the hub is busy; the store's own words go to the log only. */
+static void
+result_busy(struct request *rq, const struct err *e)
+{
+	static const char msg[] = "the hub is busy (its store is in use or its disk is full): "
+	                          "push again in a few seconds";
+	char *body = xasprintf("%s\n", msg);
+
+	result(rq, MHD_HTTP_SERVICE_UNAVAILABLE, "text/plain; charset=utf-8", (unsigned char *)body,
+	    strlen(body), e->msg);
+}
+
 /* Hand the connection back to the network thread. Nothing of rq may be
  * touched after: it may be answered and freed at once. */
 static void
@@ -429,8 +447,10 @@ job_bundle(void *arg)
 		result_text(rq, MHD_HTTP_ACCEPTED, e.msg);
 		break;
 	default:
-		result_text(
-		    rq, e.transient ? MHD_HTTP_SERVICE_UNAVAILABLE : HTTP_UNPROCESSABLE, e.msg);
+		if (e.transient)
+			result_busy(rq, &e);
+		else
+			result_text(rq, HTTP_UNPROCESSABLE, e.msg);
 		break;
 	}
 out:
@@ -461,9 +481,10 @@ job_enroll(void *arg)
 		result_text(rq, MHD_HTTP_FORBIDDEN, e.msg);
 		break;
 	default:
-		result_text(rq,
-		    e.transient ? MHD_HTTP_SERVICE_UNAVAILABLE : MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    e.msg);
+		if (e.transient)
+			result_busy(rq, &e);
+		else
+			result_text(rq, MHD_HTTP_INTERNAL_SERVER_ERROR, e.msg);
 		break;
 	}
 	finish(rq);

@@ -1,0 +1,75 @@
+# A busy store is not a refusal. While another process holds the hub
+# store's write lock (BEGIN EXCLUSIVE), a push is answered 503 with
+# Retry-After, never "database is locked": a push whose time runs out says
+# "hub busy, will retry", exits 75 and keeps every story; one with time
+# left waits as asked and tries again; once the lock is gone its stories
+# arrive, each once. /v1/health answers throughout. 127.0.0.1 only.
+. "$TOP/tests/e2e/lib.sh"
+. "$TOP/tests/e2e/net.lib"
+cd "$T_DIR" || exit 1
+N=12
+
+check_ok "hub key" t_hubkey hub
+check_ok "init a kiosk" "$KIOSK" init --data k --hub-key hub/hub.pub
+check "add $N stories" add_stories k 1 $N
+check "serve" start_server hub.db hub/hub.key
+check "enrol" enrol k hub.db
+check_ok "... the first push enrols it, nothing more to push" "$KIOSK" push --data k --url "$URL"
+check "... the hub holds $N" test "$(hub_count hub.db)" = $N
+check "add $N more" add_stories k $((N + 1)) $((2 * N))
+mkdir stick
+"$KIOSK" export --data k --all --to stick >/dev/null
+B=$(ls stick/*.skb)
+
+cat >hold.py <<'PY'
+# hold.py DB HELD RELEASE: hold DB's write lock from when HELD appears until
+# RELEASE does (at most 120 s).
+import os, sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=5)
+db.execute("BEGIN EXCLUSIVE")
+open(sys.argv[2], "w").close()
+end = time.time() + 120
+while not os.path.exists(sys.argv[3]) and time.time() < end:
+    time.sleep(0.05)
+db.execute("ROLLBACK")
+PY
+/usr/bin/python3 hold.py hub.db held release &
+holder=$!
+check "another process holds the store's write lock" wait_for "test -e held" 10
+
+# A push with 12 s in all (the server waits 10 s for the store), then a
+# signed request of our own.
+"$KIOSK" push --data k --url "$URL" --timeout 12 >short.out 2>&1 &
+short=$!
+check "health answers while the store is busy" health "$URL"
+wait $short
+rc=$?
+h=$(sign_headers "$URL" k "$B" application/octet-stream)
+curl -s -D resp.head -o resp.body --max-time 60 -H "@$h" --data-binary "@$B" "$URL/v1/bundles" &
+direct=$!
+check "a push with no time left to wait: exit 75 ($rc)" test $rc -eq 75
+check "... saying: hub busy, will retry" grep -q "^storykiosk: push failed: hub busy, will retry: the hub is busy" short.out
+check "... every story kept" test "$(unacked k)" = $N
+check "... and its status says so" sh -c '"$1" status --data k | grep -q "push result: *hub busy, will retry"' sh "$KIOSK"
+wait $direct
+check "the server answered 503" grep -q "^HTTP/1.1 503" resp.head
+check "... with Retry-After" grep -qi "^Retry-After: 5" resp.head
+check "... and never 'database is locked' to the client" sh -c '! grep -qi locked resp.body short.out'
+check "... which the log keeps" grep -q "POST /v1/bundles 503 .*database is locked" "$SRV_LOG"
+
+"$KIOSK" push --data k --url "$URL" --timeout 90 >long.out 2>&1 &
+long=$!
+check "a push with time: hub busy, will retry in 5 s" wait_for "grep -q 'hub busy, will retry in 5 s' long.out" 40
+check "... nothing acknowledged yet" test "$(unacked k)" = $N
+touch release
+wait $holder
+check "the lock is gone" test -e release
+wait $long
+rc=$?
+check "... the push goes through (exit $rc)" test $rc -eq 0
+check "... all acknowledged" grep -q "the hub acknowledged $N" long.out
+check "... nothing left on the kiosk" test "$(unacked k)" = 0
+check "... the hub holds every story" test "$(hub_count hub.db)" = $((2 * N))
+check "... each once" test "$("$HUB" export --store hub.db --format json | jq -r '.[].story_id' | sort | uniq -d | wc -l)" = 0
+check "stop" stop_server
+t_done
