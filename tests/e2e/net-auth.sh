@@ -5,7 +5,9 @@
 # over other values, a keyid that is not the signer's, a wrong tag, a nonce
 # this hub did not issue, a revoked kiosk (403) and an enrolled kiosk
 # sending another kiosk's bundle. Tokens: unknown, expired, or used by
-# another kiosk are refused (403) and dropped by the kiosk. 127.0.0.1 only.
+# another kiosk are refused (403) and dropped by the kiosk; a kiosk whose
+# bundles wait in quarantine (USB) has them imported when it enrols.
+# 127.0.0.1 only.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
@@ -134,6 +136,15 @@ check_fail "... is refused" "$KIOSK" push --data kt2 --url "$URL"
 check "... as expired (403)" grep -q "HTTP 403): this enrolment token expired on 1970-01-01" "$T_DIR/out"
 check_fail "a bad --expires is refused" "$HUB" kiosks --store hub.db enroll --expires 3y
 check_fail "so is --expires past a year" "$HUB" kiosks --store hub.db enroll --expires 400d
+
+# The USB kiosk enrols: what it left in quarantine is imported then.
+before_n=$(hub_count hub.db)
+check "enrol the USB kiosk" enrol ku hub.db
+check_ok "... its push" "$KIOSK" push --data ku --url "$URL"
+check "... enrolment imported its quarantined bundle" grep -q "kiosk $UK enrolled: its key is bound; 1 quarantined bundle(s) imported" "$T_DIR/out"
+check "... the hub holds its 2 stories once more" test "$(hub_count hub.db)" = $((before_n + 2))
+check "... nothing of it waits in quarantine" sh -c "'$HUB' kiosks --store hub.db | grep -q '^$UK  trusted *2 *0 '"
+check "... its stories acknowledged" test "$(unacked ku)" = 0
 
 # Revocation: 403 for a kiosk that was enrolled.
 check "enrol the third" enrol kt3 hub.db
