@@ -99,8 +99,9 @@ cmd_status(int argc, char **argv)
 	else if (enrolled != NULL)
 		printf("enrolment:    enrolled with the hub on %s\n", enrolled);
 	else
-		printf("enrolment:    not enrolled by a token (HTTP push needs 'storykiosk enroll', "
-		       "unless the hub trusts this kiosk by its id)\n");
+		printf(
+		    "enrolment:    not enrolled by a token (HTTP push needs 'storykiosk enroll', "
+		    "unless the hub trusts this kiosk by its id)\n");
 	printf("free disk:    %s\n", free_s);
 	printf("schema:       %d\n", version);
 	rv = 0;
