@@ -578,21 +578,18 @@ store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
 	return 0;
 }
 
-/* Set a column for each id in a new transaction, left open; *found counts
- * matched rows. With meta_key, also set that setting in it. On failure the
- * transaction is rolled back. */
+/* Set a column for each id in the transaction open now; *found counts
+ * matched rows. With meta_key, also set that setting. */
 static int
-mark_ids_open(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
+mark_ids_in(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
     size_t n, sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
     const char *what, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i, count = 0;
 
-	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
-		return -1;
 	if (prepare(s, sql, &st, e) == -1)
-		goto fail;
+		return -1;
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_blob(st, 1, ids[i], STORE_ID_BYTES, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, value);
@@ -606,14 +603,28 @@ mark_ids_open(struct store *s, const char *sql, const unsigned char (*ids)[STORE
 	sqlite3_finalize(st);
 	st = NULL;
 	if (meta_key != NULL && store_meta_set(s, meta_key, meta_value, e) == -1)
-		goto fail;
+		return -1;
 	if (found != NULL)
 		*found = count;
 	return 0;
 fail:
 	sqlite3_finalize(st);
-	exec(s, "ROLLBACK", NULL);
 	return -1;
+}
+
+/* The same in a new transaction, left open; rolled back on failure. */
+static int
+mark_ids_open(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
+    size_t n, sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
+    const char *what, struct err *e)
+{
+	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
+		return -1;
+	if (mark_ids_in(s, sql, ids, n, value, found, meta_key, meta_value, what, e) == -1) {
+		exec(s, "ROLLBACK", NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* The same, committed. */
@@ -662,12 +673,24 @@ store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BY
 	    when != NULL ? "last_export" : NULL, when, "marking stories exported", e);
 }
 
+#define MARK_ACKED "UPDATE stories SET acked = ?2 WHERE id = ?1 AND status <> 0"
+
 int
 store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     size_t *marked, struct err *e)
 {
-	return mark_ids(s, "UPDATE stories SET acked = ?2 WHERE id = ?1 AND status <> 0", ids, n, 1,
-	    marked, NULL, NULL, "marking stories acknowledged", e);
+	return mark_ids(s, MARK_ACKED, ids, n, 1, marked, NULL, NULL,
+	    "marking stories acknowledged", e);
+}
+
+int
+store_mark_acked_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    size_t *marked, struct err *e)
+{
+	if (sqlite3_get_autocommit(s->db))
+		return err_set(e, "marking stories acknowledged: no transaction is open");
+	return mark_ids_in(s, MARK_ACKED, ids, n, 1, marked, NULL, NULL,
+	    "marking stories acknowledged", e);
 }
 
 int

@@ -99,6 +99,10 @@ void store_rollback(struct store *s);
 /* Mark these stories acknowledged by the hub; *marked counts those found. */
 int store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     size_t *marked, struct err *e);
+/* The same in the transaction store_mark_exported_open left open (a push
+ * records its delivery in one commit: one fsync, not three). */
+int store_mark_acked_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    size_t *marked, struct err *e);
 /* Delete acknowledged stories only; *n how many. */
 int store_purge(struct store *s, uint64_t *n, struct err *e);
 

@@ -471,74 +471,105 @@ out:
 	return rv;
 }
 
-/* Check the receipt and mark what it lists acknowledged. */
+/* Check the receipt: signed by one of the kiosk's hub keys, for this very
+ * bundle. r is the caller's to free on success. */
 static int
-accept_receipt(struct kiosk *k, const struct body *b, const unsigned char *bundle, size_t blen,
-    uint64_t seq, struct push_result *res, struct err *e)
+check_receipt(struct kiosk *k, const struct body *b, const unsigned char *bundle, size_t blen,
+    uint64_t seq, struct receipt *r, struct err *e)
 {
 	unsigned char hash[BUNDLE_HASH_BYTES];
-	struct receipt r;
-	int rv = -1;
 
-	if (receipt_verify(b->buf, b->len, k->hubs, k->nhubs, k->identity->id, &r, e) == -1) {
+	if (receipt_verify(b->buf, b->len, k->hubs, k->nhubs, k->identity->id, r, e) == -1) {
 		err_prefix(e, "the hub's receipt does not verify");
 		return -1;
 	}
 	bundle_hash(bundle, blen, hash);
-	if (r.bundle_seq != seq || sodium_memcmp(r.bundle_hash, hash, sizeof hash) != 0) {
-		err_set(e, "the hub's receipt is for another bundle (a replayed answer?)");
-		goto out;
+	if (r->bundle_seq != seq || sodium_memcmp(r->bundle_hash, hash, sizeof hash) != 0) {
+		receipt_free(r);
+		return err_set(e, "the hub's receipt is for another bundle (a replayed answer?)");
 	}
-	if (store_mark_acked(k->store, (const unsigned char(*)[STORE_ID_BYTES])r.ids, r.count,
-	        &res->acked, e) == -1)
-		goto out;
-	rv = 0;
-out:
-	receipt_free(&r);
-	return rv;
+	return 0;
 }
 
-/* What the last attempt came to, for status and the admin screen. Best
- * effort: the push's own outcome stands even if this cannot be saved. */
+/* What an attempt came to, as status and the admin screen show it. */
+static void
+result_text(const struct push_result *res, const struct err *failure, char *text, size_t size)
+{
+	if (failure != NULL && failure->transient)
+		snprintf(text, size, "%s", failure->msg); /* "hub busy, will retry: ..." */
+	else if (failure != NULL)
+		snprintf(text, size, "failed: %s", failure->msg);
+	else if (res->outcome == PUSH_NOTHING)
+		snprintf(text, size, "nothing to push");
+	else if (res->outcome == PUSH_ENROLLED)
+		snprintf(text, size, "enrolled with the hub; nothing to push");
+	else if (res->outcome == PUSH_ACKED)
+		snprintf(text, size, "%zu of %zu acknowledged", res->acked, res->sent);
+	else
+		snprintf(text, size,
+		    "%zu delivered, in quarantine until the "
+		    "coordinator trusts this kiosk",
+		    res->sent);
+}
+
+/* Record what the last attempt came to when nothing else was (a failure,
+ * nothing to push). Best effort: the push's own outcome stands even if
+ * this cannot be saved. */
 static void
 note_result(struct kiosk *k, const struct push_result *res, const struct err *failure)
 {
 	char text[ERR_MAX + 16];
 	struct err ignored;
 
-	if (failure != NULL && failure->transient)
-		snprintf(text, sizeof text, "%s", failure->msg); /* "hub busy, will retry: ..." */
-	else if (failure != NULL)
-		snprintf(text, sizeof text, "failed: %s", failure->msg);
-	else if (res->outcome == PUSH_NOTHING)
-		snprintf(text, sizeof text, "nothing to push");
-	else if (res->outcome == PUSH_ENROLLED)
-		snprintf(text, sizeof text, "enrolled with the hub; nothing to push");
-	else if (res->outcome == PUSH_ACKED)
-		snprintf(text, sizeof text, "%zu of %zu acknowledged", res->acked, res->sent);
-	else
-		snprintf(text, sizeof text,
-		    "%zu delivered, in quarantine until the "
-		    "coordinator trusts this kiosk",
-		    res->sent);
+	result_text(res, failure, text, sizeof text);
 	(void)store_meta_set(k->store, "last_push_result", text, &ignored);
 }
 
-/* POST the bundle and act on the answer. */
+/* A delivery, in one transaction (one fsync): the stories sent marked
+ * exported in this bundle, those the receipt lists acknowledged, the time
+ * of the last success and the result. */
 static int
-deliver(struct session *s, const struct export_bundle *bd, struct err *e)
+record(struct kiosk *k, const struct export_bundle *b, const struct receipt *r,
+    struct push_result *res, const char *when, struct err *e)
 {
-	struct signed_request r = { .method = "POST", .type = "application/octet-stream" };
+	char text[ERR_MAX + 16];
+
+	if (store_mark_exported_open(
+	        k->store, (const unsigned char(*)[STORE_ID_BYTES])b->ids, b->n, b->seq, NULL, e) ==
+	    -1)
+		return -1;
+	if ((r != NULL && store_mark_acked_in(k->store,
+	                      (const unsigned char(*)[STORE_ID_BYTES])r->ids, r->count, &res->acked,
+	                      e) == -1) ||
+	    (r != NULL && store_meta_set(k->store, "last_push", when, e) == -1))
+		goto fail;
+	result_text(res, NULL, text, sizeof text);
+	if (store_meta_set(k->store, "last_push_result", text, e) == -1 ||
+	    store_commit(k->store, e) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(k->store);
+	res->acked = 0;
+	return -1;
+}
+
+/* POST the bundle and act on the answer: ACKED with the receipt verified
+ * into r (caller frees), or QUARANTINED. */
+static int
+deliver(struct session *s, const struct export_bundle *bd, struct receipt *r, struct err *e)
+{
+	struct signed_request req = { .method = "POST", .type = "application/octet-stream" };
 	struct body b = { .max = RECEIPT_MAX_BYTES };
 	char *digest = httpsig_digest_field(bd->buf, bd->len), *why = NULL;
 	long status = 0;
 	int rv = -1;
 
-	r.digest = digest;
-	if (send_signed(s, "/v1/bundles", &r, bd->buf, bd->len, &status, &b, e) == -1)
+	req.digest = digest;
+	if (send_signed(s, "/v1/bundles", &req, bd->buf, bd->len, &status, &b, e) == -1)
 		goto out;
 	if (status == 200) {
-		if (accept_receipt(s->k, &b, bd->buf, bd->len, bd->seq, s->res, e) == -1)
+		if (check_receipt(s->k, &b, bd->buf, bd->len, bd->seq, r, e) == -1)
 			goto out;
 		s->res->outcome = PUSH_ACKED;
 	} else if (status == 202) {
@@ -594,8 +625,9 @@ push_run(struct kiosk *k, const struct push_opts *o, struct push_result *res, st
 {
 	struct export_bundle b = { 0 };
 	struct session s = { 0 };
+	struct receipt r;
 	char when[32], *token = NULL;
-	int rv = -1;
+	int rv = -1, have_receipt = 0, recorded = 0;
 
 	memset(res, 0, sizeof *res);
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
@@ -623,16 +655,18 @@ push_run(struct kiosk *k, const struct push_opts *o, struct push_result *res, st
 	}
 	res->bundle_seq = b.seq;
 	res->sent = b.n;
-	if (deliver(&s, &b, e) == -1)
+	if (deliver(&s, &b, &r, e) == -1)
 		goto out;
-	if (store_mark_exported(k->store, (const unsigned char(*)[STORE_ID_BYTES])b.ids, b.n,
-	        res->bundle_seq, NULL, e) == -1)
-		goto out;
-	if (res->outcome == PUSH_ACKED && store_meta_set(k->store, "last_push", when, e) == -1)
+	have_receipt = res->outcome == PUSH_ACKED;
+	if (record(k, &b, have_receipt ? &r : NULL, res, when, e) == -1)
 		goto out;
 	rv = 0;
+	recorded = 1;
 out:
-	note_result(k, res, rv == -1 ? e : NULL);
+	if (!recorded)
+		note_result(k, res, rv == -1 ? e : NULL);
+	if (have_receipt)
+		receipt_free(&r);
 	session_close(&s);
 	export_bundle_free(&b);
 	if (token != NULL) {

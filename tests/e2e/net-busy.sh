@@ -3,7 +3,9 @@
 # Retry-After, never "database is locked": a push whose time runs out says
 # "hub busy, will retry", exits 75 and keeps every story; one with time
 # left waits as asked and tries again; once the lock is gone its stories
-# arrive, each once. /v1/health answers throughout. 127.0.0.1 only.
+# arrive, each once. /v1/health answers throughout. A hub store on a full
+# disk (a small tmpfs, where one can be mounted) answers 503 the same way,
+# and the push goes through once there is room. 127.0.0.1 only.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
@@ -72,4 +74,29 @@ check "... nothing left on the kiosk" test "$(unacked k)" = 0
 check "... the hub holds every story" test "$(hub_count hub.db)" = $((2 * N))
 check "... each once" test "$("$HUB" export --store hub.db --format json | jq -r '.[].story_id' | sort | uniq -d | wc -l)" = 0
 check "stop" stop_server
+
+# A full disk is transient too: a hub store on a small tmpfs, filled up.
+mkdir small
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=4m,mode=0700 tmpfs small 2>mnt.err; then
+	trap 'umount "$T_DIR/small" 2>/dev/null; t_cleanup' EXIT
+	check "serve a store on a 4 MiB tmpfs" start_server small/hub.db hub/hub.key
+	check_ok "init a kiosk" "$KIOSK" init --data kf --hub-key hub/hub.pub
+	check "enrol it" enrol kf small/hub.db
+	check "add a story" add_stories kf 1 1
+	check_ok "... push it (the kiosk is enrolled now)" "$KIOSK" push --data kf --url "$URL"
+	check "add 3 more" add_stories kf 2 4
+	dd if=/dev/zero of=small/filler bs=4k 2>/dev/null
+	check "the disk is full" test "$(df -k small | awk 'NR == 2 { print $4 }')" -le 4
+	check_fail "a push to a hub whose disk is full" "$KIOSK" push --data kf --url "$URL" --timeout 8
+	check "... says: hub busy, will retry (not a refusal)" grep -q "hub busy, will retry: the hub is busy" "$T_DIR/out"
+	check "... every story kept" test "$(unacked kf)" = 3
+	check "... the log has the store's words" grep -q "POST /v1/bundles 503 .*full" "$SRV_LOG"
+	rm -f small/filler
+	check_ok "room again: the push goes through" "$KIOSK" push --data kf --url "$URL"
+	check "... all acknowledged" grep -q "the hub acknowledged 3" "$T_DIR/out"
+	check "stop" stop_server
+	umount small
+else
+	t_skip "a full disk: cannot mount a tmpfs here ($(id -un); $(cat mnt.err 2>/dev/null))"
+fi
 t_done
