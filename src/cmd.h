@@ -20,5 +20,6 @@ int cmd_push(int argc, char **argv);
 int cmd_import_receipt(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_check_form(int argc, char **argv);
+int cmd_feedback(int argc, char **argv);
 
 #endif
