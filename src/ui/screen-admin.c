@@ -1,6 +1,8 @@
 /* screen-admin: for the field worker, behind the PIN. Kiosk id, form,
- * counts by status, stories not yet exported, last export, free disk; export
+ * counts by status, stories not yet exported, last export, free disk, the
+ * feedback pack shown; export
  * bundles to a directory (a USB stick) through the program's export action;
+ * load a feedback pack from a path typed there (the feedback_install action);
  * change the form (another *.yaml next to the current one, until restart);
  * return to the welcome screen, push to the hub now (ui-push.c), or quit the kiosk
  * (allowed because the PIN was just entered on this visit). The push lines
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fsutil.h"
 #include "i18n.h"
@@ -23,6 +26,7 @@ enum {
 	ADMIN_EXPORT,
 	ADMIN_FORM,
 	ADMIN_PUSH,
+	ADMIN_PACK,
 	ADMIN_QUIT,
 	ADMIN__COUNT
 };
@@ -45,11 +49,19 @@ dir_field_close(struct admin_state *a)
 	a->dir_field = NULL;
 }
 
+static void
+pack_field_close(struct admin_state *a)
+{
+	textbuf_free(a->pack_field);
+	a->pack_field = NULL;
+}
+
 void
 admin_state_clear(struct admin_state *a)
 {
 	forms_free(a);
 	dir_field_close(a);
+	pack_field_close(a);
 	memset(a, 0, sizeof *a);
 }
 
@@ -95,6 +107,27 @@ form_pick(struct ui *u)
 	}
 	form_problems_free(&probs);
 	forms_free(&u->admin);
+}
+
+/* The feedback pack line: its number, date and stories, or why none shows. */
+static void
+pack_info(struct ui *u, char *out, size_t size)
+{
+	char when[32] = "?";
+	struct tm tm;
+	time_t t;
+
+	if (u->fb == NULL) {
+		snprintf(out, size, "%s %.150s", tr("Feedback pack:"),
+		    u->fb_problem[0] ? u->fb_problem : tr("none"));
+		return;
+	}
+	t = (time_t)u->fb->created;
+	if (gmtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, "%Y-%m-%d", &tm);
+	snprintf(out, size, "%s %" PRIu64 " (%s), ", tr("Feedback pack:"), u->fb->seq, when);
+	snprintf(out + strlen(out), size - strlen(out),
+	    trn("%zu story", "%zu stories", (unsigned long)u->fb->nstories), u->fb->nstories);
 }
 
 /* Read what the info lines show (again after an export or a push). */
@@ -165,6 +198,7 @@ refresh_info(struct ui *u)
 		snprintf(info[a->ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
 		    tr("Waiting for the hub:"), c.unacked, tr("Last success:"),
 		    push_ok != NULL ? push_ok : tr("never"));
+	pack_info(u, info[a->ninfo++], sizeof info[0]);
 	free(last);
 	free(push_ok);
 	free(push_try);
@@ -205,6 +239,7 @@ admin_draw(struct ui *u)
 	items[ADMIN_EXPORT] = tr("Export bundles to a directory (USB stick)");
 	items[ADMIN_FORM] = tr("Change the form (until restart)");
 	items[ADMIN_PUSH] = tr("Push to the hub now");
+	items[ADMIN_PACK] = tr("Load a feedback pack (USB stick)");
 	items[ADMIN_QUIT] = tr("Quit the kiosk");
 	y = 3 + a->ninfo;
 	y += ui_list(y, 3, COLS - 6, ADMIN__COUNT, items, ADMIN__COUNT, u->sel, NULL, 1);
@@ -233,6 +268,19 @@ admin_draw(struct ui *u)
 		ui_hint(tr("Type the directory · Enter: export · Ctrl-X: back"));
 		return;
 	}
+	if (a->pack_field != NULL) {
+		char *s = textbuf_utf8(a->pack_field, NULL);
+
+		ui_line(y + 1, 3, COLS - 6, tr("Feedback pack file to load:"), UA_TITLE);
+		attrset(ui_attr(UA_FOCUS));
+		mvhline(y + 2, 3, ' ', COLS - 6);
+		attrset(A_NORMAL);
+		ui_line(y + 2, 3, COLS - 6, s, UA_FOCUS);
+		textbuf_utf8_free(s);
+		ui_message(u);
+		ui_hint(tr("Type the file's path · Enter: load · Ctrl-X: back"));
+		return;
+	}
 	ui_message(u);
 	ui_hint(tr("Up/Down: choose · Enter: confirm"));
 }
@@ -258,6 +306,49 @@ export_to(struct ui *u)
 	free(u->export_dir);
 	u->export_dir = dir; /* offered again next time */
 	refresh_info(u);
+}
+
+/* Load the pack whose path was typed; the kiosk's pack stays as it was on
+ * any refusal, and the message says why. */
+static void
+pack_load(struct ui *u)
+{
+	struct feedback *fb = NULL;
+	struct err e;
+	char *path = textbuf_utf8(u->admin.pack_field, NULL);
+
+	pack_field_close(&u->admin);
+	if (u->act->feedback_install == NULL)
+		snprintf(
+		    u->msg, sizeof u->msg, "%s", tr("This kiosk cannot take a feedback pack."));
+	else if (u->act->feedback_install(u->act->ctx, path, &fb, &e) != 0)
+		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
+	else {
+		snprintf(u->msg, sizeof u->msg,
+		    trn("Feedback pack %llu loaded: %zu story.",
+		        "Feedback pack %llu loaded: %zu stories.", (unsigned long)fb->nstories),
+		    (unsigned long long)fb->seq, fb->nstories);
+		u->fb_problem[0] = '\0';
+		ui_feedback_set(u, fb);
+	}
+	free(u->pack_path);
+	u->pack_path = path; /* offered again next time */
+	refresh_info(u);
+}
+
+static void
+pack_key(struct ui *u, int fkey, wint_t ch)
+{
+	struct textbuf *field = u->admin.pack_field;
+
+	if (!fkey && ch == KEY_CTRL_X)
+		pack_field_close(&u->admin);
+	else if (ui_is_enter(fkey, ch))
+		pack_load(u);
+	else if ((fkey && ch == KEY_BACKSPACE) || (!fkey && (ch == 8 || ch == 127)))
+		textbuf_backspace(field);
+	else if (!fkey && ch >= 0x20)
+		textbuf_insert(field, (uint32_t)ch);
 }
 
 static void
@@ -290,6 +381,10 @@ admin_key(struct ui *u, int fkey, wint_t ch)
 		dir_key(u, fkey, ch);
 		return;
 	}
+	if (a->pack_field != NULL) {
+		pack_key(u, fkey, ch);
+		return;
+	}
 	if (a->picking) {
 		if (!fkey && ch == KEY_CTRL_X)
 			forms_free(a);
@@ -313,6 +408,11 @@ admin_key(struct ui *u, int fkey, wint_t ch)
 	case ADMIN_PUSH:
 		if (ui_push_now(u) == 0)
 			refresh_info(u);
+		break;
+	case ADMIN_PACK:
+		a->pack_field = textbuf_new(0, 1024);
+		textbuf_set_utf8(
+		    a->pack_field, u->pack_path != NULL ? u->pack_path : "/media/usb/");
 		break;
 	case ADMIN_EXPORT:
 		a->dir_field = textbuf_new(0, 1024);
