@@ -70,7 +70,7 @@ PKG_CONFIG ?= pkg-config
 #               kiosk textbuf
 #   src/ui      the kiosk's screens and widgets, i18n          ncursesw (only here)
 #               and the key filter (libkeyfilter, no curses)
-#   sync/wire   bundle receipt: what both ends read and verify
+#   sync/wire   bundle receipt pack: what both ends read and verify
 #   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
 #               push-main.c are the storykiosk-push helper
 #   sync/hub    the hub store, import, serve, hub export       SQLite jansson libmicrohttpd
