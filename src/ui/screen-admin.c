@@ -25,8 +25,8 @@ enum {
 	ADMIN_RETURN,
 	ADMIN_EXPORT,
 	ADMIN_FORM,
-	ADMIN_PUSH,
 	ADMIN_PACK,
+	ADMIN_PUSH,
 	ADMIN_QUIT,
 	ADMIN__COUNT
 };
@@ -230,10 +230,12 @@ admin_draw(struct ui *u)
 {
 	const struct admin_state *a = &u->admin;
 	const char *items[ADMIN__COUNT];
-	int i, y;
+	/* A list or a field opened below the actions needs the rows the lines
+	 * about the kiosk take on 80x24: they are left out meanwhile. */
+	int i, y, ninfo = a->picking || a->dir_field || a->pack_field ? -1 : a->ninfo;
 
 	ui_header(u, tr("Administration"), NULL);
-	for (i = 0; i < a->ninfo; i++)
+	for (i = 0; i < ninfo; i++)
 		ui_line(2 + i, 3, COLS - 6, a->info[i], UA_NORMAL);
 	items[ADMIN_RETURN] = tr("Return to the welcome screen");
 	items[ADMIN_EXPORT] = tr("Export bundles to a directory (USB stick)");
@@ -241,7 +243,7 @@ admin_draw(struct ui *u)
 	items[ADMIN_PUSH] = tr("Push to the hub now");
 	items[ADMIN_PACK] = tr("Load a feedback pack (USB stick)");
 	items[ADMIN_QUIT] = tr("Quit the kiosk");
-	y = 3 + a->ninfo;
+	y = 3 + ninfo;
 	y += ui_list(y, 3, COLS - 6, ADMIN__COUNT, items, ADMIN__COUNT, u->sel, NULL, 1);
 	if (a->picking) {
 		const char *names[ADMIN_MAX_FORMS];

@@ -164,7 +164,7 @@ keys F12
 wait_text "admin PIN"
 type_text "$PIN"; keys Enter
 check "admin: shows the pack in use" wait_text "Feedback pack: 2 (" 8
-keys End Up Enter
+keys End Up Up Enter
 check "admin: asks for the pack's path" wait_text "Feedback pack file to load:"
 i=0
 while [ "$i" -lt 20 ]; do keys BSpace; i=$((i + 1)); done
