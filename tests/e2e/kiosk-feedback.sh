@@ -201,5 +201,8 @@ check "hostile: the clear-screen escape did not clear the page" screen_has "Stor
 check "hostile: broken bytes and controls show as U+FFFD" screen_has "�"
 check "hostile: the title escape did not reach the terminal" \
     sh -c "! tmux -S '$SOCK' display-message -p '#{pane_title}' | grep -q owned"
+keys NPage
+check "the next story: wide characters and one beyond the BMP drawn" wait_text "水 et 𝄞"
+check "... its text whole" wait_for "shown 'Le comité a décidé avec nous : 水 et 𝄞 s'\''affichent, la ligne est longue.'"
 stderr_clean
 t_done
