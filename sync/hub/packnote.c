@@ -69,19 +69,35 @@ int
 packnote_load(const char *path, const struct form *f, struct ltext *note, struct err *e)
 {
 	unsigned char *buf = NULL;
-	char lang[32] = "", *text = NULL;
-	const char *p, *end;
-	size_t len, tlen = 0;
-	int line = 0, in_section = 0, section_line = 0, rv = -1;
+	size_t len;
+	int rv;
 
 	memset(note, 0, sizeof *note);
 	if (fsutil_read_file(path, NOTE_FILE_MAX, &buf, &len, e) == -1)
 		return err_prefix(e, "--note");
-	p = (const char *)buf;
+	rv = packnote_parse(path, (const char *)buf, len, f, note, e);
+	free(buf);
+	return rv;
+}
+
+int
+packnote_parse(const char *path, const char *buf, size_t len, const struct form *f,
+    struct ltext *note, struct err *e)
+{
+	char lang[32] = "", *text = NULL;
+	const char *p, *end;
+	size_t tlen = 0;
+	int line = 0, in_section = 0, section_line = 0, rv = -1;
+
+	memset(note, 0, sizeof *note);
+	if (len > NOTE_FILE_MAX)
+		return err_set(
+		    e, "%s: too large (%zu bytes, at most %zu)", path, len, NOTE_FILE_MAX);
+	p = buf;
 	end = p + len;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3; /* a byte order mark, as some editors write */
-	text = xmalloc(len + 1);
+		p += 3;          /* a byte order mark, as some editors write */
+	text = xmalloc(len + 2); /* every line and a newline */
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -134,6 +150,5 @@ out:
 	if (rv == -1)
 		feedback_ltext_free(note);
 	free(text);
-	free(buf);
 	return rv;
 }

@@ -21,5 +21,8 @@
  * valid UTF-8 without control characters, at most PACK_MAX_TEXT bytes.
  * A problem is "PATH:LINE: what", with nothing kept. */
 int packnote_load(const char *path, const struct form *f, struct ltext *note, struct err *e);
+/* The same for the text buf[0..len) of a note file named name. */
+int packnote_parse(const char *name, const char *buf, size_t len, const struct form *f,
+    struct ltext *note, struct err *e);
 
 #endif
