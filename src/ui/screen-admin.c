@@ -20,13 +20,14 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* The actions, in the order offered (struct admin_state's items). */
+/* The actions, in the order offered (struct admin_state's items): push
+ * stays next to last, quit last, where the field worker's keys find them. */
 enum {
 	ADMIN_RETURN,
 	ADMIN_EXPORT,
 	ADMIN_FORM,
-	ADMIN_PUSH,
 	ADMIN_SCRIBE,
+	ADMIN_PUSH,
 	ADMIN_QUIT,
 	ADMIN__COUNT
 };

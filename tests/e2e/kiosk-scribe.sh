@@ -20,7 +20,7 @@ keys F12
 wait_text "admin PIN"
 type_text "$PIN"; keys Enter
 check "admin screen offers scribe mode" wait_text "Turn scribe mode on" 8
-keys End Up Enter
+keys Down Down Down Enter  # return, export, form, scribe
 check "it asks for the scribe's initials" wait_text "The scribe's initials"
 type_text "a1"; keys Enter
 check "initials with a digit are refused" wait_text "Initials are 1 to 4 letters"
@@ -66,7 +66,7 @@ keys F12
 wait_text "admin PIN"
 type_text "$PIN"; keys Enter
 check "admin screen offers to turn it off" wait_text "Turn scribe mode off (scribe: AB)" 8
-keys End Up Enter
+keys Down Down Down Enter  # return, export, form, scribe
 check "scribe mode off: back to the welcome screen" wait_text "Kiswahili"
 check "... no banner" banner_is ""
 check "participant: consent, prompt, editor" to_story 0
