@@ -70,7 +70,7 @@ PKG_CONFIG ?= pkg-config
 #               kiosk textbuf
 #   src/ui      the kiosk's screens and widgets, i18n          ncursesw (only here)
 #               and the key filter (libkeyfilter, no curses)
-#   sync/wire   bundle receipt httpsig token: what both ends read and verify
+#   sync/wire   bundle receipt pack httpsig token: what both ends read and verify
 #   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
 #               push-main.c are the storykiosk-push helper
 #   sync/hub    the hub store, import, serve, hub export       SQLite jansson libmicrohttpd
@@ -204,6 +204,12 @@ $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 # cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey) and signed
 # request headers for curl (tests/tools/sign-request.c, net.lib).
 TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey $(BUILD)/tests/sign-request
+# The feedback pack vectors' generator (tests/vectors/gen-pack-vectors.c):
+# deterministic, so tests/e2e/pack-vectors.sh checks the committed vectors
+# are what it writes.
+TEST_PROGS += $(BUILD)/tests/gen-pack-vectors
+$(BUILD)/tests/gen-pack-vectors: $(BUILD)/tests/vectors/gen-pack-vectors.o $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 _check: $(TEST_PROGS)
 $(BUILD)/tests/rogue-add: $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
@@ -380,8 +386,8 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
 # inputs go to build/fuzz/corpus/TARGET/, crashes to build/fuzz/crash-TARGET-*.
 # `make check-long` runs the kill -9 durability test for 1000 cycles.
 # The I/O fault shim (tests/faults/failwrite.c) is built by its test script.
-FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter httpsig
-FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter httpsig
+FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter pack packnote httpsig
+FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter pack packnote httpsig
 FUZZ_REPLAY_BIN = $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_REPLAY))
 FUZZ_SECONDS   ?= 60
 FUZZ_CC        ?= clang

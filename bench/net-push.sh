@@ -20,6 +20,7 @@ S=${BENCH_NET_STORIES:-2000}
 RUNS=${BENCH_RUNS:-3}
 K=${BENCH_NET_KIOSKS:-20}
 M=${BENCH_NET_KIOSK_STORIES:-50}
+PART=${BENCH_NET_PART:-all}     # 1, 2 or all
 FORM="$TOP/forms/partnership.yaml"
 export STORYHUB_PASSPHRASE="bench passphrase, long enough" STORYKIOSK_PIN=2468
 
@@ -46,19 +47,20 @@ unserve() { kill -TERM $SRV; wait $SRV; SRV=; }
 now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
-echo "setting up: one kiosk, $S stories of ~1 KB ($(nproc) cores)"
 "$HUB" keygen --out hub >/dev/null || fail keygen
-"$KIOSK" init --data k --hub-key hub/hub.pub --name bench >/dev/null || fail init
-story() {
-	printf '{"lang":"en","consent":"quotes","prompt":"worked","answers":{"story":"Story %s. %s","title":"t","drivers":[0.5,0.25,0.25],"equal":50,"listened":50,"trust":0,"obstacles":["funding"],"role":"other","role_other":"bench","age":null}}\n' \
-	    "$1" "$(head -c 600 /dev/zero | tr '\0' 'x')"
-}
-story 0 | "$KIOSK" add --data k --form "$FORM" - >/dev/null || fail add
-serve seed.db
 enrol() {       # enrol DIR DB: a token from DB, kept by the kiosk in DIR
 	tok=$("$HUB" kiosks --store "$2" enroll | tail -1) &&
 	    "$KIOSK" enroll --data "$1" "$tok" >/dev/null
 }
+story() {
+	printf '{"lang":"en","consent":"quotes","prompt":"worked","answers":{"story":"Story %s. %s","title":"t","drivers":[0.5,0.25,0.25],"equal":50,"listened":50,"trust":0,"obstacles":["funding"],"role":"other","role_other":"bench","age":null}}\n' \
+	    "$1" "$(head -c 600 /dev/zero | tr '\0' 'x')"
+}
+if [ "$PART" != 2 ]; then
+echo "setting up: one kiosk, $S stories of ~1 KB ($(nproc) cores)"
+"$KIOSK" init --data k --hub-key hub/hub.pub --name bench >/dev/null || fail init
+story 0 | "$KIOSK" add --data k --form "$FORM" - >/dev/null || fail add
+serve seed.db
 enrol k seed.db || fail enrol
 "$KIOSK" push --data k --url "$URL" >/dev/null || fail "first push"
 unserve
@@ -121,6 +123,9 @@ awk -v s=$((S + 1)) -v p="$pm" -v i="$im" -v k="$km" -v sv="$sm" 'BEGIN {
 		    r3, (r3 >= 0.8 ? "PASS" : "MISS")
 	}
 }'
+
+fi
+[ "$PART" = 1 ] && exit 0
 
 # --- 2. concurrency: K kiosks one after another, then all at once --------
 echo "setting up: $K kiosks, enrolled, $M stories of ~1 KB each"

@@ -27,16 +27,22 @@
  * 4: stories.untouched, the payload's list of scale and triad answers
  * accepted without moving the marker (NULL: not recorded, as in every story
  * a store of version 3 or older holds).
- * 5: enrolments (one-time tokens, by hash, for HTTP push) and an index of
+ * 5: stories.scribe, the initials of the scribe who typed a story of source
+ * "scribe" (NULL for every other story, and in a store of version 4 or
+ * older).
+ * 6: packs, the feedback packs' sequences and the published packs (storyhub
+ * feedback); an older store gets the empty table when it is opened.
+ * 7: enrolments (one-time tokens, by hash, for HTTP push) and an index of
  * the quarantine by kiosk (its quotas); both made by the schema itself. */
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 7
 #define STR_(x) #x
 #define STR(x) STR_(x) /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
 #define STORY_COLS \
 	"story_id, code, kiosk, form, form_version, source, status, created, " \
-	"saved, imported, lang, consent, prompt, answers, types, conflict, untouched"
-#define STORY_NCOLS 17 /* read_story's columns; a search's snippet follows */
+	"saved, imported, lang, consent, prompt, answers, types, conflict, untouched, " \
+	"scribe"
+#define STORY_NCOLS 18 /* read_story's columns; a search's snippet follows */
 
 struct sqlite_store {
 	struct hubstore base; /* first: a struct hubstore * points here */
@@ -59,7 +65,9 @@ static const char schema[] =
     " form_version INTEGER NOT NULL, created TEXT, saved TEXT, imported TEXT NOT NULL,"
     " lang TEXT, consent TEXT, prompt TEXT, answers TEXT, types TEXT,"
     " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
-    " untouched TEXT, UNIQUE(story_id, content));"
+    " untouched TEXT, scribe TEXT, UNIQUE(story_id, content));"
+    "CREATE TABLE IF NOT EXISTS packs(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " created INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0, data BLOB);"
     "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
     "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);"
     "CREATE INDEX IF NOT EXISTS quarantine_kiosk ON quarantine(kiosk);"
@@ -623,6 +631,7 @@ sqlite_story_put(
 	bind_opt(s->insert, 17, p->types);
 	sqlite3_bind_int(s->insert, 18, others > 0);
 	bind_opt(s->insert, 19, p->untouched);
+	bind_opt(s->insert, 20, p->scribe);
 	if (step_done(s, s->insert, e, "storing a story") == -1)
 		return -1;
 	sqlite3_clear_bindings(s->insert);
@@ -660,6 +669,7 @@ read_story(sqlite3_stmt *st, struct hub_story *h)
 	h->types = col_text(st, 14);
 	h->conflict = sqlite3_column_int(st, 15);
 	h->untouched = (const char *)sqlite3_column_text(st, 16);
+	h->scribe = (const char *)sqlite3_column_text(st, 17);
 }
 
 static int
@@ -778,6 +788,98 @@ out:
 	return rv;
 }
 
+static int
+sqlite_code_withdrawn(struct hubstore *hs, const char *code, size_t *n, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*n = 0;
+	if (prepare(s, "SELECT count(*) FROM stories WHERE code = ? AND withdrawn = 1", &st, e) ==
+	    -1)
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_err(s, e, "reading stories");
+	return 0;
+}
+
+static int
+sqlite_pack_reserve(struct hubstore *hs, int64_t created, uint64_t *seq, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	*seq = 0;
+	if (prepare(s, "INSERT INTO packs(created) VALUES(?)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, created);
+	rv = step_done(s, st, e, "reserving a pack sequence");
+	sqlite3_finalize(st);
+	if (rv == 0)
+		*seq = (uint64_t)sqlite3_last_insert_rowid(s->db);
+	return rv;
+}
+
+static int
+sqlite_pack_publish(
+    struct hubstore *hs, uint64_t seq, const unsigned char *data, size_t len, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "UPDATE packs SET published = 1, data = ?2 WHERE seq = ?1", &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+	sqlite3_bind_blob64(st, 2, data, len, SQLITE_STATIC);
+	rv = step_done(s, st, e, "publishing a pack");
+	sqlite3_finalize(st);
+	if (rv == 0 && sqlite3_changes(s->db) != 1)
+		return err_set(e, "hub store: no pack %llu was reserved", (unsigned long long)seq);
+	return rv;
+}
+
+static int
+sqlite_pack_newest(struct hubstore *hs, unsigned char **data, size_t *len, uint64_t *seq,
+    int *found, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	*seq = 0;
+	*found = 0;
+	if (prepare(s,
+	        "SELECT seq, data FROM packs WHERE published = 1 AND data IS NOT NULL"
+	        " ORDER BY seq DESC LIMIT 1",
+	        &st, e) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 1);
+
+		*seq = (uint64_t)sqlite3_column_int64(st, 0);
+		*data = xmalloc(n ? n : 1);
+		if (n > 0)
+			memcpy(*data, sqlite3_column_blob(st, 1), n);
+		*len = n;
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading the published pack");
+	return 0;
+}
+
 static const struct hubstore_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -801,6 +903,10 @@ static const struct hubstore_ops sqlite_ops = {
 	.story_foreach = sqlite_story_foreach,
 	.search = sqlite_search,
 	.withdraw = sqlite_withdraw,
+	.code_withdrawn = sqlite_code_withdrawn,
+	.pack_reserve = sqlite_pack_reserve,
+	.pack_publish = sqlite_pack_publish,
+	.pack_newest = sqlite_pack_newest,
 };
 
 /* Bring a new store or one of an older version to SCHEMA_VERSION; refuse one
@@ -831,8 +937,10 @@ migrate(struct sqlite_store *s, struct err *e)
 		    "knows versions up to %d: use the storyhub that wrote it",
 		    text, SCHEMA_VERSION);
 	/* a new store, or one older than 3: (re)build the index from the
-	 * stories; older than 4: the untouched column (a new store's table has
-	 * it already); older than 5: nothing more (the schema made its tables) */
+	 * stories; older than 4: the untouched column, older than 5: the scribe
+	 * column (a new store's table has them already); older than 6: the
+	 * packs table, older than 7: the enrolments table and the quarantine's
+	 * index, which the schema above has just made */
 	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
 	    (version < 3 &&
 	        (exec(s,
@@ -842,6 +950,8 @@ migrate(struct sqlite_store *s, struct err *e)
 	            exec(s, fts_schema, e) == -1)) ||
 	    (version >= 1 && version < 4 &&
 	        exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
+	    (version >= 1 && version < 5 &&
+	        exec(s, "ALTER TABLE stories ADD COLUMN scribe TEXT;", e) == -1) ||
 	    exec(s,
 	        "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
 	                                                                             " COMMIT;",
@@ -959,8 +1069,8 @@ hubstore_sqlite_open(
 	    prepare(s,
 	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
 	        " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
-	        " types, conflict, untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	        " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	        " types, conflict, untouched, scribe) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 	        &s->insert, e) == -1 ||
 	    prepare(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", &s->fts, e) == -1 ||
 	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1)

@@ -1,4 +1,5 @@
-/* serve: the hub's HTTP receiver. libmicrohttpd's one network thread reads
+/* serve: the hub's HTTP receiver (and GET /v1/pack, the newest published
+ * feedback pack). libmicrohttpd's one network thread reads
  * requests, checks each request's signature from its header (hubauth.c),
  * keeps an upload's body within budget (spool.c) and answers; a finished
  * upload or an enrolment is handed to a worker (workq.c) while its
@@ -265,6 +266,63 @@ route_nonce(struct request *rq)
 	return reply(rq, MHD_HTTP_OK, "text/plain; charset=utf-8", nonce, n + 1, 0, "nonce");
 }
 
+/* GET /v1/pack[?after=N]: the newest feedback pack published with
+ * 'storyhub feedback --publish' (200, the pack's bytes, its sequence in
+ * X-Pack-Sequence), or 204 when it is not newer than the kiosk's pack N,
+ * or 404 when none is published. Public text: no kiosk key is asked. Read
+ * on the network thread's own connection (a read never waits for a
+ * writer in WAL mode). */
+static enum MHD_Result
+route_pack(struct request *rq)
+{
+	struct serve *s = rq->s;
+	const char *after = MHD_lookup_connection_value(rq->mc, MHD_GET_ARGUMENT_KIND, "after");
+	unsigned long long have = 0;
+	unsigned char *data = NULL;
+	struct MHD_Response *resp;
+	char *end, seqtext[32];
+	uint64_t seq = 0;
+	size_t len = 0;
+	int found = 0, rc;
+	struct err e;
+	enum MHD_Result r;
+
+	if (after != NULL) {
+		errno = 0;
+		have = strtoull(after, &end, 10);
+		if (errno != 0 || end == after || *end != '\0')
+			return reply_text(rq, MHD_HTTP_BAD_REQUEST,
+			    "after= takes the sequence number of the kiosk's pack");
+	}
+	pthread_mutex_lock(&s->auth_mu);
+	rc = s->auth_hs->ops->pack_newest(s->auth_hs, &data, &len, &seq, &found, &e);
+	pthread_mutex_unlock(&s->auth_mu);
+	if (rc == -1)
+		return reply_text(rq, MHD_HTTP_SERVICE_UNAVAILABLE, e.msg);
+	if (!found)
+		return reply_text(rq, MHD_HTTP_NOT_FOUND, "no feedback pack is published");
+	if (seq <= have) {
+		free(data);
+		return reply(rq, MHD_HTTP_NO_CONTENT, "text/plain; charset=utf-8", "", 0, 0,
+		    "no newer feedback pack");
+	}
+	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	snprintf(seqtext, sizeof seqtext, "%llu", (unsigned long long)seq);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Pack-Sequence", seqtext);
+	r = MHD_queue_response(rq->mc, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	rq->status = MHD_HTTP_OK;
+	snprintf(rq->note, sizeof rq->note, "feedback pack %s (%zu bytes)", seqtext, len);
+	guard_stage(s->guard, rq->c->g, GUARD_SERVER);
+	return r;
+}
+
 static int
 is_octet_stream(const char *ct)
 {
@@ -501,16 +559,18 @@ job_cancel(void *arg)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/v1/health", route_health, NULL }, { "GET", "/v1/nonce", route_nonce, NULL },
+	{ "GET", "/v1/health", route_health, NULL },
+	{ "GET", "/v1/nonce", route_nonce, NULL },
+	{ "GET", "/v1/pack", route_pack, NULL },
 	{ "POST", "/v1/enroll", route_enroll, job_enroll },
 	{ "POST", "/v1/bundles", route_bundles, job_bundle },
-	/* GET routes for kiosks (authenticated with authenticate(), no body)
-	 * go here too. */
+	/* More GET routes for kiosks (through authenticate() when what they
+	 * hand out is not public; no body) go here too. */
 };
 
 static const char help[] =
-    "not found: this hub answers GET /v1/health, GET /v1/nonce, POST /v1/enroll and "
-    "POST /v1/bundles";
+    "not found: this hub answers GET /v1/health, GET /v1/nonce, GET /v1/pack, "
+    "POST /v1/enroll and POST /v1/bundles";
 
 /* The first call of a request: find its route and start it. */
 static enum MHD_Result

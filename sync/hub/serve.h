@@ -1,10 +1,11 @@
 /* serve: the hub's HTTP receiver (libmicrohttpd). Routes (docs/protocol.md):
  *   GET  /v1/health   "ok"
  *   GET  /v1/nonce    a fresh nonce for the next signed request
+ *   GET  /v1/pack     the newest published feedback pack (public)
  *   POST /v1/enroll   a kiosk redeems its enrolment token (signed)
  *   POST /v1/bundles  one bundle (signed), imported through import_buffer
  *                     (the code path of 'storyhub import'); the signed receipt
- * Every request but health and nonce is authenticated from its header
+ * Every request but health, nonce and pack is authenticated from its header
  * (hubauth.c) before its body is read. One network thread reads and writes;
  * verification, opening and the store run on worker threads, the store
  * itself one bundle at a time on one connection (its single writer), while

@@ -28,8 +28,10 @@ static const char usage[] =
     "acknowledged ('storykiosk purge' may then delete them). A busy hub (503) is\n"
     "tried again after the wait it asks for (\"hub busy, will retry\"), within\n"
     "--timeout. A refused or broken upload changes nothing: the next push sends\n"
-    "the same stories again and the hub keeps each story once. Exit status 0,\n"
-    "1 on failure, 75 when the hub was still busy at the end (try later).\n\n"
+    "the same stories again and the hub keeps each story once. Then the hub's\n"
+    "newest feedback pack, when it is newer than this kiosk's, is verified and\n"
+    "taken as 'storykiosk feedback' takes one. Exit status 0, 1 on failure, 75\n"
+    "when the hub was still busy at the end (try later).\n\n"
     "  --url URL     the hub (default: the URL given to 'storykiosk init --push-url')\n"
     "  --ca FILE     for https: trust this CA certificate (PEM) for the hub; default:\n"
     "                STORYKIOSK_PUSH_CA, else the one given to init --ca, else the\n"
@@ -186,6 +188,12 @@ main(int argc, char **argv)
 		    res.sent, res.sent == 1 ? "y" : "ies", res.bundle_seq, k->id_hex, res.note);
 		break;
 	}
+	if (res.pack_seq > 0)
+		printf("took feedback pack %" PRIu64
+		       " from the hub: %zu stor%s to show participants\n",
+		    res.pack_seq, res.pack_stories, res.pack_stories == 1 ? "y" : "ies");
+	else if (res.pack_note[0] != '\0')
+		printf("the hub's feedback pack was not taken: %s\n", res.pack_note);
 	rv = 0;
 out:
 	kiosk_close(k);

@@ -16,6 +16,8 @@
 #include "bundle.h"
 #include "export.h"
 #include "httpsig.h"
+#include "pack.h"
+#include "packstore.h"
 #include "pushspawn.h"
 #include "receipt.h"
 #include "utf8.h"
@@ -471,6 +473,50 @@ out:
 	return rv;
 }
 
+/* The hub's newest feedback pack, when newer than the kiosk's: verified
+ * and taken as 'storykiosk feedback' takes one. Never fails the push: what
+ * went wrong goes to res->pack_note. */
+static void
+fetch_pack(struct session *s, struct push_result *res)
+{
+	struct body body = { .max = PACK_MAX_BYTES };
+	struct feedback *fb = NULL;
+	uint64_t have = 0;
+	long status = 0, retry_after;
+	char *url = NULL, path[64];
+	struct err e;
+
+	if (packstore_seq(s->k, &have, &e) == -1)
+		goto fail;
+	snprintf(path, sizeof path, "/v1/pack?after=%llu", (unsigned long long)have);
+	url = hub_url(s, path);
+	if (exchange(s, "GET", url, NULL, NULL, 0, &status, &body, &retry_after, &e) == -1) {
+		if (strstr(e.msg, "too large to be a receipt") != NULL)
+			err_set(&e, "the hub's feedback pack is larger than %zu bytes", body.max);
+		goto fail;
+	}
+	if (status == 204 || status == 404) /* none newer; none published */
+		goto out;
+	if (status != 200) {
+		char *reason = reason_of(&body);
+
+		err_set(&e, "the hub answered HTTP %ld: %s", status, reason);
+		free(reason);
+		goto fail;
+	}
+	if (packstore_install(s->k, body.buf, body.len, &fb, &e) == -1)
+		goto fail;
+	res->pack_seq = fb->seq;
+	res->pack_stories = fb->nstories;
+	goto out;
+fail:
+	snprintf(res->pack_note, sizeof res->pack_note, "%s", e.msg);
+out:
+	feedback_free(fb);
+	free(body.buf);
+	free(url);
+}
+
 /* Check the receipt: signed by one of the kiosk's hub keys, for this very
  * bundle. r is the caller's to free on success. */
 static int
@@ -510,6 +556,9 @@ result_text(const struct push_result *res, const struct err *failure, char *text
 		    "%zu delivered, in quarantine until the "
 		    "coordinator trusts this kiosk",
 		    res->sent);
+	if (failure == NULL && res->pack_seq > 0)
+		snprintf(text + strlen(text), size - strlen(text), "; feedback pack %llu taken",
+		    (unsigned long long)res->pack_seq);
 }
 
 /* Record what the last attempt came to when nothing else was (a failure,
@@ -639,17 +688,19 @@ push_run(struct kiosk *k, const struct push_opts *o, struct push_result *res, st
 	/* The same bundle export writes, of what the hub has not acknowledged. */
 	if (export_bundle_build(k, STORE_UNACKED, &b, e) == -1)
 		goto out;
+	if (session_open(&s, k, o, res, e) == -1)
+		goto out;
 	if (b.buf == NULL && (token == NULL || token[0] == '\0')) {
 		res->outcome = PUSH_NOTHING;
+		fetch_pack(&s, res);
 		rv = 0;
 		goto out;
 	}
-	if (session_open(&s, k, o, res, e) == -1)
-		goto out;
 	if (token != NULL && token[0] != '\0' && enroll(&s, token, e) == -1)
 		goto out;
 	if (b.buf == NULL) {
 		res->outcome = PUSH_ENROLLED;
+		fetch_pack(&s, res);
 		rv = 0;
 		goto out;
 	}
@@ -661,7 +712,9 @@ push_run(struct kiosk *k, const struct push_opts *o, struct push_result *res, st
 	if (record(k, &b, have_receipt ? &r : NULL, res, when, e) == -1)
 		goto out;
 	rv = 0;
-	recorded = 1;
+	/* a pack taken is said in the result too (one more write, then only) */
+	fetch_pack(&s, res);
+	recorded = res->pack_seq == 0;
 out:
 	if (!recorded)
 		note_result(k, res, rv == -1 ? e : NULL);

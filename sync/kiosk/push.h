@@ -6,7 +6,9 @@
  * (docs/protocol.md). The signed receipt is verified against the kiosk's
  * hub keys and only then are the listed stories marked acknowledged. A
  * busy hub (503) is tried again after its Retry-After, within the push's
- * time; a refused or broken upload changes nothing. */
+ * time; a refused or broken upload changes nothing. Then it asks the hub
+ * for a newer feedback pack (GET /v1/pack) and takes it as 'storykiosk
+ * feedback' does (sync/kiosk/packstore.c). */
 #ifndef PUSH_H
 #define PUSH_H
 
@@ -47,12 +49,19 @@ struct push_result {
 	size_t acked;       /* stories marked acknowledged here */
 	unsigned busy;      /* times the hub answered 503 */
 	char note[ERR_MAX]; /* the hub's words for a quarantine or an enrolment */
+	/* After the push, the hub's newest feedback pack (GET /v1/pack): its
+	 * sequence and stories when a newer one was taken (0: none), else
+	 * pack_note says why one was not ("" when the hub has none newer). */
+	uint64_t pack_seq;
+	size_t pack_stories;
+	char pack_note[ERR_MAX];
 };
 
 /* Push as o says. -1 with e set on failure; e->transient when the hub was
  * still busy when the time ran out (everything is kept; try later). What
  * happened is also recorded in the kiosk's meta (last_push_attempt,
- * last_push_result, last_push), for status and the admin screen. */
+ * last_push_result, last_push), for status and the admin screen. The fetch
+ * of the feedback pack after a push never fails the push. */
 int push_run(struct kiosk *k, const struct push_opts *o, struct push_result *res, struct err *e);
 
 #endif
