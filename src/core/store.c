@@ -602,8 +602,8 @@ store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
 /* Set a column for each id in the transaction open now; *found counts
  * matched rows. With meta_key, also set that setting. */
 static int
-mark_ids_in(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
+mark_ids_in(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
     const char *what, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
@@ -700,8 +700,8 @@ int
 store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     size_t *marked, struct err *e)
 {
-	return mark_ids(s, MARK_ACKED, ids, n, 1, marked, NULL, NULL,
-	    "marking stories acknowledged", e);
+	return mark_ids(
+	    s, MARK_ACKED, ids, n, 1, marked, NULL, NULL, "marking stories acknowledged", e);
 }
 
 int
@@ -710,8 +710,8 @@ store_mark_acked_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
 {
 	if (sqlite3_get_autocommit(s->db))
 		return err_set(e, "marking stories acknowledged: no transaction is open");
-	return mark_ids_in(s, MARK_ACKED, ids, n, 1, marked, NULL, NULL,
-	    "marking stories acknowledged", e);
+	return mark_ids_in(
+	    s, MARK_ACKED, ids, n, 1, marked, NULL, NULL, "marking stories acknowledged", e);
 }
 
 int

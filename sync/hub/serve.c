@@ -559,11 +559,11 @@ job_cancel(void *arg)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/v1/health", route_health, NULL },
-	{ "GET", "/v1/nonce", route_nonce, NULL },
-	{ "GET", "/v1/pack", route_pack, NULL },
-	{ "POST", "/v1/enroll", route_enroll, job_enroll },
-	{ "POST", "/v1/bundles", route_bundles, job_bundle },
+	{ "GET", "/v1/health", route_health, NULL },          /* "ok" */
+	{ "GET", "/v1/nonce", route_nonce, NULL },            /* for the next signature */
+	{ "GET", "/v1/pack", route_pack, NULL },              /* public feedback pack */
+	{ "POST", "/v1/enroll", route_enroll, job_enroll },   /* signed, no body */
+	{ "POST", "/v1/bundles", route_bundles, job_bundle }, /* signed, a bundle */
 	/* More GET routes for kiosks (through authenticate() when what they
 	 * hand out is not public; no body) go here too. */
 };

@@ -583,13 +583,12 @@ record(struct kiosk *k, const struct export_bundle *b, const struct receipt *r,
 {
 	char text[ERR_MAX + 16];
 
-	if (store_mark_exported_open(
-	        k->store, (const unsigned char(*)[STORE_ID_BYTES])b->ids, b->n, b->seq, NULL, e) ==
-	    -1)
+	if (store_mark_exported_open(k->store, (const unsigned char(*)[STORE_ID_BYTES])b->ids, b->n,
+	        b->seq, NULL, e) == -1)
 		return -1;
-	if ((r != NULL && store_mark_acked_in(k->store,
-	                      (const unsigned char(*)[STORE_ID_BYTES])r->ids, r->count, &res->acked,
-	                      e) == -1) ||
+	if ((r != NULL &&
+	        store_mark_acked_in(k->store, (const unsigned char(*)[STORE_ID_BYTES])r->ids,
+	            r->count, &res->acked, e) == -1) ||
 	    (r != NULL && store_meta_set(k->store, "last_push", when, e) == -1))
 		goto fail;
 	result_text(res, NULL, text, sizeof text);
