@@ -67,7 +67,7 @@ cmd_status(int argc, char **argv)
 	}
 	fsutil_format_size(freeb, free_s);
 	printf("kiosk id:     %s\n", k->id_hex);
-	printf("kiosk name:   %s\n", k->name);
+	fail_say(stdout, "kiosk name:   %s", k->name);
 	for (i = 0; i < k->nhubs; i++) {
 		keys_fingerprint(k->hubs[i].id, fpr);
 		printf("hub key:      %s\n", fpr);
@@ -89,7 +89,7 @@ cmd_status(int argc, char **argv)
 		printf("push result:  %s\n", safe);
 		free(safe);
 	}
-	printf("push to:      %s\n", push_url != NULL ? push_url : "not set");
+	fail_say(stdout, "push to:      %s", push_url != NULL ? push_url : "not set");
 	printf("free disk:    %s\n", free_s);
 	printf("schema:       %d\n", version);
 	rv = 0;

@@ -513,7 +513,8 @@ keys_hub_sec_load(
 	int rv;
 
 	*out = NULL;
-	if (fsutil_read_secret(path, MAX_KEY_FILE, &buf, &len, e) == -1)
+	if (fsutil_check_private(path, e) == -1 ||
+	    fsutil_read_secret(path, MAX_KEY_FILE, &buf, &len, e) == -1)
 		return -1;
 	rv = keys_hub_sec_parse(path, (char *)buf, len, pass, passlen, out, e);
 	sodium_free(buf);

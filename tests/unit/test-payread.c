@@ -70,6 +70,7 @@ kiosk_payload(void)
 	m.code = "K7P-2QX";
 	m.kiosk = "0123456789abcdef";
 	m.source = "kiosk";
+	m.status = "submitted";
 	m.created = m.saved = 1795000000;
 	text = payload_encode(&m, f, a);
 	answers_free(a);
@@ -294,6 +295,7 @@ marker_payload(void)
 	m.code = "M4R-K3R";
 	m.kiosk = "0123456789abcdef";
 	m.source = "kiosk";
+	m.status = "submitted";
 	m.created = m.saved = 1795000000;
 	text = payload_encode(&m, f, a);
 	answers_free(a);
