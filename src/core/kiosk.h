@@ -33,22 +33,26 @@ struct kiosk {
 
 /* The reserve: room the kiosk keeps on its data disk so that export, push,
  * import-receipt and purge still work once stories no longer fit. It holds
- * the WAL up to its checkpoint (STORE_WAL_PAGES, about 1 MiB), one purge
- * batch (STORE_PURGE_BATCH_BYTES, zeroed in the WAL), SQLite's -shm of a
- * command run beside the kiosk, the last-export and last-push settings, and
+ * what the WAL may still grow by before its checkpoint (store_space: some
+ * 2 MiB at most), one purge batch (STORE_PURGE_BATCH_BYTES, zeroed in the
+ * WAL), SQLite's -shm of a command run beside the kiosk and the settings
+ * export and push write (KIOSK_RESERVE_BYTES for these), and
  * KIOSK_RESERVE_PER_STORY for each story held (marking them all exported or
- * acknowledged rewrites their rows). A story is refused when saving it
- * would leave less than the reserve free; a new one needs KIOSK_STORY_ROOM
- * more, so a participant who began while there was room can finish (their
- * drafts fill the WAL as they type). */
-#define KIOSK_RESERVE_BYTES ((uint64_t)2 << 20)
+ * acknowledged rewrites their rows). A save is refused when it would leave
+ * less than the reserve free; a new story needs KIOSK_STORY_ROOM beyond it,
+ * so a participant who began while there was room can finish. Free pages
+ * inside the database (a purge leaves them) count for stories, not for the
+ * reserve, which must be on the disk. */
+#define KIOSK_RESERVE_BYTES ((uint64_t)1 << 20)
 #define KIOSK_RESERVE_PER_STORY 128
-#define KIOSK_STORY_ROOM ((uint64_t)1 << 20)
+#define KIOSK_STORY_ROOM ((uint64_t)256 << 10)
 
 struct kiosk_space {
-	uint64_t free;    /* bytes free on the data directory's disk */
-	uint64_t reserve; /* of which kept for export, push, import-receipt, purge */
-	int full;         /* a new story does not fit above the reserve */
+	uint64_t free;     /* bytes free on the data directory's disk */
+	uint64_t reusable; /* bytes of free pages inside the database */
+	uint64_t reserve;  /* kept free on the disk for export, push,
+	                    * import-receipt and purge */
+	int full;          /* a new story does not fit beside the reserve */
 };
 
 /* Measure the free space on the data disk against the reserve. */

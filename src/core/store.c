@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "xmalloc.h"
@@ -178,6 +180,39 @@ migrate(struct store *s, struct err *e)
 	return 0;
 }
 
+/* (Re)connect s->db to s->path and set the pragmas in sql, first in
+ * exclusive locking mode when exclusive. */
+static int
+connect(struct store *s, int exclusive, const char *sql, struct err *e)
+{
+	sqlite3_close(s->db);
+	s->db = NULL;
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK)
+		return err_set(e, "cannot open %s: %s", s->path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 0);
+	if (exclusive && exec(s, "PRAGMA locking_mode=EXCLUSIVE", e) == -1)
+		return -1;
+	return exec(s, sql, e);
+}
+
+/* 1 if connecting failed because the disk holding the database is full. */
+static int
+disk_full_at_open(struct store *s)
+{
+	int code = s->db != NULL ? sqlite3_errcode(s->db) : SQLITE_OK;
+	char *copy = xstrdup(s->path);
+	struct statvfs sv;
+	int full;
+
+	full = (code == SQLITE_FULL || code == SQLITE_IOERR) && statvfs(dirname(copy), &sv) == 0 &&
+	    (uint64_t)sv.f_bavail * sv.f_frsize < (64u << 10);
+	free(copy);
+	return full;
+}
+
 int
 store_open(const char *path, struct store **out, struct err *e)
 {
@@ -193,19 +228,17 @@ store_open(const char *path, struct store **out, struct err *e)
 		goto fail;
 	}
 	close(fd);
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
-	    SQLITE_OK) {
-		err_set(e, "cannot open %s: %s", path,
-		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, 5000);
-	sqlite3_extended_result_codes(s->db, 0);
 	sql = xasprintf("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
 	                "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; "
 	                "PRAGMA wal_autocheckpoint=%d; PRAGMA journal_size_limit=%llu",
 	    STORE_WAL_PAGES, (unsigned long long)STORE_WAL_KEEP_BYTES);
-	rv = exec(s, sql, e);
+	rv = connect(s, 0, sql, e);
+	/* A disk with no room left at all cannot hold SQLite's shared-memory
+	 * file (-shm) either. In exclusive locking mode the WAL index lives in
+	 * this process's memory instead (no other process may open the
+	 * database meanwhile), so the stories can still be read and exported. */
+	if (rv == -1 && disk_full_at_open(s))
+		rv = connect(s, 1, sql, e);
 	free(sql);
 	if (rv == -1)
 		goto fail;
@@ -570,6 +603,43 @@ out:
 	sqlite3_finalize(st);
 	free(sql);
 	return rv;
+}
+
+/* An integer pragma's value. */
+static int
+pragma_int(struct store *s, const char *name, uint64_t *value, struct err *e)
+{
+	char *v;
+
+	if (store_pragma(s, name, &v, e) == -1)
+		return -1;
+	*value = strtoull(v, NULL, 10);
+	free(v);
+	return 0;
+}
+
+int
+store_space(struct store *s, uint64_t *reusable, uint64_t *wal_room, struct err *e)
+{
+	char *wal = xasprintf("%s-wal", s->path);
+	uint64_t pages, page, cap;
+	struct stat st;
+
+	*reusable = *wal_room = 0;
+	if (pragma_int(s, "freelist_count", &pages, e) == -1 ||
+	    pragma_int(s, "page_size", &page, e) == -1) {
+		free(wal);
+		return -1;
+	}
+	*reusable = pages * page;
+	/* its header and frames (a header and a page each) up to the checkpoint,
+	 * and a transaction's worth past it */
+	cap = 32 + (uint64_t)(STORE_WAL_PAGES + 64) * (24 + page);
+	if (stat(wal, &st) == -1)
+		st.st_size = 0;
+	*wal_room = (uint64_t)st.st_size < cap ? cap - (uint64_t)st.st_size : 0;
+	free(wal);
+	return 0;
 }
 
 int

@@ -121,6 +121,11 @@ int store_mark_acked_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYT
  * stories, each zeroed in the WAL by secure_delete), never for all. */
 #define STORE_PURGE_BATCH_BYTES ((uint64_t)256 << 10)
 int store_purge(struct store *s, uint64_t *n, struct err *e);
+/* Space the database holds for what comes: *reusable, bytes of free pages
+ * inside the file (a purge leaves them; new stories take them before the
+ * file grows); *wal_room, bytes the WAL may still grow by before its next
+ * checkpoint (STORE_WAL_PAGES pages, less what it holds now). */
+int store_space(struct store *s, uint64_t *reusable, uint64_t *wal_room, struct err *e);
 /* 1 if the last failure was SQLite's "database or disk is full". */
 int store_failed_full(const struct store *s);
 
