@@ -223,8 +223,9 @@ kiosk_space(struct kiosk *k, struct kiosk_space *sp, struct err *e)
 }
 
 /* Refuse a save of sealed_len bytes that would not fit beside the reserve
- * (a new story needs KIOSK_STORY_ROOM more: the drafts to come). The new
- * blob takes new pages; the old one's pages are freed at the checkpoint. */
+ * (a new story needs KIOSK_STORY_ROOM, room for the drafts to come, so
+ * sp.full says exactly whether a new story is refused). The new blob takes
+ * new pages; the old one's pages are freed at the checkpoint. */
 static int
 room_for(struct kiosk *k, const struct story *st, size_t sealed_len, struct err *e)
 {
@@ -234,8 +235,8 @@ room_for(struct kiosk *k, const struct story *st, size_t sealed_len, struct err 
 
 	if (kiosk_space(k, &sp, e) == -1)
 		return -1;
-	if (!st->stored)
-		need += KIOSK_STORY_ROOM;
+	if (!st->stored && need < KIOSK_STORY_ROOM)
+		need = KIOSK_STORY_ROOM;
 	if (fits(&sp, need))
 		return 0;
 	k->full = 1;

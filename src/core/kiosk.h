@@ -40,7 +40,8 @@ struct kiosk {
  * KIOSK_RESERVE_PER_STORY for each story held (marking them all exported or
  * acknowledged rewrites their rows). A save is refused when it would leave
  * less than the reserve free; a new story needs KIOSK_STORY_ROOM beyond it,
- * so a participant who began while there was room can finish. Free pages
+ * so a participant who began while there was room can finish (a larger
+ * story needs its own size). Free pages
  * inside the database (a purge leaves them) count for stories, not for the
  * reserve, which must be on the disk. */
 #define KIOSK_RESERVE_BYTES ((uint64_t)1 << 20)
