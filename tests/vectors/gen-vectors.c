@@ -74,9 +74,8 @@ payload_json(const unsigned char id[16], const struct kiosk_identity *k, const c
 }
 
 static void
-sealed_story_status(const unsigned char id[16], const struct kiosk_identity *k,
-    const char *text, const char *status, const struct hub_pubkey *hub, unsigned char **out,
-    size_t *len)
+sealed_story_status(const unsigned char id[16], const struct kiosk_identity *k, const char *text,
+    const char *status, const struct hub_pubkey *hub, unsigned char **out, size_t *len)
 {
 	char *json = payload_json(id, k, text, status);
 	struct err e;
@@ -333,8 +332,9 @@ main(int argc, char **argv)
 	path = fsutil_join(dir, "expected.txt");
 	if ((expected = fopen(path, "w")) == NULL)
 		die(path, NULL);
-	fprintf(expected, "# file\tlevel\texpected (bundle: bundle_read; hub: import; trusted: "
-	                  "import once the kiosk is trusted)\n");
+	fprintf(expected,
+	    "# file\tlevel\texpected (bundle: bundle_read; hub: import; trusted: "
+	    "import once the kiosk is trusted)\n");
 	hub = keys_hub_generate();
 	other = keys_hub_generate();
 	a = keys_kiosk_generate();
