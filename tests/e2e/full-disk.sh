@@ -61,10 +61,15 @@ check_ok "hub 2 trusts the kiosk" "$HUB" kiosks --store hub2.db --key hub/hub.ke
 check_ok "hub 2 imports it again, writing the receipt" "$HUB" import --store hub2.db --key hub/hub.key usb/*.skb
 
 check "storyhub serve on 127.0.0.1" start_server hub.db hub/hub.key
+if type enrol >/dev/null 2>&1; then
+	# a hub that takes pushes from enrolled kiosks only (net.lib's enrol)
+	check "the kiosk is enrolled (a token kept on the full kiosk)" enrol $K hub.db Full
+else
+	check_ok "push from the full kiosk" "$KIOSK" push --data $K --url "$URL"
+	check "... the hub holds them in quarantine" grep -q "quarantine" "$T_DIR/out"
+	check_ok "the coordinator trusts the kiosk" "$HUB" kiosks --store hub.db --key hub/hub.key trust "$KID"
+fi
 check_ok "push from the full kiosk" "$KIOSK" push --data $K --url "$URL"
-check "... the hub holds them in quarantine" grep -q "quarantine" "$T_DIR/out"
-check_ok "the coordinator trusts the kiosk" "$HUB" kiosks --store hub.db --key hub/hub.key trust "$KID"
-check_ok "push again from the full kiosk" "$KIOSK" push --data $K --url "$URL"
 check "... the hub acknowledged all $n" grep -q "the hub acknowledged $n " "$T_DIR/out"
 check_ok "import-receipt on the full kiosk" "$KIOSK" import-receipt --data $K usb/*.receipt
 check "... $n acknowledged" grep -q ": $n stories acknowledged by the hub" "$T_DIR/out"

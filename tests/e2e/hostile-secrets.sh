@@ -86,6 +86,8 @@ SRV_PID=$!
 check "storyhub serve started under ulimit -c unlimited" \
     wait_for 'server_port >/dev/null || ! kill -0 "$SRV_PID" 2>/dev/null' 30
 URL=http://127.0.0.1:$(server_port)
+# a hub that takes pushes from enrolled kiosks only (net.lib's enrol)
+if type enrol >/dev/null 2>&1; then enrol "$W/k" hub.db; fi
 add_stories "$W/k" 4 4
 check_ok "push a story to it" "$KIOSK" push --data "$W/k" --url "$URL"
 check "the passphrase is gone from the running hub's environment" sh -c \
