@@ -106,6 +106,26 @@ refused "withdraw CODE with ESC" "$HUB" withdraw --store hub.db "$EVIL"
 refused "serve --listen EVIL" "$HUB" serve --store hub.db --key hub/hub.key --listen "$EVIL"
 shown "keygen --out EVIL" 2 "$HUB" keygen --out "$EVIL-hub"
 
+# --- a kiosk name with ESC and a newline ---------------------------------------
+# init refuses such a name; a database changed behind its back holds one.
+if /usr/bin/python3 -c 'import sqlite3' 2>/dev/null; then
+	/usr/bin/python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE meta SET value = ? WHERE key = ?", ("evil\n\033[2J name", "name"))
+db.commit()' k/kiosk.db
+	shown "status of a kiosk whose name holds ESC and a newline" 12 "$KIOSK" status --data k
+	story 3 >c.json
+	"$KIOSK" add --data k --form "$FORM" c.json >/dev/null
+	mkdir usb-name
+	check_ok "export: the bundle carries the name" "$KIOSK" export --data k --to usb-name
+	check_ok "storyhub import" "$HUB" import --store hub.db --key hub/hub.key usb-name/*.skb
+	quiet "$HUB" kiosks --store hub.db
+	check "storyhub kiosks lists it clean" clean "$T_DIR/out"
+	check "... the name neutralised" grep -q 'evil .\[2J name' "$T_DIR/out"
+else
+	t_skip "no sqlite3 module for /usr/bin/python3: the kiosk name is not changed behind init's back"
+fi
+
 # --- a form nested too deep --------------------------------------------------
 awk 'BEGIN { n = 524280; printf "form: "; for (i = 0; i < n; i++) printf "["; for (i = 0; i < n; i++) printf "]"; print "" }' >deep.yaml
 t0=$(t_now_ms)
