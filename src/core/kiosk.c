@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -258,6 +259,13 @@ kiosk_story_begin(struct story *st, enum story_source source)
 	st->created = (int64_t)time(NULL);
 }
 
+void
+kiosk_story_begin_scribe(struct story *st, const char *initials)
+{
+	kiosk_story_begin(st, SOURCE_SCRIBE);
+	snprintf(st->scribe, sizeof st->scribe, "%s", initials);
+}
+
 int
 kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f, const struct answers *a,
     enum story_status status, struct err *e)
@@ -274,6 +282,7 @@ kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f, const 
 	m.kiosk = k->id_hex;
 	m.source = story_source_name(st->source);
 	m.status = story_status_name(status);
+	m.scribe = st->source == SOURCE_SCRIBE ? st->scribe : NULL;
 	m.created = st->created;
 	m.saved = (int64_t)time(NULL);
 	text = payload_encode(&m, f, a);

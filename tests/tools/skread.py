@@ -157,7 +157,7 @@ MAX_BYTES = 256 << 20
 MAX_RECORDS = 200000
 MAX_SEALED = (4 << 20) + 4096
 STATUS = {1: "submitted", 2: "interrupted", 3: "timed_out"}
-SOURCE = {0: "kiosk", 1: "paper"}
+SOURCE = {0: "kiosk", 1: "paper", 2: "scribe"}
 
 
 def read_bundle(buf, hub_key_id=None):
@@ -321,7 +321,7 @@ def check_payload(text, record, header):
               "consent"):
         if not isinstance(p.get(k), str):
             raise Refused('story payload: "%s" is missing or not a string' % k)
-    for k in ("prompt", "status"):
+    for k in ("prompt", "status", "scribe"):
         if p.get(k) is not None and not isinstance(p[k], str):
             raise Refused('story payload: "%s" is missing or not a string' % k)
     if not isinstance(p.get("form_version"), int):
