@@ -796,23 +796,26 @@ store_mark_acked_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
 	    s, MARK_ACKED, ids, n, 1, marked, NULL, NULL, "marking stories acknowledged", e);
 }
 
-/* The sequence numbers of the next acknowledged stories to purge, oldest
- * first, up to STORE_PURGE_BATCH_BYTES of sealed stories (one at least):
- * *first..*last; *n 0 when none is left. */
+/* The sequence numbers of the next acknowledged stories to purge after
+ * sequence after, oldest first, up to STORE_PURGE_BATCH_BYTES of sealed
+ * stories (one at least): *first..*last; *n 0 when none is left. */
 static int
-purge_batch(struct store *s, uint64_t *first, uint64_t *last, uint64_t *n, struct err *e)
+purge_batch(
+    struct store *s, uint64_t after, uint64_t *first, uint64_t *last, uint64_t *n, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	uint64_t bytes = 0;
 	int r, rv = -1;
 
 	*n = 0;
-	/* length() of a blob reads its size, not its pages */
+	/* length() of a blob reads its size, not its pages; seq is the rowid,
+	 * so each batch reads its own rows only */
 	if (prepare(s,
 	        "SELECT seq, length(sealed) FROM stories JOIN payloads USING (seq) "
-	        "WHERE acked = 1 AND status <> 0 ORDER BY seq",
+	        "WHERE seq > ?1 AND acked = 1 AND status <> 0 ORDER BY seq",
 	        &st, e) == -1)
 		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
 		uint64_t len = (uint64_t)sqlite3_column_int64(st, 1);
@@ -847,7 +850,7 @@ store_purge(struct store *s, uint64_t *n, struct err *e)
 	        &st, e) == -1)
 		return -1;
 	for (;;) {
-		if (purge_batch(s, &first, &last, &want, e) == -1)
+		if (purge_batch(s, last, &first, &last, &want, e) == -1)
 			goto out;
 		if (want == 0)
 			break;
