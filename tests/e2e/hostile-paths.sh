@@ -113,7 +113,7 @@ if /usr/bin/python3 -c 'import sqlite3' 2>/dev/null; then
 db = sqlite3.connect(sys.argv[1])
 db.execute("UPDATE meta SET value = ? WHERE key = ?", ("evil\n\033[2J name", "name"))
 db.commit()' k/kiosk.db
-	shown "status of a kiosk whose name holds ESC and a newline" 12 "$KIOSK" status --data k
+	shown "status of a kiosk whose name holds ESC and a newline" 13 "$KIOSK" status --data k
 	story 3 >c.json
 	"$KIOSK" add --data k --form "$FORM" c.json >/dev/null
 	mkdir usb-name
