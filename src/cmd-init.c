@@ -156,22 +156,23 @@ cmd_init(int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("kiosk initialised in %s\n", o.dir);
+	fail_say(stdout, "kiosk initialised in %s", o.dir);
 	printf("kiosk id:   %s\n", k->id_hex);
-	printf("kiosk name: %s\n", k->name);
+	fail_say(stdout, "kiosk name: %s", k->name);
 	for (i = 0; i < k->nhubs; i++) {
 		keys_fingerprint(k->hubs[i].id, fpr);
 		printf("hub key:    %s\n", fpr);
 	}
 	if (o.push_url != NULL)
-		printf("push to:    %s\n", o.push_url);
+		fail_say(stdout, "push to:    %s", o.push_url);
 	if (ca_path != NULL)
-		printf("hub CA:     %s\n", ca_path);
+		fail_say(stdout, "hub CA:     %s", ca_path);
 	if (enroll != NULL)
 		printf("enrolment:  token kept; the first push enrols this kiosk with the hub\n");
 	else
-		printf("To push over HTTP, enrol it with a token from the coordinator "
-		       "('storyhub kiosks --store DB enroll'): storykiosk enroll --data %s TOKEN\n",
+		fail_say(stdout,
+		    "To push over HTTP, enrol it with a token from the coordinator "
+		    "('storyhub kiosks --store DB enroll'): storykiosk enroll --data %s TOKEN",
 		    o.dir);
 	printf("Tell the coordinator the kiosk id so they can trust it: "
 	       "storyhub kiosks --store DB --key hub.key trust %s\n",

@@ -64,7 +64,7 @@ feedback_free(struct feedback *fb)
 		item_free(&fb->items[i]);
 	free(fb->items);
 	for (size_t i = 0; i < fb->nstories; i++) {
-		free(fb->stories[i].code);
+		free(fb->stories[i].ref);
 		free(fb->stories[i].lang);
 		free(fb->stories[i].prompt);
 		free(fb->stories[i].text);

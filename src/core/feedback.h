@@ -47,10 +47,11 @@ struct feedback_prompt {
 	struct ltext text;
 };
 
-/* A public story: its code (so its teller can find it), the language it
- * was told in, the prompt it answers (an id of prompts, or "") and its text. */
+/* A public story: a reference within the pack (never the story code, which
+ * is the teller's withdrawal credential), the language it was told in, the
+ * prompt it answers (an id of prompts, or "") and its text. */
 struct feedback_story {
-	char *code;
+	char *ref;
 	char *lang;
 	char *prompt;
 	char *text;

@@ -380,9 +380,6 @@ story(struct ui *u, struct doc *d, int w, size_t k)
 		add_text(d, 0, w, form_text(&p->text, u->lang), UA_FRAME, 1, 1);
 	blank(d, 1);
 	add_text(d, 0, w, s->text, UA_NORMAL, 1, 0);
-	blank(d, 1);
-	snprintf(line, sizeof line, tr("Story code: %s"), s->code);
-	add_text(d, 0, w, line, UA_NORMAL, 1, 1);
 }
 
 /* Lay section i out at width w and cut it into pages of h lines: a run of

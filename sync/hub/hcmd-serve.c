@@ -181,7 +181,7 @@ hcmd_serve(int argc, char **argv)
 		rv = fail("%s", e.msg);
 		goto out;
 	}
-	fprintf(stderr, "storyhub: listening on %s://%s\n", serve_scheme(srv), serve_address(srv));
+	fail_say(stderr, "storyhub: listening on %s://%s", serve_scheme(srv), serve_address(srv));
 	fflush(stderr);
 	sig = serve_wait();
 	fprintf(stderr, "storyhub: %s: stopping after the requests in progress\n", strsignal(sig));

@@ -31,7 +31,7 @@ static void
 chosen_free(struct chosen *c)
 {
 	free(c->story_id);
-	free(c->s.code);
+	free(c->s.ref);
 	free(c->s.lang);
 	free(c->s.prompt);
 	free(c->s.text);
@@ -111,7 +111,9 @@ take(struct build *b, const struct hub_story *s, struct err *e)
 		return err_set(e, "story %.16s has no story text", s->code);
 	memset(&c, 0, sizeof c);
 	c.story_id = xstrdup(s->story_id);
-	c.s.code = xstrdup(s->code);
+	/* Story codes stay out of packs: a code is what withdraws a story, and a
+	 * pack is shown to anyone at the kiosk. The reference is its number. */
+	c.s.ref = xasprintf("%zu", b->n + 1);
 	c.s.lang = xstrdup(s->lang);
 	c.s.prompt = xstrdup(s->prompt != NULL && form_prompt(b->f, s->prompt) ? s->prompt : "");
 	c.s.text = text;

@@ -581,12 +581,13 @@ static int
 record(struct kiosk *k, const struct export_bundle *b, const struct receipt *r,
     struct push_result *res, const char *when, struct err *e)
 {
+	const unsigned char(*ids)[STORE_ID_BYTES] = (const unsigned char(*)[STORE_ID_BYTES])b->ids;
 	char text[ERR_MAX + 16];
 
-	if (store_mark_exported_open(k->store, (const unsigned char(*)[STORE_ID_BYTES])b->ids, b->n,
-	        b->seq, NULL, e) == -1)
+	if (store_begin(k->store, e) == -1)
 		return -1;
-	if ((r != NULL &&
+	if (store_mark_exported_in(k->store, ids, b->n, b->seq, NULL, e) == -1 ||
+	    (r != NULL &&
 	        store_mark_acked_in(k->store, (const unsigned char(*)[STORE_ID_BYTES])r->ids,
 	            r->count, &res->acked, e) == -1) ||
 	    (r != NULL && store_meta_set(k->store, "last_push", when, e) == -1))

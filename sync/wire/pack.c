@@ -68,7 +68,7 @@ put_u64(struct wbuf *w, uint64_t v)
 	le_put64(grow(w, 8), v);
 }
 
-/* A token: an id, a language code or a story code (docs/pack-format.md). */
+/* A token: an id, a language code or a story reference (docs/pack-format.md). */
 static int
 token_ok(const char *s, size_t n, int may_be_empty)
 {
@@ -243,8 +243,8 @@ pack_write(const struct feedback *fb, const struct hub_seckey *key, unsigned cha
 	for (size_t i = 0; i < fb->nstories; i++) {
 		const struct feedback_story *s = &fb->stories[i];
 
-		snprintf(what, sizeof what, "story %.16s", s->code ? s->code : "?");
-		if (put_str(&w, S_CODE, s->code, "a story code", e) == -1 ||
+		snprintf(what, sizeof what, "story %.16s", s->ref ? s->ref : "?");
+		if (put_str(&w, S_CODE, s->ref, "a story reference", e) == -1 ||
 		    put_str(&w, S_LANG, s->lang, what, e) == -1 ||
 		    put_str(&w, S_PROMPT, s->prompt, what, e) == -1 ||
 		    put_str(&w, S_TEXT, s->text, what, e) == -1)
@@ -508,7 +508,7 @@ walk(struct rcur *c, struct feedback *fb)
 		struct feedback_story *s = fb ? &fb->stories[i] : NULL;
 
 		snprintf(what, sizeof what, "story %" PRIu32, i + 1);
-		if (get_str(c, S_CODE, s ? &s->code : NULL, what) == -1 ||
+		if (get_str(c, S_CODE, s ? &s->ref : NULL, what) == -1 ||
 		    get_str(c, S_LANG, s ? &s->lang : NULL, what) == -1 ||
 		    get_str(c, S_PROMPT, s ? &s->prompt : NULL, what) == -1 ||
 		    get_str(c, S_TEXT, s ? &s->text : NULL, what) == -1)

@@ -151,7 +151,7 @@ test_valid_contents(void **state)
 	assert_string_equal(feedback_prompt(fb, "worked")->id, "worked");
 	assert_null(feedback_prompt(fb, "none"));
 	assert_int_equal(fb->nstories, 2);
-	assert_string_equal(fb->stories[1].code, "M4R-9TZ");
+	assert_string_equal(fb->stories[1].ref, "2");
 	assert_string_equal(fb->stories[1].prompt, "");
 	assert_string_equal(fb->stories[1].text,
 	    "Le comité a décidé avec nous : 水 et 𝄞 s'affichent, la ligne est longue.");
@@ -218,15 +218,15 @@ test_writer_refuses(void **state)
 	fb->form = xstrdup("f");
 	fb->stories = xcalloc(1, sizeof *fb->stories);
 	fb->nstories = 1;
-	fb->stories[0].code = xstrdup("A\x1b"
-	                              "B");
+	fb->stories[0].ref = xstrdup("A\x1b"
+	                             "B");
 	fb->stories[0].lang = xstrdup("sw");
 	fb->stories[0].prompt = xstrdup("");
 	fb->stories[0].text = xstrdup("hi");
 	assert_int_equal(pack_write(fb, &k, &out, &len, &e), -1);
 	assert_non_null(strstr(e.msg, "is not an id"));
-	free(fb->stories[0].code);
-	fb->stories[0].code = xstrdup("ABC-DEF");
+	free(fb->stories[0].ref);
+	fb->stories[0].ref = xstrdup("ABC-DEF");
 	big = xmalloc(PACK_MAX_TEXT + 2);
 	memset(big, 'a', PACK_MAX_TEXT + 1);
 	big[PACK_MAX_TEXT + 1] = '\0';

@@ -185,11 +185,14 @@ test_all(void **state)
 	if (build(PACKBUILD_ALL, NULL, &fb, &e) == -1)
 		fail_msg("%s", e.msg);
 	assert_int_equal(fb->nstories, 2); /* public, submitted, form f, not withdrawn */
-	assert_string_equal(fb->stories[0].code, "AAA-AAA");
+	/* A story's reference is its number in the pack: its code, which
+	 * withdraws it, never goes in. */
+	assert_string_equal(fb->stories[0].ref, "1");
 	assert_string_equal(fb->stories[0].lang, "sw");
 	assert_string_equal(fb->stories[0].prompt, "worked");
 	assert_string_equal(fb->stories[0].text, "Hadithi ya kisima");
-	assert_string_equal(fb->stories[1].code, "BBB-BBB");
+	assert_string_equal(fb->stories[1].ref, "2");
+	assert_string_equal(fb->stories[1].text, "A well story");
 	assert_string_equal(fb->form, "f");
 	assert_int_equal(fb->form_version, 3);
 	assert_int_equal(fb->nprompts, 1);
@@ -228,8 +231,9 @@ test_select(void **state)
 	if (build(PACKBUILD_SELECT, "bbb bbb,AAA-AAA,BBB-BBB", &fb, &e) == -1)
 		fail_msg("%s", e.msg);
 	assert_int_equal(fb->nstories, 2);
-	assert_string_equal(fb->stories[0].code, "BBB-BBB");
-	assert_string_equal(fb->stories[1].code, "AAA-AAA");
+	assert_string_equal(fb->stories[0].text, "A well story");
+	assert_string_equal(fb->stories[1].text, "Hadithi ya kisima");
+	assert_string_equal(fb->stories[1].ref, "2");
 	feedback_free(fb);
 }
 
@@ -243,7 +247,7 @@ test_search(void **state)
 	if (build(PACKBUILD_SEARCH, "kisima", &fb, &e) == -1)
 		fail_msg("%s", e.msg);
 	assert_int_equal(fb->nstories, 1);
-	assert_string_equal(fb->stories[0].code, "AAA-AAA");
+	assert_string_equal(fb->stories[0].text, "Hadithi ya kisima");
 	feedback_free(fb);
 	/* Matches that may not go in are passed by; none left is refused. */
 	assert_int_equal(build(PACKBUILD_SEARCH, "quotes OR form", &fb, &e), -1);

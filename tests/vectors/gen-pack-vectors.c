@@ -64,13 +64,13 @@ lt(struct ltext *t, const char *en, const char *sw)
 
 static void
 add_story(
-    struct feedback *fb, const char *code, const char *lang, const char *prompt, const char *text)
+    struct feedback *fb, const char *ref, const char *lang, const char *prompt, const char *text)
 {
 	struct feedback_story *s;
 
 	fb->stories = xreallocarray(fb->stories, fb->nstories + 1, sizeof *fb->stories);
 	s = &fb->stories[fb->nstories++];
-	s->code = xstrdup(code);
+	s->ref = xstrdup(ref);
 	s->lang = xstrdup(lang);
 	s->prompt = xstrdup(prompt);
 	s->text = xstrdup(text);
@@ -143,9 +143,9 @@ full_pack(void)
 	it->centre[0] = 500;
 	it->centre[1] = 300;
 	it->centre[2] = 200;
-	add_story(fb, "K7P-2QX", "sw", "worked",
+	add_story(fb, "1", "sw", "worked",
 	    "Hadithi ya \"ushirikiano\": kisima kilijengwa pamoja, na kila mtu alisikilizwa. 🎉");
-	add_story(fb, "M4R-9TZ", "fr", "",
+	add_story(fb, "2", "fr", "",
 	    "Le comité a décidé avec nous : 水 et 𝄞 s'affichent, la ligne est longue.");
 	return fb;
 }
@@ -168,13 +168,16 @@ resign(const struct hub_seckey *k, unsigned char *buf, size_t len)
 }
 
 /* Offset of the first story's length fields: the story count is the u32
- * just before the first story, found by searching for the first code. */
+ * just before the first story, found by searching for its reference "1"
+ * and language "sw", each after its u32 length. */
 static size_t
 first_story(const unsigned char *buf, size_t len)
 {
-	for (size_t i = 0; i + 7 <= len; i++)
-		if (memcmp(buf + i, "K7P-2QX", 7) == 0)
-			return i - 4; /* the code's length field */
+	static const unsigned char first[] = { 1, 0, 0, 0, '1', 2, 0, 0, 0, 's', 'w' };
+
+	for (size_t i = 0; i + sizeof first <= len; i++)
+		if (memcmp(buf + i, first, sizeof first) == 0)
+			return i; /* the reference's length field */
 	die("no story in the pack", NULL);
 	return 0;
 }
@@ -275,11 +278,11 @@ main(int argc, char **argv)
 	resign(&hub, buf, glen);
 	put("oversized-count.skf", buf, glen, "length field too large (story count 5001");
 	memcpy(buf, good, glen);
-	le_put32(buf + at + 4 + 7 + 4 + 2 + 4 + 6, PACK_MAX_TEXT + 1); /* story 1's text */
+	le_put32(buf + at + 4 + 1 + 4 + 2 + 4 + 6, PACK_MAX_TEXT + 1); /* story 1's text */
 	resign(&hub, buf, glen);
 	put("oversized-story.skf", buf, glen, "length field too large (story 1: 65537 bytes");
 	memcpy(buf, good, glen);
-	buf[at + 4] = '\x1b'; /* the code is an id: no control character */
+	buf[at + 4] = '\x1b'; /* the reference is a token: no control character */
 	resign(&hub, buf, glen);
 	put("bad-code.skf", buf, glen, "bad story 1 (not an id)");
 	free(buf);
