@@ -56,6 +56,12 @@ struct serve {
 	struct spool_budget spool;
 	struct guard *guard;
 	struct workq *wq;
+	/* The newest published pack's answer, one for every client that asks
+	 * for it (libmicrohttpd counts who still sends it): however many fetch
+	 * it, and however slowly they read, it is in memory once. Network
+	 * thread only (and serve_stop once the daemon is gone). */
+	struct MHD_Response *pack;
+	uint64_t pack_seq;
 	char *tls_cert, *tls_key; /* PEM text, kept while the daemon runs */
 	size_t tls_key_len;
 };
@@ -266,12 +272,43 @@ route_nonce(struct request *rq)
 	return reply(rq, MHD_HTTP_OK, "text/plain; charset=utf-8", nonce, n + 1, 0, "nonce");
 }
 
+/* The answer for pack seq (its bytes, data, taken over): the one made for
+ * the last request when seq is the same, else a new one. NULL when out of
+ * memory. */
+static struct MHD_Response *
+pack_response(struct serve *s, unsigned char *data, size_t len, uint64_t seq)
+{
+	struct MHD_Response *resp;
+	char seqtext[32];
+
+	if (s->pack != NULL && s->pack_seq == seq) {
+		free(data);
+		return s->pack;
+	}
+	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(data);
+		return NULL;
+	}
+	snprintf(seqtext, sizeof seqtext, "%llu", (unsigned long long)seq);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	MHD_add_response_header(resp, "X-Pack-Sequence", seqtext);
+	/* the old one lives on while a client still receives it */
+	if (s->pack != NULL)
+		MHD_destroy_response(s->pack);
+	s->pack = resp;
+	s->pack_seq = seq;
+	return resp;
+}
+
 /* GET /v1/pack[?after=N]: the newest feedback pack published with
  * 'storyhub feedback --publish' (200, the pack's bytes, its sequence in
  * X-Pack-Sequence), or 204 when it is not newer than the kiosk's pack N,
  * or 404 when none is published. Public text: no kiosk key is asked. Read
  * on the network thread's own connection (a read never waits for a
- * writer in WAL mode). */
+ * writer in WAL mode), for every request, so that a pack published while
+ * the server runs goes out at once; sent from one copy (pack_response). */
 static enum MHD_Result
 route_pack(struct request *rq)
 {
@@ -280,7 +317,7 @@ route_pack(struct request *rq)
 	unsigned long long have = 0;
 	unsigned char *data = NULL;
 	struct MHD_Response *resp;
-	char *end, seqtext[32];
+	char *end;
 	uint64_t seq = 0;
 	size_t len = 0;
 	int found = 0, rc;
@@ -306,19 +343,12 @@ route_pack(struct request *rq)
 		return reply(rq, MHD_HTTP_NO_CONTENT, "text/plain; charset=utf-8", "", 0, 0,
 		    "no newer feedback pack");
 	}
-	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
-		free(data);
+	if ((resp = pack_response(s, data, len, seq)) == NULL)
 		return MHD_NO;
-	}
-	snprintf(seqtext, sizeof seqtext, "%llu", (unsigned long long)seq);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	MHD_add_response_header(resp, "X-Pack-Sequence", seqtext);
 	r = MHD_queue_response(rq->mc, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
 	rq->status = MHD_HTTP_OK;
-	snprintf(rq->note, sizeof rq->note, "feedback pack %s (%zu bytes)", seqtext, len);
+	snprintf(rq->note, sizeof rq->note, "feedback pack %llu (%zu bytes)",
+	    (unsigned long long)seq, len);
 	guard_stage(s->guard, rq->c->g, GUARD_SERVER);
 	return r;
 }
@@ -980,6 +1010,8 @@ serve_stop(struct serve *s)
 	MHD_stop_daemon(s->d);
 	if (ls != MHD_INVALID_SOCKET)
 		close(ls);
+	if (s->pack != NULL)
+		MHD_destroy_response(s->pack);
 	guard_stop(s->guard);
 	nonces_free(s->nonces);
 	hubstore_close(s->auth_hs);

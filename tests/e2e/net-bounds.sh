@@ -4,7 +4,9 @@
 # and are cut after --timeout; a 33rd connection from one address is
 # refused; 64 large uploads left unfinished keep the server's memory under
 # the budget docs/hub.md states (256 MiB): bodies past 4 MiB, or past 32 MiB
-# in memory in all, wait in unnamed files beside the store. Clients use
+# in memory in all, wait in unnamed files beside the store; and so do 64
+# clients that ask for a 16 MiB feedback pack and never read it (it is in
+# memory once). Clients use
 # source addresses 127.0.0.2-127.0.0.9 (all loopback). 127.0.0.1 only.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
@@ -195,10 +197,65 @@ rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$SRV_PID/status")
 echo "# server memory with 64 unfinished uploads ($((SENT >> 20)) MiB received): RSS $((rss / 1024)) MiB, peak $((hwm / 1024)) MiB (budget $BUDGET_MIB MiB)"
 check "... its memory stayed under $BUDGET_MIB MiB (peak $((hwm / 1024)) MiB)" test "$hwm" -lt $((BUDGET_MIB * 1024))
 check "... far less than what it holds" test $((hwm * 1024)) -lt "$SENT"
+# upload_files: the server's open files that are uploads, unnamed, in the
+# store's directory (this one).
+upload_files() {
+	for f in /proc/$SRV_PID/fd/*; do
+		readlink "$f"
+	done 2>/dev/null | grep -c "^$(pwd -P)/\.storyhub-upload\.[A-Za-z0-9]* (deleted)$"
+}
+files=$(upload_files)
+check "... at least the 32 bodies past 4 MiB wait in unnamed files beside the store ($files)" test "$files" -ge 32
 check "... health answers within 1 s meanwhile" health_1s
 touch hold.out.stop
 wait $hp
 check "... the uploads' files are gone (unnamed)" sh -c '! ls -a | grep -q storyhub-upload'
+
+# A big feedback pack (16 MiB, the largest a pack may be) fetched by 64
+# clients that do not read it: the server holds it once, not once a client.
+# The bytes go into the store as 'storyhub feedback --publish' puts them
+# (the server hands out what is published; the kiosk verifies it).
+head -c $((16 << 20)) /dev/urandom >big.skf
+/usr/bin/python3 -c '
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=10)
+db.execute("INSERT INTO packs(created, published, data) VALUES(0, 1, ?)", (open(sys.argv[2], "rb").read(),))
+db.commit()' hub.db big.skf
+check "a 16 MiB pack is published" sh -c '[ "$(curl -s -o got.skf -w "%{http_code}" --max-time 20 "$1/v1/pack")" = 200 ]' sh "$URL"
+check "... a client that reads it gets it whole" cmp -s big.skf got.skf
+cat >packhold.py <<'PY'
+# packhold.py PORT OUT: 64 connections ask for the pack and read only the
+# first bytes of the answer (OUT: "asked N" once all have them), then hold
+# without reading until OUT.stop appears (at most 60 s).
+import os, socket, sys, time
+port, out = int(sys.argv[1]), sys.argv[2]
+socks, ok = [], 0
+for i in range(64):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.bind(("127.0.0.%d" % (2 + i % 4), 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /v1/pack HTTP/1.1\r\nHost: x\r\n\r\n")
+    s.settimeout(20)
+    if s.recv(12).startswith(b"HTTP/1.1 200"):
+        ok += 1
+    socks.append(s)
+open(out, "w").write("asked %d\n" % ok)
+end = time.time() + 60
+while not os.path.exists(out + ".stop") and time.time() < end:
+    time.sleep(0.1)
+PY
+/usr/bin/python3 packhold.py "$SRV_PORT" packhold.out &
+pp=$!
+check "64 clients ask for it and do not read it" wait_for "grep -qs '^asked 64$' packhold.out" 60
+rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$SRV_PID/status")
+hwm=$(awk '$1 == "VmHWM:" { print $2 }' "/proc/$SRV_PID/status")
+echo "# server memory with 64 clients holding a 16 MiB pack answer: RSS $((rss / 1024)) MiB, peak $((hwm / 1024)) MiB (budget $BUDGET_MIB MiB)"
+check "... its memory stayed under $BUDGET_MIB MiB (peak $((hwm / 1024)) MiB)" test "$hwm" -lt $((BUDGET_MIB * 1024))
+check "... the pack is in memory once, not 64 times (RSS $((rss / 1024)) MiB)" test "$rss" -lt $((4 * 16 * 1024))
+check "... health answers within 1 s meanwhile" health_1s
+touch packhold.out.stop
+wait $pp
 check "stop" stop_server
 check "... the log: every unfinished upload dropped" test "$(grep -c 'POST /v1/bundles - ' "$SRV_LOG")" -ge 64
 t_done
