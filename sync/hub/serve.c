@@ -38,7 +38,7 @@
 #include "xmalloc.h"
 
 #define LOG_URL_MAX 80
-#define CONNECTION_MEMORY ((size_t)128 << 10)
+#define CONNECTION_MEMORY ((size_t)64 << 10) /* libmicrohttpd's buffers, a connection */
 #define TLS_FILE_MAX ((size_t)1 << 20)
 /* Named differently across libmicrohttpd versions. */
 #define HTTP_TOO_LARGE 413u
@@ -52,6 +52,10 @@ struct serve {
 	struct hubstore *auth_hs;  /* the network thread's reads */
 	struct hubstore *write_hs; /* the workers', one at a time */
 	pthread_mutex_t auth_mu, write_mu;
+	/* bodies mapped from their files by the workers: max_bytes together */
+	pthread_mutex_t map_mu;
+	pthread_cond_t map_cond;
+	size_t mapped; /* under map_mu */
 	struct nonces *nonces;
 	struct spool_budget spool;
 	struct guard *guard;
@@ -489,6 +493,30 @@ store_lock(void *ctx, int take)
 		pthread_mutex_unlock(&s->write_mu);
 }
 
+/* Room to map a body of len bytes from its file, where it waited because
+ * it was big: the bodies mapped at once stay within max_bytes (one bundle
+ * of the largest size, or several smaller), whatever the number of workers.
+ * Waits while those mapped already leave no room; they finish without
+ * waiting for anything, so the wait ends. */
+static void
+map_take(struct serve *s, size_t len)
+{
+	pthread_mutex_lock(&s->map_mu);
+	while (s->mapped > 0 && s->mapped + len > s->o.max_bytes)
+		pthread_cond_wait(&s->map_cond, &s->map_mu);
+	s->mapped += len;
+	pthread_mutex_unlock(&s->map_mu);
+}
+
+static void
+map_give(struct serve *s, size_t len)
+{
+	pthread_mutex_lock(&s->map_mu);
+	s->mapped -= len;
+	pthread_cond_broadcast(&s->map_cond);
+	pthread_mutex_unlock(&s->map_mu);
+}
+
 static void
 job_bundle(void *arg)
 {
@@ -498,7 +526,7 @@ job_bundle(void *arg)
 	struct import_stats st = { 0 };
 	const unsigned char *body;
 	unsigned char *receipt = NULL;
-	size_t len, rlen = 0;
+	size_t len, rlen = 0, mapped = 0;
 	char *summary;
 	struct err e;
 
@@ -507,6 +535,10 @@ job_bundle(void *arg)
 	io.ctx = s;
 	io.open_early = 1;
 	io.kiosk = rq->kiosk;
+	if (spool_on_disk(rq->sp)) {
+		mapped = spool_size(rq->sp);
+		map_take(s, mapped);
+	}
 	if (spool_body(rq->sp, &body, &len, &e) == -1) {
 		result_text(rq, MHD_HTTP_SERVICE_UNAVAILABLE, e.msg);
 		goto out;
@@ -545,6 +577,8 @@ out:
 	free(receipt);
 	spool_free(rq->sp); /* its room goes back now */
 	rq->sp = NULL;
+	if (mapped > 0)
+		map_give(s, mapped);
 	finish(rq);
 }
 
@@ -913,6 +947,8 @@ serve_start(const struct serve_opts *o, struct serve **out, struct err *e)
 	s->o = *o;
 	pthread_mutex_init(&s->auth_mu, NULL);
 	pthread_mutex_init(&s->write_mu, NULL);
+	pthread_mutex_init(&s->map_mu, NULL);
+	pthread_cond_init(&s->map_cond, NULL);
 	spool_budget_init(&s->spool, o->spool_dir ? o->spool_dir : ".", 0, 0, 0);
 	if (s->o.max_bytes == 0)
 		s->o.max_bytes = SERVE_DEFAULT_MAX_BYTES;
@@ -975,6 +1011,8 @@ fail:
 	spool_budget_free(&s->spool);
 	pthread_mutex_destroy(&s->auth_mu);
 	pthread_mutex_destroy(&s->write_mu);
+	pthread_mutex_destroy(&s->map_mu);
+	pthread_cond_destroy(&s->map_cond);
 	free(s);
 	return -1;
 }
@@ -1020,6 +1058,8 @@ serve_stop(struct serve *s)
 	spool_budget_free(&s->spool);
 	pthread_mutex_destroy(&s->auth_mu);
 	pthread_mutex_destroy(&s->write_mu);
+	pthread_mutex_destroy(&s->map_mu);
+	pthread_cond_destroy(&s->map_cond);
 	free(s);
 }
 

@@ -225,6 +225,12 @@ spool_on_disk(const struct spool *s)
 	return s->fd != -1;
 }
 
+size_t
+spool_size(const struct spool *s)
+{
+	return s->len;
+}
+
 void
 spool_free(struct spool *s)
 {

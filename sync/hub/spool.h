@@ -14,7 +14,7 @@
 #include "err.h"
 
 #define SPOOL_MEM_UPLOAD ((size_t)4 << 20)   /* one body in memory at most */
-#define SPOOL_MEM_TOTAL ((size_t)32 << 20)   /* all bodies in memory */
+#define SPOOL_MEM_TOTAL ((size_t)16 << 20)   /* all bodies in memory */
 #define SPOOL_DISK_TOTAL ((uint64_t)1 << 30) /* all bodies in temporary files */
 
 struct spool_budget {
@@ -45,6 +45,8 @@ int spool_write(struct spool *s, const void *data, size_t n, struct err *e);
 int spool_body(struct spool *s, const unsigned char **data, size_t *len, struct err *e);
 /* 1 when the body is in a file. */
 int spool_on_disk(const struct spool *s);
+/* The bytes written so far. */
+size_t spool_size(const struct spool *s);
 /* Free the body and give back its room; NULL is a no-op. */
 void spool_free(struct spool *s);
 

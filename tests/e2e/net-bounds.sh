@@ -3,7 +3,7 @@
 # body a byte at a time) do not keep /v1/health from answering within 1 s,
 # and are cut after --timeout; a 33rd connection from one address is
 # refused; 64 large uploads left unfinished keep the server's memory under
-# the budget docs/hub.md states (256 MiB): bodies past 4 MiB, or past 32 MiB
+# the budget docs/hub.md states (256 MiB): bodies past 4 MiB, or past 16 MiB
 # in memory in all, wait in unnamed files beside the store; and so do 64
 # clients that ask for a 16 MiB feedback pack and never read it (it is in
 # memory once). Clients use

@@ -54,6 +54,7 @@ check_pattern(struct spool *sp, size_t len, unsigned char seed)
 	size_t n;
 	struct err e;
 
+	assert_int_equal(spool_size(sp), len);
 	assert_int_equal(spool_body(sp, &p, &n, &e), 0);
 	assert_int_equal(n, len);
 	for (size_t i = 0; i < len; i++)
