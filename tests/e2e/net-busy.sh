@@ -3,7 +3,8 @@
 # Retry-After, never "database is locked": a push whose time runs out says
 # "hub busy, will retry", exits 75 and keeps every story; one with time
 # left waits as asked and tries again; once the lock is gone its stories
-# arrive, each once. /v1/health answers throughout. A hub store on a full
+# arrive, each once. While an upload waits for the store on a worker
+# thread, /v1/health and /v1/nonce answer within 1 s. A hub store on a full
 # disk (a small tmpfs, where one can be mounted) answers 503 the same way,
 # and the push goes through once there is room. 127.0.0.1 only.
 . "$TOP/tests/e2e/lib.sh"
@@ -43,12 +44,42 @@ check "another process holds the store's write lock" wait_for "test -e held" 10
 # signed request of our own.
 "$KIOSK" push --data k --url "$URL" --timeout 12 >short.out 2>&1 &
 short=$!
-check "health answers while the store is busy" health "$URL"
 wait $short
 rc=$?
+cat >post.py <<'PY'
+# post.py PORT HEADERS BODY: POST BODY to /v1/bundles with the signed
+# HEADERS; "sent" appears once all of it is sent, then the answer's header
+# goes to resp.head, its body to resp.body, and "answered" appears.
+import socket, sys
+port, hdr, body = int(sys.argv[1]), open(sys.argv[2], "rb").read(), open(sys.argv[3], "rb").read()
+s = socket.create_connection(("127.0.0.1", port), timeout=60)
+s.sendall(b"POST /v1/bundles HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n" % len(body) +
+          hdr.replace(b"\n", b"\r\n") + b"\r\n" + body)
+open("sent", "w").close()
+got = b""
+while b"\r\n\r\n" not in got:
+    got += s.recv(4096) or sys.exit(1)
+head, rest = got.split(b"\r\n\r\n", 1)
+n = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")][0]
+while len(rest) < n:
+    rest += s.recv(4096) or sys.exit(1)
+open("resp.head", "wb").write(head + b"\r\n")
+open("resp.body", "wb").write(rest)
+open("answered", "w").close()
+PY
 h=$(sign_headers "$URL" k "$B" application/octet-stream)
-curl -s -D resp.head -o resp.body --max-time 60 -H "@$h" --data-binary "@$B" "$URL/v1/bundles" &
+/usr/bin/python3 post.py "$SRV_PORT" "$h" "$B" &
 direct=$!
+check "an upload waits for the store on a worker" wait_for "test -e sent && drained $SRV_PORT" 10
+health_1s() {
+	t0=$(t_now_ms)
+	[ "$(curl -s --max-time 1 "$URL/v1/health")" = ok ] || return 1
+	echo "# health answered in $(($(t_now_ms) - t0)) ms"
+}
+check "... meanwhile health answers within 1 s" health_1s
+check "... and again" health_1s
+check "... and a nonce" test "$(nonce "$URL" | wc -c)" -gt 40
+check "... while the upload is still not answered" test ! -e answered
 check "a push with no time left to wait: exit 75 ($rc)" test $rc -eq 75
 check "... saying: hub busy, will retry" grep -q "^storykiosk: push failed: hub busy, will retry: the hub is busy" short.out
 check "... every story kept" test "$(unacked k)" = $N
