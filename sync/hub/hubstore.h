@@ -12,6 +12,7 @@
 #include "err.h"
 #include "keys.h"
 #include "payload.h"
+#include "token.h"
 
 enum hub_kiosk_status {
 	HUB_KIOSK_UNKNOWN, /* seen, not yet trusted: its bundles wait in quarantine */
@@ -64,6 +65,22 @@ struct hub_story {
 	const char *snippet; /* search only */
 };
 
+/* An enrolment: a one-time token the coordinator made ('storyhub kiosks
+ * enroll'), kept by its hash (token.h), never in the clear. */
+struct hub_enrolment {
+	char name[BUNDLE_MAX_NAME + 1];    /* what the coordinator called it */
+	int64_t created, expires;          /* hub clock */
+	int64_t used;                      /* when a kiosk redeemed it; 0: not yet */
+	unsigned char kiosk[KEY_ID_BYTES]; /* the kiosk that redeemed it */
+};
+
+/* What waits in quarantine, for the quotas. */
+struct hub_quarantine_use {
+	uint64_t kiosk_bundles, kiosk_bytes; /* of one kiosk */
+	uint64_t total_bundles, total_bytes; /* of every kiosk */
+	int held;                            /* this very bundle waits already */
+};
+
 struct quarantined {
 	unsigned char hash[BUNDLE_HASH_BYTES];
 	const unsigned char *data;
@@ -73,6 +90,9 @@ struct quarantined {
 
 struct hubstore;
 
+/* Every operation returns 0, or -1 with e set; an engine marks a failure
+ * that may pass by itself (the store busy or locked by another process, its
+ * disk full) e->transient, which serve answers with 503 and Retry-After. */
 struct hubstore_ops {
 	const char *name;
 	void (*close)(struct hubstore *hs);
@@ -105,6 +125,24 @@ struct hubstore_ops {
 	    struct err *e);
 	int (*quarantine_delete)(
 	    struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES], struct err *e);
+	/* Bundles and bytes waiting, of kiosk and in all; u->held when the
+	 * bundle with this hash is one of them. */
+	int (*quarantine_use)(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
+	    const unsigned char hash[BUNDLE_HASH_BYTES], struct hub_quarantine_use *u,
+	    struct err *e);
+	/* Delete every bundle of kiosk waiting in quarantine; *n counts them. */
+	int (*quarantine_reject)(
+	    struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], size_t *n, struct err *e);
+
+	/* Enrolment tokens, by hash. add refuses a hash already there. */
+	int (*enrolment_add)(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+	    const struct hub_enrolment *en, struct err *e);
+	/* *found = 0 when no enrolment has this hash. */
+	int (*enrolment_get)(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+	    struct hub_enrolment *en, int *found, struct err *e);
+	/* Mark it redeemed by kiosk at time when (in the caller's transaction). */
+	int (*enrolment_use)(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+	    const unsigned char kiosk[KEY_ID_BYTES], int64_t when, struct err *e);
 
 	int (*story_put)(
 	    struct hubstore *hs, const struct hub_story_in *s, enum hub_put *result, struct err *e);

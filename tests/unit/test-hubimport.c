@@ -512,19 +512,25 @@ test_payload_long_strings(void **state)
 	}
 }
 
-/* Schema 6: the index merges 16 segments at a time and keeps no copy of the
+/* Schema 7: the index merges 16 segments at a time and keeps no copy of the
  * text (FTS5 reads it from the view stories_text, since 3); stories have
  * the untouched column (4) and the scribe column (5); the feedback packs
- * have their table (6). */
+ * have their table (6); enrolment tokens theirs, and the quarantine an
+ * index by kiosk (7). */
 static void
-assert_schema_6(const char *db)
+assert_schema_7(const char *db)
 {
 	char *v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
 
-	assert_string_equal(v, "6");
+	assert_string_equal(v, "7");
 	free(v);
 	v = store_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'packs'");
 	assert_string_equal(v, "1");
+	free(v);
+	v = store_value(db,
+	    "SELECT count(*) FROM sqlite_master WHERE name IN ('enrolments',"
+	    " 'quarantine_kiosk')");
+	assert_string_equal(v, "2");
 	free(v);
 	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
 	assert_string_equal(v, "16");
@@ -554,8 +560,9 @@ assert_schema_6(const char *db)
 static void
 store_downgrade(const char *db, int version)
 {
-	char *sql = xasprintf("DROP TABLE packs; %s%s%s%s"
+	char *sql = xasprintf("DROP TABLE enrolments; DROP INDEX quarantine_kiosk; %s%s%s%s%s"
 	                      " UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    version < 6 ? "DROP TABLE packs;" : "",
 	    version < 5 ? "ALTER TABLE stories DROP COLUMN scribe;" : "",
 	    version < 4 ? "ALTER TABLE stories DROP COLUMN untouched;" : "",
 	    version < 3 ?
@@ -639,7 +646,7 @@ test_trusted_vectors(void **state)
 	assert_true(rejected >= 2);
 }
 
-/* A new store is schema 6; a store of schema 1 to 5 is moved on when
+/* A new store is schema 7; a store of schema 1 to 6 is moved on when
  * opened, its stories kept (their untouched, before 4, not known: NULL; no
  * scribe named) and, before 3,
  * its index built again from them (withdrawn text stays out); a store from
@@ -653,7 +660,7 @@ test_schema_versions(void **state)
 	struct err e;
 	int version;
 
-	assert_schema_6(db);
+	assert_schema_7(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
 	assert_true(atoi(stories) > 0); /* from the tests before */
 	/* one of the three "hadithi" stories was withdrawn by then */
@@ -661,7 +668,7 @@ test_schema_versions(void **state)
 	hubstore_close(f->hs);
 	f->hs = NULL;
 
-	for (version = 1; version <= 5; version++) {
+	for (version = 1; version <= 6; version++) {
 		store_downgrade(db, version);
 		v = store_value(db,
 		    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
@@ -681,7 +688,7 @@ test_schema_versions(void **state)
 			free(v);
 		}
 		assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &f->hs, &e), 0);
-		assert_schema_6(db);
+		assert_schema_7(db);
 		v = store_value(db, "SELECT count(*) FROM stories");
 		assert_string_equal(v, stories);
 		free(v);
@@ -704,12 +711,12 @@ test_schema_versions(void **state)
 		f->hs = NULL;
 	}
 
-	store_exec(db, "UPDATE meta SET value = '7' WHERE key = 'schema'");
+	store_exec(db, "UPDATE meta SET value = '8' WHERE key = 'schema'");
 	assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &hs, &e), -1);
-	assert_non_null(strstr(e.msg, "schema version \"7\""));
+	assert_non_null(strstr(e.msg, "schema version \"8\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "7"); /* left as it was */
+	assert_string_equal(v, "8"); /* left as it was */
 	free(v);
 	free(stories);
 	free(db);
