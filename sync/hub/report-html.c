@@ -801,9 +801,10 @@ question(struct page *pg, size_t qi)
 	    q->id, question_type_name(q->type));
 	put(pg, qtext(pg, q));
 	fprintf(pg->fp,
-	    "</h3>\n<p class=\"qmeta\"><code>%s</code>, %s. Seen by %llu of %llu "
-	    "stories; answered by %llu, not answered by %llu.",
-	    q->id, question_type_name(q->type), (unsigned long long)all->seen,
+	    "</h3>\n<p class=\"qmeta\" data-seen=\"%llu\" data-answered=\"%llu\"><code>%s</code>, "
+	    "%s. Seen by %llu of %llu stories; answered by %llu, not answered by %llu.",
+	    (unsigned long long)all->seen, (unsigned long long)all->answered, q->id,
+	    question_type_name(q->type), (unsigned long long)all->seen,
 	    (unsigned long long)r->selected, (unsigned long long)all->answered,
 	    (unsigned long long)(all->seen - all->answered));
 	shown_note(pg, q);
@@ -1091,10 +1092,10 @@ shown_table(struct page *pg)
 	    "picked at random (the same each time):</p>\n<table class=\"shown\"><thead><tr>"
 	    "<th>group</th><th>quotable</th><th>shown</th><th>left out</th></tr></thead><tbody>",
 	    cap, cap);
-	for (size_t g = r->by >= 0 ? 0 : 0; g < r->ngroups; g++) {
+	for (size_t g = 0; g < r->ngroups; g++) {
 		uint64_t q = r->group_quotable[g], shown = q < cap ? q : cap;
 
-		if (r->by >= 0 && g == 0 && q == 0)
+		if (q == 0)
 			continue;
 		fprintf(pg->fp, "<tr data-g=\"%zu\"><td>", g);
 		put(pg, r->by >= 0 ? report_group_label(r, g) : "all stories");
