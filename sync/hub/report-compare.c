@@ -323,7 +323,7 @@ report_compare(struct report *r)
 		char *pt;
 
 		t->padj = adj[i];
-		if (!(t->padj < REPORT_ALPHA))
+		if (!(t->padj < REPORT_ALPHA) || !(t->t.effect >= REPORT_MIN_EFFECT))
 			continue;
 		pt = p_text(t->padj);
 		switch (r->qs[t->q].q->type) {

@@ -63,6 +63,8 @@ static const char style[] =
     "figure{margin:.6em 0}figcaption{font-size:.9em;color:#333}\n"
     ".groups{display:grid;grid-template-columns:repeat(auto-fill,minmax(310px,1fr));gap:12px}\n"
     ".groups figure{border:1px solid #e3e3e3;padding:6px;margin:0}\n"
+    ".overview{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));"
+    "gap:0 24px}\n"
     "table{border-collapse:collapse;font-size:.88em;margin:.4em 0}\n"
     "td,th{border-bottom:1px solid #e3e3e3;padding:2px 8px;text-align:left;vertical-align:top}\n"
     "td.n,td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
@@ -77,6 +79,7 @@ static const char style[] =
     "margin:.3em 0}dt{color:#555}dd{margin:0}\n"
     "#tools{position:sticky;top:0;background:#fff;padding:6px 0;border-bottom:1px solid #ccc}\n"
     "#search{font-size:1em;padding:3px 6px;width:18em;max-width:60%}\n"
+    "summary{font-size:.85em;color:#555;cursor:pointer}\n"
     ".section-note{font-size:.92em}\n"
     "@media print{body{max-width:none;font-size:10pt;padding:0}nav,#tools,.anchors{display:none}"
     "a{color:inherit;text-decoration:none}figure,article.story,table,.test{break-inside:avoid}"
@@ -340,6 +343,7 @@ overview(struct page *pg)
 	    "<p class=\"section-note\">The %llu stories in the figures, by where and how they "
 	    "were told. Every bar links to the quotable stories behind it.</p>\n",
 	    (unsigned long long)pg->r->selected);
+	raw(pg, "<div class=\"overview\">\n");
 	overview_chart(pg, "kiosk", "Stories by kiosk", pg->r->kiosks);
 	overview_chart(pg, "lang", "Stories by language", pg->r->langs);
 	overview_chart(pg, "prompt", "Stories by prompt", pg->r->prompts);
@@ -347,7 +351,7 @@ overview(struct page *pg)
 	overview_chart(pg, "source", "Stories by source (kiosk or paper)", pg->r->sources);
 	overview_chart(pg, "status", "Stories by status", pg->r->statuses);
 	days_chart(pg);
-	raw(pg, "</section>\n");
+	raw(pg, "</div></section>\n");
 }
 
 /* ---- questions ---- */
@@ -400,8 +404,7 @@ choice_axis(const struct report_q *rq, size_t g0, size_t g1)
 		if (c->seen > 0 && (double)(c->seen - c->answered) / (double)c->seen > max)
 			max = (double)(c->seen - c->answered) / (double)c->seen;
 	}
-	max = ceil(max * 10) / 10;
-	return max > 0 ? max : 1;
+	return max;
 }
 
 static void
@@ -694,6 +697,16 @@ test_of(const struct report *r, size_t qi, int choice)
 	return NULL;
 }
 
+/* "= 0.0123", "< 0.0001" */
+static void
+p_value(struct page *pg, double p)
+{
+	if (p < 0.0001)
+		raw(pg, "&lt; 0.0001");
+	else
+		fprintf(pg->fp, "= %.4f", p);
+}
+
 static void
 test_text(struct page *pg, const struct report_test *t)
 {
@@ -715,8 +728,12 @@ test_text(struct page *pg, const struct report_test *t)
 		fprintf(pg->fp, " of the centres (%u relabellings of %llu answers%s)", s->resamples,
 		    (unsigned long long)s->n,
 		    s->n >= REPORT_TRIAD_SAMPLE ? ", a random sample" : "");
-	fprintf(pg->fp, "; p = %.4g, adjusted p = %.4g; %s = %.3f; n = %llu in %zu groups", s->p,
-	    t->padj, effect, s->effect, (unsigned long long)s->n, s->groups);
+	raw(pg, "; p ");
+	p_value(pg, s->p);
+	raw(pg, ", adjusted p ");
+	p_value(pg, t->padj);
+	fprintf(pg->fp, "; %s = %.3f; n = %llu in %zu groups", effect, s->effect,
+	    (unsigned long long)s->n, s->groups);
 }
 
 static void
@@ -828,16 +845,8 @@ question(struct page *pg, size_t qi)
 			axis = g == 0 ? hist_axis(r, rq, 0, 1) : hist_axis(r, rq, 1, r->ngroups);
 		if (g == 1)
 			raw(pg, "<div class=\"groups\">\n");
-		if (g > 0 && rq->cell[g].seen == 0) {
-			fprintf(pg->fp,
-			    "<figure class=\"chart empty\" data-q=\"%s\" data-g=\"%zu\">", q->id,
-			    g);
-			group_heading(pg, rq, g);
-			raw(pg,
-			    "<p class=\"empty\">No story of this group was asked this question.</p>"
-			    "</figure>\n");
-			continue;
-		}
+		if (g > 0 && rq->cell[g].seen == 0)
+			continue; /* said after the groups that were asked */
 		switch (q->type) {
 		case Q_CHOICE:
 		case Q_MULTI:
@@ -854,8 +863,25 @@ question(struct page *pg, size_t qi)
 			break;
 		}
 	}
-	if (groups)
+	if (groups) {
+		int first = 1;
+
 		raw(pg, "</div>\n");
+		for (size_t g = 1; g < r->ngroups; g++) {
+			if (rq->cell[g].seen > 0)
+				continue;
+			raw(pg,
+			    first ? "<p class=\"empty\">No story of these groups was asked this "
+			            "question: " :
+			            ", ");
+			fprintf(pg->fp, "<span data-q=\"%s\" data-g=\"%zu\">", q->id, g);
+			put(pg, report_group_label(r, g));
+			raw(pg, "</span>");
+			first = 0;
+		}
+		if (!first)
+			raw(pg, ".</p>\n");
+	}
 	if (q->type == Q_TEXT)
 		text_list(pg, rq);
 	if (q->type == Q_STORY)
@@ -891,10 +917,11 @@ patterns(struct page *pg)
 	    "\xe2\x80\x9d (%llu stor%s did not answer it and %s in no group). Each question "
 	    "was tested for a difference between the groups (%zu tests); the p-values are "
 	    "adjusted for the number of tests (Benjamini-Hochberg). Listed: the differences "
-	    "with an adjusted p below %.2f, strongest first by effect size (the share of the "
-	    "variation the groups explain).</p>\n",
+	    "with an adjusted p below %.2f and an effect size of at least %.2f (the share of "
+	    "the variation the groups explain; smaller ones may be real but are slight), strongest "
+	    "first.</p>\n",
 	    (unsigned long long)r->no_group, r->no_group == 1 ? "y" : "ies",
-	    r->no_group == 1 ? "is" : "are", r->ntests, REPORT_ALPHA);
+	    r->no_group == 1 ? "is" : "are", r->ntests, REPORT_ALPHA, REPORT_MIN_EFFECT);
 	if (r->npatterns == 0) {
 		raw(pg,
 		    "<p class=\"patterns-none\">No difference between the groups is clear "

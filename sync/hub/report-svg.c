@@ -57,19 +57,6 @@ text_at(FILE *fp, double x, double y, const char *anchor, const char *s, size_t 
 	fputs("</text>", fp);
 }
 
-/* A round axis end at or above v (1, 2, 2.5, 5 times a power of ten). */
-static double
-nice_ceiling(double v)
-{
-	double p, m;
-
-	if (!(v > 0))
-		return 1;
-	p = pow(10, floor(log10(v)));
-	m = v / p;
-	return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10) * p;
-}
-
 /* An axis end for counts: four ticks of 1, 2 or 5 times a power of ten. */
 static double
 count_axis(double v)
@@ -81,6 +68,18 @@ count_axis(double v)
 	p = pow(10, floor(log10(step)));
 	m = step / p;
 	return 4 * (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+}
+
+/* An axis end for shares (0..1): ticks of 2.5, 5, 10, 15, 20 or 25%. */
+static double
+share_axis(double v)
+{
+	static const double ends[] = { 0.1, 0.2, 0.4, 0.6, 0.8, 1 };
+
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		if (v <= ends[i] + 1e-9)
+			return ends[i];
+	return 1;
 }
 
 static void
@@ -140,7 +139,7 @@ report_svg_bars(FILE *fp, const struct svg_bars *c, int standalone)
 	int h = (int)(c->nbars + c->napart) * BARS_ROW + (c->napart ? 10 : 0) + 28;
 	double x1 = BARS_W - BARS_RIGHT;
 	/* counts: a round end, in whole numbers of stories per tick */
-	double max = c->percent ? (c->max > 0 ? c->max : 1) : count_axis(c->max);
+	double max = c->percent ? share_axis(c->max) : count_axis(c->max);
 	double scale = (x1 - BARS_LEFT) / max, y = 4;
 	char tick[32];
 
@@ -180,7 +179,7 @@ void
 report_svg_hist(FILE *fp, const struct svg_hist *h, int standalone)
 {
 	double pw = HIST_W - HIST_L - HIST_R, span = h->width * (double)h->nbins;
-	double ymax = h->ymax > 0 ? nice_ceiling(h->ymax) : 1, bw = pw / (double)h->nbins;
+	double ymax = share_axis(h->ymax), bw = pw / (double)h->nbins;
 	char tick[32];
 
 	svg_open(fp, h->title, HIST_W, HIST_H, standalone);

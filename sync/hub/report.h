@@ -35,8 +35,12 @@
 /* Short text answers listed under a text question (a random sample when
  * there are more; every one is also in its story's card). */
 #define REPORT_TEXT_LIST 50
-/* Adjusted p below which a difference is listed in Patterns. */
+/* A difference is listed in Patterns when its adjusted p is below ALPHA
+ * and its effect (the share of variation the groups explain) is at least
+ * MIN_EFFECT, a small effect by Cohen's guides: with many stories, a
+ * difference too small to matter can still have a tiny p. */
 #define REPORT_ALPHA 0.05
+#define REPORT_MIN_EFFECT 0.01
 #define REPORT_PATTERNS_MAX 12
 
 struct report_opts {

@@ -252,9 +252,13 @@ def main():
             check(fig is not None and next(fig.find("svg"), None) is not None,
                   "question %s has its chart" % q)
             if a.by and q != a.by:
-                figs = [f for f in sec.find("figure") if f.attrs.get("data-g") != "0"]
-                check(len(figs) == len(by_choices), "question %s is drawn per group" % q,
-                      "%d of %d" % (len(figs), len(by_choices)))
+                figs = {f.attrs.get("data-g") for f in sec.find("figure")} - {"0"}
+                empty = {x.attrs.get("data-g") for x in sec.find("span") if "data-g" in x.attrs}
+                want = {str(1 + i) for i in range(len(by_choices))}
+                asked = {g for g, ss in groups if g != "0" and any(shown(s, q) for s in ss)}
+                check(figs | empty == want and not figs & empty and figs == asked,
+                      "question %s is drawn for each group asked it, the others named" % q,
+                      "drawn %r, named %r" % (sorted(figs), sorted(empty)))
                 check(next(sec.find(None, **{"class": "test"}), None) is not None,
                       "question %s has its test of difference" % q)
         for g, ss in groups:
