@@ -130,7 +130,8 @@ cmp_row_count(const void *a, const void *b)
 static void
 tally_sort(struct report_tally *t, int (*cmp)(const void *, const void *))
 {
-	qsort(t->rows, t->nrows, sizeof *t->rows, cmp);
+	if (t->nrows > 0)
+		qsort(t->rows, t->nrows, sizeof *t->rows, cmp);
 	free(t->slot);
 	t->slot = NULL;
 	t->nslots = 0;

@@ -89,7 +89,8 @@ report_check() {  # report_check DESC PAGE [report-check options]
 	_desc=$1
 	shift
 	"$PY" "$TOP/tests/tools/report-check.py" "$@" store.json codebook.csv --show-if role_other=role:other \
-	    >check.out 2>&1 || echo "FAIL report-check.py: exit status $?" >>check.out
+	    >check.out 2>check.err ||
+	    echo "FAIL report-check.py exited with status $?: $(tail -1 check.err)" >>check.out
 	grep -q . check.out || echo "FAIL report-check.py printed nothing" >check.out
 	while IFS= read -r line; do
 		case $line in
@@ -182,8 +183,8 @@ print(",".join("s-" + s["story_id"] for s in json.load(open("store.json"))
                if "STORYMARK-7:" in s["answers"]["story"]))')
 	mkdir browser
 	"$PY" "$TOP/tests/tools/browser-check.py" $NETNS "$CHROMIUM" report.html browser \
-	    "storymark-7:" "$ID7" role=funder 15 >browser.out 2>&1 ||
-	    echo "FAIL browser-check.py: exit status $?" >>browser.out
+	    "storymark-7:" "$ID7" role=funder 15 >browser.out 2>browser.err ||
+	    echo "FAIL browser-check.py exited with status $?: $(tail -1 browser.err)" >>browser.out
 	if grep -q '^SKIP' browser.out; then
 		t_skip "$(sed -n 's/^SKIP //p' browser.out | head -1)"
 	else
