@@ -554,17 +554,15 @@ report_triad_point(const double p[3])
 size_t
 report_triad_cell(const double p[3])
 {
-	long i = lround(p[0] * 10), j = lround(p[1] * 10);
+	size_t pt = report_triad_point(p);
+	long i = (long)(pt / (REPORT_TRIAD_GRID + 1)), j = (long)(pt % (REPORT_TRIAD_GRID + 1));
+	long ci = lround(10.0 * (double)i / REPORT_TRIAD_GRID);
+	long cj = lround(10.0 * (double)j / REPORT_TRIAD_GRID);
 
-	if (i < 0)
-		i = 0;
-	if (i > 10)
-		i = 10;
-	if (j < 0)
-		j = 0;
-	if (i + j > 10)
-		j = 10 - i;
-	return (size_t)i * 11 + (size_t)j;
+	/* as report-svg.c shades the grid: the nearest tenth of each */
+	if (ci + cj > 10)
+		cj = 10 - ci;
+	return (size_t)(ci * 11 + cj);
 }
 
 size_t

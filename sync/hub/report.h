@@ -190,7 +190,8 @@ const char *report_kiosk_name(const struct report *r, const char *id);
 size_t report_number_bin(const struct report_q *rq, double v);
 /* The grid point of a triad answer, i * (GRID + 1) + j. */
 size_t report_triad_point(const double p[3]);
-/* The coarse (tenth) cell of a triad answer, for the shading and links. */
+/* The kiosk's tenth nearest a triad answer's grid point, as i * 11 + j:
+ * the cell of the shading it falls in, and of its link. */
 size_t report_triad_cell(const double p[3]);
 
 #endif

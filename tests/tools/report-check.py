@@ -376,6 +376,28 @@ def main():
             if bq is None or bq.text() != neutral(s["answers"]["story"]):
                 wrong.append(s["code"])
         check(not wrong, "... its story text, exactly, made inert", repr(wrong[:3]))
+    if not a.stories:
+        # what a chart's link shows: the cards holding its token
+        tokens = {}
+        for c in cards:
+            for k in c.attrs.get("data-k", "").split():
+                tokens[k] = tokens.get(k, 0) + 1
+        wrong = []
+        for q, typ in questions:
+            for s in quot:
+                v = chosen(s, q)
+                if typ == "choice" and v is not None:
+                    tokens["%s=%s" % (q, v)] = tokens.get("%s=%s" % (q, v), 0) - 1
+                elif typ == "multi" and v is not None:
+                    for x in v:
+                        tokens["%s=%s" % (q, x)] = tokens.get("%s=%s" % (q, x), 0) - 1
+                elif typ == "scale" and v is not None:
+                    k = "%s=b%d" % (q, int(math.floor(v / 5.0 + 0.5)))
+                    tokens[k] = tokens.get(k, 0) - 1
+            wrong += [k for k, n in tokens.items() if k.startswith(q + "=") and
+                      typ in ("choice", "multi", "scale") and not k.endswith("=-") and n != 0]
+        check(not wrong, "a bar's or bin's link finds exactly the quotable stories behind it",
+              repr(wrong[:4]))
     cc = next(root.find(id="cards-count"), None)
     check(cc is not None and cc.attrs.get("data-n") == str(len(cards)),
           "the page says how many stories it holds")
