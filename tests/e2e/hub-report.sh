@@ -130,6 +130,10 @@ check_ok "--svg-dir: one well-formed SVG file per chart of the page" "$PY" svgch
 check_ok "report --where role=funder" "$HUB" report --store hub.db --form-file "$FORM" \
     --out funders.html --where role=funder
 report_check "--where role=funder" funders.html --where role=funder
+check_ok "report --where listened=0..30 --where obstacles=power --since --until" "$HUB" report \
+    --store hub.db --form-file "$FORM" --out low.html --where listened=0..30 --where obstacles=power \
+    --since 2000-01-01 --until 2999-12-31
+report_check "--where a range and a multi" low.html --where listened=0..30 --where obstacles=power
 check_ok "report --by role --stories 2" "$HUB" report --store hub.db --form-file "$FORM" \
     --out capped.html --by role --stories 2
 report_check "--stories 2" capped.html --by role --stories 2

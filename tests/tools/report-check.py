@@ -3,7 +3,7 @@ from (tests/e2e/hub-report.sh runs it with /usr/bin/python3; standard
 library only).
 
     report-check.py PAGE.html EXPORT.json CODEBOOK.csv [--by Q] [--consent TIER]
-        [--tiers A,B,C] [--stories N] [--where Q=CHOICE]... [--absent TEXT]...
+        [--tiers A,B,C] [--stories N] [--where Q=CHOICE|Q=LOW..HIGH]... [--absent TEXT]...
         [--show-if Q=P:V]... [--text TEXT]... [--pattern Q]... [--no-pattern Q]...
 
 EXPORT.json is `storyhub export --format json` of the same store (every
@@ -196,7 +196,11 @@ def main():
         for w in a.where:
             q, v = w.split("=", 1)
             ans = chosen(s, q)
-            keep &= ans == v or (isinstance(ans, list) and v in ans)
+            if ".." in v:
+                lo, hi = (float(x) for x in v.split(".."))
+                keep &= isinstance(ans, (int, float)) and lo <= ans <= hi
+            else:
+                keep &= ans == v or (isinstance(ans, list) and v in ans)
         if keep:
             sel.append(s)
     quot = [s for s in sel if s["consent"] in tiers and tiers.index(s["consent"]) >= rank]
