@@ -19,19 +19,32 @@
 #include "xmalloc.h"
 
 /* The one script: search the stories, and show those behind a chart's
- * link. The CSP allows it by its SHA-256; textContent only, no markup. */
+ * link: the cards holding its token, or for a number's bin "Q=rLO:HI",
+ * those whose "Q=vX" has LO <= X < HI. The CSP allows it by its SHA-256;
+ * textContent only, no markup. */
 static const char script[] =
     "(function () {\n"
     "  var box = document.getElementById('search'), tools = document.getElementById('tools'),\n"
     "      note = document.getElementById('shown'), all = document.getElementById('all'),\n"
     "      cards = document.querySelectorAll('article.story'), key = '';\n"
     "  if (!box) return;\n"
+    "  function has(c) {\n"
+    "    var ks = c.getAttribute('data-k').split(' '), i, v;\n"
+    "    var m = /^(.*)=r([^:]*):(.*)$/.exec(key);\n"
+    "    for (i = 0; i < ks.length; i++) {\n"
+    "      if (ks[i] === key) return true;\n"
+    "      if (m && ks[i].indexOf(m[1] + '=v') === 0) {\n"
+    "        v = parseFloat(ks[i].slice(m[1].length + 2));\n"
+    "        if (v >= parseFloat(m[2]) && v < parseFloat(m[3])) return true;\n"
+    "      }\n"
+    "    }\n"
+    "    return false;\n"
+    "  }\n"
     "  function apply() {\n"
     "    var q = box.value.toLowerCase().trim(), n = 0, i, c, ok;\n"
     "    for (i = 0; i < cards.length; i++) {\n"
     "      c = cards[i];\n"
-    "      ok = (!q || c.textContent.toLowerCase().indexOf(q) >= 0) &&\n"
-    "           (!key || (' ' + c.getAttribute('data-k') + ' ').indexOf(' ' + key + ' ') >= 0);\n"
+    "      ok = (!q || c.textContent.toLowerCase().indexOf(q) >= 0) && (!key || has(c));\n"
     "      c.hidden = !ok;\n"
     "      if (ok) n++;\n"
     "    }\n"
@@ -128,8 +141,8 @@ num(struct page *pg, double v)
 		fprintf(pg->fp, "%.4g", v);
 }
 
-/* A token: "name=value" with anything but [A-Za-z0-9_.:-] made '_' (store
- * strings may hold anything). */
+/* A token: "name=value" with anything but [A-Za-z0-9_.:=+-] made '_'
+ * (store strings may hold anything). */
 static char *
 token(const char *name, const char *value)
 {
@@ -565,9 +578,13 @@ hist_figure(struct page *pg, const struct report_q *rq, size_t g, double ymax)
 
 	hist_bins(pg->r, rq, g, n);
 	for (size_t i = 0; i < nb; i++) {
-		char b[24];
+		char b[96];
 
-		snprintf(b, sizeof b, "b%zu", i);
+		if (scale)
+			snprintf(b, sizeof b, "b%zu", i);
+		else /* the values from edge i up to edge i + 1 */
+			snprintf(b, sizeof b, "r%.17g:%.17g", report_number_edge(rq, i),
+			    report_number_edge(rq, i + 1));
 		links[i] = link_to(pg, token(q->id, b));
 	}
 	if (scale) {
@@ -943,11 +960,6 @@ patterns(struct page *pg)
 
 /* ---- stories ---- */
 
-struct cards {
-	struct page *pg;
-	uint64_t n;
-};
-
 static void
 tok(struct page *pg, int *first, char *t)
 {
@@ -962,7 +974,7 @@ static void
 card_tokens(struct page *pg, const struct hub_story *s, const struct report_story *rs)
 {
 	const struct report *r = pg->r;
-	char day[11], b[24];
+	char day[11], b[40];
 	int first = 1;
 
 	snprintf(day, sizeof day, "%s", s->created != NULL ? s->created : "");
@@ -998,8 +1010,8 @@ card_tokens(struct page *pg, const struct hub_story *s, const struct report_stor
 			snprintf(b, sizeof b, "b%ld", lround(lround(a->num) / 5.0));
 			tok(pg, &first, token(q->id, b));
 			break;
-		case Q_NUMBER:
-			snprintf(b, sizeof b, "b%zu", report_number_bin(rq, a->num));
+		case Q_NUMBER: /* the value: the bins are made after the pass */
+			snprintf(b, sizeof b, "v%.17g", a->num);
 			tok(pg, &first, token(q->id, b));
 			break;
 		case Q_TRIAD:
@@ -1056,16 +1068,14 @@ answer_text(struct page *pg, const struct question *q, const struct report_answe
 	}
 }
 
-static int
-card(struct report *r, const struct hub_story *s, const struct report_story *rs, int group,
-    void *ctx, struct err *e)
+void
+report_html_card(
+    struct report *r, FILE *fp, const struct hub_story *s, const struct report_story *rs, int group)
 {
-	struct cards *cs = ctx;
-	struct page *pg = cs->pg;
+	struct page one = { .r = r, .fp = fp }, *pg = &one;
 	const struct prompt *p = s->prompt != NULL ? form_prompt(r->f, s->prompt) : NULL;
 	const struct tier *t = form_tier(r->f, s->consent);
 
-	(void)e;
 	raw(pg, "<article class=\"story\" id=\"s-");
 	put(pg, s->story_id);
 	raw(pg, "\" data-k=\"");
@@ -1102,8 +1112,6 @@ card(struct report *r, const struct hub_story *s, const struct report_story *rs,
 		raw(pg, "</dd>");
 	}
 	raw(pg, "</dl></article>\n");
-	cs->n++;
-	return ferror(pg->fp) ? err_set(e, "cannot write the report") : 0;
 }
 
 static void
@@ -1136,10 +1144,9 @@ shown_table(struct page *pg)
 }
 
 static int
-stories(struct page *pg, struct hubstore *hs, struct err *e)
+stories(struct page *pg, struct err *e)
 {
 	struct report *r = pg->r;
-	struct cards cs = { pg, 0 };
 	const struct tier *t = r->consent != NULL ? form_tier(r->f, r->consent) : NULL;
 
 	raw(pg, "<section id=\"stories\"><h2>Stories</h2>\n<p class=\"section-note\">");
@@ -1167,12 +1174,12 @@ stories(struct page *pg, struct hubstore *hs, struct err *e)
 		raw(pg, "\"></span>");
 	}
 	raw(pg, "</div>\n<div id=\"cards\">\n");
-	if (report_stories(r, hs, card, &cs, e) == -1)
+	if (report_cards_copy(r, pg->fp, e) == -1)
 		return -1;
 	fprintf(pg->fp,
 	    "</div>\n<p class=\"note\" id=\"cards-count\" data-n=\"%llu\">%llu stories "
 	    "in this page.</p>\n</section>\n",
-	    (unsigned long long)cs.n, (unsigned long long)cs.n);
+	    (unsigned long long)r->cards, (unsigned long long)r->cards);
 	return 0;
 }
 
@@ -1272,8 +1279,7 @@ header(struct page *pg)
 }
 
 int
-report_html_write(
-    struct report *r, struct hubstore *hs, FILE *fp, struct report_charts *charts, struct err *e)
+report_html_write(struct report *r, FILE *fp, struct report_charts *charts, struct err *e)
 {
 	struct page pg = { r, fp, charts, NULL, 0 };
 	int rv = -1;
@@ -1290,7 +1296,7 @@ report_html_write(
 	for (size_t i = 0; i < r->nq; i++)
 		question(&pg, i);
 	raw(&pg, "</section>\n");
-	if (stories(&pg, hs, e) == -1)
+	if (stories(&pg, e) == -1)
 		goto out;
 	raw(&pg, "<script>");
 	raw(&pg, script);

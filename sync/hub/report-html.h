@@ -24,10 +24,15 @@ struct report_charts {
 	size_t n;
 };
 
-/* Write the page for r to fp; the stories are read from hs by the second
- * pass (report_stories). Write errors are left in fp's error flag. */
-int report_html_write(
-    struct report *r, struct hubstore *hs, FILE *fp, struct report_charts *charts, struct err *e);
+/* Write the page for r to fp, the cards copied in from r's spool
+ * (report_cards_copy). Write errors are left in fp's error flag. */
+int report_html_write(struct report *r, FILE *fp, struct report_charts *charts, struct err *e);
+/* Write the card of a quotable story (its text, code, language, prompt,
+ * tier, group and answers, and the tokens of the links that show it) to
+ * fp; errors are left in fp's error flag. */
+struct report_story;
+void report_html_card(struct report *r, FILE *fp, const struct hub_story *s,
+    const struct report_story *rs, int group);
 void report_charts_free(struct report_charts *c);
 
 #endif

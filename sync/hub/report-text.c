@@ -8,42 +8,79 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
+/* Write s[0..len) with & < > " ' as entities, the rest in runs. */
 static void
-escape(FILE *fp, const char *s)
+escape(FILE *fp, const char *s, size_t len)
 {
-	for (; *s != '\0'; s++) {
-		switch (*s) {
+	size_t i = 0, run = 0;
+
+	for (; i < len; i++) {
+		const char *ent;
+
+		switch (s[i]) {
 		case '&':
-			fputs("&amp;", fp);
+			ent = "&amp;";
 			break;
 		case '<':
-			fputs("&lt;", fp);
+			ent = "&lt;";
 			break;
 		case '>':
-			fputs("&gt;", fp);
+			ent = "&gt;";
 			break;
 		case '"':
-			fputs("&quot;", fp);
+			ent = "&quot;";
 			break;
 		case '\'':
-			fputs("&#39;", fp);
+			ent = "&#39;";
 			break;
 		default:
-			putc(*s, fp);
+			continue;
 		}
+		fwrite(s + run, 1, i - run, fp);
+		fputs(ent, fp);
+		run = i + 1;
 	}
+	fwrite(s + run, 1, i - run, fp);
 }
 
+/* Printable ASCII, which utf8_neutralise leaves as it is. */
+static int
+plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* Runs of printable ASCII are escaped as they are; every other run goes
+ * through utf8_neutralise. The result is exactly that of neutralising the
+ * whole: a UTF-8 sequence, valid or not, never takes an ASCII byte with
+ * it (utf8_decode reads an invalid sequence one byte at a time, and
+ * continuation bytes are 0x80 and above), so cutting at ASCII bytes cuts
+ * no character in two; and it spares a copy of every story. */
 void
 report_text_putn(FILE *fp, const char *s, size_t len, int keep_newlines)
 {
-	char *safe;
+	size_t i = 0;
 
 	if (s == NULL)
 		return;
-	safe = utf8_neutralise(s, len, keep_newlines);
-	escape(fp, safe);
-	free(safe);
+	while (i < len) {
+		size_t j = i;
+
+		if (plain((unsigned char)s[i])) {
+			while (j < len && plain((unsigned char)s[j]))
+				j++;
+			escape(fp, s + i, j - i);
+		} else {
+			char *safe;
+
+			while (j < len && !plain((unsigned char)s[j]))
+				j++;
+			safe = utf8_neutralise(s + i, j - i, keep_newlines);
+			escape(fp, safe, strlen(safe));
+			free(safe);
+		}
+		i = j;
+	}
 }
 
 void

@@ -20,6 +20,9 @@
 #include "report-read.h"
 #include "xmalloc.h"
 
+/* Buffers of the page and the spool: fewer, larger writes. */
+#define REPORT_IO_BUFFER (256 * 1024)
+
 /* The keyed hash that picks stories and short answers when there are more
  * than the page shows: fixed, so the same store gives the same page. */
 static const unsigned char pick_key[crypto_shorthash_KEYBYTES] = "storyhub report";
@@ -153,34 +156,40 @@ tally_free(struct report_tally *t)
 
 /* ---- max-heaps of the smallest hashes ---- */
 
+/* 1 when a story of hash h would be kept among the n of cap smallest. */
+static int
+pick_wanted(const struct report_pick *h, size_t n, size_t cap, uint64_t hash)
+{
+	return n < cap || hash < h[0].hash;
+}
+
+/* Keep v among the cap smallest hashes of h (a max-heap of n). */
 static void
-heap_push(uint64_t *h, size_t *n, size_t cap, uint64_t v)
+pick_push(struct report_pick *h, size_t *n, size_t cap, struct report_pick v)
 {
 	size_t i;
 
-	if (cap == 0)
-		return;
 	if (*n < cap) {
 		i = (*n)++;
-		while (i > 0 && h[(i - 1) / 2] < v) {
+		while (i > 0 && h[(i - 1) / 2].hash < v.hash) {
 			h[i] = h[(i - 1) / 2];
 			i = (i - 1) / 2;
 		}
 		h[i] = v;
 		return;
 	}
-	if (v >= h[0])
+	if (v.hash >= h[0].hash)
 		return;
 	i = 0;
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, big = i;
-		uint64_t bv = v;
+		uint64_t bv = v.hash;
 
-		if (l < *n && h[l] > bv) {
+		if (l < *n && h[l].hash > bv) {
 			big = l;
-			bv = h[l];
+			bv = h[l].hash;
 		}
-		if (r < *n && h[r] > bv)
+		if (r < *n && h[r].hash > bv)
 			big = r;
 		if (big == i)
 			break;
@@ -519,12 +528,11 @@ setup(struct report *r, const struct form *f, const struct report_opts *o, struc
 	r->statuses = tally_new(1);
 	r->days = tally_new(1);
 	r->group_quotable = xcalloc(r->ngroups, sizeof *r->group_quotable);
-	r->cap_heap = xcalloc(r->ngroups, sizeof *r->cap_heap);
-	r->cap_n = xcalloc(r->ngroups, sizeof *r->cap_n);
-	r->cap_max = xcalloc(r->ngroups, sizeof *r->cap_max);
+	r->picks = xcalloc(r->ngroups, sizeof *r->picks);
+	r->npicks = xcalloc(r->ngroups, sizeof *r->npicks);
 	if (o->stories > 0)
 		for (size_t g = 0; g < r->ngroups; g++)
-			r->cap_heap[g] = xcalloc(o->stories, sizeof *r->cap_heap[g]);
+			r->picks[g] = xcalloc(o->stories, sizeof *r->picks[g]);
 	return 0;
 }
 
@@ -565,16 +573,24 @@ report_triad_cell(const double p[3])
 	return (size_t)(ci * 11 + cj);
 }
 
+double
+report_number_edge(const struct report_q *rq, size_t i)
+{
+	return rq->bin_lo + rq->bin_width * (double)i;
+}
+
 size_t
 report_number_bin(const struct report_q *rq, double v)
 {
 	double b = floor((v - rq->bin_lo) / rq->bin_width);
+	size_t i = !(b > 0) ? 0 : b >= (double)rq->nbins ? rq->nbins - 1 : (size_t)b;
 
-	if (!(b > 0))
-		return 0;
-	if (b >= (double)rq->nbins)
-		return rq->nbins - 1;
-	return (size_t)b;
+	/* exactly as the page's links test it: edge(i) <= v < edge(i + 1) */
+	while (i > 0 && v < report_number_edge(rq, i))
+		i--;
+	while (i + 1 < rq->nbins && v >= report_number_edge(rq, i + 1))
+		i++;
+	return i;
 }
 
 static int
@@ -726,6 +742,25 @@ count_question(
 	}
 }
 
+/* The story's card into the spool (and, with --stories, among its group's
+ * picks). */
+static int
+spool_card(struct report *r, const struct hub_story *s, const struct report_story *rs, size_t g,
+    uint64_t hash, struct err *e)
+{
+	struct report_pick pick = { hash, 0, 0 };
+	off_t at = ftello(r->spool);
+
+	report_html_card(r, r->spool, s, rs, (int)g);
+	if (at == -1 || ferror(r->spool))
+		return err_set(e, "cannot write the stories aside: %s", strerror(errno));
+	pick.off = (uint64_t)at;
+	pick.len = (uint64_t)(ftello(r->spool) - at);
+	if (r->o->stories > 0)
+		pick_push(r->picks[g], &r->npicks[g], r->o->stories, pick);
+	return 0;
+}
+
 static int
 gather(const struct hub_story *s, void *ctx, struct err *e)
 {
@@ -736,7 +771,6 @@ gather(const struct hub_story *s, void *ctx, struct err *e)
 	int quote;
 	char day[11];
 
-	(void)e;
 	r->in_store++;
 	if (!selected(r, s, p->rs, 1))
 		return 0;
@@ -756,11 +790,12 @@ gather(const struct hub_story *s, void *ctx, struct err *e)
 		r->quotable++;
 		r->group_quotable[g]++;
 		hash = story_hash(s->story_id);
-		if (r->o->stories > 0)
-			heap_push(r->cap_heap[g], &r->cap_n[g], r->o->stories, hash);
 	}
 	for (size_t i = 0; i < r->nq; i++)
 		count_question(r, i, p->rs, g, quote, hash);
+	if (quote &&
+	    (r->o->stories == 0 || pick_wanted(r->picks[g], r->npicks[g], r->o->stories, hash)))
+		return spool_card(r, s, p->rs, g, hash, e);
 	return 0;
 }
 
@@ -887,52 +922,98 @@ finish(struct report *r)
 	tally_sort(r->statuses, cmp_row_count);
 	tally_sort(r->days, cmp_row_key);
 	tally_sort(r->forms, cmp_row_count);
-	for (size_t g = 0; g < r->ngroups; g++)
-		r->cap_max[g] = r->cap_n[g] > 0 ? r->cap_heap[g][0] : 0;
 }
 
-/* ---- the second pass ---- */
+/* ---- the cards ---- */
 
-struct pass2 {
-	struct report *r;
-	struct report_story *rs;
-	int (*fn)(struct report *r, const struct hub_story *s, const struct report_story *rs,
-	    int group, void *ctx, struct err *e);
-	void *ctx;
-};
+/* A nameless file for the cards, in the page's own directory (the same
+ * disk and the same people as the page; a story never goes to /tmp): made
+ * 0600 by mkstemp and unlinked at once, so it goes when it is closed,
+ * even if the command is killed. */
+static int
+spool_open(struct report *r, const char *out, struct err *e)
+{
+	const char *slash = strrchr(out, '/');
+	char *tmpl = slash != NULL ?
+	    xasprintf("%.*s/.storyhub-report-XXXXXX", (int)(slash - out), out) :
+	    xstrdup(".storyhub-report-XXXXXX");
+	int fd = mkstemp(tmpl);
+
+	if (fd == -1) {
+		err_set(e, "cannot make a file next to %s: %s", out, strerror(errno));
+		free(tmpl);
+		return -1;
+	}
+	unlink(tmpl);
+	free(tmpl);
+	if ((r->spool = fdopen(fd, "w+")) == NULL) {
+		close(fd);
+		return err_set(e, "cannot make a file next to %s: %s", out, strerror(errno));
+	}
+	setvbuf(r->spool, NULL, _IOFBF, REPORT_IO_BUFFER);
+	return 0;
+}
 
 static int
-show_one(const struct hub_story *s, void *ctx, struct err *e)
+cmp_pick_off(const void *a, const void *b)
 {
-	struct pass2 *p = ctx;
-	struct report *r = p->r;
-	size_t g;
+	uint64_t x = ((const struct report_pick *)a)->off, y = ((const struct report_pick *)b)->off;
 
-	if (!quotable(r, s) || !selected(r, s, p->rs, 0))
-		return 0;
-	g = story_group(r, p->rs);
-	if (r->o->stories > 0 &&
-	    (r->cap_n[g] == 0 ||
-	        (r->group_quotable[g] > r->o->stories && story_hash(s->story_id) > r->cap_max[g])))
-		return 0;
-	return p->fn(r, s, p->rs, (int)g, p->ctx, e);
+	return x < y ? -1 : x > y;
+}
+
+/* Copy len bytes at off of the spool to fp (len UINT64_MAX: to the end). */
+static int
+copy_span(FILE *spool, uint64_t off, uint64_t len, FILE *fp)
+{
+	static char buf[REPORT_IO_BUFFER];
+
+	if (fseeko(spool, (off_t)off, SEEK_SET) == -1)
+		return -1;
+	while (len > 0) {
+		size_t want = len < sizeof buf ? (size_t)len : sizeof buf, got;
+
+		got = fread(buf, 1, want, spool);
+		if (got == 0)
+			return ferror(spool) ? -1 : 0;
+		if (fwrite(buf, 1, got, fp) != got)
+			return -1;
+		len -= got;
+	}
+	return 0;
 }
 
 int
-report_stories(struct report *r, struct hubstore *hs,
-    int (*fn)(struct report *r, const struct hub_story *s, const struct report_story *rs, int group,
-        void *ctx, struct err *e),
-    void *ctx, struct err *e)
+report_cards_copy(struct report *r, FILE *fp, struct err *e)
 {
-	struct pass2 p = { r, report_read_new(r->f), fn, ctx };
-	int rv;
+	struct report_pick *all = NULL;
+	size_t n = 0;
+	int rv = 0;
 
-	if (r->consent == NULL) {
-		report_read_free(p.rs);
-		return 0;
+	if (fflush(r->spool) == EOF)
+		return err_set(e, "cannot read the stories back: %s", strerror(errno));
+	if (r->o->stories == 0) {
+		r->cards = r->quotable;
+		if (copy_span(r->spool, 0, UINT64_MAX, fp) == -1)
+			rv = err_set(
+			    e, "cannot copy the stories into the page: %s", strerror(errno));
+		return rv;
 	}
-	rv = hs->ops->story_foreach(hs, show_one, &p, e);
-	report_read_free(p.rs);
+	for (size_t g = 0; g < r->ngroups; g++)
+		n += r->npicks[g];
+	all = xcalloc(n ? n : 1, sizeof *all);
+	n = 0;
+	for (size_t g = 0; g < r->ngroups; g++) {
+		memcpy(&all[n], r->picks[g], r->npicks[g] * sizeof *all);
+		n += r->npicks[g];
+	}
+	qsort(all, n, sizeof *all, cmp_pick_off);
+	for (size_t i = 0; i < n && rv == 0; i++)
+		if (copy_span(r->spool, all[i].off, all[i].len, fp) == -1)
+			rv = err_set(
+			    e, "cannot copy the stories into the page: %s", strerror(errno));
+	r->cards = n;
+	free(all);
 	return rv;
 }
 
@@ -968,11 +1049,12 @@ report_free(struct report *r)
 	for (size_t i = 0; i < r->nkiosk_names; i++)
 		free(r->kiosk_names[i]);
 	free(r->kiosk_names);
-	for (size_t g = 0; g < r->ngroups && r->cap_heap != NULL; g++)
-		free(r->cap_heap[g]);
-	free(r->cap_heap);
-	free(r->cap_n);
-	free(r->cap_max);
+	for (size_t g = 0; g < r->ngroups && r->picks != NULL; g++)
+		free(r->picks[g]);
+	free(r->picks);
+	free(r->npicks);
+	if (r->spool != NULL)
+		fclose(r->spool);
 	free(r->group_quotable);
 	for (size_t i = 0; i < r->ntests; i++)
 		free(r->tests[i].pattern);
@@ -1006,8 +1088,7 @@ nothing_selected(const struct report *r, struct err *e)
 }
 
 static int
-write_page(struct report *r, struct hubstore *hs, const char *out, struct report_charts *charts,
-    struct err *e)
+write_page(struct report *r, const char *out, struct report_charts *charts, struct err *e)
 {
 	struct fsutil_atomic a;
 	FILE *fp;
@@ -1021,7 +1102,8 @@ write_page(struct report *r, struct hubstore *hs, const char *out, struct report
 		fsutil_atomic_abort(&a);
 		return err_set(e, "%s: %s", out, strerror(errno));
 	}
-	rv = report_html_write(r, hs, fp, charts, e);
+	setvbuf(fp, NULL, _IOFBF, REPORT_IO_BUFFER);
+	rv = report_html_write(r, fp, charts, e);
 	if (rv == 0 && (fflush(fp) == EOF || ferror(fp)))
 		rv = err_set(e, "cannot write %s: %s", out, strerror(errno));
 	if (fclose(fp) == EOF && rv == 0)
@@ -1046,6 +1128,8 @@ report_make(struct hubstore *hs, const struct form *f, const struct report_opts 
 	if (setup(&r, f, o, e) == -1)
 		goto out;
 	p.rs = report_read_new(f);
+	if (spool_open(&r, out, e) == -1)
+		goto out;
 	if (hs->ops->kiosk_foreach(hs, add_kiosk_name, &r, e) == -1 ||
 	    hs->ops->story_foreach(hs, gather, &p, e) == -1)
 		goto out;
@@ -1058,7 +1142,7 @@ report_make(struct hubstore *hs, const struct form *f, const struct report_opts 
 	finish(&r);
 	report_compare(&r);
 	charts.keep = o->svg_dir != NULL;
-	if (write_page(&r, hs, out, &charts, e) == -1)
+	if (write_page(&r, out, &charts, e) == -1)
 		goto out;
 	for (size_t i = 0; i < charts.n; i++) {
 		char *path = fsutil_join(o->svg_dir, charts.v[i].name);

@@ -1,12 +1,13 @@
 /* report: storyhub report, an offline sense-making page. The model (what
  * one pass over the store counts, per question and per group), the
- * selection and consent rules, and the two streaming passes: the first
- * counts every selected story; the page is written from the counts
- * (report-html.c), and the second pass writes the texts of the quotable
- * stories straight into it. Memory is bounded by the form (a histogram per
- * scale, a grid per triad, a table of distinct values per number), not by
- * the store, beyond a bounded sample per triad and the short answers the
- * page lists. Only the hub store interface is used (hubstore.h). */
+ * selection and consent rules, and that one streaming pass: every selected
+ * story is counted, and the card of each quotable one (report-html.c) goes
+ * to a nameless spool file next to the page; the page is then written from
+ * the counts, and the cards copied into it. Memory is bounded by the form
+ * (a histogram per scale, a grid per triad, a table of distinct values per
+ * number), not by the store, beyond a bounded sample per triad and the
+ * short answers the page lists: story texts go from the store to the
+ * spool. Only the hub store interface is used (hubstore.h). */
 #ifndef REPORT_H
 #define REPORT_H
 
@@ -152,12 +153,17 @@ struct report {
 	char **kiosk_names; /* "id\tname" from kiosk_foreach */
 	size_t nkiosk_names;
 
-	/* stories shown: per group (0 no answer to --by, 1 + c), a max-heap of
-	 * the smallest hashes when capped */
+	/* the cards of the quotable stories, per group (0 no answer to --by,
+	 * 1 + c); with --stories N, a max-heap per group of the N cards of
+	 * smallest hash (the others never reach the page) */
+	FILE *spool;
 	uint64_t *group_quotable;
-	uint64_t **cap_heap;
-	size_t *cap_n;
-	uint64_t *cap_max; /* after the pass: the largest hash kept (capped groups) */
+	struct report_pick {
+		uint64_t hash;
+		uint64_t off, len; /* in the spool */
+	} * *picks;
+	size_t *npicks;
+	uint64_t cards; /* on the page */
 
 	/* comparison */
 	struct report_test *tests;
@@ -173,21 +179,18 @@ struct report {
 int report_make(struct hubstore *hs, const struct form *f, const struct report_opts *o,
     const char *out, uint64_t *selected, struct err *e);
 
-/* For report-html.c. The group of a story's card (0: no answer to --by,
- * 1 + c); whether a quotable story of that group is on the page; the
- * second pass, calling fn for each story on the page with its answers. */
-struct report_story;
-int report_stories(struct report *r, struct hubstore *hs,
-    int (*fn)(struct report *r, const struct hub_story *s, const struct report_story *rs, int group,
-        void *ctx, struct err *e),
-    void *ctx, struct err *e);
+/* For report-html.c: copy the cards on the page from the spool to fp, in
+ * import order. */
+int report_cards_copy(struct report *r, FILE *fp, struct err *e);
 /* The label of a --by group (1 + c) in the report's language; "no answer"
  * for 0. */
 const char *report_group_label(const struct report *r, size_t g);
 /* The kiosk's name as the hub knows it, or NULL. */
 const char *report_kiosk_name(const struct report *r, const char *id);
-/* The histogram bin of a number answer (0..nbins-1). */
+/* The histogram bin of a number answer (0..nbins-1): bin i holds the
+ * values from report_number_edge(i) up to, not including, edge(i + 1). */
 size_t report_number_bin(const struct report_q *rq, double v);
+double report_number_edge(const struct report_q *rq, size_t i);
 /* The grid point of a triad answer, i * (GRID + 1) + j. */
 size_t report_triad_point(const double p[3]);
 /* The kiosk's tenth nearest a triad answer's grid point, as i * 11 + j:

@@ -104,6 +104,8 @@ check_ok "report --by role --svg-dir" "$HUB" report --store hub.db --form-file "
     --out report.html --by role --svg-dir charts
 check "... says what it wrote" grep -q "^wrote report.html: 64 stories; charts in charts" "$T_DIR/out"
 check "... a private file (0600)" test "$(stat -c %a report.html)" = 600
+check "... and nothing else beside it (the stories' spool has no name)" \
+    sh -c '! ls -a | grep -q "storyhub-report"' 
 report_check "by role" report.html --by role --absent WITHDRAWN-MARK --absent WITHDRAWN-TITLE \
     --text '<script>alert("x")</script>' --text '</svg></blockquote><b>bold</b> & AT&T &amp; all' \
     --text 'Scribe & <b>friend</b> </svg>' --text "$(printf 'HOSTILE-B \357\277\275[2J')" \
@@ -185,9 +187,17 @@ else
 	ID7=$("$PY" -c 'import json, sys
 print(",".join("s-" + s["story_id"] for s in json.load(open("store.json"))
                if "STORYMARK-7:" in s["answers"]["story"]))')
+	# an age bin (a range) and how many quotable stories it holds
+	AGEBIN=$("$PY" -c 'import json, re
+quot = [s for s in json.load(open("store.json")) if s["consent"] != "analysis"]
+for lo, hi in re.findall(r"#f:age=r([^:\"]+):([^\"]+)\"", open("report.html").read()):
+    n = sum(1 for s in quot if s["answers"]["age"] is not None and float(lo) <= s["answers"]["age"] < float(hi))
+    if n:
+        print("age=r%s:%s=%d" % (lo, hi, n))
+        break')
 	mkdir browser
 	"$PY" "$TOP/tests/tools/browser-check.py" $NETNS "$CHROMIUM" report.html browser \
-	    "storymark-7:" "$ID7" role=funder 15 >browser.out 2>browser.err ||
+	    "storymark-7:" "$ID7" role=funder=15 "$AGEBIN" >browser.out 2>browser.err ||
 	    echo "FAIL browser-check.py exited with status $?: $(tail -1 browser.err)" >>browser.out
 	if grep -q '^SKIP' browser.out; then
 		t_skip "$(sed -n 's/^SKIP //p' browser.out | head -1)"

@@ -2,7 +2,7 @@
 with the network off, and check what a person would see (run by
 tests/e2e/hub-report.sh with /usr/bin/python3; standard library only).
 
-    browser-check.py [--netns] CHROMIUM PAGE.html OUTDIR SEARCH EXPECT_IDS TOKEN EXPECT_N
+    browser-check.py [--netns] CHROMIUM PAGE.html OUTDIR SEARCH EXPECT_IDS TOKEN=N...
 
 1. chromium --headless --screenshot: the PNG (decoded here with zlib and
    struct) must not be blank.
@@ -13,8 +13,8 @@ tests/e2e/hub-report.sh with /usr/bin/python3; standard library only).
    (so the CSP let the inline script run), SEARCH is typed into it
    (Input.insertText, the browser's own text input), and the stories left
    visible must be exactly EXPECT_IDS (comma-separated article ids); then
-   the address gets "#f:TOKEN" (what a chart's bar links to) and EXPECT_N
-   stories must be visible.
+   for each TOKEN=N the address gets "#f:TOKEN" (what a chart's bar or bin
+   links to) and N stories must be visible.
 
 With --netns both run inside `unshare -n` (a network namespace with no
 interface up), the network off for real. Prints "PASS what" / "FAIL what:
@@ -165,7 +165,8 @@ def main():
     if args and args[0] == "--netns":
         prefix = ["unshare", "-n"]
         args = args[1:]
-    chromium, page, out, search, expect_ids, token, expect_n = args
+    chromium, page, out, search, expect_ids = args[:5]
+    links = [a.rsplit("=", 1) for a in args[5:]]
     url = "file://" + os.path.abspath(page)
     results = []
 
@@ -225,16 +226,17 @@ def main():
         check(search in (js("document.getElementById('shown').textContent") or ""),
               "... and says what it searched for")
         js("document.getElementById('all').click()")
-        js("location.hash = '#f:' + %s" % json.dumps(token))
-        deadline = time.time() + 10
-        n = -1
-        while time.time() < deadline:
-            n = len(js(visible))
-            if n == int(expect_n):
-                break
-            time.sleep(0.1)
-        check(n == int(expect_n), "a chart's link (#f:%s) shows the stories behind it" % token,
-              "%d shown, want %s" % (n, expect_n))
+        for token, expect_n in links:
+            js("location.hash = '#f:' + %s" % json.dumps(token))
+            deadline = time.time() + 10
+            n = -1
+            while time.time() < deadline:
+                n = len(js(visible))
+                if n == int(expect_n):
+                    break
+                time.sleep(0.1)
+            check(n == int(expect_n), "a chart's link (#f:%s) shows the stories behind it" %
+                  token, "%d shown, want %s" % (n, expect_n))
         urls = [m["params"]["request"]["url"] for m in cdp.events
                 if m.get("method") == "Network.requestWillBeSent"]
         check(all(u.startswith("file:") for u in urls),

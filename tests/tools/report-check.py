@@ -400,6 +400,22 @@ def main():
                     tokens[k] = tokens.get(k, 0) - 1
             wrong += [k for k, n in tokens.items() if k.startswith(q + "=") and
                       typ in ("choice", "multi", "scale") and not k.endswith("=-") and n != 0]
+        for q, typ in questions:
+            if typ != "number":
+                continue
+            sec = next(root.find("section", data_q=q), None)
+            fig = next(sec.find("figure", data_q=q, data_g="0"), None) if sec else None
+            for link in (fig.find("a") if fig else []):
+                m = re.match(r"#f:%s=r([^:]+):(.+)$" % re.escape(q), link.attrs.get("href", ""))
+                if not m:
+                    continue
+                lo, hi = float(m.group(1)), float(m.group(2))
+                want = sum(1 for s in quot if chosen(s, q) is not None and
+                           lo <= chosen(s, q) < hi)
+                got = sum(1 for c in cards for k in c.attrs.get("data-k", "").split()
+                          if k.startswith(q + "=v") and lo <= float(k[len(q) + 2:]) < hi)
+                if want != got:
+                    wrong.append("%s %g..%g: %d cards, %d stories" % (q, lo, hi, got, want))
         check(not wrong, "a bar's or bin's link finds exactly the quotable stories behind it",
               repr(wrong[:4]))
     cc = next(root.find(id="cards-count"), None)
