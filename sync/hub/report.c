@@ -1,7 +1,7 @@
-/* report: the options checked against the form, the counting pass over the
- * store, what is worked out from the counts, the second pass for the
- * stories, and the file written atomically (the page itself is
- * report-html.c's). */
+/* report: the options checked against the form, the one pass over the
+ * store (counting, and spooling the cards of quotable stories), what is
+ * worked out from the counts, and the file written atomically (the page
+ * itself is report-html.c's). */
 #include "report.h"
 
 #include <ctype.h>
@@ -622,28 +622,26 @@ where_holds(const struct report *r, const struct report_story *rs)
 /* 1 when the story is one the report is about (form, dates, --where), with
  * its answers read into rs; counts why not in r. */
 static int
-selected(struct report *r, const struct hub_story *s, struct report_story *rs, int count)
+selected(struct report *r, const struct hub_story *s, struct report_story *rs)
 {
 	if (s->form == NULL || strcmp(s->form, r->form_id) != 0) {
-		if (count) {
-			r->other_form++;
-			tally_add(r->forms, s->form, 0, 0);
-		}
+		r->other_form++;
+		tally_add(r->forms, s->form, 0, 0);
 		return 0;
 	}
 	if ((r->o->since != NULL &&
 	        (s->created == NULL || strncmp(s->created, r->o->since, 10) < 0)) ||
 	    (r->o->until != NULL &&
 	        (s->created == NULL || strncmp(s->created, r->o->until, 10) > 0))) {
-		r->out_of_dates += count;
+		r->out_of_dates++;
 		return 0;
 	}
 	if (report_read(rs, r->f, s->answers) == -1) {
-		r->unreadable += count;
+		r->unreadable++;
 		return 0;
 	}
 	if (!where_holds(r, rs)) {
-		r->filtered += count;
+		r->filtered++;
 		return 0;
 	}
 	return 1;
@@ -772,7 +770,7 @@ gather(const struct hub_story *s, void *ctx, struct err *e)
 	char day[11];
 
 	r->in_store++;
-	if (!selected(r, s, p->rs, 1))
+	if (!selected(r, s, p->rs))
 		return 0;
 	r->selected++;
 	g = story_group(r, p->rs);
