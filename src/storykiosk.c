@@ -18,6 +18,7 @@ static const struct cmd commands[] = {
 	    cmd_import_receipt },
 	{ "purge", "delete stories the hub has acknowledged", cmd_purge },
 	{ "check-form", "check a form file and list every problem", cmd_check_form },
+	{ "preview", "try a form on the kiosk screens: practice, nothing kept", cmd_preview },
 };
 
 static void

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -208,6 +209,13 @@ kiosk_story_begin(struct story *st, enum story_source source)
 	st->created = (int64_t)time(NULL);
 }
 
+void
+kiosk_story_begin_scribe(struct story *st, const char *initials)
+{
+	kiosk_story_begin(st, SOURCE_SCRIBE);
+	snprintf(st->scribe, sizeof st->scribe, "%s", initials);
+}
+
 int
 kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f, const struct answers *a,
     enum story_status status, struct err *e)
@@ -222,6 +230,7 @@ kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f, const 
 	m.code = st->code;
 	m.kiosk = k->id_hex;
 	m.source = story_source_name(st->source);
+	m.scribe = st->source == SOURCE_SCRIBE ? st->scribe : NULL;
 	m.created = st->created;
 	m.saved = (int64_t)time(NULL);
 	text = payload_encode(&m, f, a);

@@ -61,6 +61,8 @@ struct story {
 	unsigned char id[STORE_ID_BYTES];
 	char code[STORYCODE_LEN];
 	enum story_source source;
+	char scribe[STORY_SCRIBE_MAX + 1]; /* the scribe's initials; "" unless
+	                                    * source is SOURCE_SCRIBE */
 	int64_t created;
 	uint64_t seq; /* 0 until first stored */
 	int stored;
@@ -68,6 +70,10 @@ struct story {
 
 /* Start a story: new random id and code. Nothing is stored yet. */
 void kiosk_story_begin(struct story *st, enum story_source source);
+/* Start a story a scribe types for the teller: source scribe, with the
+ * scribe's initials (as story_scribe_check gives them), which go into the
+ * sealed payload. */
+void kiosk_story_begin_scribe(struct story *st, const char *initials);
 /* Seal and store the story with this status (insert the first time, replace
  * after). Committed to disk (synchronous=FULL) when it returns 0. */
 int kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f,

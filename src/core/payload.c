@@ -71,6 +71,8 @@ payload_encode(const struct payload_meta *m, const struct form *f, const struct 
 		if (a->v[i].answered && a->v[i].untouched)
 			json_array_append_new(untouched, json_string(a->v[i].qid));
 	json_object_set_new(root, "untouched", untouched);
+	if (m->scribe != NULL)
+		json_object_set_new(root, "scribe", json_string(m->scribe));
 	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (text == NULL)
@@ -139,6 +141,7 @@ payload_free(struct payload *p)
 	wipe_free(p->answers);
 	free(p->types);
 	free(p->untouched);
+	free(p->scribe);
 	wipe_free(p->text);
 	free(p);
 }

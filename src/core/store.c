@@ -51,6 +51,27 @@ static const char *const migrations[] = {
 	"  FROM stories_v1;"
 	"INSERT INTO payloads SELECT seq, sealed FROM stories_v1;"
 	"DROP TABLE stories_v1;",
+
+	/* 3: source 2 (scribe). A CHECK cannot be altered, so both tables are
+	 * built again: payloads first out, so that dropping the old stories
+	 * cascades to nothing (foreign keys stay on), and the renames carry the
+	 * new payloads' reference over to the new stories. */
+	"CREATE TABLE stories_v3("
+	"  seq INTEGER PRIMARY KEY,"
+	"  id BLOB NOT NULL UNIQUE CHECK(length(id) = 16),"
+	"  status INTEGER NOT NULL CHECK(status BETWEEN 0 AND 3),"
+	"  source INTEGER NOT NULL CHECK(source BETWEEN 0 AND 2),"
+	"  export_seq INTEGER NOT NULL DEFAULT 0,"
+	"  acked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE payloads_v3("
+	"  seq INTEGER PRIMARY KEY REFERENCES stories_v3(seq) ON DELETE CASCADE,"
+	"  sealed BLOB NOT NULL);"
+	"INSERT INTO stories_v3 SELECT seq, id, status, source, export_seq, acked FROM stories;"
+	"INSERT INTO payloads_v3 SELECT seq, sealed FROM payloads;"
+	"DROP TABLE payloads;"
+	"DROP TABLE stories;"
+	"ALTER TABLE stories_v3 RENAME TO stories;"
+	"ALTER TABLE payloads_v3 RENAME TO payloads;",
 };
 
 static int

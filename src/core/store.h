@@ -12,7 +12,7 @@
 #include "story.h"
 
 #define STORE_ID_BYTES 16
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 

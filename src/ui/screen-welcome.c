@@ -1,7 +1,9 @@
 /* screen-welcome: the form's title and its languages. Moving over a language
  * already switches the hint line to it. The hidden admin key (F12 or Ctrl-A)
  * opens the PIN screen; in a demo (run --demo-pin) a line says so, with the
- * PIN, since nothing else tells a newcomer how to leave. */
+ * PIN, since nothing else tells a newcomer how to leave. A preview (practice
+ * with no data directory) has no PIN: the key opens the admin screen, and a
+ * line says so. */
 #include <stdio.h>
 #include <string.h>
 
@@ -67,7 +69,11 @@ welcome_draw(struct ui *u)
 		    tr("Demo: F12 then PIN %s opens the admin screen (Quit is there)."),
 		    u->demo_pin);
 		y += 1 + ui_text(y + 1, 4, COLS - 8, 2, demo, UA_HINT);
-	}
+	} else if (u->k == NULL)
+		y += 1 +
+		    ui_text(y + 1, 4, COLS - 8, 2,
+		        tr("Preview: F12 opens the admin screen (no PIN); Quit is there."),
+		        UA_HINT);
 	for (i = 0; i < n; i++)
 		items[i] = lang_name(u->form->languages[i]);
 	ui_list(y + 2, 6, COLS - 12, LINES - y - 5, items, n, u->sel, NULL, 1);
@@ -79,7 +85,7 @@ static void
 welcome_key(struct ui *u, int fkey, wint_t ch)
 {
 	if ((fkey && ch == KEY_F(12)) || (!fkey && ch == KEY_CTRL_A)) {
-		ui_go(u, &screen_pin);
+		ui_go(u, u->k == NULL ? &screen_admin : &screen_pin);
 		return;
 	}
 	if (ui_list_key(&u->sel, (int)u->form->nlanguages, fkey, ch)) {

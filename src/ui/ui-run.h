@@ -31,12 +31,27 @@ struct ui_actions {
 	long (*push_backoff)(unsigned failures);
 };
 
+/* How the kiosk runs: what `storykiosk run` and `preview` were asked for. */
+struct ui_mode {
+	int idle_override;    /* seconds of inactivity before a session is wiped
+	                       * (0: the form's setting) */
+	const char *demo_pin; /* NULL, or the admin PIN (already checked) that a
+	                       * demo's welcome screen shows */
+	int practice;         /* practice (run --practice, preview): the whole
+	                       * journey, "PRACTICE: nothing is kept" on every
+	                       * screen, and nothing stored, sealed, pushed or
+	                       * exported; the story code shown is not real */
+	const char *scribe;   /* NULL, or the initials (story_scribe_check) of the
+	                       * scribe the kiosk starts in scribe mode for (run
+	                       * --assisted); the admin screen turns it on and off */
+};
+
 /* Run the kiosk until an admin quits or SIGTERM/SIGHUP comes (a draft is
- * saved first). Returns the exit status: 0, or 1 when the terminal cannot
- * be started (said on stderr). idle_override: seconds of inactivity before
- * a session is wiped (0: the form's setting). demo_pin: NULL, or the admin
- * PIN (already checked) that a demo's welcome screen shows. */
-int ui_run(struct kiosk *k, const struct form *f, int idle_override, const struct ui_actions *act,
-    const char *demo_pin);
+ * saved first, unless practising). Returns the exit status: 0, or 1 when
+ * the terminal cannot be started (said on stderr). k may be NULL only in
+ * practice (a preview, with no data directory): the admin screen then
+ * opens without a PIN, there being none. */
+int ui_run(
+    struct kiosk *k, const struct form *f, const struct ui_actions *act, const struct ui_mode *m);
 
 #endif

@@ -3,7 +3,9 @@
  * countdown and autosave run between keys, hands each key to the current
  * screen, and redraws once the input queue is drained (so a large paste
  * costs one redraw). The participant's session lives in struct ui; every
- * save goes through kiosk_story_save. The UI wipes its own buffers with
+ * save goes through kiosk_story_save, and none happens in practice (the
+ * three places that save check u->practice: autosave, the end of a session
+ * and the review's submit). The UI wipes its own buffers with
  * xmalloc's xwipe and xsecure_free; it never calls libsodium itself. */
 #include "ui.h"
 
@@ -258,6 +260,29 @@ ui_message(struct ui *u)
 		ui_text(LINES - 4, 2, COLS - 4, 2, u->msg, UA_ERROR);
 }
 
+void
+ui_banner(struct ui *u)
+{
+	char text[256], scribe[128];
+	int w;
+
+	if (!u->practice && u->scribe[0] == '\0')
+		return;
+	scribe[0] = '\0';
+	if (u->scribe[0] != '\0')
+		snprintf(
+		    scribe, sizeof scribe, tr("Scribe mode: %s types for the teller"), u->scribe);
+	snprintf(text, sizeof text, "%s%s%s", u->practice ? tr("PRACTICE: nothing is kept") : "",
+	    u->practice && scribe[0] != '\0' ? HINT_SEP : "", scribe);
+	w = text_width(text, strlen(text));
+	if (w > COLS - 2)
+		w = COLS - 2;
+	attrset(ui_attr(UA_MARKER));
+	mvhline(UI_BANNER_ROW, 0, ' ', COLS);
+	attrset(A_NORMAL);
+	ui_line(UI_BANNER_ROW, (COLS - w) / 2, w, text, UA_MARKER);
+}
+
 /* ui_list, with checked items marked marks[1] and the others marks[0]. */
 static int
 list_marked(int y, int x, int w, int h, const char *const *items, int n, int sel,
@@ -369,6 +394,11 @@ ui_autosave(struct ui *u)
 
 	if (!u->consented || !u->dirty)
 		return;
+	if (u->practice) { /* nothing is kept, not even a draft */
+		u->dirty = 0;
+		u->last_save = ui_now();
+		return;
+	}
 	flush_widget(u);
 	if (kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_DRAFT, &e) != 0)
 		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
@@ -412,7 +442,9 @@ ui_session_end(struct ui *u, int keep)
 	int failed = 0;
 
 	err_clear(&e);
-	if (u->consented && keep && (u->touched || u->st.stored)) {
+	if (u->practice)
+		; /* nothing was stored: nothing to keep or delete */
+	else if (u->consented && keep && (u->touched || u->st.stored)) {
 		flush_widget(u);
 		failed = kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_TIMED_OUT, &e) != 0;
 	} else if (u->st.stored)
@@ -581,6 +613,7 @@ draw(struct ui *u)
 		    tr("Please enlarge the window."), UA_ERROR);
 	} else
 		u->screen->draw(u);
+	ui_banner(u);
 	refresh();
 }
 
@@ -597,24 +630,30 @@ on_stop(int sig)
 }
 
 int
-ui_run(struct kiosk *k, const struct form *f, int idle_override, const struct ui_actions *act,
-    const char *demo_pin)
+ui_run(struct kiosk *k, const struct form *f, const struct ui_actions *act, const struct ui_mode *m)
 {
+	/* In practice nothing leaves the kiosk: no push, no export. */
+	static const struct ui_actions no_actions = { 0 };
 	struct sigaction sa;
 	struct ui u;
 	wint_t ch;
 	int r, n;
 
+	if (k == NULL && !m->practice)
+		fatal("ui_run: no kiosk outside practice");
 	memset(&u, 0, sizeof u);
 	u.k = k;
 	u.form = f;
-	u.idle_timeout = idle_override > 0 ? idle_override :
-	    f->idle_timeout > 0            ? f->idle_timeout :
-	                                     120;
+	u.idle_timeout = m->idle_override > 0 ? m->idle_override :
+	    f->idle_timeout > 0               ? f->idle_timeout :
+	                                        120;
 	u.warn_seconds = u.idle_timeout < 30 ? u.idle_timeout : 30;
 	u.pin = xsecure_malloc(UI_PIN_MAX + 1);
-	u.demo_pin = demo_pin;
-	u.act = act;
+	u.demo_pin = m->demo_pin;
+	u.practice = m->practice;
+	if (m->scribe != NULL)
+		snprintf(u.scribe, sizeof u.scribe, "%s", m->scribe);
+	u.act = m->practice ? &no_actions : act;
 	u.running = 1;
 	keyfilter_init(&u.keys);
 

@@ -138,23 +138,32 @@ struct ui_push {
 #define ADMIN_INFO_LINES 12
 #define ADMIN_INFO_LEN 200
 #define ADMIN_MAX_FORMS 32
+#define ADMIN_MAX_ITEMS 16
 struct admin_state {
 	char info[ADMIN_INFO_LINES][ADMIN_INFO_LEN]; /* the lines about the kiosk */
 	int ninfo;
-	unsigned seen_push;           /* u->push.finished when info was read */
-	struct textbuf *dir_field;    /* non-NULL while the export directory is typed */
-	char *forms[ADMIN_MAX_FORMS]; /* paths of the forms offered (owned) */
+	unsigned seen_push;         /* u->push.finished when info was read */
+	int items[ADMIN_MAX_ITEMS]; /* the actions offered (screen-admin.c's
+	                               * enum), in order: fewer in practice */
+	int nitems;
+	struct textbuf *dir_field;      /* non-NULL while the export directory is typed */
+	struct textbuf *initials_field; /* non-NULL while a scribe's initials are typed */
+	char *forms[ADMIN_MAX_FORMS];   /* paths of the forms offered (owned) */
 	int nforms;
 	int form_sel; /* the highlighted form */
 	int picking;  /* the list of forms shows */
 };
 
-/* The consent screen (screen-consent.c): where its text is scrolled to. */
+/* The consent screen (screen-consent.c): where its text is scrolled to,
+ * and in scribe mode the tier waiting for the scribe's confirmation. */
 struct consent_state {
-	int skip;  /* rows of the text scrolled off the top */
-	int rows;  /* rows the text had on the last draw */
-	int total; /* rows the whole text takes at that width */
-	int drawn; /* drawn since entered: rows and total are known */
+	int skip;       /* rows of the text scrolled off the top */
+	int rows;       /* rows the text had on the last draw */
+	int total;      /* rows the whole text takes at that width */
+	int drawn;      /* drawn since entered: rows and total are known */
+	int confirming; /* scribe mode: a tier is chosen, "did the teller
+	                 * agree?" shows */
+	int tier;       /* that tier (an index into the form's tiers) */
 };
 
 /* The review screen (screen-review.c). */
@@ -195,11 +204,17 @@ struct ui {
 	size_t pinlen;
 	int pin_fails; /* wrong PINs in a row: each doubles the wait */
 	double pin_wait_until;
-	char *export_dir;             /* the last directory exported to, offered again */
-	const char *demo_pin;         /* run --demo-pin (checked): shown on the welcome
+	char *export_dir;                  /* the last directory exported to, offered again */
+	const char *demo_pin;              /* run --demo-pin (checked): shown on the welcome
 	                         * screen; NULL outside demos */
-	struct form *owned_form;      /* a form chosen on the admin screen */
-	const struct ui_actions *act; /* export and push (ui-run.h) */
+	int practice;                      /* nothing is kept (ui_mode): no save, no
+	                               * push, no export; the banner says so */
+	char scribe[STORY_SCRIBE_MAX + 1]; /* scribe mode: the scribe's initials;
+	                                    * "" when the teller types (kept
+	                                    * across sessions until the admin
+	                                    * turns it off) */
+	struct form *owned_form;           /* a form chosen on the admin screen */
+	const struct ui_actions *act;      /* export and push (ui-run.h) */
 	struct ui_push push;
 
 	/* The screens' own state. */
@@ -259,6 +274,10 @@ void ui_question_back(struct ui *u);
  * value did, and shows why a refused key was refused (until the next key).
  * Returns what the widget's key function returned. */
 int ui_widget_key(struct ui *u, int fkey, wint_t ch);
+/* The banner row (UI_BANNER_ROW) in practice and in scribe mode: drawn by
+ * the loop over every screen, which leave that row empty. */
+#define UI_BANNER_ROW 1
+void ui_banner(struct ui *u);
 /* Title, progress and a question's text; returns the first free row. */
 int ui_question_frame(struct ui *u, const char *text, int optional);
 /* Position of question qi among the shown ones (1-based) and how many. */

@@ -25,15 +25,19 @@
  * moved on when it is opened: the index is built again from the stories.
  * 4: stories.untouched, the payload's list of scale and triad answers
  * accepted without moving the marker (NULL: not recorded, as in every story
- * a store of version 3 or older holds). */
-#define SCHEMA_VERSION 4
+ * a store of version 3 or older holds).
+ * 5: stories.scribe, the initials of the scribe who typed a story of source
+ * "scribe" (NULL for every other story, and in a store of version 4 or
+ * older). */
+#define SCHEMA_VERSION 5
 #define STR_(x) #x
 #define STR(x) STR_(x) /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
 #define STORY_COLS \
 	"story_id, code, kiosk, form, form_version, source, status, created, " \
-	"saved, imported, lang, consent, prompt, answers, types, conflict, untouched"
-#define STORY_NCOLS 17 /* read_story's columns; a search's snippet follows */
+	"saved, imported, lang, consent, prompt, answers, types, conflict, untouched, " \
+	"scribe"
+#define STORY_NCOLS 18 /* read_story's columns; a search's snippet follows */
 
 struct sqlite_store {
 	struct hubstore base; /* first: a struct hubstore * points here */
@@ -56,7 +60,7 @@ static const char schema[] =
     " form_version INTEGER NOT NULL, created TEXT, saved TEXT, imported TEXT NOT NULL,"
     " lang TEXT, consent TEXT, prompt TEXT, answers TEXT, types TEXT,"
     " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
-    " untouched TEXT, UNIQUE(story_id, content));"
+    " untouched TEXT, scribe TEXT, UNIQUE(story_id, content));"
     "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
     "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);";
 
@@ -460,6 +464,7 @@ sqlite_story_put(
 	bind_opt(s->insert, 17, p->types);
 	sqlite3_bind_int(s->insert, 18, others > 0);
 	bind_opt(s->insert, 19, p->untouched);
+	bind_opt(s->insert, 20, p->scribe);
 	if (step_done(s, s->insert, e, "storing a story") == -1)
 		return -1;
 	sqlite3_clear_bindings(s->insert);
@@ -497,6 +502,7 @@ read_story(sqlite3_stmt *st, struct hub_story *h)
 	h->types = col_text(st, 14);
 	h->conflict = sqlite3_column_int(st, 15);
 	h->untouched = (const char *)sqlite3_column_text(st, 16);
+	h->scribe = (const char *)sqlite3_column_text(st, 17);
 }
 
 static int
@@ -663,8 +669,8 @@ migrate(struct sqlite_store *s, struct err *e)
 		    "knows versions up to %d: use the storyhub that wrote it",
 		    text, SCHEMA_VERSION);
 	/* a new store, or one older than 3: (re)build the index from the
-	 * stories; older than 4: the untouched column (a new store's table has
-	 * it already) */
+	 * stories; older than 4: the untouched column, older than 5: the scribe
+	 * column (a new store's table has them already) */
 	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
 	    (version < 3 &&
 	        (exec(s,
@@ -672,7 +678,9 @@ migrate(struct sqlite_store *s, struct err *e)
 	             " DROP VIEW IF EXISTS stories_text;",
 	             e) == -1 ||
 	            exec(s, fts_schema, e) == -1)) ||
-	    (version >= 1 && exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
+	    (version >= 1 && version < 4 &&
+	        exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
+	    (version >= 1 && exec(s, "ALTER TABLE stories ADD COLUMN scribe TEXT;", e) == -1) ||
 	    exec(s,
 	        "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
 	                                                                             " COMMIT;",
@@ -778,8 +786,8 @@ hubstore_sqlite_open(
 	    prepare(s,
 	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
 	        " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
-	        " types, conflict, untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	        " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	        " types, conflict, untouched, scribe) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 	        &s->insert, e) == -1 ||
 	    prepare(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", &s->fts, e) == -1 ||
 	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1)

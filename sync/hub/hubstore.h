@@ -58,6 +58,8 @@ struct hub_story {
 	const char *untouched;       /* JSON list of the scale/triad ids accepted
 	                                 * without moving the marker; NULL when the
 	                                 * payload did not record it (older kiosks) */
+	const char *scribe;          /* the initials of the scribe who typed it
+	                                 * (source "scribe"); NULL for the others */
 	int conflict;
 	const char *snippet; /* search only */
 };

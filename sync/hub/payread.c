@@ -441,6 +441,9 @@ payread_decode(struct payread *r, const char *json, size_t len, struct payload *
 		}
 		p->untouched = xstrdup(m->text);
 	}
+	p->scribe = get_str(&w, "scribe", 1, e);
+	if (p->scribe == NULL && e->msg[0] != '\0')
+		goto out;
 	*out = p;
 	p = NULL;
 	rv = 0;

@@ -25,7 +25,7 @@ for src in "$TOP"/docs/man/*.scd; do
 	     MANWIDTH=80 man -l 'man/$page' 2>/dev/null | grep -q '^SYNOPSIS' &&
 	     MANWIDTH=80 man -l 'man/$page' 2>/dev/null | grep -q '^DESCRIPTION'"
 done
-for c in init run add status export import-receipt purge check-form; do
+for c in init run add status export import-receipt purge check-form preview; do
 	check "man: storykiosk(1) documents $c" \
 	    grep -q "^\*storykiosk $c\*" "$TOP/docs/man/storykiosk.1.scd"
 done

@@ -126,6 +126,9 @@ payload_ref_decode(const char *json, size_t len, struct payload **out, struct er
 		if ((p->untouched = json_dumps(v, JSON_COMPACT)) == NULL)
 			fatal("cannot re-encode a story payload");
 	}
+	p->scribe = get_str(root, "scribe", 1, e);
+	if (p->scribe == NULL && e != NULL && e->msg[0] != '\0')
+		goto out;
 	*out = p;
 	p = NULL;
 	rv = 0;

@@ -173,6 +173,17 @@ test_migration_from_v1(void **state)
 	/* The sequence goes on from where schema 1 left it. */
 	put(f->s, STATUS_SUBMITTED, id, &seq);
 	assert_int_equal(seq, 8);
+	/* Schema 3 takes a scribe's story (source 2). */
+	{
+		unsigned char sid[16], blob[8] = "scribe";
+
+		randombytes_buf(sid, sizeof sid);
+		assert_int_equal(store_story_create(f->s, sid, STATUS_SUBMITTED, SOURCE_SCRIBE,
+		                     blob, sizeof blob, &seq, &e),
+		    0);
+		assert_int_equal(seq, 9);
+		assert_int_equal(store_story_delete(f->s, sid, &e), 0);
+	}
 	/* Deleting a story deletes its sealed payload too. */
 	assert_int_equal(store_story_delete(f->s, id, &e), 0);
 	{
@@ -192,6 +203,37 @@ test_migration_from_v1(void **state)
 		assert_string_equal(v, "ok");
 		free(v);
 	}
+}
+
+static int
+scribe_record(const struct store_record *r, void *ctx, struct err *e)
+{
+	(void)e;
+	assert_int_equal(r->source, SOURCE_SCRIBE);
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Every source of story.h is stored and read back; one past them is refused. */
+static void
+test_sources(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char id[16], blob[16] = { 1 };
+	uint64_t seq;
+	struct err e;
+	int n = 0;
+
+	randombytes_buf(id, sizeof id);
+	assert_int_equal(store_story_create(f->s, id, STATUS_SUBMITTED, SOURCE_SCRIBE, blob,
+	                     sizeof blob, &seq, &e),
+	    0);
+	assert_int_equal(store_foreach(f->s, STORE_HELD, scribe_record, &n, &e), 0);
+	assert_int_equal(n, 1);
+	randombytes_buf(id, sizeof id);
+	assert_int_equal(store_story_create(f->s, id, STATUS_SUBMITTED, SOURCE__COUNT, blob,
+	                     sizeof blob, &seq, &e),
+	    -1);
 }
 
 static void
@@ -358,6 +400,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_monotonic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_and_bookkeeping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_and_bundle_seq, setup, teardown),
