@@ -4,13 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "export.h"
 #include "fail.h"
 #include "form.h"
+#include "fsutil.h"
 #include "kiosk.h"
+#include "packstore.h"
 #include "pushspawn.h"
 #include "story.h"
 #include "ui-run.h"
@@ -23,7 +26,55 @@ struct run_ctx {
 	const char *url;
 	char *helper; /* the storykiosk-push program */
 	pid_t pid;    /* 0: no push running */
+	/* The feedback pack file as last read (so an unchanged one is not
+	 * verified again each time the welcome screen shows). */
+	int pack_read;
+	struct stat pack_st; /* st_ino 0: there was none */
 };
+
+/* 1 if the pack file is the one last read (or there is still none). */
+static int
+pack_same(struct run_ctx *c, struct stat *now)
+{
+	char *path = fsutil_join(c->k->dir, PACKSTORE_FILE);
+	int have = stat(path, now) == 0;
+
+	free(path);
+	if (!have)
+		memset(now, 0, sizeof *now);
+	return c->pack_read && now->st_ino == c->pack_st.st_ino &&
+	    now->st_dev == c->pack_st.st_dev && now->st_size == c->pack_st.st_size &&
+	    now->st_mtim.tv_sec == c->pack_st.st_mtim.tv_sec &&
+	    now->st_mtim.tv_nsec == c->pack_st.st_mtim.tv_nsec;
+}
+
+static int
+run_feedback_load(void *ctx, struct feedback **fb, struct err *e)
+{
+	struct run_ctx *c = ctx;
+	struct stat now;
+
+	if (pack_same(c, &now))
+		return 1;
+	c->pack_read = 1;
+	c->pack_st = now;
+	return packstore_load(c->k, fb, e);
+}
+
+static int
+run_feedback_install(void *ctx, const char *path, struct feedback **fb, struct err *e)
+{
+	struct run_ctx *c = ctx;
+	struct stat now;
+
+	if (packstore_install_file(c->k, path, fb, e) == -1)
+		return -1;
+	/* The UI has the new pack: the next load need not read it again. */
+	pack_same(c, &now);
+	c->pack_read = 1;
+	c->pack_st = now;
+	return 0;
+}
 
 static int
 run_export(void *ctx, const char *dir, size_t *stories, char **path, struct err *e)
@@ -147,7 +198,9 @@ run_kiosk(const struct run_opts *o)
 		.push_start = run_push_start,
 		.push_poll = run_push_poll,
 		.push_stop = run_push_stop,
-		.push_backoff = pushspawn_backoff };
+		.push_backoff = pushspawn_backoff,
+		.feedback_load = run_feedback_load,
+		.feedback_install = run_feedback_install };
 	struct ui_mode mode = {
 		.idle_override = o->idle, .demo_pin = o->demo_pin, .practice = o->practice
 	};

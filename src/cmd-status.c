@@ -1,22 +1,53 @@
 /* storykiosk status: what a field worker needs to see at a glance. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "fail.h"
+#include "feedback.h"
 #include "fsutil.h"
 #include "kiosk.h"
+#include "packstore.h"
 #include "utf8.h"
 
 static const char usage[] =
     "usage: storykiosk status --data DIR [--check]\n\n"
     "Shows the kiosk id and name, the hub key fingerprint(s), how many stories\n"
     "are stored by status, how many are waiting to be exported or acknowledged,\n"
-    "the last export, the last push (its time, result and the hub URL), and\n"
-    "free disk space. Never shows story content: the kiosk cannot read it.\n\n"
+    "the last export, the last push (its time, result and the hub URL), the\n"
+    "feedback pack in use (its number, date and stories; storykiosk feedback)\n"
+    "and free disk space. Never shows story content: the kiosk cannot read it.\n\n"
     "  --check   also run a full database integrity check (exit 1 if not ok)\n";
+
+/* The feedback pack in use; a damaged one is said, not fatal. */
+static void
+print_pack(struct kiosk *k)
+{
+	struct feedback *fb = NULL;
+	char when[32];
+	struct err e;
+	struct tm tm;
+	time_t t;
+
+	if (packstore_load(k, &fb, &e) == -1) {
+		printf("feedback:     none shown: %s\n", e.msg);
+		return;
+	}
+	if (fb == NULL) {
+		printf("feedback:     none (storykiosk feedback --data DIR PACK.skf)\n");
+		return;
+	}
+	t = (time_t)fb->created;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	printf("feedback:     pack %" PRIu64 " of %s, %zu stor%s\n", fb->seq, when, fb->nstories,
+	    fb->nstories == 1 ? "y" : "ies");
+	feedback_free(fb);
+}
 
 int
 cmd_status(int argc, char **argv)
@@ -90,6 +121,7 @@ cmd_status(int argc, char **argv)
 		free(safe);
 	}
 	printf("push to:      %s\n", push_url != NULL ? push_url : "not set");
+	print_pack(k);
 	printf("free disk:    %s\n", free_s);
 	printf("schema:       %d\n", version);
 	rv = 0;

@@ -36,5 +36,6 @@ int cmd_import_receipt(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_check_form(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
+int cmd_feedback(int argc, char **argv);
 
 #endif

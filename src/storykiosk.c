@@ -19,6 +19,7 @@ static const struct cmd commands[] = {
 	{ "purge", "delete stories the hub has acknowledged", cmd_purge },
 	{ "check-form", "check a form file and list every problem", cmd_check_form },
 	{ "preview", "try a form on the kiosk screens: practice, nothing kept", cmd_preview },
+	{ "feedback", "take a feedback pack of stories to show participants", cmd_feedback },
 };
 
 static void

@@ -1,6 +1,8 @@
 /* screen-admin: for the field worker, behind the PIN. Kiosk id, form,
- * counts by status, stories not yet exported, last export, free disk; export
+ * counts by status, stories not yet exported, last export, free disk, the
+ * feedback pack shown; export
  * bundles to a directory (a USB stick) through the program's export action;
+ * load a feedback pack from a path typed there (the feedback_install action);
  * change the form (another *.yaml next to the current one, until restart);
  * turn scribe mode on (the scribe's initials typed) or off; return to the
  * welcome screen, push to the hub now (ui-push.c), or quit the kiosk
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fsutil.h"
 #include "i18n.h"
@@ -27,6 +30,7 @@ enum {
 	ADMIN_EXPORT,
 	ADMIN_FORM,
 	ADMIN_SCRIBE,
+	ADMIN_PACK,
 	ADMIN_PUSH,
 	ADMIN_QUIT,
 	ADMIN__COUNT
@@ -57,16 +61,26 @@ initials_field_close(struct admin_state *a)
 	a->initials_field = NULL;
 }
 
+static void
+pack_field_close(struct admin_state *a)
+{
+	textbuf_free(a->pack_field);
+	a->pack_field = NULL;
+}
+
 void
 admin_state_clear(struct admin_state *a)
 {
 	forms_free(a);
 	dir_field_close(a);
 	initials_field_close(a);
+	pack_field_close(a);
 	memset(a, 0, sizeof *a);
 }
 
-/* The actions this kiosk offers: in practice nothing is exported or pushed. */
+/* The actions this kiosk offers: in practice nothing is exported or pushed;
+ * a feedback pack is taken only where the program can take one (not in
+ * practice or a preview). */
 static void
 items_list(struct ui *u)
 {
@@ -75,7 +89,8 @@ items_list(struct ui *u)
 
 	a->nitems = 0;
 	for (i = 0; i < ADMIN__COUNT; i++)
-		if (!u->practice || (i != ADMIN_EXPORT && i != ADMIN_PUSH))
+		if ((!u->practice || (i != ADMIN_EXPORT && i != ADMIN_PUSH)) &&
+		    (i != ADMIN_PACK || u->act->feedback_install != NULL))
 			a->items[a->nitems++] = i;
 }
 
@@ -121,6 +136,27 @@ form_pick(struct ui *u)
 	}
 	form_problems_free(&probs);
 	forms_free(&u->admin);
+}
+
+/* The feedback pack line: its number, date and stories, or why none shows. */
+static void
+pack_info(struct ui *u, char *out, size_t size)
+{
+	char when[32] = "?";
+	struct tm tm;
+	time_t t;
+
+	if (u->fb == NULL) {
+		snprintf(out, size, "%s %.150s", tr("Feedback pack:"),
+		    u->fb_problem[0] ? u->fb_problem : tr("none"));
+		return;
+	}
+	t = (time_t)u->fb->created;
+	if (gmtime_r(&t, &tm) != NULL)
+		strftime(when, sizeof when, "%Y-%m-%d", &tm);
+	snprintf(out, size, "%s %" PRIu64 " (%s), ", tr("Feedback pack:"), u->fb->seq, when);
+	snprintf(out + strlen(out), size - strlen(out),
+	    trn("%zu story", "%zu stories", (unsigned long)u->fb->nstories), u->fb->nstories);
 }
 
 /* Read what the info lines show (again after an export or a push). */
@@ -198,6 +234,8 @@ refresh_info(struct ui *u)
 		snprintf(info[a->ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
 		    tr("Waiting for the hub:"), c.unacked, tr("Last success:"),
 		    push_ok != NULL ? push_ok : tr("never"));
+	if (!u->practice) /* practice shows no pack */
+		pack_info(u, info[a->ninfo++], sizeof info[0]);
 	free(last);
 	free(push_ok);
 	free(push_try);
@@ -245,10 +283,14 @@ admin_draw(struct ui *u)
 	const struct admin_state *a = &u->admin;
 	const char *label[ADMIN__COUNT], *items[ADMIN_MAX_ITEMS];
 	char scribe[128];
-	int i, y;
+	/* A list or a field opened below the actions needs the rows the lines
+	 * about the kiosk take on 80x24: they are left out meanwhile. */
+	int i, y,
+	    ninfo =
+	        a->picking || a->dir_field || a->initials_field || a->pack_field ? -1 : a->ninfo;
 
 	ui_header(u, tr("Administration"), NULL);
-	for (i = 0; i < a->ninfo; i++)
+	for (i = 0; i < ninfo; i++)
 		ui_line(2 + i, 3, COLS - 6, a->info[i], UA_NORMAL);
 	if (u->scribe[0] != '\0')
 		snprintf(scribe, sizeof scribe, tr("Turn scribe mode off (scribe: %s)"), u->scribe);
@@ -259,10 +301,11 @@ admin_draw(struct ui *u)
 	label[ADMIN_SCRIBE] = u->scribe[0] != '\0' ?
 	    scribe :
 	    tr("Turn scribe mode on (a scribe types for the teller)");
+	label[ADMIN_PACK] = tr("Load a feedback pack (USB stick)");
 	label[ADMIN_QUIT] = tr("Quit the kiosk");
 	for (i = 0; i < a->nitems; i++)
 		items[i] = label[a->items[i]];
-	y = 3 + a->ninfo;
+	y = 3 + ninfo;
 	y += ui_list(y, 3, COLS - 6, a->nitems, items, a->nitems, u->sel, NULL, 1);
 	if (a->picking) {
 		const char *names[ADMIN_MAX_FORMS];
@@ -286,6 +329,12 @@ admin_draw(struct ui *u)
 		field_draw(a->initials_field, y + 1, tr("The scribe's initials (1 to 4 letters):"));
 		ui_message(u);
 		ui_hint(tr("Type the initials · Enter: turn scribe mode on · Ctrl-X: back"));
+		return;
+	}
+	if (a->pack_field != NULL) {
+		field_draw(a->pack_field, y + 1, tr("Feedback pack file to load:"));
+		ui_message(u);
+		ui_hint(tr("Type the file's path · Enter: load · Ctrl-X: back"));
 		return;
 	}
 	ui_message(u);
@@ -344,6 +393,42 @@ dir_key(struct ui *u, int fkey, wint_t ch)
 	field_key(u->admin.dir_field, fkey, ch);
 }
 
+/* Load the pack whose path was typed; the kiosk's pack stays as it was on
+ * any refusal, and the message says why. */
+static void
+pack_load(struct ui *u)
+{
+	struct feedback *fb = NULL;
+	struct err e;
+	char *path = textbuf_utf8(u->admin.pack_field, NULL);
+
+	pack_field_close(&u->admin);
+	if (u->act->feedback_install(u->act->ctx, path, &fb, &e) != 0)
+		snprintf(u->msg, sizeof u->msg, "%.500s", e.msg);
+	else {
+		snprintf(u->msg, sizeof u->msg,
+		    trn("Feedback pack %llu loaded: %zu story.",
+		        "Feedback pack %llu loaded: %zu stories.", (unsigned long)fb->nstories),
+		    (unsigned long long)fb->seq, fb->nstories);
+		u->fb_problem[0] = '\0';
+		ui_feedback_set(u, fb);
+	}
+	free(u->pack_path);
+	u->pack_path = path; /* offered again next time */
+	refresh_info(u);
+}
+
+static void
+pack_key(struct ui *u, int fkey, wint_t ch)
+{
+	if (!fkey && ch == KEY_CTRL_X)
+		pack_field_close(&u->admin);
+	else if (ui_is_enter(fkey, ch))
+		pack_load(u);
+	else
+		field_key(u->admin.pack_field, fkey, ch);
+}
+
 /* Enter on the initials: scribe mode on from the next teller, who starts
  * on the welcome screen (the banner names the scribe); initials that are
  * not 1 to 4 letters are refused and stay to be corrected. */
@@ -388,6 +473,10 @@ admin_key(struct ui *u, int fkey, wint_t ch)
 		initials_key(u, fkey, ch);
 		return;
 	}
+	if (a->pack_field != NULL) {
+		pack_key(u, fkey, ch);
+		return;
+	}
 	if (a->picking) {
 		if (!fkey && ch == KEY_CTRL_X)
 			forms_free(a);
@@ -416,6 +505,11 @@ admin_key(struct ui *u, int fkey, wint_t ch)
 		a->dir_field = textbuf_new(0, 1024);
 		textbuf_set_utf8(
 		    a->dir_field, u->export_dir != NULL ? u->export_dir : "/media/usb");
+		break;
+	case ADMIN_PACK:
+		a->pack_field = textbuf_new(0, 1024);
+		textbuf_set_utf8(
+		    a->pack_field, u->pack_path != NULL ? u->pack_path : "/media/usb/");
 		break;
 	case ADMIN_SCRIBE:
 		if (u->scribe[0] != '\0') { /* off: the teller types again */

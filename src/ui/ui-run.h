@@ -1,13 +1,15 @@
 /* ui-run: the kiosk's screens as the kiosk program sees them. The program
  * hands ui_run the kiosk, the form and a table of actions that reach past the
- * kiosk (export to a USB stick, push to the hub); the UI calls them and knows
- * nothing of bundles, HTTP or child processes. */
+ * kiosk (export to a USB stick, push to the hub, the feedback pack); the UI
+ * calls them and knows nothing of bundles, packs' bytes, HTTP or child
+ * processes. */
 #ifndef UI_RUN_H
 #define UI_RUN_H
 
 #include <stddef.h>
 
 #include "err.h"
+#include "feedback.h"
 #include "form.h"
 #include "kiosk.h"
 
@@ -29,6 +31,16 @@ struct ui_actions {
 	/* Seconds to wait before the next automatic push after this many
 	 * failures in a row. */
 	long (*push_backoff)(unsigned failures);
+	/* The feedback pack in use, verified (welcome's "Read stories from
+	 * others"): 0 with *fb (NULL when there is none; the UI frees it with
+	 * feedback_free), 1 when it has not changed since the last call that
+	 * returned 0 (*fb untouched), -1 with e set when it does not verify
+	 * (none is shown). NULL: the kiosk shows no pack. */
+	int (*feedback_load)(void *ctx, struct feedback **fb, struct err *e);
+	/* Verify the pack file at path and take it, as 'storykiosk feedback'
+	 * does (the admin screen, from a USB stick): 0 with *fb its contents,
+	 * or -1 with e set and the kiosk's pack unchanged. */
+	int (*feedback_install)(void *ctx, const char *path, struct feedback **fb, struct err *e);
 };
 
 /* How the kiosk runs: what `storykiosk run` and `preview` were asked for. */

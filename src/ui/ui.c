@@ -424,6 +424,7 @@ session_reset(struct ui *u)
 	u->lang = u->form->nlanguages > 0 ? u->form->languages[0] : "en";
 	i18n_set_language(u->lang);
 	u->back = NULL;
+	feedback_view_clear(&u->fview);
 }
 
 void
@@ -591,6 +592,13 @@ tick(struct ui *u)
 	double now = ui_now();
 
 	ui_push_tick(u);
+	/* A lone Esc is known only once its window has passed, here. */
+	if (keyfilter_esc_alone(&u->keys, now) && u->screen->escape != NULL &&
+	    COLS >= UI_MIN_COLS && LINES >= UI_MIN_LINES) {
+		u->last_input = now;
+		u->screen->escape(u);
+		return;
+	}
 	if (u->screen->in_session && now - u->last_input >= u->idle_timeout) {
 		if (u->screen != &screen_confirm) /* confirm keeps its back */
 			u->back = u->screen;
@@ -726,6 +734,9 @@ ui_run(struct kiosk *k, const struct form *f, const struct ui_actions *act, cons
 	widget_state_reset(&u.w);
 	admin_state_clear(&u.admin);
 	free(u.export_dir);
+	free(u.pack_path);
+	feedback_view_clear(&u.fview);
+	feedback_free(u.fb);
 	form_free(u.owned_form);
 	xsecure_free(u.pin); /* wipes the PIN buffer */
 	return 0;

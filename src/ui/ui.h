@@ -12,6 +12,7 @@
 
 #include "answers.h"
 #include "err.h"
+#include "feedback.h"
 #include "form.h"
 #include "keyfilter.h"
 #include "kiosk.h"
@@ -38,11 +39,14 @@ struct screen {
 	void (*key)(struct ui *u, int fkey, wint_t ch);
 	void (*tick)(struct ui *u); /* optional, on every timer tick */
 	int in_session;             /* the idle timeout applies */
+	/* Optional: a lone Esc (keyfilter_esc_alone), for the screens that
+	 * take it; every other screen never sees Esc. */
+	void (*escape)(struct ui *u);
 };
 
 extern const struct screen screen_welcome, screen_consent, screen_prompt, screen_story,
     screen_question, screen_review, screen_thanks, screen_admin, screen_pin, screen_timeout,
-    screen_confirm;
+    screen_confirm, screen_feedback;
 
 /* Colours and attributes, defined once (ui.c) with a monochrome fallback. */
 enum ui_attr {
@@ -150,8 +154,9 @@ struct admin_state {
 	struct textbuf *initials_field; /* non-NULL while a scribe's initials are typed */
 	char *forms[ADMIN_MAX_FORMS];   /* paths of the forms offered (owned) */
 	int nforms;
-	int form_sel; /* the highlighted form */
-	int picking;  /* the list of forms shows */
+	int form_sel;               /* the highlighted form */
+	int picking;                /* the list of forms shows */
+	struct textbuf *pack_field; /* non-NULL while a feedback pack's path is typed */
 };
 
 /* The consent screen (screen-consent.c): where its text is scrolled to,
@@ -164,6 +169,15 @@ struct consent_state {
 	int confirming; /* scribe mode: a tier is chosen, "did the teller
 	                 * agree?" shows */
 	int tier;       /* that tier (an index into the form's tiers) */
+};
+
+/* The feedback reader (screen-feedback.c): a book of sections (the note,
+ * the figures, then each story), each one or more pages at the screen's
+ * size. Cleared when the reader is entered and when a session ends. */
+struct feedback_view {
+	size_t *order; /* the stories in the reader's order (feedback_order) */
+	int section;   /* the section shown */
+	int page;      /* its page shown */
 };
 
 /* The review screen (screen-review.c). */
@@ -217,15 +231,35 @@ struct ui {
 	const struct ui_actions *act;      /* export and push (ui-run.h) */
 	struct ui_push push;
 
+	/* The feedback pack shown to participants (NULL: none), read through
+	 * the program's feedback_load action. */
+	struct feedback *fb;
+	char fb_problem[ERR_MAX]; /* why the pack in the data directory is not
+	                           * shown ("" when it is, or there is none) */
+	unsigned fb_seen_push;    /* u->push.finished when it was last read */
+	char *pack_path;          /* the last pack path typed on the admin screen */
+
 	/* The screens' own state. */
 	struct admin_state admin;
 	struct consent_state consent;
 	struct review_state review;
+	struct feedback_view fview;
 };
 
 /* Free what the admin screen holds (the forms offered, the directory being
  * typed) and clear its state: on entering it, and when the kiosk quits. */
 void admin_state_clear(struct admin_state *a);
+
+/* Read the feedback pack again through the program's action if it changed
+ * (the welcome screen calls it; a push may have brought a new one). */
+void ui_feedback_refresh(struct ui *u);
+/* Take u->fb as the pack shown from now on (NULL: none), freeing the old. */
+void ui_feedback_set(struct ui *u, struct feedback *fb);
+/* Free and clear the reader's state. */
+void feedback_view_clear(struct feedback_view *v);
+/* A language code's name in that language ("sw": "Kiswahili"); the code
+ * itself when unknown. */
+const char *ui_lang_name(const char *code);
 
 /* Automatic push. ui_push_init allows the first push at once. ui_push_tick
  * runs on every timer tick: it reaps a finished push (backing off after a

@@ -28,8 +28,10 @@
  * a store of version 3 or older holds).
  * 5: stories.scribe, the initials of the scribe who typed a story of source
  * "scribe" (NULL for every other story, and in a store of version 4 or
- * older). */
-#define SCHEMA_VERSION 5
+ * older).
+ * 6: packs, the feedback packs' sequences and the published packs (storyhub
+ * feedback); an older store gets the empty table when it is opened. */
+#define SCHEMA_VERSION 6
 #define STR_(x) #x
 #define STR(x) STR_(x) /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
@@ -61,6 +63,8 @@ static const char schema[] =
     " lang TEXT, consent TEXT, prompt TEXT, answers TEXT, types TEXT,"
     " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
     " untouched TEXT, scribe TEXT, UNIQUE(story_id, content));"
+    "CREATE TABLE IF NOT EXISTS packs(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " created INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0, data BLOB);"
     "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
     "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);";
 
@@ -621,6 +625,98 @@ out:
 	return rv;
 }
 
+static int
+sqlite_code_withdrawn(struct hubstore *hs, const char *code, size_t *n, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*n = 0;
+	if (prepare(s, "SELECT count(*) FROM stories WHERE code = ? AND withdrawn = 1", &st, e) ==
+	    -1)
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_err(s, e, "reading stories");
+	return 0;
+}
+
+static int
+sqlite_pack_reserve(struct hubstore *hs, int64_t created, uint64_t *seq, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	*seq = 0;
+	if (prepare(s, "INSERT INTO packs(created) VALUES(?)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, created);
+	rv = step_done(s, st, e, "reserving a pack sequence");
+	sqlite3_finalize(st);
+	if (rv == 0)
+		*seq = (uint64_t)sqlite3_last_insert_rowid(s->db);
+	return rv;
+}
+
+static int
+sqlite_pack_publish(
+    struct hubstore *hs, uint64_t seq, const unsigned char *data, size_t len, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "UPDATE packs SET published = 1, data = ?2 WHERE seq = ?1", &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+	sqlite3_bind_blob64(st, 2, data, len, SQLITE_STATIC);
+	rv = step_done(s, st, e, "publishing a pack");
+	sqlite3_finalize(st);
+	if (rv == 0 && sqlite3_changes(s->db) != 1)
+		return err_set(e, "hub store: no pack %llu was reserved", (unsigned long long)seq);
+	return rv;
+}
+
+static int
+sqlite_pack_newest(struct hubstore *hs, unsigned char **data, size_t *len, uint64_t *seq,
+    int *found, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	*seq = 0;
+	*found = 0;
+	if (prepare(s,
+	        "SELECT seq, data FROM packs WHERE published = 1 AND data IS NOT NULL"
+	        " ORDER BY seq DESC LIMIT 1",
+	        &st, e) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 1);
+
+		*seq = (uint64_t)sqlite3_column_int64(st, 0);
+		*data = xmalloc(n ? n : 1);
+		if (n > 0)
+			memcpy(*data, sqlite3_column_blob(st, 1), n);
+		*len = n;
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading the published pack");
+	return 0;
+}
+
 static const struct hubstore_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -639,6 +735,10 @@ static const struct hubstore_ops sqlite_ops = {
 	.story_foreach = sqlite_story_foreach,
 	.search = sqlite_search,
 	.withdraw = sqlite_withdraw,
+	.code_withdrawn = sqlite_code_withdrawn,
+	.pack_reserve = sqlite_pack_reserve,
+	.pack_publish = sqlite_pack_publish,
+	.pack_newest = sqlite_pack_newest,
 };
 
 /* Bring a new store or one of an older version to SCHEMA_VERSION; refuse one
@@ -670,7 +770,8 @@ migrate(struct sqlite_store *s, struct err *e)
 		    text, SCHEMA_VERSION);
 	/* a new store, or one older than 3: (re)build the index from the
 	 * stories; older than 4: the untouched column, older than 5: the scribe
-	 * column (a new store's table has them already) */
+	 * column (a new store's table has them already); older than 6: the
+	 * packs table, which the schema above has just made */
 	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
 	    (version < 3 &&
 	        (exec(s,
@@ -680,7 +781,8 @@ migrate(struct sqlite_store *s, struct err *e)
 	            exec(s, fts_schema, e) == -1)) ||
 	    (version >= 1 && version < 4 &&
 	        exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
-	    (version >= 1 && exec(s, "ALTER TABLE stories ADD COLUMN scribe TEXT;", e) == -1) ||
+	    (version >= 1 && version < 5 &&
+	        exec(s, "ALTER TABLE stories ADD COLUMN scribe TEXT;", e) == -1) ||
 	    exec(s,
 	        "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
 	                                                                             " COMMIT;",

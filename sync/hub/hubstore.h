@@ -122,6 +122,22 @@ struct hubstore_ops {
 	int (*withdraw)(struct hubstore *hs, const char *code, const char *story_id,
 	    int (*fn)(const struct hub_story *s, void *ctx, struct err *e), void *ctx, size_t *n,
 	    struct err *e);
+	/* *n: how many withdrawn stories have this code (so a refusal can tell
+	 * a withdrawn story from a code never seen). */
+	int (*code_withdrawn)(struct hubstore *hs, const char *code, size_t *n, struct err *e);
+
+	/* Feedback packs (storyhub feedback, docs/pack-format.md). Reserve the
+	 * next pack sequence: 1, then each one more than any given before, never
+	 * the same twice (even when that pack is never made). */
+	int (*pack_reserve)(struct hubstore *hs, int64_t created, uint64_t *seq, struct err *e);
+	/* Keep the signed pack of a reserved sequence as published: serve
+	 * hands out the newest one. */
+	int (*pack_publish)(struct hubstore *hs, uint64_t seq, const unsigned char *data,
+	    size_t len, struct err *e);
+	/* The published pack with the highest sequence: *found 0 when none;
+	 * else *data (malloc'd, caller frees), *len and *seq. */
+	int (*pack_newest)(struct hubstore *hs, unsigned char **data, size_t *len, uint64_t *seq,
+	    int *found, struct err *e);
 };
 
 struct hubstore {

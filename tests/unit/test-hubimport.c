@@ -512,15 +512,19 @@ test_payload_long_strings(void **state)
 	}
 }
 
-/* Schema 5: the index merges 16 segments at a time and keeps no copy of the
+/* Schema 6: the index merges 16 segments at a time and keeps no copy of the
  * text (FTS5 reads it from the view stories_text, since 3); stories have
- * the untouched column (4) and the scribe column (5). */
+ * the untouched column (4) and the scribe column (5); the feedback packs
+ * have their table (6). */
 static void
-assert_schema_5(const char *db)
+assert_schema_6(const char *db)
 {
 	char *v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
 
-	assert_string_equal(v, "5");
+	assert_string_equal(v, "6");
+	free(v);
+	v = store_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'packs'");
+	assert_string_equal(v, "1");
 	free(v);
 	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
 	assert_string_equal(v, "16");
@@ -544,14 +548,15 @@ assert_schema_5(const char *db)
 	free(v);
 }
 
-/* Put back what schema `version` wrote: no scribe column; before 4, no
- * untouched column; before 3, an index with its own copy of the text (here a
- * stale one, so that a rebuild shows) and no view. */
+/* Put back what schema `version` wrote: no packs table; before 5, no scribe
+ * column; before 4, no untouched column; before 3, an index with its own copy
+ * of the text (here a stale one, so that a rebuild shows) and no view. */
 static void
 store_downgrade(const char *db, int version)
 {
-	char *sql = xasprintf("ALTER TABLE stories DROP COLUMN scribe; %s%s%s"
+	char *sql = xasprintf("DROP TABLE packs; %s%s%s%s"
 	                      " UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    version < 5 ? "ALTER TABLE stories DROP COLUMN scribe;" : "",
 	    version < 4 ? "ALTER TABLE stories DROP COLUMN untouched;" : "",
 	    version < 3 ?
 	        "DROP TABLE stories_fts; DROP VIEW stories_text;"
@@ -577,7 +582,7 @@ search_hits(struct hubstore *hs, const char *query)
 	return hits;
 }
 
-/* A new store is schema 5; a store of schema 1 to 4 is moved on when
+/* A new store is schema 6; a store of schema 1 to 5 is moved on when
  * opened, its stories kept (their untouched, before 4, not known: NULL; no
  * scribe named) and, before 3,
  * its index built again from them (withdrawn text stays out); a store from
@@ -591,7 +596,7 @@ test_schema_versions(void **state)
 	struct err e;
 	int version;
 
-	assert_schema_5(db);
+	assert_schema_6(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
 	assert_true(atoi(stories) > 0); /* from the tests before */
 	/* one of the three "hadithi" stories was withdrawn by then */
@@ -599,7 +604,7 @@ test_schema_versions(void **state)
 	hubstore_close(f->hs);
 	f->hs = NULL;
 
-	for (version = 1; version <= 4; version++) {
+	for (version = 1; version <= 5; version++) {
 		store_downgrade(db, version);
 		v = store_value(db,
 		    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
@@ -609,7 +614,7 @@ test_schema_versions(void **state)
 		v = store_value(db,
 		    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
 		    " name = 'scribe'");
-		assert_string_equal(v, "0");
+		assert_string_equal(v, version < 5 ? "0" : "1");
 		free(v);
 		if (version < 3) {
 			v = store_value(db,
@@ -619,7 +624,7 @@ test_schema_versions(void **state)
 			free(v);
 		}
 		assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &f->hs, &e), 0);
-		assert_schema_5(db);
+		assert_schema_6(db);
 		v = store_value(db, "SELECT count(*) FROM stories");
 		assert_string_equal(v, stories);
 		free(v);
@@ -642,12 +647,12 @@ test_schema_versions(void **state)
 		f->hs = NULL;
 	}
 
-	store_exec(db, "UPDATE meta SET value = '6' WHERE key = 'schema'");
+	store_exec(db, "UPDATE meta SET value = '7' WHERE key = 'schema'");
 	assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &hs, &e), -1);
-	assert_non_null(strstr(e.msg, "schema version \"6\""));
+	assert_non_null(strstr(e.msg, "schema version \"7\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "6"); /* left as it was */
+	assert_string_equal(v, "7"); /* left as it was */
 	free(v);
 	free(stories);
 	free(db);
