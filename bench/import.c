@@ -213,6 +213,7 @@ seal_one(struct gen *g, uint64_t n, unsigned char id[SEAL_ID_BYTES], unsigned ch
 	m.code = "K7P-2QX";
 	m.kiosk = g->kid_hex;
 	m.source = "paper";
+	m.status = "submitted";
 	m.created = m.saved = 1795000000 + (int64_t)n;
 	text = payload_encode(&m, g->f, a);
 	if (seal_story(

@@ -20,7 +20,9 @@ static const char usage[] =
     "are stored by status, how many are waiting to be exported or acknowledged,\n"
     "the last export, the last push (its time, result and the hub URL), the\n"
     "feedback pack in use (its number, date and stories; storykiosk feedback)\n"
-    "and free disk space. Never shows story content: the kiosk cannot read it.\n\n"
+    "and free disk space against the reserve the kiosk keeps for export, push,\n"
+    "import-receipt and purge (below it, new stories are refused). Never shows\n"
+    "story content: the kiosk cannot read it.\n\n"
     "  --check   also run a full database integrity check (exit 1 if not ok)\n";
 
 /* The feedback pack in use; a damaged one is said, not fatal. */
@@ -34,7 +36,7 @@ print_pack(struct kiosk *k)
 	time_t t;
 
 	if (packstore_load(k, &fb, &e) == -1) {
-		printf("feedback:     none shown: %s\n", e.msg);
+		fail_say(stdout, "feedback:     none shown: %s", e.msg);
 		return;
 	}
 	if (fb == NULL) {
@@ -61,9 +63,11 @@ cmd_status(int argc, char **argv)
 	struct store_counts cnt;
 	struct kiosk *k = NULL;
 	const char *dir = NULL;
-	char fpr[KEY_FPR_LEN], free_s[32], *last = NULL, *check = NULL;
+	char fpr[KEY_FPR_LEN], free_s[FSUTIL_SIZE_LEN], reserve_s[FSUTIL_SIZE_LEN];
+	char reusable_s[FSUTIL_SIZE_LEN];
+	char *last = NULL, *check = NULL;
 	char *push_ok = NULL, *push_try = NULL, *push_res = NULL, *push_url = NULL, *safe;
-	uint64_t freeb;
+	struct kiosk_space sp;
 	struct err e;
 	int c, docheck = 0, rv = 1, version;
 	size_t i;
@@ -91,14 +95,14 @@ cmd_status(int argc, char **argv)
 	    store_meta_get(k->store, "last_push_attempt", &push_try, &e) == -1 ||
 	    store_meta_get(k->store, "last_push_result", &push_res, &e) == -1 ||
 	    store_meta_get(k->store, "push_url", &push_url, &e) == -1 ||
-	    store_schema_version(k->store, &version, &e) == -1 ||
-	    fsutil_free_bytes(dir, &freeb, &e) == -1) {
+	    store_schema_version(k->store, &version, &e) == -1 || kiosk_space(k, &sp, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;
 	}
-	fsutil_format_size(freeb, free_s);
+	fsutil_format_size(sp.free, free_s);
+	fsutil_format_size(sp.reserve, reserve_s);
 	printf("kiosk id:     %s\n", k->id_hex);
-	printf("kiosk name:   %s\n", k->name);
+	fail_say(stdout, "kiosk name:   %s", k->name);
 	for (i = 0; i < k->nhubs; i++) {
 		keys_fingerprint(k->hubs[i].id, fpr);
 		printf("hub key:      %s\n", fpr);
@@ -120,9 +124,16 @@ cmd_status(int argc, char **argv)
 		printf("push result:  %s\n", safe);
 		free(safe);
 	}
-	printf("push to:      %s\n", push_url != NULL ? push_url : "not set");
+	fail_say(stdout, "push to:      %s", push_url != NULL ? push_url : "not set");
 	print_pack(k);
-	printf("free disk:    %s\n", free_s);
+	fsutil_format_size(sp.reusable, reusable_s);
+	printf("free disk:    %s (and %s free inside the database, for stories)\n", free_s,
+	    reusable_s);
+	printf(
+	    "reserve:      %s (kept free for export, push, import-receipt and purge)\n", reserve_s);
+	if (sp.full)
+		printf("kiosk full:   new stories are refused until there is room again above "
+		       "the reserve: export, then purge the stories the hub acknowledged\n");
 	printf("schema:       %d\n", version);
 	rv = 0;
 	if (docheck) {

@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "fail.h"
+#include "harden.h"
 
 static const struct cmd commands[] = {
 	{ "init", "set up a kiosk data directory with the hub's public key(s)", cmd_init },
@@ -40,9 +41,12 @@ usage(FILE *fp)
 int
 main(int argc, char **argv)
 {
+	struct err e;
 	size_t i;
 
 	fail_set_program("storykiosk");
+	if (harden_process(&e) == -1)
+		return fail("%s", e.msg);
 	setlocale(LC_ALL, "");
 	if (sodium_init() < 0)
 		return fail("cannot initialise libsodium");

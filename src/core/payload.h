@@ -16,6 +16,7 @@
 /*
  * {"v":1, "story_id":"<32 hex>", "code":"K7P-2QX", "kiosk":"<16 hex>",
  *  "form":"partnership-stories", "form_version":1, "source":"kiosk"|"paper",
+ *  "status":"draft"|"submitted"|"timed_out",          (absent in older payloads)
  *  "created":"2026-11-23T10:00:00Z", "saved":"...",   (kiosk clock: may be wrong)
  *  "types":{"story":"story","equal":"scale",...},     (question types, form order)
  *  "lang":"sw", "consent":"analysis", "prompt":"worked", "answers":{...},
@@ -31,6 +32,8 @@ struct payload {
 	char *form;
 	long long form_version;
 	char *source;
+	char *status; /* as the kiosk sealed it; NULL when the payload has none
+	               * (older kiosks) */
 	char *created;
 	char *saved;
 	char *lang;
@@ -51,6 +54,7 @@ struct payload_meta {
 	const char *code;
 	const char *kiosk;
 	const char *source;
+	const char *status;     /* story_status_name() of the status saved */
 	const char *scribe;     /* NULL: no "scribe" member */
 	int64_t created, saved; /* unix seconds */
 };

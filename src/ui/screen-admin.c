@@ -168,7 +168,7 @@ refresh_info(struct ui *u)
 	struct store_counts c;
 	struct err e;
 	char *last = NULL, *push_ok = NULL, *push_try = NULL, *push_res = NULL;
-	uint64_t bytes = 0;
+	struct kiosk_space sp;
 	size_t len;
 	int i, have_counts;
 
@@ -201,11 +201,16 @@ refresh_info(struct ui *u)
 		snprintf(info[a->ninfo++], sizeof info[0], "%s %" PRIu64 " · %s %s",
 		    tr("Not yet exported:"), c.unexported, tr("Last export:"),
 		    last != NULL ? last : tr("never"));
-	if (fsutil_free_bytes(u->k->dir, &bytes, &e) == 0) {
-		char size[FSUTIL_SIZE_LEN];
+	if (kiosk_space(u->k, &sp, &e) == 0) {
+		char size[FSUTIL_SIZE_LEN], reserve[FSUTIL_SIZE_LEN];
 
-		fsutil_format_size(bytes, size);
-		snprintf(info[a->ninfo++], sizeof info[0], "%s %s", tr("Free disk:"), size);
+		fsutil_format_size(sp.free, size);
+		fsutil_format_size(sp.reserve, reserve);
+		snprintf(info[a->ninfo++], sizeof info[0], "%s %s (%s %s)", tr("Free disk:"), size,
+		    reserve, tr("kept for export, push and purge"));
+		if (sp.full)
+			snprintf(info[a->ninfo++], sizeof info[0], "%s",
+			    tr("Full: new stories are refused. Export, then purge."));
 	}
 	snprintf(info[a->ninfo++], sizeof info[0], "%s %s", tr("Push to:"),
 	    u->act->push_url != NULL ? u->act->push_url : tr("not set (USB export only)"));

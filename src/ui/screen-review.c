@@ -127,10 +127,17 @@ submit(struct ui *u)
 	 * not real. */
 	if (!u->practice &&
 	    kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_SUBMITTED, &e) != 0) {
-		snprintf(u->msg, sizeof u->msg, "%.200s %.300s",
-		    tr("Sorry, your story could not be saved. Please call an organiser."), e.msg);
+		/* Full: the answers stay here, submitting again works once the
+		 * organiser has made room. */
+		if ((u->full = u->k->full))
+			snprintf(u->msg, sizeof u->msg, "%s", ui_full_message());
+		else
+			snprintf(u->msg, sizeof u->msg, "%.200s %.300s",
+			    tr("Sorry, your story could not be saved. Please call an organiser."),
+			    e.msg);
 		return;
 	}
+	u->full = 0;
 	/* Committed: keep only the code, wipe everything the participant said. */
 	memcpy(u->code, u->st.code, sizeof u->code);
 	u->consented = 0;

@@ -144,8 +144,17 @@ welcome_key(struct ui *u, int fkey, wint_t ch)
 		return;
 	}
 	if (ui_is_enter(fkey, ch) && u->form->nlanguages > 0) {
+		struct kiosk_space sp;
+		struct err e;
+
 		u->lang = u->form->languages[u->sel];
 		i18n_set_language(u->lang);
+		/* No story can be stored: say so before anyone starts one (in
+		 * practice nothing is stored anyway). */
+		if (!u->practice && u->k != NULL && kiosk_space(u->k, &sp, &e) == 0 && sp.full) {
+			snprintf(u->msg, sizeof u->msg, "%s", ui_full_message());
+			return;
+		}
 		ui_go(u, &screen_consent);
 	}
 }

@@ -387,6 +387,12 @@ flush_widget(struct ui *u)
 		widget_for(u->w.q->type)->store(&u->w, u->ans);
 }
 
+const char *
+ui_full_message(void)
+{
+	return tr("This kiosk is full. Please tell the organiser.");
+}
+
 void
 ui_autosave(struct ui *u)
 {
@@ -400,10 +406,18 @@ ui_autosave(struct ui *u)
 		return;
 	}
 	flush_widget(u);
-	if (kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_DRAFT, &e) != 0)
-		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
-	u->dirty = 0;
 	u->last_save = ui_now();
+	if (kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_DRAFT, &e) == 0) {
+		u->dirty = u->full = 0;
+		return;
+	}
+	if (u->k->full) { /* kept changed: tried again at the next autosave */
+		u->full = 1;
+		snprintf(u->msg, sizeof u->msg, "%s", ui_full_message());
+		return;
+	}
+	snprintf(u->msg, sizeof u->msg, "%s", e.msg);
+	u->dirty = 0;
 }
 
 /* Forget everything about the participant: wipe buffers, fresh answers. */
@@ -416,7 +430,7 @@ session_reset(struct ui *u)
 	free(u->seen);
 	u->seen = xcalloc(u->form->nquestions + 1, 1);
 	memset(&u->st, 0, sizeof u->st);
-	u->consented = u->touched = u->dirty = 0;
+	u->consented = u->touched = u->dirty = u->full = 0;
 	u->qi = 0;
 	u->from_review = 0;
 	u->sel = 0;
@@ -457,7 +471,7 @@ ui_session_end(struct ui *u, int keep)
 	/* The participant has gone: leave the reason for the field worker on
 	 * the welcome screen rather than stopping the kiosk. */
 	if (failed)
-		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
+		snprintf(u->msg, sizeof u->msg, "%s", u->k->full ? ui_full_message() : e.msg);
 }
 
 void
@@ -616,6 +630,9 @@ draw(struct ui *u)
 {
 	erase();
 	curs_set(0);
+	/* A key clears the message; while the kiosk is full it comes back. */
+	if (u->full && u->msg[0] == '\0' && u->screen->in_session)
+		snprintf(u->msg, sizeof u->msg, "%s", ui_full_message());
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
 		ui_text(LINES / 2 > 0 ? LINES / 2 - 1 : 0, 1, COLS > 2 ? COLS - 2 : 1, 3,
 		    tr("Please enlarge the window."), UA_ERROR);

@@ -212,6 +212,8 @@ struct ui {
 	char code[STORYCODE_LEN]; /* shown on the thank-you screen */
 	struct widget_state w;
 	char msg[ERR_MAX]; /* a message shown on the current screen */
+	int full;          /* the last save was refused: the kiosk is full (the
+	                    * participant is told, their answers kept) */
 
 	/* Admin. */
 	char *pin; /* xsecure_malloc'd, UI_PIN_MAX + 1 */
@@ -280,8 +282,13 @@ void ui_go(struct ui *u, const struct screen *s);
 /* Seconds on the monotonic clock. */
 double ui_now(void);
 /* Save the draft now if anything changed (only after consent); a failure
- * is shown in u->msg. */
+ * is shown in u->msg. When the kiosk is full the answers stay in memory
+ * (and changed: the save is tried again every UI_AUTOSAVE_SECONDS) and the
+ * participant reads ui_full_message() in their language. */
 void ui_autosave(struct ui *u);
+/* What a participant reads when the kiosk cannot store more, translated:
+ * "This kiosk is full. Please tell the organiser." */
+const char *ui_full_message(void);
 /* End the session without submitting (a submitted story is saved by the
  * review): keep = 1 saves what was typed as timed_out (when anything was),
  * keep = 0 deletes the draft. Wipes every buffer, clears the screen and

@@ -157,7 +157,7 @@ hcmd_export(int argc, char **argv)
 			rv = fail("%s", e.msg);
 			goto out;
 		}
-		fprintf(stderr, "exported %zu stor%s to %s\n", n, n == 1 ? "y" : "ies", outpath);
+		fail_say(stderr, "exported %zu stor%s to %s", n, n == 1 ? "y" : "ies", outpath);
 	}
 	if (codebook != NULL) {
 		char *cb = NULL;

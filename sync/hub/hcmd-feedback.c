@@ -18,6 +18,7 @@
 #include "packbuild.h"
 #include "packnote.h"
 #include "packsum.h"
+#include "utf8.h"
 
 static const char usage[] =
     "usage: storyhub feedback --store DB --key hub.key --form-file FORM.yaml --out PACK.skf\n"
@@ -75,6 +76,7 @@ hcmd_feedback(int argc, char **argv)
 	struct feedback *fb = feedback_new();
 	struct form *f = NULL;
 	unsigned char *pack = NULL;
+	char *shown;
 	size_t len;
 	int c, modes = 0, publish = 0, rv = 1;
 	struct err e;
@@ -158,10 +160,12 @@ hcmd_feedback(int argc, char **argv)
 		rv = fail("%s (the pack was written to %s, but not published)", e.msg, outpath);
 		goto out;
 	}
+	shown = utf8_neutralise(outpath, strlen(outpath), 0); /* a path: no control bytes */
 	printf("wrote feedback pack %" PRIu64 " to %s: %zu stor%s, figures over %" PRIu32
 	       " stor%s, ",
-	    fb->seq, outpath, fb->nstories, fb->nstories == 1 ? "y" : "ies", fb->counted,
+	    fb->seq, shown, fb->nstories, fb->nstories == 1 ? "y" : "ies", fb->counted,
 	    fb->counted == 1 ? "y" : "ies");
+	free(shown);
 	if (fb->note.n > 0) {
 		printf("note in ");
 		print_langs(&fb->note);

@@ -414,6 +414,9 @@ payread_decode(struct payread *r, const char *json, size_t len, struct payload *
 	p->prompt = get_str(&w, "prompt", 1, e);
 	if (p->prompt == NULL && e->msg[0] != '\0')
 		goto out;
+	p->status = get_str(&w, "status", 1, e);
+	if (p->status == NULL && e->msg[0] != '\0')
+		goto out;
 	m = find(w.top, w.ntop, "form_version");
 	if (m == NULL || m->type != K_INTEGER) {
 		err_set(e, "story payload: \"form_version\" is not an integer");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fail.h"
+#include "harden.h"
 #include "hcmd.h"
 #include "hubstore.h"
 
@@ -37,7 +38,11 @@ usage(FILE *fp)
 int
 main(int argc, char **argv)
 {
+	struct err e;
+
 	fail_set_program("storyhub");
+	if (harden_process(&e) == -1)
+		return fail("%s", e.msg);
 	setlocale(LC_ALL, "");
 	hubstore_init();
 	if (sodium_init() < 0)

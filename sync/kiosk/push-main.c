@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "fail.h"
+#include "harden.h"
 #include "kiosk.h"
 #include "push.h"
 #include "pushspawn.h"
@@ -48,6 +49,8 @@ main(int argc, char **argv)
 	int c, rv = 1;
 
 	fail_set_program("storykiosk");
+	if (harden_process(&e) == -1)
+		return fail("%s", e.msg);
 	setlocale(LC_ALL, "");
 	if (sodium_init() < 0)
 		return fail("cannot initialise libsodium");
@@ -110,9 +113,10 @@ main(int argc, char **argv)
 		    res.sent, res.sent == 1 ? "y" : "ies", res.bundle_seq, res.acked);
 		break;
 	case PUSH_QUARANTINED:
-		printf("pushed %zu stor%s in bundle %" PRIu64 "; the hub holds them in "
-		       "quarantine until the coordinator trusts this kiosk (id %s), so nothing is "
-		       "acknowledged yet; push again after that. The hub said: %s\n",
+		fail_say(stdout,
+		    "pushed %zu stor%s in bundle %" PRIu64 "; the hub holds them in "
+		    "quarantine until the coordinator trusts this kiosk (id %s), so nothing is "
+		    "acknowledged yet; push again after that. The hub said: %s",
 		    res.sent, res.sent == 1 ? "y" : "ies", res.bundle_seq, k->id_hex, res.note);
 		break;
 	}

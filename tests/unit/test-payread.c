@@ -71,6 +71,7 @@ encode_payload(const char *source, const char *scribe)
 	m.code = "K7P-2QX";
 	m.kiosk = "0123456789abcdef";
 	m.source = source;
+	m.status = "submitted";
 	m.scribe = scribe;
 	m.created = m.saved = 1795000000;
 	text = payload_encode(&m, f, a);
@@ -304,6 +305,7 @@ marker_payload(void)
 	m.code = "M4R-K3R";
 	m.kiosk = "0123456789abcdef";
 	m.source = "kiosk";
+	m.status = "submitted";
 	m.created = m.saved = 1795000000;
 	text = payload_encode(&m, f, a);
 	answers_free(a);
