@@ -851,6 +851,14 @@ question(struct page *pg, size_t qi)
 		raw(pg, " Percentages are of those who answered; one may tick several.");
 	if (q->type == Q_SCALE)
 		raw(pg, " Answers from 0 to 100 between the two poles, shown in steps of 5.");
+	if (q->type == Q_TRIAD)
+		fprintf(pg->fp,
+		    " <span class=\"centre-note\">The centre is the compositional mean: the "
+		    "geometric "
+		    "mean of each corner's share, scaled so the three add up to 100%%. A share of "
+		    "0 has no logarithm, so it counts as %g (and the answer's other shares shrink "
+		    "to keep the sum); the figures say how many answers had a 0.</span>",
+		    REPORT_TRIAD_DELTA);
 	if (rq->is_by)
 		raw(pg, " <strong>This question makes the groups compared below.</strong>");
 	raw(pg, "</p>\n");
