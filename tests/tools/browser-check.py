@@ -15,6 +15,9 @@ tests/e2e/hub-report.sh with /usr/bin/python3; standard library only).
    visible must be exactly EXPECT_IDS (comma-separated article ids); then
    for each TOKEN=N the address gets "#f:TOKEN" (what a chart's bar or bin
    links to) and N stories must be visible.
+3. The same page as printed (Emulation.setEmulatedMedia print): the menu
+   and the search box are gone, every story is there, and Page.printToPDF
+   gives a PDF of more than one page.
 
 With --netns both run inside `unshare -n` (a network namespace with no
 interface up), the network off for real. Prints "PASS what" / "FAIL what:
@@ -237,6 +240,23 @@ def main():
                 time.sleep(0.1)
             check(n == int(expect_n), "a chart's link (#f:%s) shows the stories behind it" %
                   token, "%d shown, want %s" % (n, expect_n))
+        # 3. printed: the print stylesheet hides the menu and the search box,
+        # keeps every story, and Chromium prints the page to PDF pages
+        js("location.hash = ''")
+        js("document.getElementById('all').click()")
+        cdp.call("Emulation.setEmulatedMedia", {"media": "print"}, session=s)
+        shown = "function (q) { return Array.from(document.querySelectorAll(q)).filter(" \
+                "function (e) { return getComputedStyle(e).display !== 'none'; }).length; }"
+        hidden = js("(%s)('nav, #tools')" % shown)
+        cards = js("(%s)('article.story')" % shown)
+        check(hidden == 0 and cards == total,
+              "printed: no menu or search box, every story kept",
+              "%s of nav/#tools shown, %s of %s stories" % (hidden, cards, total))
+        pdf = base64.b64decode(cdp.call("Page.printToPDF", {}, session=s)["data"])
+        pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") if pdf else 0
+        check(pdf[:5] == b"%PDF-" and pages > 1, "... and prints to PDF pages",
+              "%d bytes, %d pages" % (len(pdf), pages))
+        cdp.call("Emulation.setEmulatedMedia", {"media": ""}, session=s)
         urls = [m["params"]["request"]["url"] for m in cdp.events
                 if m.get("method") == "Network.requestWillBeSent"]
         check(all(u.startswith("file:") for u in urls),
