@@ -1,10 +1,10 @@
 /* report-html: the page, section by section: Patterns, Overview, every
  * question (with the groups side by side and their tests when comparing),
  * then the quotable stories, streamed from the store. A bar, a bin, a
- * triad cell or a group links to "#f:TOKEN"; every story card lists the
- * tokens it matches (data-k), the script shows the cards of the token in
- * the address, and without the script the link still lands on the
- * Stories. */
+ * triad cell or a group links to "#f:TOKEN" (in a group's chart,
+ * "#f:GROUP+TOKEN"); every story card lists the tokens it matches
+ * (data-k), the script shows the cards of the token in the address, and
+ * without the script the link still lands on the Stories. */
 #include "report-html.h"
 
 #include <math.h>
@@ -20,25 +20,31 @@
 
 /* The one script: search the stories, and show those behind a chart's
  * link: the cards holding its token, or for a number's bin "Q=rLO:HI",
- * those whose "Q=vX" has LO <= X < HI. The CSP allows it by its SHA-256;
- * textContent only, no markup. */
+ * those whose "Q=vX" has LO <= X < HI; a link of a group's chart joins the
+ * group's token and its own with '+' (which no token holds), and the cards
+ * must match both. The CSP allows it by its SHA-256; textContent only, no
+ * markup. */
 static const char script[] =
     "(function () {\n"
     "  var box = document.getElementById('search'), tools = document.getElementById('tools'),\n"
     "      note = document.getElementById('shown'), all = document.getElementById('all'),\n"
     "      cards = document.querySelectorAll('article.story'), key = '';\n"
     "  if (!box) return;\n"
-    "  function has(c) {\n"
-    "    var ks = c.getAttribute('data-k').split(' '), i, v;\n"
-    "    var m = /^(.*)=r([^:]*):(.*)$/.exec(key);\n"
+    "  function one(ks, part) {\n"
+    "    var m = /^(.*)=r([^:]*):(.*)$/.exec(part), i, v;\n"
     "    for (i = 0; i < ks.length; i++) {\n"
-    "      if (ks[i] === key) return true;\n"
+    "      if (ks[i] === part) return true;\n"
     "      if (m && ks[i].indexOf(m[1] + '=v') === 0) {\n"
     "        v = parseFloat(ks[i].slice(m[1].length + 2));\n"
     "        if (v >= parseFloat(m[2]) && v < parseFloat(m[3])) return true;\n"
     "      }\n"
     "    }\n"
     "    return false;\n"
+    "  }\n"
+    "  function has(c) {\n"
+    "    var ks = c.getAttribute('data-k').split(' '), parts = key.split('+'), i;\n"
+    "    for (i = 0; i < parts.length; i++) if (!one(ks, parts[i])) return false;\n"
+    "    return true;\n"
     "  }\n"
     "  function apply() {\n"
     "    var q = box.value.toLowerCase().trim(), n = 0, i, c, ok;\n"
@@ -153,6 +159,25 @@ token(const char *name, const char *value)
 		        (*c >= '0' && *c <= '9') || strchr("_.:-=", *c) != NULL))
 			*c = '_';
 	return t;
+}
+
+/* The token of value of question qid in the chart of group g: in a --by
+ * group's chart, "BY=CHOICE+Q=VALUE" (the script shows the cards holding
+ * both). */
+static char *
+group_token(const struct page *pg, size_t g, const char *qid, const char *value)
+{
+	const struct question *by;
+	char *t = token(qid, value), *gt, *both;
+
+	if (g == 0 || pg->r->by < 0)
+		return t;
+	by = &pg->r->f->questions[pg->r->by];
+	gt = token(by->id, by->choices[g - 1].id);
+	both = xasprintf("%s+%s", gt, t);
+	free(gt);
+	free(t);
+	return both;
 }
 
 /* The link to token's stories (remembered for the anchors). */
@@ -444,13 +469,13 @@ choice_figure(struct page *pg, const struct report_q *rq, size_t g, double axis)
 		stats_wilson(c->counts[i], c->answered, 0.95, &bars[i].lo, &bars[i].hi);
 		if (c->answered == 0)
 			bars[i].lo = bars[i].hi = NAN;
-		bars[i].link = link_to(pg, token(q->id, q->choices[i].id));
+		bars[i].link = link_to(pg, group_token(pg, g, q->id, q->choices[i].id));
 	}
 	apart.label = "not answered";
 	apart.n = c->seen - c->answered;
 	apart.share = c->seen ? (double)apart.n / (double)c->seen : NAN;
 	apart.lo = apart.hi = NAN;
-	apart.link = link_to(pg, token(q->id, "-"));
+	apart.link = link_to(pg, group_token(pg, g, q->id, "-"));
 	fprintf(pg->fp, "<figure class=\"chart\" data-q=\"%s\" data-g=\"%zu\">", q->id, g);
 	group_heading(pg, rq, g);
 	chart(pg, name, draw_bars, &chartc);
@@ -585,7 +610,7 @@ hist_figure(struct page *pg, const struct report_q *rq, size_t g, double ymax)
 		else /* the values from edge i up to edge i + 1 */
 			snprintf(b, sizeof b, "r%.17g:%.17g", report_number_edge(rq, i),
 			    report_number_edge(rq, i + 1));
-		links[i] = link_to(pg, token(q->id, b));
+		links[i] = link_to(pg, group_token(pg, g, q->id, b));
 	}
 	if (scale) {
 		h.vlo = -2.5;
@@ -626,7 +651,8 @@ triad_figure(struct page *pg, const struct report_q *rq, size_t g)
 	const struct report_cell *c = &rq->cell[g];
 	char *title =
 	    xasprintf("%s%s%s", qtext(pg, q), g ? ": " : "", g ? report_group_label(pg->r, g) : "");
-	char *name = chart_name(rq, g), *prefix = xasprintf("#f:%s=t", q->id);
+	char *name = chart_name(rq, g), *cell = group_token(pg, g, q->id, "t");
+	char *prefix = xasprintf("#f:%s", cell);
 	struct svg_mark *marks = NULL;
 	struct svg_triad t = { .title = title,
 		.id = name,
@@ -654,7 +680,7 @@ triad_figure(struct page *pg, const struct report_q *rq, size_t g)
 		char b[24];
 
 		snprintf(b, sizeof b, "t%zu", k);
-		free(link_to(pg, token(q->id, b)));
+		free(link_to(pg, group_token(pg, g, q->id, b)));
 	}
 	fprintf(pg->fp, "<figure class=\"chart\" data-q=\"%s\" data-g=\"%zu\">", q->id, g);
 	group_heading(pg, rq, g);
@@ -674,6 +700,7 @@ triad_figure(struct page *pg, const struct report_q *rq, size_t g)
 	free(marks);
 	free(title);
 	free(name);
+	free(cell);
 	free(prefix);
 }
 

@@ -3,9 +3,11 @@
 #include "report-svg.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report-text.h"
+#include "xmalloc.h"
 
 #define INK "#222"
 #define BAR "#3d6b99"
@@ -312,13 +314,13 @@ report_svg_triad(FILE *fp, const struct svg_triad *t, int standalone)
 			for (int j = 0; i + j <= 10; j++) {
 				double p[3] = { i / 10.0, j / 10.0, (10 - i - j) / 10.0 }, x, y;
 				uint64_t c = cells[i * 11 + j];
-				char link[96];
+				char *link;
 
 				if (c == 0)
 					continue;
 				tri_xy(p, &x, &y);
-				snprintf(link, sizeof link, "%s%d",
-				    t->link_prefix ? t->link_prefix : "", i * 11 + j);
+				link = xasprintf(
+				    "%s%d", t->link_prefix ? t->link_prefix : "", i * 11 + j);
 				link_open(fp, t->link_prefix ? link : NULL, standalone);
 				fprintf(fp, "<path d=\"M%.1f %.1f", x, y - hex);
 				for (int v = 1; v < 6; v++)
@@ -331,6 +333,7 @@ report_svg_triad(FILE *fp, const struct svg_triad *t, int standalone)
 				    0.08 + 0.62 * (double)c / (double)cmax, (unsigned long long)c,
 				    i * 10, j * 10, (10 - i - j) * 10);
 				link_close(fp, t->link_prefix ? link : NULL, standalone);
+				free(link);
 			}
 		fputs("</g>\n", fp);
 	}

@@ -195,9 +195,16 @@ for lo, hi in re.findall(r"#f:age=r([^:\"]+):([^\"]+)\"", open("report.html").re
     if n:
         print("age=r%s:%s=%d" % (lo, hi, n))
         break')
+	# a bar of a group's chart: funders who ticked "process"
+	GROUPBAR=$("$PY" -c 'import json
+quot = [s for s in json.load(open("store.json")) if s["consent"] != "analysis"]
+print("role=funder+obstacles=process=%d" % sum(1 for s in quot if s["answers"]["role"] == "funder"
+                                               and "process" in s["answers"]["obstacles"]))')
+	check "... a group's bar links to its group's stories only" \
+	    grep -q 'href="#f:role=funder+obstacles=process"' report.html
 	mkdir browser
 	"$PY" "$TOP/tests/tools/browser-check.py" $NETNS "$CHROMIUM" report.html browser \
-	    "storymark-7:" "$ID7" role=funder=15 "$AGEBIN" >browser.out 2>browser.err ||
+	    "storymark-7:" "$ID7" role=funder=15 "$AGEBIN" "$GROUPBAR" >browser.out 2>browser.err ||
 	    echo "FAIL browser-check.py exited with status $?: $(tail -1 browser.err)" >>browser.out
 	if grep -q '^SKIP' browser.out; then
 		t_skip "$(sed -n 's/^SKIP //p' browser.out | head -1)"

@@ -699,6 +699,68 @@ def main():
                     wrong.append("%s %g..%g: %d cards, %d stories" % (q, lo, hi, got, want))
         check(not wrong, "a bar's or bin's link finds exactly the quotable stories behind it",
               repr(wrong[:4]))
+
+        # every chart link, the groups' ("GROUP+TOKEN") too: the cards the
+        # page's script would show (as it matches a part) against the
+        # quotable stories the link stands for, worked out from the export
+        def card_has(keys, part):
+            m = re.match(r"^(.*)=r([^:]*):(.*)$", part)
+            return part in keys or bool(m and any(
+                k.startswith(m.group(1) + "=v") and
+                float(m.group(2)) <= float(k[len(m.group(1)) + 2:]) < float(m.group(3))
+                for k in keys))
+
+        fields = {"kiosk": "kiosk", "lang": "lang", "prompt": "prompt", "consent": "consent",
+                  "source": "source", "status": "status"}
+
+        def story_has(s, part):
+            name, v = part.split("=", 1)
+            if name in fields:
+                return token(name, s[fields[name]]) == part
+            if name == "day":
+                return token("day", day(s)) == part
+            ans, typ = chosen(s, name), qtype.get(name)
+            if v == "-":
+                return name in s["answers"] and shown(s, name) and ans is None
+            if ans is None:
+                return False
+            if typ == "choice":
+                return ans == v
+            if typ == "multi":
+                return v in ans
+            if typ == "scale":
+                return v == "b%d" % lround(lround(ans) / 5.0)
+            if typ == "number":
+                lo, hi = v[1:].split(":")
+                return float(lo) <= ans < float(hi)
+            if typ == "triad":
+                return v == "t%d" % triad_cell(ans)
+            return False
+
+        card_keys = [set(c.attrs.get("data-k", "").split()) for c in cards]
+        links = sorted({n.attrs["href"][3:] for n in root.walk()
+                        if n.tag == "a" and n.attrs.get("href", "").startswith("#f:")})
+        wrong, grouped = [], 0
+        for link in links:
+            parts = link.split("+")
+            grouped += len(parts) > 1
+            got = sum(1 for ks in card_keys if all(card_has(ks, p) for p in parts))
+            want = sum(1 for s in quot if all(story_has(s, p) for p in parts))
+            if got != want:
+                wrong.append("%s: %d cards, %d stories" % (link, got, want))
+        # and a group's chart links to its group's stories only
+        for fig in root.find("figure"):
+            g = fig.attrs.get("data-g")
+            if not a.by or g in (None, "0"):
+                continue
+            want = token(a.by, by_choices[int(g) - 1])  # the heading's; the rest, in it
+            wrong += ["%s in group %s" % (n.attrs["href"], g) for n in fig.walk()
+                      if n.tag == "a" and n.attrs.get("href", "").startswith("#f:") and
+                      n.attrs["href"][3:] != want and
+                      not n.attrs["href"][3:].startswith(want + "+")]
+        check(links and (grouped or not a.by) and not wrong,
+              "each of the %d chart links (%d in a group's chart) shows exactly the quotable "
+              "stories behind it" % (len(links), grouped), repr(wrong[:4]))
     anchors = {n.attrs.get("id") for n in root.walk() if n.tag == "span"}
     hrefs = {n.attrs.get("href") for n in root.walk() if n.tag == "a"}
     lost = [h for h in hrefs if h and h.startswith("#f:") and h[1:] not in anchors]
