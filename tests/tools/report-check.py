@@ -456,6 +456,22 @@ def main():
                       "drawn %r, named %r" % (sorted(figs), sorted(empty)))
                 check(next(sec.find(None, **{"class": "test"}), None) is not None,
                       "question %s has its test of difference" % q)
+                # side by side on one scale, each with its size
+                axes, sizes = set(), []
+                for f in sec.find("figure"):
+                    g = f.attrs.get("data-g")
+                    if g in (None, "0"):
+                        continue
+                    axes.add(tuple(t.text() for t in f.find("text")
+                                   if t.attrs.get("font-size") == "10" and
+                                   not t.text().startswith("median")))
+                    cap = next(f.find("figcaption"), None)
+                    ss = dict(groups)[g]
+                    n = sum(1 for s in ss if shown(s, q) and chosen(s, q) is not None)
+                    sizes.append(cap is not None and "(n = %d" % n in cap.text())
+                check(len(axes) == 1 and all(sizes),
+                      "question %s: the groups' charts share one scale, each with its size" % q,
+                      "%d scales: %r" % (len(axes), sorted(axes)[:2]))
                 check_test(sec, q, typ, [[s for s in ss if shown(s, q) and
                                           chosen(s, q) is not None]
                                          for g, ss in groups if g != "0"])
