@@ -2,7 +2,8 @@
 #
 #   make            build storykiosk and storyhub
 #   make check      install missing dependencies, build, run every test
-#                   (T=PATTERN: only the tests whose name contains it)
+#                   (T=PATTERN: only the tests whose name contains it;
+#                   JOBS=N: tests at once, one per CPU unless told)
 #   make unit       only the unit tests; make e2e only the end-to-end ones
 #   make check-deb  build the Debian packages and test them (lintian too)
 #   make deb        the Debian packages, in build/deb-src/
@@ -235,9 +236,11 @@ check: deps
 	@$(MAKE) --no-print-directory _check
 
 # make check T=PATTERN runs the tests whose name contains PATTERN; make unit
-# and make e2e run one kind.
+# and make e2e run one kind; JOBS=N runs N tests at once (one per CPU unless
+# told; a test marked "# test: serial" runs alone).
 _check: all $(UNIT_BIN)
-	@BUILD=$(BUILD) ARCH='$(ARCH)' EMU='$(EMU)' T='$(T)' ONLY='$(ONLY)' tests/run-all $(UNIT_BIN)
+	@BUILD=$(BUILD) ARCH='$(ARCH)' EMU='$(EMU)' T='$(T)' ONLY='$(ONLY)' JOBS='$(JOBS)' \
+	    tests/run-all $(UNIT_BIN)
 
 unit: deps
 	@$(MAKE) --no-print-directory _check ONLY=unit
