@@ -74,7 +74,8 @@ PKG_CONFIG ?= pkg-config
 #   sync/wire   bundle receipt pack httpsig token: what both ends read and verify
 #   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
 #               push-main.c are the storykiosk-push helper
-#   sync/hub    the hub store, import, serve, hub export       SQLite jansson libmicrohttpd
+#   sync/hub    the hub store, import, serve, hub export,      SQLite jansson libmicrohttpd
+#               report (GSL only in report-stats.c)            GSL
 #   src/*.c and sync/hub/storyhub.c, hcmd-*.c are the programs.
 PKGS_BASE  = libsodium
 PKGS_CORE  = sqlite3 libsodium yaml-0.1 jansson
@@ -82,9 +83,9 @@ PKGS_UI    = ncursesw
 PKGS_WIRE  = libsodium
 PKGS_SYNCK = libsodium
 PKGS_HELPER = libsodium libcurl
-PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd
-PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka
-PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka
+PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd gsl
+PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd gsl cmocka
+PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd gsl cmocka
 TOOLS_ALL  = tmux msgfmt
 
 WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
