@@ -2,7 +2,8 @@
 #
 #   make            build storykiosk and storyhub
 #   make check      install missing dependencies, build, run every test
-#                   (T=PATTERN: only the tests whose name contains it)
+#                   (T=PATTERN: only the tests whose name contains it;
+#                   JOBS=N: tests at once, one per CPU unless told)
 #   make unit       only the unit tests; make e2e only the end-to-end ones
 #   make check-deb  build the Debian packages and test them (lintian too)
 #   make deb        the Debian packages, in build/deb-src/
@@ -73,7 +74,8 @@ PKG_CONFIG ?= pkg-config
 #   sync/wire   bundle receipt pack httpsig token: what both ends read and verify
 #   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
 #               push-main.c are the storykiosk-push helper
-#   sync/hub    the hub store, import, serve, hub export       SQLite jansson libmicrohttpd
+#   sync/hub    the hub store, import, serve, hub export,      SQLite jansson libmicrohttpd
+#               report (GSL only in report-stats.c)            GSL
 #   src/*.c and sync/hub/storyhub.c, hcmd-*.c are the programs.
 PKGS_BASE  = libsodium
 PKGS_CORE  = sqlite3 libsodium yaml-0.1 jansson
@@ -81,9 +83,9 @@ PKGS_UI    = ncursesw
 PKGS_WIRE  = libsodium
 PKGS_SYNCK = libsodium
 PKGS_HELPER = libsodium libcurl
-PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd
-PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka
-PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka
+PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd gsl
+PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd gsl cmocka
+PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd gsl cmocka
 TOOLS_ALL  = tmux msgfmt
 
 WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
@@ -237,9 +239,11 @@ check: deps
 	@$(MAKE) --no-print-directory _check
 
 # make check T=PATTERN runs the tests whose name contains PATTERN; make unit
-# and make e2e run one kind.
+# and make e2e run one kind; JOBS=N runs N tests at once (one per CPU unless
+# told; a test marked "# test: serial" runs alone).
 _check: all $(UNIT_BIN)
-	@BUILD=$(BUILD) ARCH='$(ARCH)' EMU='$(EMU)' T='$(T)' ONLY='$(ONLY)' tests/run-all $(UNIT_BIN)
+	@BUILD=$(BUILD) ARCH='$(ARCH)' EMU='$(EMU)' T='$(T)' ONLY='$(ONLY)' JOBS='$(JOBS)' \
+	    tests/run-all $(UNIT_BIN)
 
 unit: deps
 	@$(MAKE) --no-print-directory _check ONLY=unit

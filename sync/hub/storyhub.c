@@ -19,6 +19,7 @@ static const struct hcmd commands[] = {
 	{ "withdraw", "withdraw a story by its story code", hcmd_withdraw },
 	{ "serve", "receive bundles from kiosks over HTTP and answer with receipts", hcmd_serve },
 	{ "feedback", "a signed pack of public stories and a note for the kiosks", hcmd_feedback },
+	{ "report", "an offline HTML page to read the stories together", hcmd_report },
 };
 
 static void

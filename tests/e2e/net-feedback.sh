@@ -87,10 +87,10 @@ check "... with the four stories" grep -q 'pack 4 .*: 4 stories' "$T_DIR/out"
 STORYKIOSK_PIN=$PIN "$KIOSK" init --data "$W/k2" --hub-key "$W/hub/hub.pub" --push-url "$URL" \
     >/dev/null 2>&1
 add_public "$W/k2" en "Harvest-3TT: the second kiosk's own story, waiting to be pushed."
+check "the new kiosk has no pack yet" has_pack "$W/k2" 'none'
 check "the new kiosk is given its token" enrol "$W/k2" "$W/hub.db"
 KIOSK_DATA=$W/k2
 start_kiosk
-check "the new kiosk has no pack yet" has_pack "$W/k2" 'none'
 check "it pushes by itself and takes pack 4" wait_for "has_pack '$W/k2' 'pack 4 of '" 20
 check "... its welcome screen then offers the stories" wait_text "Read stories from others" 10
 keys R
