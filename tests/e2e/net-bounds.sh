@@ -11,10 +11,6 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
-# Under make check SANITIZE=1, AddressSanitizer keeps freed memory in a
-# quarantine (256 MiB by default) that would count as the server's own:
-# keep it small, so that the figures are the program's (ignored otherwise).
-export ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=8:thread_local_quarantine_size_kb=256"
 T=3
 BUDGET_MIB=256
 
