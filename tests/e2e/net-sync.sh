@@ -27,7 +27,9 @@ check "... its log shows the 401, body not read" grep -q "POST /v1/bundles 401 0
 check_ok "the coordinator makes a token" "$HUB" kiosks --store hub.db enroll --name "Stall 1" --expires 2d
 TOKEN=$(tail -1 "$T_DIR/out")
 check "... the last line is the token alone" sh -c "echo '$TOKEN' | grep -Eqx '[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}'"
-check_fail "a token with a typo is refused at the kiosk" "$KIOSK" enroll --data k1 "${TOKEN%?}2${TOKEN#???????????????????}"
+# a typo: the check symbol (the last) changed, to 2 (or to 3 when it is 2)
+case $TOKEN in *2) typo=${TOKEN%?}3 ;; *) typo=${TOKEN%?}2 ;; esac
+check_fail "a token with a typo is refused at the kiosk ($typo)" "$KIOSK" enroll --data k1 "$typo"
 check_ok "the kiosk keeps the token (any case, spaces)" "$KIOSK" enroll --data k1 "$(echo "$TOKEN" | tr 'A-Z-' 'a-z ')"
 check "... status says the next push enrols it" sh -c '"$1" status --data k1 | grep -q "enrolment: *token kept"' sh "$KIOSK"
 
