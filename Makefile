@@ -371,7 +371,8 @@ BENCH_SRC  = $(wildcard bench/*.c)
 BENCH_BIN  = $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 .PHONY: bench-progs
-bench-progs: $(BENCH_BIN)
+# bench/net-push.sh signs uploads with the tests' sign-request.
+bench-progs: $(BENCH_BIN) $(BUILD)/tests/sign-request
 bench: bench-progs
 bench: export BUILD := $(BUILD)
 

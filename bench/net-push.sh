@@ -1,5 +1,5 @@
 #!/bin/sh
-# Network sync over loopback, in two parts.
+# Network sync over loopback, in three parts.
 # 1. Throughput (issue 5): `storykiosk push` (build the bundle, get a nonce,
 #    sign and POST it, `storyhub serve` verifies and imports it, receipt
 #    verified, stories marked acknowledged) against `storyhub import` of the
@@ -13,14 +13,23 @@
 #    store: stories/s of each, their ratio (target >= 1.5 on 2 cores), and
 #    the p50 and p99 of one kiosk's push time (start of `storykiosk push` to
 #    its end) when all push at once, beside the same figures one at a time.
+#    Each push is a `storykiosk push` process (with libcurl's start, about
+#    25 ms of CPU): on 2 cores the 20 kiosks' own work competes with the
+#    hub's, where in the field each kiosk is a machine of its own.
+# 3. The hub alone (issue 20): the same $K bundles, their requests signed
+#    beforehand (tests/tools/sign-request), sent by one client process
+#    (Python threads) one after another, then all at once: the server's
+#    stories/s, their ratio, and the p50 and p99 of one upload's answer.
 # Stories/s are medians over $RUNS runs; latencies are over every push of
-# every run.
+# every run. The machine may be shared: part 2 also gives the CPU its runs
+# took, the share other programs took while all pushed at once, and the
+# ratio the CPU would allow on an otherwise idle machine.
 : "${TOP:?run from bench/run-all}" "${KIOSK:?}" "${HUB:?}"
 S=${BENCH_NET_STORIES:-2000}
 RUNS=${BENCH_RUNS:-3}
 K=${BENCH_NET_KIOSKS:-20}
 M=${BENCH_NET_KIOSK_STORIES:-50}
-PART=${BENCH_NET_PART:-all}     # 1, 2 or all
+PART=${BENCH_NET_PART:-all}     # 1, 2, 3 or all
 FORM="$TOP/forms/partnership.yaml"
 export STORYHUB_PASSPHRASE="bench passphrase, long enough" STORYKIOSK_PIN=2468
 
@@ -56,7 +65,7 @@ story() {
 	printf '{"lang":"en","consent":"quotes","prompt":"worked","answers":{"story":"Story %s. %s","title":"t","drivers":[0.5,0.25,0.25],"equal":50,"listened":50,"trust":0,"obstacles":["funding"],"role":"other","role_other":"bench","age":null}}\n' \
 	    "$1" "$(head -c 600 /dev/zero | tr '\0' 'x')"
 }
-if [ "$PART" != 2 ]; then
+if [ "$PART" = 1 ] || [ "$PART" = all ]; then
 echo "setting up: one kiosk, $S stories of ~1 KB ($(nproc) cores)"
 "$KIOSK" init --data k --hub-key hub/hub.pub --name bench >/dev/null || fail init
 story 0 | "$KIOSK" add --data k --form "$FORM" - >/dev/null || fail add
@@ -126,6 +135,8 @@ awk -v s=$((S + 1)) -v p="$pm" -v i="$im" -v k="$km" -v sv="$sm" 'BEGIN {
 
 fi
 [ "$PART" = 1 ] && exit 0
+SIGNREQ="$TOP/$BUILD/tests/sign-request"
+[ "$PART" = 2 ] || [ -x "$SIGNREQ" ] || fail "no $SIGNREQ (make bench builds it)"
 
 # --- 2. concurrency: K kiosks one after another, then all at once --------
 echo "setting up: $K kiosks, enrolled, $M stories of ~1 KB each"
@@ -162,6 +173,26 @@ one() {
 	grep -q "the hub acknowledged $M " "$1.out" || { echo fail; return 1; }
 	echo "$_start $(now)"
 }
+# CPU accounting, to read the ratio on a shared machine: the CPU seconds
+# of this script's finished children (from what 'times' wrote, run in this
+# shell: a subshell would count its own), the machine's busy and total CPU
+# time (/proc/stat) and a running process's own (/proc/PID/stat).
+HZ=$(getconf CLK_TCK)
+children_cpu() { awk 'NR == 2 { s = 0; for (i = 1; i <= NF; i++) { split($i, p, "m"); s += p[1] * 60 + p[2] } print s }' "$1"; }
+machine() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+proc_cpu() { awk -v hz="$HZ" '{ print ($14 + $15) / hz }' "/proc/$1/stat"; }
+# phase_start (server running), phase_end (before unserve), phase_done
+# (after unserve), then phase_cpu prints "OURS BUSY CAPACITY" in CPU
+# seconds: the pushes' and the server's (its start, the key unlock, left
+# out), the whole machine's, and what its cores could give.
+phase_start() { times >cpu.0; _s0=$(proc_cpu "$SRV"); set -- $(machine); _b0=$1 _t0=$2; }
+phase_end() { set -- $(machine); _b1=$1 _t1=$2; }
+phase_done() { times >cpu.1; }
+phase_cpu() {
+	awk -v c0="$(children_cpu cpu.0)" -v c1="$(children_cpu cpu.1)" -v s0="$_s0" \
+	    -v b=$((_b1 - _b0)) -v t=$((_t1 - _t0)) -v hz="$HZ" \
+	    'BEGIN { printf "%.3f %.3f %.3f\n", c1 - c0 - s0, b / hz, t / hz }'
+}
 fresh() {       # fresh copies of the kiosks and the hub store; serve it
 	rm -rf run run.db run.db-wal run.db-shm
 	mkdir run
@@ -170,11 +201,13 @@ fresh() {       # fresh copies of the kiosks and the hub store; serve it
 	cp kseed.db run.db
 	serve run.db
 }
-ser_t= con_t= ser_lat= con_lat=
+ser_t= con_t= ser_lat= con_lat= ser_cpu= con_cpu= con_others=
 r=0
+[ "$PART" = 3 ] && r=$RUNS
 while [ $r -lt "$RUNS" ]; do
 	r=$((r + 1))
 	fresh
+	phase_start
 	t0=$(now)
 	i=1
 	while [ $i -le $K ]; do
@@ -182,11 +215,16 @@ while [ $r -lt "$RUNS" ]; do
 		i=$((i + 1))
 	done
 	t1=$(now)
+	phase_end
 	unserve
+	phase_done
+	set -- $(phase_cpu)
+	ser_cpu="$ser_cpu $1"
 	ser_t="$ser_t $(echo "$t1 - $t0" | bc -l)"
 	ser_lat="$ser_lat $(cat run/lat.* | awk '{ printf "%s ", $2 - $1 }')"
 
 	fresh
+	phase_start
 	t0=$(now)
 	i=1
 	pids=
@@ -197,20 +235,28 @@ while [ $r -lt "$RUNS" ]; do
 	done
 	for p in $pids; do wait "$p" || fail "concurrent push: $(cat run/c*.out | grep -v 'acknowledged' | head -3)"; done
 	t1=$(now)
+	phase_end
 	unserve
+	phase_done
 	grep -q ' 5[0-9][0-9] ' srv.log && fail "the server answered 5xx: $(grep ' 5[0-9][0-9] ' srv.log | head -2)"
+	set -- $(phase_cpu)
+	con_cpu="$con_cpu $1"
+	# the share of the machine's CPU that other programs took meanwhile
+	con_others="$con_others $(awk -v o="$1" -v b="$2" -v t="$3" 'BEGIN { x = (b - o) / t; printf "%.2f", x < 0 ? 0 : x }')"
 	con_t="$con_t $(echo "$t1 - $t0" | bc -l)"
 	con_lat="$con_lat $(cat run/lat.* | awk '{ printf "%s ", $2 - $1 }')"
-	echo "  run $r: $K kiosks one after another $(echo $ser_t | awk '{print $NF}') s, all at once $(echo $con_t | awk '{print $NF}') s"
+	echo "  run $r: $K kiosks one after another $(echo $ser_t | awk '{print $NF}') s ($(echo $ser_cpu | awk '{print $NF}') s of CPU), all at once $(echo $con_t | awk '{print $NF}') s ($(echo $con_cpu | awk '{print $NF}') s of CPU; other programs took $(echo $con_others | awk '{printf "%d", $NF * 100}')% of the machine's CPU meanwhile)"
 done
 pct() {         # pct P VALUES...: the P-th percentile (nearest rank)
 	p=$1
 	shift
 	printf '%s\n' "$@" | sort -g | awk -v p="$p" '{ v[NR] = $1 } END { r = int(p / 100 * NR + 0.999999); if (r < 1) r = 1; print v[r] }'
 }
+if [ "$PART" != 3 ]; then
 sm=$(median $ser_t) cm=$(median $con_t)
 awk -v n=$((K * M)) -v k=$K -v s="$sm" -v c="$cm" -v c50="$(pct 50 $con_lat)" \
     -v c99="$(pct 99 $con_lat)" -v s50="$(pct 50 $ser_lat)" -v s99="$(pct 99 $ser_lat)" \
+    -v sc="$(median $ser_cpu)" -v cc="$(median $con_cpu)" -v oth="$(median $con_others)" \
     -v cores="$(nproc)" 'BEGIN {
 	printf "--- summary: %d kiosks x %d stories, one after another vs all at once (medians of runs, %d cores)\n", k, n / k, cores
 	printf "  %-34s %8.0f stories/s (%.3f s)\n", "one after another", n / s, s
@@ -219,4 +265,111 @@ awk -v n=$((K * M)) -v k=$K -v s="$sm" -v c="$cm" -v c50="$(pct 50 $con_lat)" \
 	printf "  ratio all at once / one after another %.2f %s (target >= 1.5 on 2 cores)\n", r, (r >= 1.5 ? "PASS" : "MISS")
 	printf "  one kiosk'"'"'s push, all at once:      p50 %.3f s, p99 %.3f s\n", c50, c99
 	printf "  one kiosk'"'"'s push, one at a time:    p50 %.3f s, p99 %.3f s\n", s50, s99
+	printf "  CPU (pushes and server): %.2f s one after another, %.2f s all at once; other programs took %d%% of the machine'"'"'s CPU while all pushed at once\n", sc, cc, oth * 100
+	if (cc > 0)
+		printf "  all at once needs %.2f s of %d cores: on an otherwise idle machine the CPU allows a ratio up to %.2f\n", cc / cores, cores, s / (cc / cores)
+}'
+fi
+[ "$PART" = 2 ] && exit 0
+
+# --- 3. the hub alone: the same uploads from one client process ----------
+i=1
+while [ $i -le $K ]; do
+	rm -rf x$i b$i
+	cp -Rp c$i x$i
+	mkdir b$i
+	"$KIOSK" export --data x$i --to b$i >/dev/null || fail "export"
+	i=$((i + 1))
+done
+cat >send.py <<'PY'
+# send.py PORT MODE HEADERS BODY...: POST each BODY to /v1/bundles with its
+# signed HEADERS, one after another (MODE serial) or all at once (threads);
+# prints the seconds from the first request to the last answer, then each
+# upload's seconds; exits 1 unless every answer is 200.
+import http.client, sys, threading, time
+port, mode, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+reqs = []
+for h, b in zip(args[0::2], args[1::2]):
+    hdrs = dict(l.split(":", 1) for l in open(h).read().splitlines())
+    hdrs = {k: v.strip() for k, v in hdrs.items() if v.strip()}
+    reqs.append((hdrs, open(b, "rb").read()))
+lat, bad = [0.0] * len(reqs), []
+def one(i):
+    t = time.perf_counter()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    c.request("POST", "/v1/bundles", body=reqs[i][1], headers=reqs[i][0])
+    r = c.getresponse()
+    r.read()
+    if r.status != 200:
+        bad.append(r.status)
+    lat[i] = time.perf_counter() - t
+t0 = time.perf_counter()
+if mode == "serial":
+    for i in range(len(reqs)):
+        one(i)
+else:
+    th = [threading.Thread(target=one, args=(i,)) for i in range(len(reqs))]
+    for t in th:
+        t.start()
+    for t in th:
+        t.join()
+print("%.4f" % (time.perf_counter() - t0), " ".join("%.4f" % x for x in lat))
+sys.exit(1 if bad else 0)
+PY
+# signed MODE: a fresh hub store served, each upload signed over a fresh
+# nonce, then sent as MODE says; sets hub_t (s) and hub_lat (each upload's).
+signed() {
+	rm -f run.db run.db-wal run.db-shm
+	cp kseed.db run.db
+	serve run.db
+	set --
+	i=1
+	while [ $i -le $K ]; do
+		b=$(ls b$i/*.skb)
+		"$SIGNREQ" --data c$i --nonce "$(curl -s --max-time 10 "$URL/v1/nonce")" --body "$b" \
+		    --type application/octet-stream >h$i || fail "sign-request"
+		set -- "$@" h$i "$b"
+		i=$((i + 1))
+	done
+	phase_start
+	/usr/bin/python3 send.py "${URL##*:}" "$mode" "$@" >send.out || fail "$mode uploads: $(tail -3 srv.log)"
+	phase_end
+	unserve
+	phase_done
+	set -- $(phase_cpu)
+	hub_cpu=$1
+	hub_others=$(awk -v o="$1" -v b="$2" -v t="$3" 'BEGIN { x = (b - o) / t; printf "%.2f", x < 0 ? 0 : x }')
+	hub_t=$(cut -d' ' -f1 send.out)
+	hub_lat=$(cut -d' ' -f2- send.out)
+}
+hs_t= hc_t= hs_lat= hc_lat= hs_cpu= hc_cpu= hc_others=
+r=0
+while [ $r -lt "$RUNS" ]; do
+	r=$((r + 1))
+	mode=serial
+	signed
+	hs_t="$hs_t $hub_t"
+	hs_lat="$hs_lat $hub_lat"
+	hs_cpu="$hs_cpu $hub_cpu"
+	mode=concurrent
+	signed
+	hc_t="$hc_t $hub_t"
+	hc_lat="$hc_lat $hub_lat"
+	hc_cpu="$hc_cpu $hub_cpu"
+	hc_others="$hc_others $hub_others"
+	echo "  run $r: the hub takes $K uploads one after another in $(echo $hs_t | awk '{print $NF}') s ($(echo $hs_cpu | awk '{print $NF}') s of CPU), all at once in $(echo $hc_t | awk '{print $NF}') s ($(echo $hc_cpu | awk '{print $NF}') s of CPU; other programs took $(echo $hc_others | awk '{printf "%d", $NF * 100}')% of the machine's CPU meanwhile)"
+done
+sm=$(median $hs_t) cm=$(median $hc_t)
+awk -v n=$((K * M)) -v k=$K -v s="$sm" -v c="$cm" -v c50="$(pct 50 $hc_lat)" \
+    -v c99="$(pct 99 $hc_lat)" -v s50="$(pct 50 $hs_lat)" -v s99="$(pct 99 $hs_lat)" \
+    -v sc="$(median $hs_cpu)" -v cc="$(median $hc_cpu)" -v oth="$(median $hc_others)" \
+    -v cores="$(nproc)" 'BEGIN {
+	printf "--- summary: the hub alone, %d uploads of %d stories from one client process (medians of runs, %d cores)\n", k, n / k, cores
+	printf "  %-34s %8.0f stories/s (%.3f s)\n", "one after another", n / s, s
+	printf "  %-34s %8.0f stories/s (%.3f s)\n", "all at once", n / c, c
+	r = s / c
+	printf "  ratio all at once / one after another %.2f %s (target >= 1.5 on 2 cores)\n", r, (r >= 1.5 ? "PASS" : "MISS")
+	printf "  one upload'"'"'s answer, all at once:   p50 %.3f s, p99 %.3f s\n", c50, c99
+	printf "  one upload'"'"'s answer, one at a time: p50 %.3f s, p99 %.3f s\n", s50, s99
+	printf "  CPU (the server, and the client with its start): %.2f s one after another, %.2f s all at once; other programs took %d%% of the machine'"'"'s CPU while all were sent at once\n", sc, cc, oth * 100
 }'
