@@ -60,6 +60,12 @@ endif
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
+# The hub's PostgreSQL engine (sync/hub/hubstore-pg.c, libpq). WITH_PG=0
+# builds storyhub without it (hubstore-nopg.c refuses postgresql:// stores);
+# make ARCH=arm64 does, because Debian's libpq-dev cannot be installed for
+# two architectures at once. A Raspberry Pi building natively has it.
+WITH_PG ?= $(if $(ARCH),0,1)
+
 # The layers (docs/architecture.md), lowest first. Each folder is one static
 # library compiled with only its own pkg-config flags and the include paths of
 # the folders it may use, so an arrow pointing up fails to compile;
@@ -74,6 +80,7 @@ PKG_CONFIG ?= pkg-config
 #   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
 #               push-main.c are the storykiosk-push helper
 #   sync/hub    the hub store, import, serve, hub export       SQLite jansson libmicrohttpd
+#                                                              libpq (hubstore-pg.c only)
 #   src/*.c and sync/hub/storyhub.c, hcmd-*.c are the programs.
 PKGS_BASE  = libsodium
 PKGS_CORE  = sqlite3 libsodium yaml-0.1 jansson
@@ -81,9 +88,10 @@ PKGS_UI    = ncursesw
 PKGS_WIRE  = libsodium
 PKGS_SYNCK = libsodium
 PKGS_HELPER = libsodium libcurl
-PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd
-PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka
-PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka
+PKGS_PG    = $(if $(filter 1,$(WITH_PG)),libpq)
+PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd $(PKGS_PG)
+PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka $(PKGS_PG)
+PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka $(PKGS_PG)
 TOOLS_ALL  = tmux msgfmt
 
 WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
@@ -114,7 +122,9 @@ WIRE_SRC   = $(wildcard sync/wire/*.c)
 HELPER_SRC = sync/kiosk/push.c sync/kiosk/push-main.c
 SYNCK_SRC  = $(filter-out $(HELPER_SRC), $(wildcard sync/kiosk/*.c))
 HPROG_SRC  = sync/hub/storyhub.c $(wildcard sync/hub/hcmd-*.c)
-HUBL_SRC   = $(filter-out $(HPROG_SRC), $(wildcard sync/hub/*.c))
+# One of the two PostgreSQL engines (WITH_PG above).
+HUB_PG_UNUSED   = $(if $(filter 1,$(WITH_PG)),sync/hub/hubstore-nopg.c,sync/hub/hubstore-pg.c)
+HUBL_SRC   = $(filter-out $(HPROG_SRC) $(HUB_PG_UNUSED), $(wildcard sync/hub/*.c))
 KPROG_SRC  = $(wildcard src/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 TEST_HELPER_SRC = $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c)) $(TEST_REF_SRC)

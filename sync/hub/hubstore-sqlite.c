@@ -25,8 +25,11 @@
  * moved on when it is opened: the index is built again from the stories.
  * 4: stories.untouched, the payload's list of scale and triad answers
  * accepted without moving the marker (NULL: not recorded, as in every story
- * a store of version 3 or older holds). */
-#define SCHEMA_VERSION 4
+ * a store of version 3 or older holds).
+ * 5: story_types, each distinct question-types object with its form, in
+ * the order first stored (the CSV export's columns without a pass over the
+ * stories); meta store_id, a random id of the store (storyhub migrate). */
+#define SCHEMA_VERSION 5
 #define STR_(x) #x
 #define STR(x) STR_(x) /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
@@ -35,10 +38,18 @@
 	"saved, imported, lang, consent, prompt, answers, types, conflict, untouched"
 #define STORY_NCOLS 17 /* read_story's columns; a search's snippet follows */
 
+/* The page cache of a connection that reads (2 MiB: a 100,000-story export
+ * needs no more than a 10,000-story one) and of one that writes (64 MiB:
+ * the story and FTS B-trees take random-key inserts). */
+#define CACHE_READ "-2048"
+#define CACHE_WRITE "-65536"
+
 struct sqlite_store {
 	struct hubstore base; /* first: a struct hubstore * points here */
 	sqlite3 *db;
-	sqlite3_stmt *find, *insert, *fts, *flag;
+	sqlite3_stmt *find, *insert, *fts, *flag, *types;
+	char *last_form, *last_types; /* the last pair put in story_types */
+	int big_cache;
 };
 
 static const char schema[] =
@@ -58,7 +69,9 @@ static const char schema[] =
     " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
     " untouched TEXT, UNIQUE(story_id, content));"
     "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
-    "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);";
+    "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);"
+    "CREATE TABLE IF NOT EXISTS story_types(n INTEGER PRIMARY KEY, form TEXT NOT NULL,"
+    " types TEXT NOT NULL, UNIQUE(form, types));";
 
 /* Schema 3's index and its content: made by migrate(). */
 static const char fts_schema[] =
@@ -168,14 +181,24 @@ sqlite_close(struct hubstore *hs)
 	sqlite3_finalize(s->insert);
 	sqlite3_finalize(s->fts);
 	sqlite3_finalize(s->flag);
+	sqlite3_finalize(s->types);
 	sqlite3_close(s->db);
+	free(s->last_form);
+	free(s->last_types);
 	free(s);
 }
 
 static int
 sqlite_begin(struct hubstore *hs, struct err *e)
 {
-	return exec(S(hs), "BEGIN IMMEDIATE", e);
+	struct sqlite_store *s = S(hs);
+
+	if (!s->big_cache) { /* a writer from now on */
+		if (exec(s, "PRAGMA cache_size=" CACHE_WRITE, e) == -1)
+			return -1;
+		s->big_cache = 1;
+	}
+	return exec(s, "BEGIN IMMEDIATE", e);
 }
 
 static int
@@ -187,10 +210,15 @@ sqlite_commit(struct hubstore *hs, struct err *e)
 static void
 sqlite_rollback(struct hubstore *hs)
 {
+	struct sqlite_store *s = S(hs);
 	struct err ignored;
 
-	if (!sqlite3_get_autocommit(S(hs)->db))
-		exec(S(hs), "ROLLBACK", &ignored);
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK", &ignored);
+	/* what story_types gained in the transaction is gone too */
+	free(s->last_form);
+	free(s->last_types);
+	s->last_form = s->last_types = NULL;
 }
 
 static void
@@ -411,6 +439,29 @@ bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
+/* Keep (form, types) in story_types, the export's list of columns. Nearly
+ * every story repeats the pair before it, which costs a strcmp here. The
+ * pair is remembered only after the transaction's statement ran, and a
+ * rollback forgets it (sqlite_rollback). */
+static int
+note_types(struct sqlite_store *s, const char *form, const char *types, struct err *e)
+{
+	if (form == NULL || types == NULL)
+		return 0;
+	if (s->last_form != NULL && strcmp(s->last_form, form) == 0 &&
+	    strcmp(s->last_types, types) == 0)
+		return 0;
+	sqlite3_bind_text(s->types, 1, form, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->types, 2, types, -1, SQLITE_STATIC);
+	if (step_done(s, s->types, e, "noting question types") == -1)
+		return -1;
+	free(s->last_form);
+	free(s->last_types);
+	s->last_form = xstrdup(form);
+	s->last_types = xstrdup(types);
+	return 0;
+}
+
 static int
 sqlite_story_put(
     struct hubstore *hs, const struct hub_story_in *in, enum hub_put *result, struct err *e)
@@ -472,6 +523,8 @@ sqlite_story_put(
 		if (step_done(s, s->flag, e, "flagging a conflict") == -1)
 			return -1;
 	}
+	if (note_types(s, p->form, p->types, e) == -1)
+		return -1;
 	*result = others > 0 ? HUB_PUT_CONFLICT : HUB_PUT_NEW;
 	return 0;
 }
@@ -533,29 +586,100 @@ sqlite_story_foreach(struct hubstore *hs,
 }
 
 static int
+sqlite_types_foreach(struct hubstore *hs,
+    int (*fn)(const char *form, const char *types, void *ctx, struct err *e), void *ctx,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc, rv = 0;
+
+	if (prepare(s, "SELECT form, types FROM story_types ORDER BY n", &st, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rv = fn(col_text(st, 0), col_text(st, 1), ctx, e)) == -1)
+			break;
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = db_err(s, e, "reading question types");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+search_error(const char *query, struct err *e)
+{
+	if (strstr(e->msg, "syntax") != NULL || strstr(e->msg, "no such column") != NULL ||
+	    strstr(e->msg, "unterminated") != NULL)
+		err_set(e,
+		    "cannot understand the search \"%s\" (put words in double "
+		    "quotes to search for them literally)",
+		    query);
+	return -1;
+}
+
+/*
+ * Ranking every match (FTS5's ORDER BY rank) costs time in proportion to the
+ * matches: 140 ms for a frequent word in 100,000 stories. So the index is
+ * read newest first, the HUBSTORE_SEARCH_POOL most recent matches are ranked
+ * (bm25, computed for those only), and only the best `limit` of them are
+ * joined with their stories and given a snippet.
+ */
+static int
 sqlite_search(struct hubstore *hs, const char *query, size_t limit,
     int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *one = NULL;
+	sqlite3_int64 *ids = NULL;
+	size_t n = 0, i;
+	struct hub_story h;
+	int rc, rv = -1;
 
 	if (prepare(s,
-	        "SELECT " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...', 16)"
-	        " FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
-	        " WHERE stories_fts MATCH ?1 AND withdrawn = 0 ORDER BY rank LIMIT ?2",
+	        "SELECT r FROM (SELECT rowid AS r, rank AS k FROM stories_fts"
+	        " WHERE stories_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) ORDER BY k, r DESC"
+	        " LIMIT ?2",
 	        &st, e) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	if (each_story(s, st, STORY_NCOLS, fn, ctx, e) == -1) {
-		if (strstr(e->msg, "syntax") != NULL || strstr(e->msg, "no such column") != NULL)
-			err_set(e,
-			    "cannot understand the search \"%s\" (put words in double "
-			    "quotes to search for them literally)",
-			    query);
-		return -1;
+	sqlite3_bind_int64(
+	    st, 3, (sqlite3_int64)(limit > HUBSTORE_SEARCH_POOL ? limit : HUBSTORE_SEARCH_POOL));
+	ids = xcalloc(limit ? limit : 1, sizeof *ids);
+	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = sqlite3_column_int64(st, 0);
+	if (n < limit && rc != SQLITE_DONE) {
+		db_err(s, e, "searching");
+		search_error(query, e);
+		goto out;
 	}
-	return 0;
+	if (prepare(s,
+	        "SELECT " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...', 16)"
+	        " FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
+	        " WHERE stories_fts MATCH ?1 AND stories_fts.rowid = ?2 AND withdrawn = 0",
+	        &one, e) == -1)
+		goto out;
+	sqlite3_bind_text(one, 1, query, -1, SQLITE_TRANSIENT);
+	for (i = 0; i < n; i++) {
+		sqlite3_bind_int64(one, 2, ids[i]);
+		rc = sqlite3_step(one);
+		if (rc == SQLITE_ROW) {
+			read_story(one, &h);
+			h.snippet = col_text(one, STORY_NCOLS);
+			if (fn(&h, ctx, e) == -1)
+				goto out;
+		} else if (rc != SQLITE_DONE) {
+			db_err(s, e, "searching");
+			goto out;
+		}
+		sqlite3_reset(one);
+	}
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(one);
+	free(ids);
+	return rv;
 }
 
 static int
@@ -615,6 +739,334 @@ out:
 	return rv;
 }
 
+static int
+sqlite_meta_get(struct hubstore *hs, const char *key, char **value, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*value = NULL;
+	if (prepare(s, "SELECT value FROM meta WHERE key = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = xstrdup(col_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading meta");
+	return 0;
+}
+
+static int
+sqlite_meta_put(struct hubstore *hs, const char *key, const char *value, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "INSERT OR REPLACE INTO meta VALUES(?, ?)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	rv = step_done(s, st, e, "writing meta");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_counts(struct hubstore *hs, struct hub_counts *c, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (prepare(s,
+	        "SELECT (SELECT count(*) FROM kiosks), (SELECT count(*) FROM bundles),"
+	        " (SELECT count(*) FROM quarantine), (SELECT count(*) FROM stories),"
+	        " (SELECT count(*) FROM stories WHERE withdrawn <> 0)",
+	        &st, e) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->kiosks = (uint64_t)sqlite3_column_int64(st, 0);
+		c->bundles = (uint64_t)sqlite3_column_int64(st, 1);
+		c->quarantine = (uint64_t)sqlite3_column_int64(st, 2);
+		c->stories = (uint64_t)sqlite3_column_int64(st, 3);
+		c->withdrawn = (uint64_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_err(s, e, "counting");
+	return 0;
+}
+
+static void
+col_hash(sqlite3_stmt *st, int i, unsigned char *out, size_t n)
+{
+	memset(out, 0, n);
+	if ((size_t)sqlite3_column_bytes(st, i) == n)
+		memcpy(out, sqlite3_column_blob(st, i), n);
+}
+
+/* One table's rows through fn (the statement is finalized). */
+static int
+each_row(struct sqlite_store *s, const char *sql, enum hub_row_kind kind,
+    int (*fn)(const struct hub_row *r, void *ctx, struct err *e), void *ctx, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct hub_row r;
+	int rc, rv = 0;
+
+	if (prepare(s, sql, &st, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.kind = kind;
+		switch (kind) {
+		case HUB_ROW_KIOSK:
+			read_kiosk(st, &r.kiosk);
+			break;
+		case HUB_ROW_BUNDLE:
+		case HUB_ROW_QUARANTINE:
+			col_hash(st, 0, r.hash, sizeof r.hash);
+			r.kiosk_id = col_text(st, 1);
+			r.seq = sqlite3_column_int64(st, 2);
+			if (kind == HUB_ROW_BUNDLE)
+				r.count = sqlite3_column_int64(st, 3);
+			else {
+				r.data = sqlite3_column_blob(st, 3);
+				r.len = (size_t)sqlite3_column_bytes(st, 3);
+			}
+			r.path = (const char *)sqlite3_column_text(st, 4);
+			r.when = sqlite3_column_int64(st, 5);
+			break;
+		case HUB_ROW_STORY:
+			read_story(st, &r.s);
+			/* NULL stays NULL here: a withdrawn story has none */
+			r.s.answers = (const char *)sqlite3_column_text(st, 13);
+			r.s.types = (const char *)sqlite3_column_text(st, 14);
+			r.s.lang = (const char *)sqlite3_column_text(st, 10);
+			r.s.created = (const char *)sqlite3_column_text(st, 7);
+			r.s.saved = (const char *)sqlite3_column_text(st, 8);
+			r.s.consent = (const char *)sqlite3_column_text(st, 11);
+			r.kiosk_id = r.s.kiosk_id;
+			col_hash(st, STORY_NCOLS, r.content, sizeof r.content);
+			r.seq = sqlite3_column_int64(st, STORY_NCOLS + 1);
+			r.withdrawn = sqlite3_column_int(st, STORY_NCOLS + 2) != 0;
+			break;
+		}
+		if ((rv = fn(&r, ctx, e)) == -1)
+			break;
+	}
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = db_err(s, e, "reading the store");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_row_foreach(struct hubstore *hs,
+    int (*fn)(const struct hub_row *r, void *ctx, struct err *e), void *ctx, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	int rv = -1;
+
+	/* one snapshot for the four tables */
+	if (exec(s, "BEGIN", e) == -1)
+		return -1;
+	if (each_row(s,
+	        "SELECT id, pk, name, status, first_seen, last_seen, 0, 0 FROM kiosks"
+	        " ORDER BY first_seen, id",
+	        HUB_ROW_KIOSK, fn, ctx, e) == -1 ||
+	    each_row(s,
+	        "SELECT hash, kiosk, seq, count, path, imported FROM bundles ORDER BY rowid",
+	        HUB_ROW_BUNDLE, fn, ctx, e) == -1 ||
+	    each_row(s,
+	        "SELECT hash, kiosk, seq, data, path, received FROM quarantine ORDER BY rowid",
+	        HUB_ROW_QUARANTINE, fn, ctx, e) == -1 ||
+	    each_row(s, "SELECT " STORY_COLS ", content, seq, withdrawn FROM stories ORDER BY n",
+	        HUB_ROW_STORY, fn, ctx, e) == -1)
+		goto out;
+	rv = 0;
+out:
+	if (rv == 0)
+		rv = exec(s, "COMMIT", e);
+	else
+		sqlite_rollback(&s->base);
+	return rv;
+}
+
+static int
+put_kiosk_row(struct sqlite_store *s, const struct hub_kiosk *k, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	hex_id(k->id, KEY_ID_BYTES, hex);
+	if (prepare(s, "INSERT OR REPLACE INTO kiosks VALUES(?, ?, ?, ?, ?, ?)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, k->pk, crypto_sign_PUBLICKEYBYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, k->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, (int)k->status);
+	sqlite3_bind_int64(st, 5, k->first_seen);
+	sqlite3_bind_int64(st, 6, k->last_seen);
+	rv = step_done(s, st, e, "copying a kiosk");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+put_bundle_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s,
+	        r->kind == HUB_ROW_BUNDLE ?
+	            "INSERT OR IGNORE INTO bundles VALUES(?, ?, ?, ?, ?, ?)" :
+	            "INSERT OR IGNORE INTO quarantine VALUES(?, ?, ?, ?, ?, ?)",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, r->hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r->kiosk_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, r->seq);
+	if (r->kind == HUB_ROW_BUNDLE)
+		sqlite3_bind_int64(st, 4, r->count);
+	else
+		sqlite3_bind_blob64(st, 4, r->data, r->len, SQLITE_STATIC);
+	bind_opt(st, 5, r->path);
+	sqlite3_bind_int64(st, 6, r->when);
+	rv = step_done(s, st, e, "copying a bundle");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+/* Remove story n's text from the index and its answers from the row. */
+static int
+withdraw_row(struct sqlite_store *s, sqlite3_int64 n, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "DELETE FROM stories_fts WHERE rowid = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, n);
+	rv = step_done(s, st, e, "removing text from the index");
+	sqlite3_finalize(st);
+	if (rv == -1 ||
+	    prepare(s,
+	        "UPDATE stories SET withdrawn = 1, answers = NULL, prompt = NULL,"
+	        " lang = NULL, untouched = NULL WHERE n = ?",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, n);
+	rv = step_done(s, st, e, "withdrawing");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+put_story_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
+{
+	const struct hub_story *h = &r->s;
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 n = 0;
+	char *text = NULL;
+	int rc, withdrawn = 0, rv = -1;
+
+	if (prepare(s, "SELECT n, withdrawn FROM stories WHERE story_id = ? AND content = ?", &st,
+	        e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, h->story_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, r->content, 32, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		withdrawn = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading stories");
+	if (rc == SQLITE_ROW) { /* held: bring the flags over */
+		if (prepare(s, "UPDATE stories SET conflict = ? WHERE n = ?", &st, e) == -1)
+			return -1;
+		sqlite3_bind_int(st, 1, h->conflict);
+		sqlite3_bind_int64(st, 2, n);
+		rv = step_done(s, st, e, "copying a story");
+		sqlite3_finalize(st);
+		if (rv == 0 && r->withdrawn && !withdrawn)
+			rv = withdraw_row(s, n, e);
+		return rv;
+	}
+	if (prepare(s,
+	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
+	        " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
+	        " types, conflict, withdrawn, untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	        " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, h->story_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, r->content, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, h->kiosk_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, r->seq);
+	bind_opt(st, 5, h->status);
+	bind_opt(st, 6, h->source);
+	bind_opt(st, 7, h->code);
+	bind_opt(st, 8, h->form);
+	sqlite3_bind_int64(st, 9, h->form_version);
+	bind_opt(st, 10, h->created);
+	bind_opt(st, 11, h->saved);
+	bind_opt(st, 12, h->imported);
+	bind_opt(st, 13, h->lang);
+	bind_opt(st, 14, h->consent);
+	bind_opt(st, 15, h->prompt);
+	bind_opt(st, 16, r->withdrawn ? NULL : h->answers);
+	bind_opt(st, 17, h->types);
+	sqlite3_bind_int(st, 18, h->conflict);
+	sqlite3_bind_int(st, 19, r->withdrawn);
+	bind_opt(st, 20, r->withdrawn ? NULL : h->untouched);
+	if (step_done(s, st, e, "copying a story") == -1)
+		goto out;
+	n = sqlite3_last_insert_rowid(s->db);
+	if (!r->withdrawn && h->answers != NULL && h->types != NULL &&
+	    (text = payload_text_of(h->answers, h->types)) != NULL) {
+		sqlite3_bind_int64(s->fts, 1, n);
+		sqlite3_bind_text(s->fts, 2, text, -1, SQLITE_STATIC);
+		if (step_done(s, s->fts, e, "indexing a story") == -1)
+			goto out;
+	}
+	if (note_types(s, h->form, h->types, e) == -1)
+		goto out;
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	payload_text_free(text);
+	return rv;
+}
+
+static int
+sqlite_row_put(struct hubstore *hs, const struct hub_row *r, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+
+	switch (r->kind) {
+	case HUB_ROW_KIOSK:
+		return put_kiosk_row(s, &r->kiosk, e);
+	case HUB_ROW_BUNDLE:
+	case HUB_ROW_QUARANTINE:
+		return put_bundle_row(s, r, e);
+	case HUB_ROW_STORY:
+		return put_story_row(s, r, e);
+	}
+	return err_set(e, "hub store: unknown row kind");
+}
+
 static const struct hubstore_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -631,8 +1083,14 @@ static const struct hubstore_ops sqlite_ops = {
 	.quarantine_delete = sqlite_quarantine_delete,
 	.story_put = sqlite_story_put,
 	.story_foreach = sqlite_story_foreach,
+	.types_foreach = sqlite_types_foreach,
 	.search = sqlite_search,
 	.withdraw = sqlite_withdraw,
+	.meta_get = sqlite_meta_get,
+	.meta_put = sqlite_meta_put,
+	.counts = sqlite_counts,
+	.row_foreach = sqlite_row_foreach,
+	.row_put = sqlite_row_put,
 };
 
 /* Bring a new store or one of an older version to SCHEMA_VERSION; refuse one
@@ -663,8 +1121,9 @@ migrate(struct sqlite_store *s, struct err *e)
 		    "knows versions up to %d: use the storyhub that wrote it",
 		    text, SCHEMA_VERSION);
 	/* a new store, or one older than 3: (re)build the index from the
-	 * stories; older than 4: the untouched column (a new store's table has
-	 * it already) */
+	 * stories; 1 to 3: the untouched column (a new store's table has it
+	 * already); 1 to 4: story_types from the stories held; every store
+	 * older than 5: its random id */
 	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
 	    (version < 3 &&
 	        (exec(s,
@@ -672,10 +1131,17 @@ migrate(struct sqlite_store *s, struct err *e)
 	             " DROP VIEW IF EXISTS stories_text;",
 	             e) == -1 ||
 	            exec(s, fts_schema, e) == -1)) ||
-	    (version >= 1 && exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
+	    (version >= 1 && version < 4 &&
+	        exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
+	    (version >= 1 &&
+	        exec(s,
+	            "INSERT OR IGNORE INTO story_types(form, types) SELECT form, types"
+	            " FROM stories WHERE types IS NOT NULL ORDER BY n;",
+	            e) == -1) ||
 	    exec(s,
-	        "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
-	                                                                             " COMMIT;",
+	        "INSERT OR IGNORE INTO meta VALUES('store_id', lower(hex(randomblob(16))));"
+	        " INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
+	                                                                              " COMMIT;",
 	        e) == -1) {
 		sqlite_rollback(&s->base);
 		return -1;
@@ -759,8 +1225,10 @@ hubstore_sqlite_open(
 		db_err(s, e, "registering story_text");
 		goto fail;
 	}
-	/* A 64 MiB page cache: the story and FTS B-trees take random-key inserts,
-	 * and a coordinator's machine has the memory. 16 KiB pages for a new
+	/* A 2 MiB page cache until the first write transaction, 64 MiB from then
+	 * on (sqlite_begin): the story and FTS B-trees take random-key inserts,
+	 * and a coordinator's machine has the memory, but an export or search
+	 * reads each page once and should not grow with the store. 16 KiB pages for a new
 	 * store (an existing one keeps its size): a story row is about 2.6 KB, so
 	 * 4 KiB pages held one row each and left a third of every page empty.
 	 * Checkpoints every 4000 WAL pages rather than 1000: each bundle rewrites
@@ -769,7 +1237,7 @@ hubstore_sqlite_open(
 	if (exec(s,
 	        "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	        " PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"
-	        " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;",
+	        " PRAGMA cache_size=" CACHE_READ "; PRAGMA wal_autocheckpoint=4000;",
 	        e) == -1 ||
 	    exec(s, schema, e) == -1 || migrate(s, e) == -1)
 		goto fail;
@@ -782,7 +1250,9 @@ hubstore_sqlite_open(
 	        " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	        &s->insert, e) == -1 ||
 	    prepare(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", &s->fts, e) == -1 ||
-	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1)
+	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1 ||
+	    prepare(s, "INSERT OR IGNORE INTO story_types(form, types) VALUES(?, ?)", &s->types,
+	        e) == -1)
 		goto fail;
 	*out = &s->base;
 	return 0;

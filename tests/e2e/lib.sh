@@ -21,6 +21,9 @@
 #   holds CONDITION SECONDS               CONDITION stays true that long
 #   t_hubkey DIR                          a hub key pair in DIR, as keygen
 #                                         makes, but cheap to unlock
+#   t_store NAME                          a new hub store for --store: NAME.db
+#                                         (SQLite), or under pg.lib a new
+#                                         PostgreSQL database (its URI)
 #
 # Each script gets a private directory, $T_DIR, removed at exit. A domain
 # library adds its own clean-up to T_CLEANUP and its own diagnostics for a
@@ -158,6 +161,17 @@ flip_byte() {
 # (tests/tools/cheap-hubkey.c), so each import or serve that unlocks it costs
 # microseconds, not 0.3 s and 128 MiB. Tests of keygen itself use keygen.
 # Under make check ARCH=arm64 the arm64 tool runs under $EMU (qemu-aarch64).
+# t_store NAME: the --store of a new hub store called NAME. The hub tests
+# use it for every store, so that a pg-*.sh variant (pg.lib) runs them on
+# PostgreSQL.
+t_store() {
+	if [ "${HUB_ENGINE:-sqlite}" = pg ]; then
+		pg_newdb "$1"
+	else
+		echo "$1.db"
+	fi
+}
+
 t_hubkey() {
 	STORYHUB_PASSPHRASE=${STORYHUB_PASSPHRASE:-} ${EMU:-} "$TOP/$BUILD/tests/cheap-hubkey" "$1"
 }

@@ -5,12 +5,13 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
+DB=$(t_store hub) || exit 1
 K=20
 N=100
 
 T0=$(date +%s)
 check_ok "hub key" t_hubkey hub
-check "serve" start_server hub.db hub/hub.key
+check "serve" start_server "$DB" hub/hub.key
 # setup_kiosk K: init kiosk K (Argon2id for the PIN) with one story.
 setup_kiosk() {
 	"$KIOSK" init --data k$1 --hub-key hub/hub.pub --name "kiosk $1" >/dev/null &&
@@ -51,12 +52,12 @@ pushall() {
 check "$K unknown kiosks push at once: all delivered" test "$(pushall first)" = 0
 check "... all quarantined" test "$(grep -l 'quarantine until' first.*.out | wc -l)" = $K
 trust_kiosk() {
-	"$HUB" kiosks --store hub.db --key hub/hub.key trust "$(kiosk_id k$1)" >/dev/null
+	"$HUB" kiosks --store "$DB" --key hub/hub.key trust "$(kiosk_id k$1)" >/dev/null
 }
 fails=$(two_at_a_time trust_kiosk)
 check "trust all $K" test $fails -eq 0
 echo "# set-up and trust took $(($(date +%s) - T0)) s"
-check "... hub holds $K" test "$(hub_count hub.db)" = $K
+check "... hub holds $K" test "$(hub_count "$DB")" = $K
 
 # Stories for every kiosk, all kiosks at once (each 'add' waits for fsync).
 t0=$(date +%s)
@@ -79,7 +80,7 @@ check "$K pushes of $((N + 1)) stories at once: all succeed" test "$(pushall sec
 end=$(date +%s)
 echo "# $K concurrent pushes took $((end - start)) s"
 check "... every one acknowledged in full" test "$(grep -l "the hub acknowledged $((N + 1))" second.*.out | wc -l)" = $K
-check "... hub holds exactly $((K * (N + 1)))" test "$(hub_count hub.db)" = $((K * (N + 1)))
+check "... hub holds exactly $((K * (N + 1)))" test "$(hub_count "$DB")" = $((K * (N + 1)))
 check "... nothing left on any kiosk" sh -c "for k in \$(seq $K); do \"$KIOSK\" status --data k\$k | grep -q 'not acknowledged by the hub: 0' || exit 1; done"
 check "no 'locked' error anywhere" sh -c "! grep -qi locked '$SRV_LOG' first.*.out second.*.out"
 check "every bundle logged with 200" test "$(grep -c 'POST /v1/bundles 200 ' "$SRV_LOG")" = $K

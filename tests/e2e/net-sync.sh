@@ -7,19 +7,20 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
+DB=$(t_store hub) || exit 1
 
 check_ok "hub key" t_hubkey hub
 check_ok "init a kiosk" "$KIOSK" init --data k1 --hub-key hub/hub.pub --name "Stall 1"
 KID=$(kiosk_id k1)
 check "add 5 stories" add_stories k1 1 5
-check "serve starts on a free port" start_server hub.db hub/hub.key --max-bytes 200000 --timeout 3
+check "serve starts on a free port" start_server "$DB" hub/hub.key --max-bytes 200000 --timeout 3
 check "health answers ok" health "$URL"
 
 check_ok "push from an unknown kiosk is delivered" "$KIOSK" push --data k1 --url "$URL"
 check "... and the kiosk hears it waits in quarantine" grep -q "quarantine until the coordinator trusts this kiosk (id $KID)" "$T_DIR/out"
 check "... nothing is acknowledged" test "$(unacked k1)" = 5
-check "... nothing imported yet" test "$(hub_count hub.db)" = 0
-check_ok "trust the kiosk while the server runs" "$HUB" kiosks --store hub.db --key hub/hub.key trust "$KID"
+check "... nothing imported yet" test "$(hub_count "$DB")" = 0
+check_ok "trust the kiosk while the server runs" "$HUB" kiosks --store "$DB" --key hub/hub.key trust "$KID"
 check "... imports its quarantined stories" grep -q "5 new, 0 duplicate" "$T_DIR/out"
 
 check_ok "push again" "$KIOSK" push --data k1 --url "$URL/"
@@ -27,7 +28,7 @@ check "... the hub acknowledged every story" grep -q "pushed 5 stories in bundle
 check "... nothing left unacknowledged" test "$(unacked k1)" = 0
 check "status shows when the last push succeeded" \
     sh -c '"$1" status --data k1 | grep -Eq "^last push: +[0-9]{4}-[0-9]{2}-[0-9]{2}T"' sh "$KIOSK"
-check "... hub holds 5" test "$(hub_count hub.db)" = 5
+check "... hub holds 5" test "$(hub_count "$DB")" = 5
 check_ok "push with nothing new" "$KIOSK" push --data k1 --url "$URL/v1/bundles"
 check "... says so" grep -q "nothing to push" "$T_DIR/out"
 check_ok "purge" "$KIOSK" purge --data k1
@@ -48,9 +49,9 @@ post_file "$URL" "$BUNDLE" application/octet-stream same2.body >same2.code &
 p2=$!
 wait $p1 $p2
 check "the same bundle twice at once: both 200" test "$(cat same1.code)" = 200 -a "$(cat same2.code)" = 200
-check "... hub holds each story once (8)" test "$(hub_count hub.db)" = 8
+check "... hub holds each story once (8)" test "$(hub_count "$DB")" = 8
 check_ok "push the exported stories too" "$KIOSK" push --data k1 --url "$URL"
-check "... acknowledged, still 8 in the hub" test "$(unacked k1)" = 0 -a "$(hub_count hub.db)" = 8
+check "... acknowledged, still 8 in the hub" test "$(unacked k1)" = 0 -a "$(hub_count "$DB")" = 8
 
 # Bad requests.
 printf 'this is not a bundle' >garbage
@@ -94,7 +95,7 @@ check "health answers while a client is silent" health "$URL"
 wait $silent
 check "... and the silent client is dropped after the timeout" test $? -eq 0
 check "the server still answers /v1/health" health "$URL"
-check "hub still holds 8" test "$(hub_count hub.db)" = 8
+check "hub still holds 8" test "$(hub_count "$DB")" = 8
 
 check "stop on SIGTERM: exit 0" stop_server
 check "... saying so" grep -q "^storyhub: stopped" "$SRV_LOG"
@@ -106,6 +107,6 @@ check "add one more" add_stories k1 9 9
 check_fail "push to the stopped server fails" "$KIOSK" push --data k1 --url "$URL"
 check "... saying the connection was refused" grep -q "connection refused" "$T_DIR/out"
 check "... and keeping the story" test "$(unacked k1)" = 1
-check_fail "serve without --listen fails" "$HUB" serve --store hub.db --key hub/hub.key
-check_fail "serve on a bad address fails" "$HUB" serve --store hub.db --key hub/hub.key --listen nonsense
+check_fail "serve without --listen fails" "$HUB" serve --store "$DB" --key hub/hub.key
+check_fail "serve on a bad address fails" "$HUB" serve --store "$DB" --key hub/hub.key --listen nonsense
 t_done

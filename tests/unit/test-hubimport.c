@@ -511,15 +511,24 @@ test_payload_long_strings(void **state)
 	}
 }
 
-/* Schema 4: the index merges 16 segments at a time and keeps no copy of the
+/* Schema 5: the index merges 16 segments at a time and keeps no copy of the
  * text (FTS5 reads it from the view stories_text, since 3); stories have
- * the untouched column (4). */
+ * the untouched column (4); story_types lists each distinct (form, types)
+ * of the stories held, and the store has a random id (5). */
 static void
-assert_schema_4(const char *db)
+assert_schema_5(const char *db)
 {
 	char *v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
 
-	assert_string_equal(v, "4");
+	assert_string_equal(v, "5");
+	free(v);
+	v = store_value(db, "SELECT length(value) FROM meta WHERE key = 'store_id'");
+	assert_string_equal(v, "32");
+	free(v);
+	v = store_value(db,
+	    "SELECT (SELECT count(*) FROM story_types) ="
+	    " (SELECT count(*) FROM (SELECT DISTINCT form, types FROM stories))");
+	assert_string_equal(v, "1");
 	free(v);
 	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
 	assert_string_equal(v, "16");
@@ -538,14 +547,15 @@ assert_schema_4(const char *db)
 	free(v);
 }
 
-/* Put back what schema `version` wrote: no untouched column; before 3, an
- * index with its own copy of the text (here a stale one, so that a rebuild
- * shows) and no view. */
+/* Put back what schema `version` wrote: no story_types table, no store id;
+ * before 4, no untouched column; before 3, an index with its own copy of
+ * the text (here a stale one, so that a rebuild shows) and no view. */
 static void
 store_downgrade(const char *db, int version)
 {
-	char *sql = xasprintf("ALTER TABLE stories DROP COLUMN untouched; %s%s"
-	                      " UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	char *sql = xasprintf("DROP TABLE story_types; DELETE FROM meta WHERE key = 'store_id';"
+	                      " %s%s%s UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    version < 4 ? "ALTER TABLE stories DROP COLUMN untouched;" : "",
 	    version < 3 ?
 	        "DROP TABLE stories_fts; DROP VIEW stories_text;"
 	        " CREATE VIRTUAL TABLE stories_fts USING fts5(text,"
@@ -570,8 +580,9 @@ search_hits(struct hubstore *hs, const char *query)
 	return hits;
 }
 
-/* A new store is schema 4; a store of schema 1, 2 or 3 is moved on when
- * opened, its stories kept (their untouched not known: NULL) and, before 3,
+/* A new store is schema 5; a store of schema 1 to 4 is moved on when
+ * opened, its stories kept (before 4 their untouched not known: NULL) and
+ * its story_types filled from them; before 3,
  * its index built again from them (withdrawn text stays out); a store from
  * a newer storyhub is refused. Last: it leaves the group's store closed. */
 static void
@@ -583,7 +594,7 @@ test_schema_versions(void **state)
 	struct err e;
 	int version;
 
-	assert_schema_4(db);
+	assert_schema_5(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
 	assert_true(atoi(stories) > 0); /* from the tests before */
 	/* one of the three "hadithi" stories was withdrawn by then */
@@ -591,12 +602,12 @@ test_schema_versions(void **state)
 	hubstore_close(f->hs);
 	f->hs = NULL;
 
-	for (version = 1; version <= 3; version++) {
+	for (version = 1; version <= 4; version++) {
 		store_downgrade(db, version);
 		v = store_value(db,
 		    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
 		    " name = 'untouched'");
-		assert_string_equal(v, "0");
+		assert_string_equal(v, version < 4 ? "0" : "1");
 		free(v);
 		if (version < 3) {
 			v = store_value(db,
@@ -606,7 +617,7 @@ test_schema_versions(void **state)
 			free(v);
 		}
 		assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &f->hs, &e), 0);
-		assert_schema_4(db);
+		assert_schema_5(db);
 		v = store_value(db, "SELECT count(*) FROM stories");
 		assert_string_equal(v, stories);
 		free(v);
@@ -623,12 +634,12 @@ test_schema_versions(void **state)
 		f->hs = NULL;
 	}
 
-	store_exec(db, "UPDATE meta SET value = '5' WHERE key = 'schema'");
+	store_exec(db, "UPDATE meta SET value = '6' WHERE key = 'schema'");
 	assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &hs, &e), -1);
-	assert_non_null(strstr(e.msg, "schema version \"5\""));
+	assert_non_null(strstr(e.msg, "schema version \"6\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "5"); /* left as it was */
+	assert_string_equal(v, "6"); /* left as it was */
 	free(v);
 	free(stories);
 	free(db);
