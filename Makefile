@@ -211,12 +211,15 @@ $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 
 # Programs the end-to-end tests run: a compromised kiosk for
 # tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c) and hub keys that are
-# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey).
-TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey
+# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey), and
+# many stories at once for the hub's tests and benches (gen-bundles.c).
+TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey $(BUILD)/tests/gen-bundles
 _check: $(TEST_PROGS)
 $(BUILD)/tests/rogue-add: $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 $(BUILD)/tests/cheap-hubkey: $(BUILD)/tests/tools/cheap-hubkey.o $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
+$(BUILD)/tests/gen-bundles: $(BUILD)/tests/tools/gen-bundles.o $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kiosk/push.c) $(SYNC_LIBS)

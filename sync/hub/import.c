@@ -19,6 +19,8 @@
 #include "xmalloc.h"
 
 #define MAX_WORKERS 4
+/* Attempts at a bundle's transaction when the store says it may be retried. */
+#define MAX_ATTEMPTS 8
 /* How far opening may run ahead of storing, per bundle: it bounds the
  * plaintext held (about 4 KB a record), and covers the commit before it
  * (some 400 records open on a second core meanwhile). */
@@ -559,6 +561,55 @@ write_receipt(struct import_ctx *c, const unsigned char *rbuf, size_t rlen)
 	free(rpath);
 }
 
+/* The bundle's transaction, from the kiosk's standing to the commit. */
+static int
+store_bundle(struct import_ctx *c, struct err *e)
+{
+	const struct hubstore_ops *ops = c->hs->ops;
+	struct job *j = c->j;
+
+	c->hs->retry = 0;
+	if (decide(c, e) == -1)
+		return -1;
+	if ((!c->seen && store_all(c, e) == -1) || ops->kiosk_put(c->hs, &c->k, e) == -1 ||
+	    (!c->seen && ops->bundle_add(c->hs, j->hash, &j->h, j->path, e) == -1))
+		return -1;
+	hint_next(c);
+	if (ops->commit(c->hs, e) == -1)
+		return -1;
+	c->intx = 0;
+	return 0;
+}
+
+/* After a transient failure (hs->retry: a serialization failure or a
+ * deadlock on PostgreSQL): roll back, forget what this attempt stored and
+ * opened, and wait a little (longer each time, with some randomness so
+ * that two processes do not meet again) before the next attempt. */
+static void
+retry_reset(struct import_ctx *c, int attempt)
+{
+	struct pipeline *pl = c->pl;
+	struct job *j = c->j;
+	struct timespec ts;
+	long ms = 20L * attempt + (long)randombytes_uniform(20);
+
+	if (c->intx)
+		c->hs->ops->rollback(c->hs);
+	c->intx = 0;
+	pthread_mutex_lock(&pl->mu);
+	stop_open(pl, j);
+	j->next = 0;
+	j->limit = LOOKAHEAD;
+	pthread_mutex_unlock(&pl->mu);
+	free(c->ids);
+	c->ids = NULL;
+	c->nids = c->done = c->new = c->duplicate = c->conflict = 0;
+	c->seen = 0;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
 /* Import bundle k (the storing thread's part), setting its outcome. */
 static void
 run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_opts *o,
@@ -570,6 +621,7 @@ run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_
 	struct err *e = &j->e;
 	unsigned char *rbuf = NULL;
 	size_t rlen = 0;
+	int attempt;
 
 	c.hs = hs;
 	c.o = o;
@@ -587,18 +639,17 @@ run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_
 		*e = j->verr;
 		goto out;
 	}
-	if (decide(&c, e) == -1) {
-		if (c.quarantined)
+	for (attempt = 1;; attempt++) {
+		if (store_bundle(&c, e) == 0)
+			break;
+		if (c.quarantined) {
 			j->res = IMPORT_QUARANTINED;
-		goto out;
+			goto out;
+		}
+		if (!hs->retry || attempt >= MAX_ATTEMPTS)
+			goto out;
+		retry_reset(&c, attempt);
 	}
-	if ((!c.seen && store_all(&c, e) == -1) || ops->kiosk_put(hs, &c.k, e) == -1 ||
-	    (!c.seen && ops->bundle_add(hs, j->hash, &j->h, j->path, e) == -1))
-		goto out;
-	hint_next(&c);
-	if (ops->commit(hs, e) == -1)
-		goto out;
-	c.intx = 0;
 	st->new += c.new;
 	st->duplicate += c.duplicate;
 	st->conflict += c.conflict;

@@ -17,6 +17,7 @@ static const struct hcmd commands[] = {
 	{ "search", "full-text search over the stories", hcmd_search },
 	{ "withdraw", "withdraw a story by its story code", hcmd_withdraw },
 	{ "serve", "receive bundles from kiosks over HTTP and answer with receipts", hcmd_serve },
+	{ "migrate", "copy a hub store to another (SQLite <-> PostgreSQL), checked", hcmd_migrate },
 };
 
 static void

@@ -1,0 +1,125 @@
+# storyhub migrate: a SQLite hub (a trusted kiosk's stories, a conflict, a
+# withdrawn story, a kiosk waiting in quarantine, a revoked one) copied to
+# PostgreSQL and back gives the same export byte for byte, the same search
+# results and kiosk list; a migration killed with SIGKILL goes on when run
+# again; a target that holds other stories, the same store, a password in
+# the URI and a missing source are refused with one line.
+. "$TOP/tests/e2e/pg.lib"
+. "$TOP/tests/e2e/lib.sh"
+cd "$T_DIR" || exit 1
+V="$TOP/tests/vectors/bundle"
+GEN="$TOP/$BUILD/tests/gen-bundles"
+
+check_ok "hub key" t_hubkey hub
+check_ok "1,200 stories in 3 bundles from a generated kiosk" "$GEN" gen hub/hub.pub 3 400
+KG=$(cat "$T_DIR/out")
+check_ok "import them (quarantined)" "$HUB" import --store src.db --key hub/hub.key --no-receipt \
+    gen/*.skb
+check_ok "trust the kiosk" "$HUB" kiosks --store src.db --key hub/hub.key trust "$KG"
+check "... 1200 new" grep -q "1200 new" "$T_DIR/out"
+# the committed vectors: their own key (conflicts, an unknown kiosk)
+cp "$V/hub.key" vec.key
+chmod 600 vec.key
+STORYHUB_PASSPHRASE="vector passphrase" "$HUB" import --store src.db --key vec.key --no-receipt \
+    "$V/valid-a.skb" "$V/unknown-kiosk.skb" >"$T_DIR/out" 2>&1
+KA=$(sed -n 's/.*valid-a.skb: bundle from unknown kiosk \([0-9a-f]*\).*/\1/p' "$T_DIR/out")
+check_ok "trust the vectors' kiosk A" env STORYHUB_PASSPHRASE="vector passphrase" \
+    "$HUB" kiosks --store src.db --key vec.key trust "$KA"
+check_ok "... and its conflicting story" env STORYHUB_PASSPHRASE="vector passphrase" \
+    "$HUB" import --store src.db --key vec.key --no-receipt "$V/conflict-a.skb"
+check "... kept as a conflict" grep -q "1 conflict kept" "$T_DIR/out"
+CODE=$("$HUB" export --store src.db --format csv | awk -F, -v k="$KG" '$3 == k { print $2; exit }')
+check_ok "withdraw a story" "$HUB" withdraw --store src.db "$CODE"
+mkdir other
+check_ok "a third kiosk" "$GEN" other hub/hub.pub 1 2
+KR=$(cat "$T_DIR/out")
+"$HUB" import --store src.db --key hub/hub.key --no-receipt other/*.skb >/dev/null 2>&1
+check_ok "... revoked" "$HUB" kiosks --store src.db revoke "$KR"
+
+# what a copy must give back
+snapshot() {
+	"$HUB" export --store "$1" --format csv --out "$2.csv" 2>/dev/null &&
+	    "$HUB" export --store "$1" --format json --out "$2.json" 2>/dev/null &&
+	    "$HUB" kiosks --store "$1" >"$2.kiosks" &&
+	    "$HUB" search --store "$1" --limit 2000 'partnership NOT village' | sed -n 's/^\([0-9a-f]\{32\}\) .*/\1/p' |
+	    sort >"$2.search"
+}
+check "snapshot of the source" snapshot src.db src
+check "... 1,203 stories exported" test "$(grep -c '^[0-9a-f]\{32\},' src.csv)" -eq 1203
+
+PG=$(pg_newdb moved)
+check_ok "migrate SQLite to PostgreSQL" "$HUB" migrate --from src.db --to "$PG"
+check "... says what it copied" grep -q \
+    "^copied 4 kiosks, 5 imported bundles, 2 quarantined bundles, 1204 stories (1 withdrawn)$" \
+    "$T_DIR/out"
+check "... and that it checked" grep -q "^checked: both stores hold the same rows" "$T_DIR/out"
+check "snapshot of the copy" snapshot "$PG" pg
+check "the CSV export is the same, byte for byte" cmp src.csv pg.csv
+check "the JSON export is the same" cmp src.json pg.json
+check "the kiosk list is the same" cmp src.kiosks pg.kiosks
+check "search finds the same stories" cmp src.search pg.search
+check "... (some)" test -s pg.search
+check "the withdrawn story stays withdrawn" sh -c "! grep -q '$CODE' pg.csv"
+check_ok "migrate again: nothing new" "$HUB" migrate --from src.db --to "$PG"
+check "... resumes the same copy" grep -q "^copied (resuming an earlier run) " "$T_DIR/out"
+
+check_ok "migrate PostgreSQL back to SQLite" "$HUB" migrate --from "$PG" --to back.db
+check "snapshot of the round trip" snapshot back.db back
+check "the round trip gives the same CSV" cmp src.csv back.csv
+check "... the same JSON" cmp src.json back.json
+check "... the same kiosks" cmp src.kiosks back.kiosks
+check "... the same search" cmp src.search back.search
+check "the new file is 0600" test "$(stat -c %a back.db)" = 600
+
+# killed: the source grows to 6,200 stories, so the copy takes a while
+check_ok "5,000 stories more" "$GEN" more hub/hub.pub 5 1000
+KM=$(cat "$T_DIR/out")
+"$HUB" import --store src.db --key hub/hub.key --no-receipt more/*.skb >/dev/null 2>&1
+check_ok "... trusted" "$HUB" kiosks --store src.db --key hub/hub.key trust "$KM"
+check "snapshot again" snapshot src.db src
+PG2=$(pg_newdb killed)
+"$HUB" migrate --from src.db --to "$PG2" >migrate.out 2>&1 &
+MPID=$!
+copying() { [ "$(pg_count "$PG2" 'SELECT count(*) FROM storyhub.stories' 2>/dev/null)" -gt 0 ] 2>/dev/null; }
+check "the copy has begun" wait_for copying 60
+kill -9 $MPID 2>/dev/null
+wait $MPID
+KILLED_RC=$?
+check "... and is killed with SIGKILL" test "$KILLED_RC" -eq 137
+n=$(pg_count "$PG2" 'SELECT count(*) FROM storyhub.stories')
+check "... half way ($n of 6204 stories there)" test "$n" -gt 0 -a "$n" -lt 6204
+check_fail "the half copy cannot go into a store that holds stories" \
+    "$HUB" migrate --from "$PG2" --to src.db
+check "... (src.db is not empty: refused)" grep -q "already holds" "$T_DIR/out"
+check_ok "run it again" "$HUB" migrate --from src.db --to "$PG2"
+check "... it goes on" grep -q "^copied (resuming an earlier run) 5 kiosks, .* 6204 stories (1 withdrawn)$" \
+    "$T_DIR/out"
+check "snapshot of the finished copy" snapshot "$PG2" pg2
+check "... the same CSV" cmp src.csv pg2.csv
+check "... the same JSON" cmp src.json pg2.json
+check "... the same search" cmp src.search pg2.search
+check "each story once" test \
+    "$(pg_count "$PG2" 'SELECT count(*) = count(DISTINCT (story_id, content)) FROM storyhub.stories')" = t
+check_ok "and back to SQLite" "$HUB" migrate --from "$PG2" --to back2.db
+check "snapshot of that" snapshot back2.db back2
+check "... the same CSV as the source" cmp src.csv back2.csv
+
+# refusals, one line each
+check_fail "a target holding other stories" "$HUB" migrate --from back.db --to "$PG2"
+check "... says so" test "$(cat "$T_DIR/out")" = \
+    "storyhub: the target store already holds 6204 stories and 5 kiosks and is not a copy of this source: migrate into a new, empty store"
+check_fail "the same store twice" "$HUB" migrate --from "$PG2" --to "$PG2"
+check "... says so" grep -q "^storyhub: --from and --to are the same store$" "$T_DIR/out"
+check_fail "a password in the URI" "$HUB" migrate --from src.db \
+    --to "postgresql://storyhub:secret@localhost/moved"
+check "... is refused, one line" test "$(wc -l <"$T_DIR/out")" -eq 1
+check "... pointing at ~/.pgpass" grep -q "put it in ~/.pgpass" "$T_DIR/out"
+check "... without repeating the password" sh -c "! grep -q secret '$T_DIR/out'"
+check_fail "a source that is not there" "$HUB" migrate --from nothere.db --to "$(pg_newdb empty)"
+check "... says so" grep -q "^storyhub: no store at nothere.db" "$T_DIR/out"
+check_fail "migrate without --to" "$HUB" migrate --from src.db
+"$HUB" migrate --help >"$T_DIR/out" 2>&1
+check "migrate --help explains itself" grep -q "usage: storyhub migrate --from STORE --to STORE" \
+    "$T_DIR/out"
+
+t_done
