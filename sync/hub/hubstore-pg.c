@@ -53,7 +53,6 @@ struct pg_store {
 };
 
 static const char schema_sql[] =
-    "CREATE SCHEMA IF NOT EXISTS storyhub;"
     "CREATE TABLE storyhub.meta(key text PRIMARY KEY, value text NOT NULL);"
     "CREATE TABLE storyhub.kiosks(id text PRIMARY KEY, pk bytea NOT NULL, name text NOT NULL,"
     " status integer NOT NULL, first_seen bigint NOT NULL, last_seen bigint NOT NULL);"
@@ -287,7 +286,10 @@ pg_begin(struct hubstore *hs, struct err *e)
 	struct pg_store *s = P(hs);
 
 	hs->retry = 0;
-	if (run_done(s, "BEGIN", 0, NULL, e, "beginning a transaction") == -1)
+	/* READ COMMITTED whatever the database's default: each statement sees
+	 * what the writer before committed (the lock below orders them) */
+	if (run_done(s, "BEGIN ISOLATION LEVEL READ COMMITTED", 0, NULL, e,
+	        "beginning a transaction") == -1)
 		return -1;
 	s->intx = 1;
 	/* writers take turns: one lock, always first, so no deadlock */
@@ -1180,7 +1182,7 @@ schema_version(struct pg_store *s, long *version, char *text, size_t cap, struct
 	PGresult *res = run(s,
 	    "SELECT to_regclass('storyhub.meta') IS NOT NULL,"
 	    " to_regclass('storyhub.quarantine') IS NOT NULL,"
-	    " to_regnamespace('storyhub') IS NOT NULL",
+	    " (SELECT count(*) FROM pg_class WHERE relnamespace = to_regnamespace('storyhub'))",
 	    0, NULL, 0, e, "reading the schema");
 	int meta, quarantine, nsp;
 
@@ -1190,9 +1192,9 @@ schema_version(struct pg_store *s, long *version, char *text, size_t cap, struct
 		return -1;
 	meta = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
 	quarantine = strcmp(PQgetvalue(res, 0, 1), "t") == 0;
-	nsp = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	nsp = atoi(PQgetvalue(res, 0, 2)); /* relations in a schema storyhub */
 	PQclear(res);
-	if (!meta && !nsp)
+	if (!meta && nsp == 0) /* none, or an empty one a DBA made for us */
 		return 0;
 	if (!meta || !quarantine)
 		return err_set(
@@ -1251,6 +1253,41 @@ unaccent_schema(struct pg_store *s, char **nsp, struct err *e)
 	return *nsp == NULL ? err_set(e, "hub store: unaccent was not found after creating it") : 0;
 }
 
+/* The schema storyhub, unless a DBA made it already (creating one needs the
+ * CREATE privilege on the database, which the database's owner has). */
+static int
+make_schema(struct pg_store *s, struct err *e)
+{
+	PGresult *res = run(
+	    s, "SELECT to_regnamespace('storyhub') IS NULL", 0, NULL, 0, e, "creating the store");
+	int missing;
+
+	if (res == NULL)
+		return -1;
+	missing = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (!missing)
+		return 0;
+	res = PQexec(s->conn, "CREATE SCHEMA storyhub");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+
+		if (state != NULL && strcmp(state, "42501") == 0) {
+			PQclear(res);
+			return err_set(e,
+			    "this role may not create the schema storyhub here: make it the "
+			    "database's owner, or have the owner run CREATE SCHEMA storyhub "
+			    "AUTHORIZATION %s (docs/hub.md, PostgreSQL)",
+			    PQuser(s->conn));
+		}
+		res_err(s, res, e, "creating the store");
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
 /* Make the schema in a new database, or bring an older one to
  * PG_SCHEMA_VERSION, under the schema lock (other storyhubs may be starting
  * on the same database). */
@@ -1288,7 +1325,7 @@ create_or_migrate(struct pg_store *s, enum hubstore_mode mode, struct err *e)
 	/* version 0: a new store (the only older version there is) */
 	randombytes_buf(idb, sizeof idb);
 	sodium_bin2hex(id, sizeof id, idb, sizeof idb);
-	if (run_script(s, schema_sql, e, "creating the store") == -1 ||
+	if (make_schema(s, e) == -1 || run_script(s, schema_sql, e, "creating the store") == -1 ||
 	    unaccent_schema(s, &nsp, e) == -1)
 		goto out;
 	mapping = xasprintf("ALTER TEXT SEARCH CONFIGURATION storyhub.fts ALTER MAPPING FOR"
@@ -1321,8 +1358,16 @@ check_uri(const char *uri, struct err *e)
 	int rv = 0;
 
 	if (opts == NULL) {
+		/* libpq quotes the URI, which may hold a password: not that part */
+		char *at;
+
 		one_line(msg ? msg : "out of memory", line, sizeof line);
 		PQfreemem(msg);
+		if ((at = strstr(line, uri)) != NULL) {
+			*at = '\0';
+			return err_set(
+			    e, "--store: not a PostgreSQL URI (%s...%s)", line, at + strlen(uri));
+		}
 		return err_set(e, "--store: not a PostgreSQL URI (%s)", line);
 	}
 	for (o = opts; o->keyword != NULL; o++)

@@ -166,7 +166,8 @@ flip_byte() {
 # PostgreSQL.
 t_store() {
 	if [ "${HUB_ENGINE:-sqlite}" = pg ]; then
-		pg_newdb "$1"
+		# one server may serve several tests: the name carries this one's
+		pg_newdb "$1_$(basename "$T_DIR" | tr 'A-Z' 'a-z' | tr -dc 'a-z0-9')"
 	else
 		echo "$1.db"
 	fi
