@@ -19,8 +19,10 @@ static const char usage[] =
     "(trusted, unknown = waiting in quarantine, revoked), stories held, bundles\n"
     "in quarantine, first and last seen, name.\n"
     "DB must exist: only import and serve create a store.\n\n"
-    "  trust ID    trust the kiosk and import its quarantined bundles (needs --key)\n"
-    "  revoke ID   refuse the kiosk's bundles from now on (stories kept)\n";
+    "  trust ID    trust the kiosk and import its quarantined bundles (needs --key\n"
+    "              when bundles wait; only then is the key opened)\n"
+    "  revoke ID   refuse the kiosk's bundles from now on (stories kept)\n"
+    "Listing and revoking never open the key, even when --key is given.\n";
 
 static void
 when(int64_t t, char out[24])
@@ -32,6 +34,12 @@ when(int64_t t, char out[24])
 		snprintf(out, 24, "-");
 	else
 		strftime(out, 24, "%Y-%m-%d %H:%M", &tm);
+}
+
+static int
+load_key(void *ctx, const struct hub_seckey **key, struct err *e)
+{
+	return hcmd_opts_key(ctx, key, e);
 }
 
 static int
@@ -94,7 +102,9 @@ hcmd_kiosks(int argc, char **argv)
 			            "'storyhub kiosks' lists them)",
 			    argv[optind + 1]);
 	}
-	/* the store first: a mistyped --store is refused before the passphrase */
+	/* the store first: a mistyped --store is refused before the passphrase;
+	 * the key only when trusting opens bundles that wait in quarantine */
+	hub.key_when_needed = 1;
 	if (hcmd_opts_open(&hub, HUBSTORE_EXISTING, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;
@@ -117,7 +127,8 @@ hcmd_kiosks(int argc, char **argv)
 	} else {
 		char *summary;
 
-		o.key = hub.sk;
+		o.load_key = hub.key ? load_key : NULL;
+		o.key_ctx = &hub;
 		if (import_trust(hub.hs, id, &o, &st, &e) == -1) {
 			rv = fail("%s", e.msg);
 			goto out;

@@ -805,17 +805,20 @@ int
 import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
     const struct import_opts *o, struct import_stats *st, struct err *e)
 {
+	const struct hub_seckey *key = o->key;
 	struct waiting *list = NULL, *w, *next;
 	int rv = -1;
 
 	if (hs->ops->quarantine_foreach(hs, kiosk, collect_waiting, &list, e) == -1)
 		goto out;
-	if (list != NULL && o->key == NULL) {
+	if (list != NULL && key == NULL && o->load_key == NULL) {
 		err_set(e,
 		    "this kiosk has bundles in quarantine: trusting it imports them, "
 		    "so give --key hub.key");
 		goto out;
 	}
+	if (list != NULL && key == NULL && o->load_key(o->key_ctx, &key, e) == -1)
+		goto out;
 	if (set_status(hs, kiosk, HUB_KIOSK_TRUSTED, e) == -1)
 		goto out;
 	rv = 0;
@@ -823,6 +826,7 @@ import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
 		struct err be;
 		struct import_opts qo = *o;
 
+		qo.key = key;
 		qo.receipts = 0; /* the stick is long gone */
 		if (import_buffer(hs, w->data, w->len, w->path, &qo, st, NULL, NULL, &be) !=
 		    IMPORT_DONE)
