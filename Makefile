@@ -92,7 +92,9 @@ PKGS_PG    = $(if $(filter 1,$(WITH_PG)),libpq)
 PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd $(PKGS_PG)
 PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka $(PKGS_PG)
 PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka $(PKGS_PG)
-TOOLS_ALL  = tmux msgfmt
+# pg_virtualenv: the PostgreSQL server the hub's pg-*.sh tests start (not
+# for ARCH=arm64, whose storyhub has no PostgreSQL).
+TOOLS_ALL  = tmux msgfmt $(if $(ARCH),,pg_virtualenv)
 
 WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
 CFLAGS  ?= -O2 -g
@@ -322,7 +324,9 @@ MAN_OUT  = $(patsubst docs/man/%.scd,build/man/%,$(MAN_SRC))
 DEB_TOP  = $(if $(ARCH),$(BUILD)/deb-src,build/deb-src)
 # dpkg-buildpackage -a arm64 cross-builds with the toolchain debian/rules
 # takes from dpkg (DEB_HOST_GNU_TYPE).
-DEB_ARCH = $(if $(ARCH),-a $(ARCH))
+# A cross-built package has no PostgreSQL (WITH_PG above): the build
+# profile pkg.storykiosk.nopg drops libpq-dev from its build dependencies.
+DEB_ARCH = $(if $(ARCH),-a $(ARCH) -P pkg.storykiosk.nopg)
 DEB_SRC  = $(DEB_TOP)/storykiosk
 TOOLS_ALL += scdoc
 
