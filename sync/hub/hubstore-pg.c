@@ -662,50 +662,125 @@ note_types(struct pg_store *s, const char *form, const char *types, struct err *
 	return 0;
 }
 
+/* The put statement's parameters for one story (strings in buf). */
+struct put_params {
+	char sid[2 * BUNDLE_ID_BYTES + 1], kid[KEY_ID_HEX], seq[32], ver[32];
+	const char *v[19];
+	int len[19], fmt[19];
+};
+
+static void
+put_params(const struct hub_story_in *in, const char *now, struct put_params *pp)
+{
+	const struct payload *p = in->p;
+
+	hex_id(in->id, BUNDLE_ID_BYTES, pp->sid);
+	hex_id(in->kiosk_id, KEY_ID_BYTES, pp->kid);
+	snprintf(pp->seq, sizeof pp->seq, "%llu", (unsigned long long)in->seq);
+	snprintf(pp->ver, sizeof pp->ver, "%lld", p->form_version);
+	memset(pp->len, 0, sizeof pp->len);
+	memset(pp->fmt, 0, sizeof pp->fmt);
+	pp->v[0] = pp->sid;
+	pp->v[1] = (const char *)in->content_hash;
+	pp->len[1] = 32;
+	pp->fmt[1] = 1;
+	pp->v[2] = pp->kid;
+	pp->v[3] = pp->seq;
+	pp->v[4] = story_status_name(in->status);
+	pp->v[5] = story_source_name(in->source);
+	pp->v[6] = p->code;
+	pp->v[7] = p->form;
+	pp->v[8] = pp->ver;
+	pp->v[9] = p->created;
+	pp->v[10] = p->saved;
+	pp->v[11] = now;
+	pp->v[12] = p->lang;
+	pp->v[13] = p->consent;
+	pp->v[14] = p->prompt;
+	pp->v[15] = p->answers;
+	pp->v[16] = p->types;
+	pp->v[17] = p->untouched;
+	pp->v[18] = in->text;
+}
+
+/* The outcome of one put from its row (same, others). */
+static enum hub_put
+put_result(const PGresult *res)
+{
+	if (strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+		return HUB_PUT_DUPLICATE;
+	return atoi(PQgetvalue(res, 0, 1)) > 0 ? HUB_PUT_CONFLICT : HUB_PUT_NEW;
+}
+
+/*
+ * The stories in pipeline mode: every statement sent, then one sync, then
+ * the results read in order; one round trip for the lot instead of one a
+ * story. The results are small, so the server never waits for us to read
+ * while we send (the batches are short: import sends 64).
+ */
+static int
+pg_story_put_many(struct hubstore *hs, const struct hub_story_in *in, size_t n,
+    enum hub_put *result, struct err *e)
+{
+	struct pg_store *s = P(hs);
+	struct put_params pp;
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	PGresult *res;
+	size_t i, sent = 0;
+	int rv = 0;
+
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (PQenterPipelineMode(s->conn) != 1)
+		return conn_err(s, e, "storing stories");
+	for (i = 0; i < n; i++) {
+		put_params(&in[i], now, &pp);
+		if (PQsendQueryPrepared(s->conn, "put", 19, pp.v, pp.len, pp.fmt, 0) != 1) {
+			rv = conn_err(s, e, "storing a story");
+			break;
+		}
+		sent++;
+	}
+	if (PQpipelineSync(s->conn) != 1 && rv == 0)
+		rv = conn_err(s, e, "storing stories");
+	/* every result, then the sync's, even after a failure */
+	for (i = 0; i < sent; i++) {
+		if ((res = PQgetResult(s->conn)) == NULL) {
+			if (rv == 0)
+				rv = conn_err(s, e, "storing stories");
+			break;
+		}
+		if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+			result[i] = put_result(res);
+		else if (rv == 0)
+			rv = res_err(s, res, e, "storing a story");
+		PQclear(res);
+		while ((res = PQgetResult(s->conn)) != NULL) /* the end of this query */
+			PQclear(res);
+	}
+	while ((res = PQgetResult(s->conn)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+
+		PQclear(res);
+		if (st == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	if (PQexitPipelineMode(s->conn) != 1 && rv == 0)
+		rv = conn_err(s, e, "storing stories");
+	for (i = 0; i < n && rv == 0; i++)
+		if (result[i] != HUB_PUT_DUPLICATE &&
+		    note_types(s, in[i].p->form, in[i].p->types, e) == -1)
+			rv = -1;
+	return rv;
+}
+
 static int
 pg_story_put(
     struct hubstore *hs, const struct hub_story_in *in, enum hub_put *result, struct err *e)
 {
-	struct pg_store *s = P(hs);
-	const struct payload *p = in->p;
-	char sid[2 * BUNDLE_ID_BYTES + 1], kid[KEY_ID_HEX], seq[32], ver[32], now[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	PGresult *res;
-	int same, others;
-
-	hex_id(in->id, BUNDLE_ID_BYTES, sid);
-	hex_id(in->kiosk_id, KEY_ID_BYTES, kid);
-	snprintf(seq, sizeof seq, "%llu", (unsigned long long)in->seq);
-	snprintf(ver, sizeof ver, "%lld", p->form_version);
-	gmtime_r(&t, &tm);
-	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	{
-		const char *v[19] = { sid, (const char *)in->content_hash, kid, seq,
-			story_status_name(in->status), story_source_name(in->source), p->code,
-			p->form, ver, p->created, p->saved, now, p->lang, p->consent, p->prompt,
-			p->answers, p->types, p->untouched, in->text };
-		int len[19] = { 0, 32 };
-		int fmt[19] = { 0, 1 };
-
-		res = PQexecPrepared(s->conn, "put", 19, v, len, fmt, 0);
-	}
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		res_err(s, res, e, "storing a story");
-		PQclear(res);
-		return -1;
-	}
-	same = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	others = atoi(PQgetvalue(res, 0, 1));
-	PQclear(res);
-	if (same) {
-		*result = HUB_PUT_DUPLICATE;
-		return 0;
-	}
-	if (note_types(s, p->form, p->types, e) == -1)
-		return -1;
-	*result = others > 0 ? HUB_PUT_CONFLICT : HUB_PUT_NEW;
-	return 0;
+	return pg_story_put_many(hs, in, 1, result, e);
 }
 
 static void
@@ -1163,6 +1238,7 @@ static const struct hubstore_ops pg_ops = {
 	.quarantine_foreach = pg_quarantine_foreach,
 	.quarantine_delete = pg_quarantine_delete,
 	.story_put = pg_story_put,
+	.story_put_many = pg_story_put_many,
 	.story_foreach = pg_story_foreach,
 	.types_foreach = pg_types_foreach,
 	.search = pg_search,

@@ -529,6 +529,16 @@ sqlite_story_put(
 	return 0;
 }
 
+static int
+sqlite_story_put_many(struct hubstore *hs, const struct hub_story_in *in, size_t n,
+    enum hub_put *result, struct err *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sqlite_story_put(hs, &in[i], &result[i], e) == -1)
+			return -1;
+	return 0;
+}
+
 static void
 read_story(sqlite3_stmt *st, struct hub_story *h)
 {
@@ -617,24 +627,78 @@ search_error(const char *query, struct err *e)
 	return -1;
 }
 
+/* A story found, kept until the results are given in their rank order. */
+struct found {
+	sqlite3_int64 n;
+	char **cols; /* STORY_NCOLS + 1 (the snippet) copies, NULL for NULL */
+	long long form_version;
+	int conflict;
+};
+
+static void
+found_free(struct found *f)
+{
+	if (f->cols != NULL)
+		for (int i = 0; i <= STORY_NCOLS; i++) {
+			if (f->cols[i] != NULL)
+				sodium_memzero(f->cols[i], strlen(f->cols[i]));
+			free(f->cols[i]);
+		}
+	free(f->cols);
+	f->cols = NULL;
+}
+
+static void
+found_story(const struct found *f, struct hub_story *h)
+{
+	char *const *c = f->cols;
+
+	memset(h, 0, sizeof *h);
+	h->story_id = c[0] ? c[0] : "";
+	h->code = c[1] ? c[1] : "";
+	h->kiosk_id = c[2] ? c[2] : "";
+	h->form = c[3] ? c[3] : "";
+	h->form_version = f->form_version;
+	h->source = c[5] ? c[5] : "";
+	h->status = c[6] ? c[6] : "";
+	h->created = c[7] ? c[7] : "";
+	h->saved = c[8] ? c[8] : "";
+	h->imported = c[9] ? c[9] : "";
+	h->lang = c[10] ? c[10] : "";
+	h->consent = c[11] ? c[11] : "";
+	h->prompt = c[12];
+	h->answers = c[13] ? c[13] : "";
+	h->types = c[14] ? c[14] : "";
+	h->conflict = f->conflict;
+	h->untouched = c[16];
+	h->snippet = c[STORY_NCOLS] ? c[STORY_NCOLS] : "";
+}
+
 /*
  * Ranking every match (FTS5's ORDER BY rank) costs time in proportion to the
  * matches: 140 ms for a frequent word in 100,000 stories. So the index is
  * read newest first, the HUBSTORE_SEARCH_POOL most recent matches are ranked
  * (bm25, computed for those only), and only the best `limit` of them are
- * joined with their stories and given a snippet.
+ * joined with their stories and given a snippet, in one more pass over the
+ * pool's range of the index (one per story read the word's index again
+ * each time).
  */
 static int
 sqlite_search(struct hubstore *hs, const char *query, size_t limit,
     int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
-	sqlite3_stmt *st = NULL, *one = NULL;
-	sqlite3_int64 *ids = NULL;
-	size_t n = 0, i;
+	sqlite3_stmt *st = NULL, *snip = NULL;
+	struct found *found = NULL;
+	sqlite3_int64 lo = 0, hi = 0;
+	size_t n = 0, i, len = 0;
+	char *ids = NULL;
 	struct hub_story h;
 	int rc, rv = -1;
 
+	/* the index's pages read in place (mapped), not copied into the cache */
+	if (exec(s, "PRAGMA mmap_size=1073741824", e) == -1)
+		return -1;
 	if (prepare(s,
 	        "SELECT r FROM (SELECT rowid AS r, rank AS k FROM stories_fts"
 	        " WHERE stories_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) ORDER BY k, r DESC"
@@ -645,39 +709,74 @@ sqlite_search(struct hubstore *hs, const char *query, size_t limit,
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	sqlite3_bind_int64(
 	    st, 3, (sqlite3_int64)(limit > HUBSTORE_SEARCH_POOL ? limit : HUBSTORE_SEARCH_POOL));
-	ids = xcalloc(limit ? limit : 1, sizeof *ids);
-	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = sqlite3_column_int64(st, 0);
+	found = xcalloc(limit ? limit : 1, sizeof *found);
+	ids = xcalloc(1, 2 + 22 * (limit ? limit : 1));
+	len = (size_t)sprintf(ids, "[");
+	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 r = sqlite3_column_int64(st, 0);
+
+		found[n++].n = r;
+		lo = n == 1 || r < lo ? r : lo;
+		hi = n == 1 || r > hi ? r : hi;
+		len += (size_t)sprintf(ids + len, "%s%lld", n > 1 ? "," : "", (long long)r);
+	}
 	if (n < limit && rc != SQLITE_DONE) {
 		db_err(s, e, "searching");
 		search_error(query, e);
 		goto out;
 	}
-	if (prepare(s,
-	        "SELECT " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...', 16)"
-	        " FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
-	        " WHERE stories_fts MATCH ?1 AND stories_fts.rowid = ?2 AND withdrawn = 0",
-	        &one, e) == -1)
+	sprintf(ids + len, "]");
+	if (n == 0) {
+		rv = 0;
 		goto out;
-	sqlite3_bind_text(one, 1, query, -1, SQLITE_TRANSIENT);
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_int64(one, 2, ids[i]);
-		rc = sqlite3_step(one);
-		if (rc == SQLITE_ROW) {
-			read_story(one, &h);
-			h.snippet = col_text(one, STORY_NCOLS);
-			if (fn(&h, ctx, e) == -1)
-				goto out;
-		} else if (rc != SQLITE_DONE) {
-			db_err(s, e, "searching");
-			goto out;
+	}
+	/* +rowid: the list filters the range's rows, FTS5 does not look each up */
+	if (prepare(s,
+	        "SELECT stories_fts.rowid, " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...',"
+	        " 16) FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
+	        " WHERE stories_fts MATCH ?1 AND stories_fts.rowid BETWEEN ?2 AND ?3"
+	        " AND +stories_fts.rowid IN (SELECT value FROM json_each(?4)) AND withdrawn = 0",
+	        &snip, e) == -1)
+		goto out;
+	sqlite3_bind_text(snip, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(snip, 2, lo);
+	sqlite3_bind_int64(snip, 3, hi);
+	sqlite3_bind_text(snip, 4, ids, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(snip)) == SQLITE_ROW) {
+		sqlite3_int64 r = sqlite3_column_int64(snip, 0);
+
+		for (i = 0; i < n; i++)
+			if (found[i].n == r && found[i].cols == NULL)
+				break;
+		if (i == n)
+			continue;
+		found[i].cols = xcalloc(STORY_NCOLS + 1, sizeof *found[i].cols);
+		for (int c = 0; c <= STORY_NCOLS; c++) {
+			const unsigned char *t = sqlite3_column_text(snip, c + 1);
+
+			found[i].cols[c] = t ? xstrdup((const char *)t) : NULL;
 		}
-		sqlite3_reset(one);
+		found[i].form_version = sqlite3_column_int64(snip, 5);
+		found[i].conflict = sqlite3_column_int(snip, 16);
+	}
+	if (rc != SQLITE_DONE) {
+		db_err(s, e, "searching");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (found[i].cols == NULL)
+			continue;
+		found_story(&found[i], &h);
+		if (fn(&h, ctx, e) == -1)
+			goto out;
 	}
 	rv = 0;
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(one);
+	sqlite3_finalize(snip);
+	for (i = 0; i < n; i++)
+		found_free(&found[i]);
+	free(found);
 	free(ids);
 	return rv;
 }
@@ -1082,6 +1181,7 @@ static const struct hubstore_ops sqlite_ops = {
 	.quarantine_foreach = sqlite_quarantine_foreach,
 	.quarantine_delete = sqlite_quarantine_delete,
 	.story_put = sqlite_story_put,
+	.story_put_many = sqlite_story_put_many,
 	.story_foreach = sqlite_story_foreach,
 	.types_foreach = sqlite_types_foreach,
 	.search = sqlite_search,

@@ -144,6 +144,10 @@ struct hubstore_ops {
 
 	int (*story_put)(
 	    struct hubstore *hs, const struct hub_story_in *s, enum hub_put *result, struct err *e);
+	/* story_put of s[0..n) in order (in the caller's transaction), results
+	 * in result[0..n); PostgreSQL sends them in one round trip. */
+	int (*story_put_many)(struct hubstore *hs, const struct hub_story_in *s, size_t n,
+	    enum hub_put *result, struct err *e);
 	/* Every story that is not withdrawn, in import order, read from one
 	 * snapshot; memory does not grow with the store. */
 	int (*story_foreach)(struct hubstore *hs,

@@ -21,6 +21,8 @@
 #define MAX_WORKERS 4
 /* Attempts at a bundle's transaction when the store says it may be retried. */
 #define MAX_ATTEMPTS 8
+/* Records stored with one story_put_many (one round trip on PostgreSQL). */
+#define PUT_BATCH 64
 /* How far opening may run ahead of storing, per bundle: it bounds the
  * plaintext held (about 4 KB a record), and covers the commit before it
  * (some 400 records open on a second core meanwhile). */
@@ -370,70 +372,85 @@ pipeline_finish(struct pipeline *pl)
 	pthread_mutex_destroy(&pl->mu);
 }
 
+/* Store records first..first+n-1 of the bundle (opened, in pr[]) with one
+ * story_put_many: PostgreSQL sends them in one round trip. */
 static int
-store_prepared(
-    struct import_ctx *c, const struct bundle_record *r, struct prepared *pr, struct err *e)
+store_batch(struct import_ctx *c, size_t first, size_t n, struct err *e)
 {
-	struct hub_story_in in;
-	enum hub_put put;
+	struct job *j = c->j;
+	struct hub_story_in in[PUT_BATCH];
+	enum hub_put put[PUT_BATCH];
+	size_t k;
 
-	memset(&in, 0, sizeof in);
-	memcpy(in.id, r->id, BUNDLE_ID_BYTES);
-	memcpy(in.kiosk_id, c->j->h.kiosk_id, KEY_ID_BYTES);
-	in.seq = r->seq;
-	in.status = r->status;
-	in.source = r->source;
-	memcpy(in.content_hash, pr->hash, sizeof in.content_hash);
-	in.p = pr->p;
-	in.text = pr->text;
-	if (c->hs->ops->story_put(c->hs, &in, &put, e) == -1)
+	memset(in, 0, n * sizeof *in);
+	for (k = 0; k < n; k++) {
+		const struct bundle_record *r = &j->recs[first + k];
+		const struct prepared *pr = &j->pr[(first + k) % LOOKAHEAD];
+
+		memcpy(in[k].id, r->id, BUNDLE_ID_BYTES);
+		memcpy(in[k].kiosk_id, j->h.kiosk_id, KEY_ID_BYTES);
+		in[k].seq = r->seq;
+		in[k].status = r->status;
+		in[k].source = r->source;
+		memcpy(in[k].content_hash, pr->hash, sizeof in[k].content_hash);
+		in[k].p = pr->p;
+		in[k].text = pr->text;
+	}
+	if (c->hs->ops->story_put_many(c->hs, in, n, put, e) == -1)
 		return -1;
-	if (put == HUB_PUT_NEW)
-		c->new ++;
-	else if (put == HUB_PUT_DUPLICATE)
-		c->duplicate++;
-	else
-		c->conflict++;
-	memcpy(c->ids[c->nids++], r->id, BUNDLE_ID_BYTES);
-	c->done++;
-	if (c->o->progress != NULL)
-		c->o->progress(c->o->ctx, (size_t)(c->j - c->pl->jobs), c->done, c->j->h.count);
+	for (k = 0; k < n; k++) {
+		if (put[k] == HUB_PUT_NEW)
+			c->new ++;
+		else if (put[k] == HUB_PUT_DUPLICATE)
+			c->duplicate++;
+		else
+			c->conflict++;
+		memcpy(c->ids[c->nids++], j->recs[first + k].id, BUNDLE_ID_BYTES);
+		c->done++;
+		if (c->o->progress != NULL)
+			c->o->progress(c->o->ctx, (size_t)(j - c->pl->jobs), c->done, j->h.count);
+	}
 	return 0;
 }
 
-/* Store every record of the bundle in order, each as soon as it is open. */
+/* Store every record of the bundle in order, PUT_BATCH at a time, opening
+ * them here when the workers have not. */
 static int
 store_all(struct import_ctx *c, struct err *e)
 {
 	struct pipeline *pl = c->pl;
 	struct job *j = c->j;
-	size_t i, next;
+	size_t i, k, n, next;
 	int rv = 0;
 
 	pthread_mutex_lock(&pl->mu);
 	allow_open(pl, j);
 	pthread_mutex_unlock(&pl->mu);
-	for (i = 0; i < j->nrecs && rv == 0; i++) {
-		struct prepared *pr = &j->pr[i % LOOKAHEAD];
-
+	for (i = 0; i < j->nrecs && rv == 0; i += n) {
+		n = j->nrecs - i < PUT_BATCH ? j->nrecs - i : PUT_BATCH;
 		pthread_mutex_lock(&pl->mu);
-		while (!j->ready[i % LOOKAHEAD]) {
-			if (claim_record(j, &next))
-				open_claimed(pl, j, next, pl->rd, &pl->rd_err);
-			else
-				pthread_cond_wait(&pl->done, &pl->mu);
-		}
+		for (k = i; k < i + n; k++)
+			while (!j->ready[k % LOOKAHEAD]) {
+				if (claim_record(j, &next))
+					open_claimed(pl, j, next, pl->rd, &pl->rd_err);
+				else
+					pthread_cond_wait(&pl->done, &pl->mu);
+			}
 		pthread_mutex_unlock(&pl->mu);
-		if (pr->failed) {
-			*e = pr->e;
+		for (k = i; k < i + n && rv == 0; k++)
+			if (j->pr[k % LOOKAHEAD].failed) {
+				*e = j->pr[k % LOOKAHEAD].e;
+				rv = -1;
+			}
+		if (rv == 0 && store_batch(c, i, n, e) == -1)
 			rv = -1;
-		} else if (store_prepared(c, &j->recs[i], pr, e) == -1)
-			rv = -1;
-		prepared_free(pr);
+		for (k = i; k < i + n; k++)
+			prepared_free(&j->pr[k % LOOKAHEAD]);
 		pthread_mutex_lock(&pl->mu);
-		j->ready[i % LOOKAHEAD] = 0; /* the slot is free for record i + LOOKAHEAD */
-		j->limit = i + 1 + LOOKAHEAD;
-		pthread_cond_signal(&pl->work);
+		for (k = i; k < i + n; k++)
+			j->ready[k % LOOKAHEAD] = 0; /* the slot is free for record k + LOOKAHEAD */
+		j->limit = i + n + LOOKAHEAD;
+		pthread_cond_broadcast(&pl->work);
 		pthread_mutex_unlock(&pl->mu);
 	}
 	return rv;
