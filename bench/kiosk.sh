@@ -80,7 +80,9 @@ T new-window -d -t b: -n type "$KCMD"
 wait_text type "$TITLE" || { echo "bench/kiosk.sh: kiosk did not start"; exit 1; }
 pid=$(pane_pid type)
 T send-keys -t b:type Enter
-wait_text type "Pg" 5 && T send-keys -t b:type Enter &&
+# A tier is taken only once the whole consent text has been on screen.
+wait_text type "Pg" 5 && T send-keys -t b:type NPage &&
+    wait_text type "Choose below how" 5 && T send-keys -t b:type Enter &&
     wait_text type "Ctrl-X" 5 && T send-keys -t b:type Enter &&
     wait_text type "50)" 5 || { echo "bench/kiosk.sh: no story editor"; screen type; exit 1; }
 para="When the clinic and the village committee planned the new well together, the funder wanted a report every month, and we learned to say no. "

@@ -61,7 +61,7 @@ int answers_check_one(
 /* Check the whole set, including lang, consent and prompt. */
 int answers_validate(const struct form *f, const struct answers *a, struct err *e);
 
-/* Parse {"lang":..,"consent":..,"prompt":..,"answers":{..}} (DESIGN.md) for
+/* Parse {"lang":..,"consent":..,"prompt":..,"answers":{..}} (docs/forms.md) for
  * form f, with an optional "untouched": [ids] naming the answered scale and
  * triad questions whose marker was never moved (absent: every one moved).
  * Unknown question ids, wrong types and bad JSON are errors. Does not

@@ -1,5 +1,5 @@
 /* payload: the plaintext inside a sealed story (JSON, via jansson): the
- * answers object of DESIGN.md plus what identifies the story. The kiosk only
+ * answers object of docs/forms.md plus what identifies the story. The kiosk only
  * encodes; the hub decodes after opening the seal. */
 #ifndef PAYLOAD_H
 #define PAYLOAD_H
