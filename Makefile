@@ -394,8 +394,8 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
 # inputs go to build/fuzz/corpus/TARGET/, crashes to build/fuzz/crash-TARGET-*.
 # `make check-long` runs the kill -9 durability test for 1000 cycles.
 # The I/O fault shim (tests/faults/failwrite.c) is built by its test script.
-FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter
-FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter
+FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter ftsquery
+FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter ftsquery
 FUZZ_REPLAY_BIN = $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_REPLAY))
 FUZZ_SECONDS   ?= 60
 FUZZ_CC        ?= clang

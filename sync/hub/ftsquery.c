@@ -119,8 +119,10 @@ parse_phrase(struct parser *ps)
 	if (*ps->p == '"') {
 		ps->p++;
 		for (;;) {
-			if (*ps->p == '\0')
+			if (*ps->p == '\0') {
+				free(text);
 				return bad(ps, "unterminated string");
+			}
 			if (*ps->p == '"') {
 				if (ps->p[1] != '"')
 					break;
