@@ -1117,72 +1117,53 @@ out:
 	return rv;
 }
 
+/* One statement: a story not held is inserted (indexed unless withdrawn);
+ * one held takes r's conflict flag and, when r is withdrawn, is withdrawn
+ * (a withdrawn one stays so). */
 static int
 put_story_row(struct pg_store *s, const struct hub_row *r, struct err *e)
 {
 	const struct hub_story *h = &r->s;
 	char seq[32], ver[32], conflict[8], withdrawn[8], *text = NULL;
-	PGresult *res = NULL;
+	PGresult *res;
 	int rv = -1;
 
 	snprintf(seq, sizeof seq, "%lld", r->seq);
 	snprintf(ver, sizeof ver, "%lld", h->form_version);
 	snprintf(conflict, sizeof conflict, "%d", h->conflict);
 	snprintf(withdrawn, sizeof withdrawn, "%d", r->withdrawn);
-	{
-		const char *v[2] = { h->story_id, (const char *)r->content };
-		int len[2] = { 0, 32 };
-
-		res = run_bin(s,
-		    "SELECT n, withdrawn FROM stories WHERE story_id = $1 AND content = $2", 2, v,
-		    len, e, "reading stories");
-	}
-	if (res == NULL)
-		return -1;
-	if (PQntuples(res) == 1) { /* held: bring the flags over */
-		const char *v[3] = { PQgetvalue(res, 0, 0), conflict,
-			r->withdrawn && num(res, 0, 1) == 0 ? "1" : "0" };
-
-		rv = run_done(s, "UPDATE stories SET conflict = $2::integer WHERE n = $1::bigint;",
-		    2, v, e, "copying a story");
-		if (rv == 0 && v[2][0] == '1')
-			rv = run_done(s,
-			    "UPDATE stories SET withdrawn = 1, answers = NULL, prompt = NULL,"
-			    " lang = NULL, untouched = NULL, body = NULL, tsv = NULL"
-			    " WHERE n = $1::bigint",
-			    1, v, e, "withdrawing");
-		goto out;
-	}
-	PQclear(res);
-	res = NULL;
 	if (!r->withdrawn && h->answers != NULL && h->types != NULL)
 		text = payload_text_of(h->answers, h->types);
 	{
-		const char *v[20] = { h->story_id, (const char *)r->content, h->kiosk_id, seq,
+		const char *v[21] = { h->story_id, (const char *)r->content, h->kiosk_id, seq,
 			h->status, h->source, h->code, h->form, ver, h->created, h->saved,
 			h->imported, h->lang, h->consent, h->prompt,
 			r->withdrawn ? NULL : h->answers, h->types, conflict, withdrawn,
-			r->withdrawn ? NULL : h->untouched };
-		const char *v2[21];
+			r->withdrawn ? NULL : h->untouched, text };
 		int len[21] = { 0, 32 };
 
-		memcpy(v2, v, sizeof v);
-		v2[20] = text;
 		res = run_bin(s,
-		    "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code, form,"
-		    " form_version, created, saved, imported, lang, consent, prompt, answers, "
-		    "types,"
-		    " conflict, withdrawn, untouched, body, tsv) VALUES($1, $2, $3, $4, $5, $6, $7,"
-		    " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+		    "INSERT INTO stories AS o(story_id, content, kiosk, seq, status, source, code,"
+		    " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
+		    " types, conflict, withdrawn, untouched, body, tsv) VALUES($1, $2, $3, $4, $5,"
+		    " $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
 		    " CASE WHEN $21::text IS NULL THEN NULL"
-		    " ELSE to_tsvector('storyhub.fts', $21::text) END)",
-		    21, v2, len, e, "copying a story");
+		    " ELSE to_tsvector('storyhub.fts', $21::text) END)"
+		    " ON CONFLICT (story_id, content) DO UPDATE SET conflict = EXCLUDED.conflict,"
+		    " withdrawn = greatest(o.withdrawn, EXCLUDED.withdrawn),"
+		    " answers = CASE WHEN EXCLUDED.withdrawn <> 0 THEN NULL ELSE o.answers END,"
+		    " prompt = CASE WHEN EXCLUDED.withdrawn <> 0 THEN NULL ELSE o.prompt END,"
+		    " lang = CASE WHEN EXCLUDED.withdrawn <> 0 THEN NULL ELSE o.lang END,"
+		    " untouched = CASE WHEN EXCLUDED.withdrawn <> 0 THEN NULL ELSE o.untouched END,"
+		    " body = CASE WHEN EXCLUDED.withdrawn <> 0 THEN NULL ELSE o.body END,"
+		    " tsv = CASE WHEN EXCLUDED.withdrawn <> 0 THEN NULL ELSE o.tsv END",
+		    21, v, len, e, "copying a story");
 	}
 	if (res == NULL)
 		goto out;
+	PQclear(res);
 	rv = note_types(s, h->form, h->types, e);
 out:
-	PQclear(res);
 	payload_text_free(text);
 	return rv;
 }
