@@ -88,9 +88,15 @@ PKGS_UI    = ncursesw
 PKGS_WIRE  = libsodium
 PKGS_SYNCK = libsodium
 PKGS_HELPER = libsodium libcurl
+# libpq: its header (pkg-config --cflags) for hubstore-pg.c, which opens the
+# library itself (dlopen) when a PostgreSQL store is used, so that SQLite
+# commands do not load it and its Kerberos, LDAP and TLS libraries at start;
+# nothing links -lpq. LIBS_DL: dlopen is in libdl before glibc 2.34.
 PKGS_PG    = $(if $(filter 1,$(WITH_PG)),libpq)
+LIBS_DL    = $(if $(filter 1,$(WITH_PG)),-ldl)
 PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd $(PKGS_PG)
-PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka $(PKGS_PG)
+PKGS_HUBLINK = sqlite3 libsodium jansson libmicrohttpd
+PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka
 PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka $(PKGS_PG)
 # pg_virtualenv: the PostgreSQL server the hub's pg-*.sh tests start (not
 # for ARCH=arm64, whose storyhub has no PostgreSQL).
@@ -209,7 +215,7 @@ $(PUSH): $(call obj,$(HELPER_SRC)) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_L
 	$(link) $^ $(call pc_libs,$(PKGS_CORE) libcurl) $(LIBS_THREAD) -lm
 
 $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
-	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
+	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBLINK)) $(LIBS_DL) $(LIBS_THREAD) -lm
 
 # Programs the end-to-end tests run: a compromised kiosk for
 # tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c) and hub keys that are
@@ -225,7 +231,7 @@ $(BUILD)/tests/gen-bundles: $(BUILD)/tests/tools/gen-bundles.o $(WIRE_LIB) $(COR
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kiosk/push.c) $(SYNC_LIBS)
-	$(link) $^ $(call pc_libs,$(PKGS_TEST)) $(LIBS_THREAD) -lm
+	$(link) $^ $(call pc_libs,$(PKGS_TEST)) $(LIBS_DL) $(LIBS_THREAD) -lm
 
 # Install what is missing (nothing when pkg-config and the tools find it all).
 deps:
@@ -383,7 +389,7 @@ $(BUILD)/bench/bare-curses: $(BUILD)/bench/bare-curses.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(call pc_libs,ncursesw sqlite3 libsodium)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
-	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
+	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBLINK)) $(LIBS_DL) $(LIBS_THREAD) -lm
 
 # --- fault injection and fuzzing ---
 # Fuzz targets (tests/fuzz/fuzz-*.c) have saved corpora in

@@ -153,6 +153,21 @@ PGUSER=postgres psql -X -q -d searchdb -c "UPDATE storyhub.meta SET value = '2' 
 one_line_fail "a store of a newer schema is refused" "$HUB" kiosks --store "$PG"
 check "... by its version" grep -q 'schema version "2" and this storyhub knows versions up to 1' "$T_DIR/out"
 
+# libpq is loaded for a PostgreSQL store only (hubstore-pg.c opens it):
+# a SQLite hub does not map it, nor its Kerberos, LDAP and TLS libraries
+maps_of_serve() {
+	"$HUB" serve --store "$1" --key hub/hub.key --listen 127.0.0.1:0 2>serve.log &
+	_sp=$!
+	wait_for "grep -q 'listening on' serve.log" 30 &&
+	    grep -c 'libpq\.so' "/proc/$_sp/maps" >"$2"
+	kill -TERM $_sp
+	wait $_sp
+}
+check "serve on SQLite runs" maps_of_serve search.db sqlite.maps
+check "... without libpq loaded" test "$(cat sqlite.maps)" -eq 0
+check "serve on PostgreSQL runs" maps_of_serve "$(pg_newdb servedb)" pg.maps
+check "... with libpq loaded" test "$(cat pg.maps)" -gt 0
+
 check_ok "two storyhubs creating the same new store at once" sh -c '
 	"$0" import --store "$1" --key hub/hub.key --no-receipt usb/*.skb >a.out 2>&1 & a=$!
 	"$0" import --store "$1" --key hub/hub.key --no-receipt usb/*.skb >b.out 2>&1 & b=$!
