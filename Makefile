@@ -76,7 +76,7 @@ WITH_PG ?= $(if $(ARCH),0,1)
 #               kiosk textbuf
 #   src/ui      the kiosk's screens and widgets, i18n          ncursesw (only here)
 #               and the key filter (libkeyfilter, no curses)
-#   sync/wire   bundle receipt: what both ends read and verify
+#   sync/wire   bundle receipt pack: what both ends read and verify
 #   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
 #               push-main.c are the storykiosk-push helper
 #   sync/hub    the hub store, import, serve, hub export       SQLite jansson libmicrohttpd
@@ -222,6 +222,12 @@ $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 # cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey), and
 # many stories at once for the hub's tests and benches (gen-bundles.c).
 TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey $(BUILD)/tests/gen-bundles
+# The feedback pack vectors' generator (tests/vectors/gen-pack-vectors.c):
+# deterministic, so tests/e2e/pack-vectors.sh checks the committed vectors
+# are what it writes.
+TEST_PROGS += $(BUILD)/tests/gen-pack-vectors
+$(BUILD)/tests/gen-pack-vectors: $(BUILD)/tests/vectors/gen-pack-vectors.o $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 _check: $(TEST_PROGS)
 $(BUILD)/tests/rogue-add: $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
@@ -400,8 +406,8 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
 # inputs go to build/fuzz/corpus/TARGET/, crashes to build/fuzz/crash-TARGET-*.
 # `make check-long` runs the kill -9 durability test for 1000 cycles.
 # The I/O fault shim (tests/faults/failwrite.c) is built by its test script.
-FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter ftsquery
-FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter ftsquery
+FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter pack packnote ftsquery
+FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter pack packnote ftsquery
 FUZZ_REPLAY_BIN = $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_REPLAY))
 FUZZ_SECONDS   ?= 60
 FUZZ_CC        ?= clang

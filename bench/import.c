@@ -158,6 +158,7 @@ seal_one(struct gen *g, uint64_t n, unsigned char id[SEAL_ID_BYTES], unsigned ch
 	m.code = "K7P-2QX";
 	m.kiosk = g->kid_hex;
 	m.source = "paper";
+	m.status = "submitted";
 	m.created = m.saved = 1795000000 + (int64_t)n;
 	text = payload_encode(&m, g->f, a);
 	if (seal_story(
@@ -347,6 +348,7 @@ limit_record(const struct bundle_record *r, void *arg, struct err *e)
 	bind_text(c->ins, 16, p->answers);
 	bind_text(c->ins, 17, p->types);
 	bind_text(c->ins, 18, p->untouched);
+	bind_text(c->ins, 19, p->scribe);
 	if (sqlite3_step(c->ins) != SQLITE_DONE) {
 		err_set(e, "insert: %s", sqlite3_errmsg(sqlite3_db_handle(c->ins)));
 		goto out;
@@ -405,7 +407,7 @@ run_limit(
 	    " form_version INTEGER NOT NULL, created TEXT, saved TEXT, imported TEXT NOT NULL,"
 	    " lang TEXT, consent TEXT, prompt TEXT, answers TEXT, types TEXT,"
 	    " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
-	    " untouched TEXT, UNIQUE(story_id, content));"
+	    " untouched TEXT, scribe TEXT, UNIQUE(story_id, content));"
 	    " CREATE INDEX stories_code ON stories(code);"
 	    " CREATE INDEX stories_kiosk ON stories(kiosk);"
 	    " CREATE VIRTUAL TABLE stories_fts USING fts5(text, content = '',"
@@ -414,8 +416,8 @@ run_limit(
 	if (sqlite3_prepare_v2(s,
 	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code, form,"
 	        " form_version, created, saved, imported, lang, consent, prompt, answers, types,"
-	        " untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	        " ?15, ?16, ?17, ?18)",
+	        " untouched, scribe) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	        " ?14, ?15, ?16, ?17, ?18, ?19)",
 	        -1, &c.ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", -1, &c.fts,
 	        NULL) != SQLITE_OK)

@@ -57,17 +57,17 @@ cmd_check_form(int argc, char **argv)
 	if (form_load(path, &f, &probs, &e) == -1) {
 		for (i = 0; i < probs.n; i++) {
 			if (probs.v[i].line > 0)
-				fprintf(stderr, "%s:%d: %s\n", shown, probs.v[i].line,
+				fail_say(stderr, "%s:%d: %s", shown, probs.v[i].line,
 				    probs.v[i].message);
 			else
-				fprintf(stderr, "%s: %s\n", shown, probs.v[i].message);
+				fail_say(stderr, "%s: %s", shown, probs.v[i].message);
 		}
 		rv = fail("%s: %zu problem%s found; fix them and check again", shown, probs.n,
 		    probs.n == 1 ? "" : "s");
 		goto out;
 	}
-	printf("%s: ok (%s v%d, %zu language%s, %zu question%s)\n", shown, f->id, f->version,
-	    f->nlanguages, f->nlanguages == 1 ? "" : "s", f->nquestions,
+	fail_say(stdout, "%s: ok (%s v%d, %zu language%s, %zu question%s)", shown, f->id,
+	    f->version, f->nlanguages, f->nlanguages == 1 ? "" : "s", f->nquestions,
 	    f->nquestions == 1 ? "" : "s");
 	rv = 0;
 out:

@@ -14,7 +14,9 @@ static const char usage[] =
     "finished story not yet exported into the --to directory, atomically, and\n"
     "marks those stories exported (they stay on the kiosk until the hub\n"
     "acknowledges them). Hub receipts (*.receipt) found in the directory are\n"
-    "verified and applied first.\n\n"
+    "verified and applied. Nothing is written to the kiosk's own disk before\n"
+    "the bundle is safe in the directory, so a full kiosk still exports;\n"
+    "half-written bundles an interrupted export left there are removed.\n\n"
     "  --all   export every story still held, exported or not (a lost stick)\n";
 
 int
@@ -58,12 +60,12 @@ cmd_export(int argc, char **argv)
 		goto out;
 	}
 	if (res.receipts > 0)
-		printf("applied %zu hub receipt(s) found in %s\n", res.receipts, to);
+		fail_say(stdout, "applied %zu hub receipt(s) found in %s", res.receipts, to);
 	if (res.path == NULL)
 		printf("nothing to export: every finished story has been exported "
 		       "(use --all to export them again)\n");
 	else
-		printf("wrote %s: %zu stor%s, bundle %" PRIu64 "\n", res.path, res.stories,
+		fail_say(stdout, "wrote %s: %zu stor%s, bundle %" PRIu64, res.path, res.stories,
 		    res.stories == 1 ? "y" : "ies", res.bundle_seq);
 	rv = 0;
 out:

@@ -52,7 +52,7 @@ cmd_import_receipt(int argc, char **argv)
 			rv = fail("receipt refused: %s", e.msg);
 			goto out;
 		}
-		printf("%s: %zu stor%s acknowledged by the hub (%zu still on this kiosk)\n",
+		fail_say(stdout, "%s: %zu stor%s acknowledged by the hub (%zu still on this kiosk)",
 		    argv[i], listed, listed == 1 ? "y" : "ies", marked);
 	}
 	rv = 0;

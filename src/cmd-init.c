@@ -100,15 +100,15 @@ cmd_init(int argc, char **argv)
 		rv = fail("%s", e.msg);
 		goto out;
 	}
-	printf("kiosk initialised in %s\n", o.dir);
+	fail_say(stdout, "kiosk initialised in %s", o.dir);
 	printf("kiosk id:   %s\n", k->id_hex);
-	printf("kiosk name: %s\n", k->name);
+	fail_say(stdout, "kiosk name: %s", k->name);
 	for (i = 0; i < k->nhubs; i++) {
 		keys_fingerprint(k->hubs[i].id, fpr);
 		printf("hub key:    %s\n", fpr);
 	}
 	if (o.push_url != NULL)
-		printf("push to:    %s\n", o.push_url);
+		fail_say(stdout, "push to:    %s", o.push_url);
 	printf("Tell the coordinator the kiosk id so they can trust it: "
 	       "storyhub kiosks --store DB --key hub.key trust %s\n",
 	    k->id_hex);

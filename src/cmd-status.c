@@ -1,22 +1,55 @@
 /* storykiosk status: what a field worker needs to see at a glance. */
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "fail.h"
+#include "feedback.h"
 #include "fsutil.h"
 #include "kiosk.h"
+#include "packstore.h"
 #include "utf8.h"
 
 static const char usage[] =
     "usage: storykiosk status --data DIR [--check]\n\n"
     "Shows the kiosk id and name, the hub key fingerprint(s), how many stories\n"
     "are stored by status, how many are waiting to be exported or acknowledged,\n"
-    "the last export, the last push (its time, result and the hub URL), and\n"
-    "free disk space. Never shows story content: the kiosk cannot read it.\n\n"
+    "the last export, the last push (its time, result and the hub URL), the\n"
+    "feedback pack in use (its number, date and stories; storykiosk feedback)\n"
+    "and free disk space against the reserve the kiosk keeps for export, push,\n"
+    "import-receipt and purge (below it, new stories are refused). Never shows\n"
+    "story content: the kiosk cannot read it.\n\n"
     "  --check   also run a full database integrity check (exit 1 if not ok)\n";
+
+/* The feedback pack in use; a damaged one is said, not fatal. */
+static void
+print_pack(struct kiosk *k)
+{
+	struct feedback *fb = NULL;
+	char when[32];
+	struct err e;
+	struct tm tm;
+	time_t t;
+
+	if (packstore_load(k, &fb, &e) == -1) {
+		fail_say(stdout, "feedback:     none shown: %s", e.msg);
+		return;
+	}
+	if (fb == NULL) {
+		printf("feedback:     none (storykiosk feedback --data DIR PACK.skf)\n");
+		return;
+	}
+	t = (time_t)fb->created;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+	printf("feedback:     pack %" PRIu64 " of %s, %zu stor%s\n", fb->seq, when, fb->nstories,
+	    fb->nstories == 1 ? "y" : "ies");
+	feedback_free(fb);
+}
 
 int
 cmd_status(int argc, char **argv)
@@ -30,9 +63,11 @@ cmd_status(int argc, char **argv)
 	struct store_counts cnt;
 	struct kiosk *k = NULL;
 	const char *dir = NULL;
-	char fpr[KEY_FPR_LEN], free_s[32], *last = NULL, *check = NULL;
+	char fpr[KEY_FPR_LEN], free_s[FSUTIL_SIZE_LEN], reserve_s[FSUTIL_SIZE_LEN];
+	char reusable_s[FSUTIL_SIZE_LEN];
+	char *last = NULL, *check = NULL;
 	char *push_ok = NULL, *push_try = NULL, *push_res = NULL, *push_url = NULL, *safe;
-	uint64_t freeb;
+	struct kiosk_space sp;
 	struct err e;
 	int c, docheck = 0, rv = 1, version;
 	size_t i;
@@ -60,14 +95,14 @@ cmd_status(int argc, char **argv)
 	    store_meta_get(k->store, "last_push_attempt", &push_try, &e) == -1 ||
 	    store_meta_get(k->store, "last_push_result", &push_res, &e) == -1 ||
 	    store_meta_get(k->store, "push_url", &push_url, &e) == -1 ||
-	    store_schema_version(k->store, &version, &e) == -1 ||
-	    fsutil_free_bytes(dir, &freeb, &e) == -1) {
+	    store_schema_version(k->store, &version, &e) == -1 || kiosk_space(k, &sp, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;
 	}
-	fsutil_format_size(freeb, free_s);
+	fsutil_format_size(sp.free, free_s);
+	fsutil_format_size(sp.reserve, reserve_s);
 	printf("kiosk id:     %s\n", k->id_hex);
-	printf("kiosk name:   %s\n", k->name);
+	fail_say(stdout, "kiosk name:   %s", k->name);
 	for (i = 0; i < k->nhubs; i++) {
 		keys_fingerprint(k->hubs[i].id, fpr);
 		printf("hub key:      %s\n", fpr);
@@ -89,8 +124,16 @@ cmd_status(int argc, char **argv)
 		printf("push result:  %s\n", safe);
 		free(safe);
 	}
-	printf("push to:      %s\n", push_url != NULL ? push_url : "not set");
-	printf("free disk:    %s\n", free_s);
+	fail_say(stdout, "push to:      %s", push_url != NULL ? push_url : "not set");
+	print_pack(k);
+	fsutil_format_size(sp.reusable, reusable_s);
+	printf("free disk:    %s (and %s free inside the database, for stories)\n", free_s,
+	    reusable_s);
+	printf(
+	    "reserve:      %s (kept free for export, push, import-receipt and purge)\n", reserve_s);
+	if (sp.full)
+		printf("kiosk full:   new stories are refused until there is room again above "
+		       "the reserve: export, then purge the stories the hub acknowledged\n");
 	printf("schema:       %d\n", version);
 	rv = 0;
 	if (docheck) {

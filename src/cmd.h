@@ -11,6 +11,21 @@ struct cmd {
 	int (*run)(int argc, char **argv);
 };
 
+/* How run and preview start the kiosk (cmd-run.c's run_kiosk). */
+struct run_opts {
+	const char *data;     /* NULL: practice without a kiosk (a preview) */
+	const char *form;     /* the form file */
+	const char *push_url; /* NULL: STORYKIOSK_PUSH_URL, else init's (not in practice) */
+	const char *demo_pin; /* NULL, or the PIN a demo's welcome screen shows */
+	int idle;             /* seconds (0: the form's idle timeout) */
+	int practice;         /* nothing stored, sealed, pushed or exported */
+	int assisted;         /* scribe mode from the start */
+	const char *scribe;   /* the scribe's initials (NULL with assisted: asked) */
+};
+
+/* Start the full-screen kiosk as o says; returns the exit status. */
+int run_kiosk(const struct run_opts *o);
+
 int cmd_init(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_add(int argc, char **argv);
@@ -20,5 +35,7 @@ int cmd_push(int argc, char **argv);
 int cmd_import_receipt(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_check_form(int argc, char **argv);
+int cmd_preview(int argc, char **argv);
+int cmd_feedback(int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "cmd.h"
 #include "fail.h"
+#include "harden.h"
 
 static const struct cmd commands[] = {
 	{ "init", "set up a kiosk data directory with the hub's public key(s)", cmd_init },
@@ -18,6 +19,8 @@ static const struct cmd commands[] = {
 	    cmd_import_receipt },
 	{ "purge", "delete stories the hub has acknowledged", cmd_purge },
 	{ "check-form", "check a form file and list every problem", cmd_check_form },
+	{ "preview", "try a form on the kiosk screens: practice, nothing kept", cmd_preview },
+	{ "feedback", "take a feedback pack of stories to show participants", cmd_feedback },
 };
 
 static void
@@ -38,9 +41,12 @@ usage(FILE *fp)
 int
 main(int argc, char **argv)
 {
+	struct err e;
 	size_t i;
 
 	fail_set_program("storykiosk");
+	if (harden_process(&e) == -1)
+		return fail("%s", e.msg);
 	setlocale(LC_ALL, "");
 	if (sodium_init() < 0)
 		return fail("cannot initialise libsodium");

@@ -2,13 +2,16 @@
  * file we create goes through a temp file, fsync, rename and directory fsync. */
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -77,26 +80,85 @@ write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-/* Free a's strings; a holds nothing afterwards (aborting it again is a no-op). */
+/* Free a's strings and drop its lock; a holds nothing afterwards (aborting
+ * it again is a no-op). */
 static void
 atomic_clear(struct fsutil_atomic *a)
 {
+	if (a->tmp != NULL && a->lockfd >= 0)
+		close(a->lockfd);
 	free(a->path);
 	free(a->dir);
 	free(a->tmp);
 	memset(a, 0, sizeof *a);
 	a->fd = -1;
+	a->lockfd = -1;
+}
+
+/* Lock the new temp file a->fd so fsutil_clean_stale leaves it, and check
+ * that no cleaner removed it before the lock: 0 when locked (or locks are
+ * not supported there), -1 to try another name. */
+static int
+atomic_lock(struct fsutil_atomic *a)
+{
+	struct stat mine, named;
+
+	if (flock(a->fd, LOCK_EX | LOCK_NB) == -1)
+		return errno == EWOULDBLOCK ? -1 : 0;
+	if (fstat(a->fd, &mine) == -1 || lstat(a->tmp, &named) == -1 ||
+	    mine.st_ino != named.st_ino || mine.st_dev != named.st_dev)
+		return -1;
+	/* A second descriptor of the same open file keeps the lock after fd
+	 * is closed, until the rename. */
+	a->lockfd = fcntl(a->fd, F_DUPFD_CLOEXEC, 3);
+	return 0;
+}
+
+/* A glob that matches name alone (its *, ?, [ and \\ escaped). Caller frees. */
+static char *
+glob_literal(const char *name)
+{
+	char *out = xcalloc(2 * strlen(name) + 1, 1), *o = out;
+
+	for (; *name != '\0'; name++) {
+		if (strchr("*?[\\", *name) != NULL)
+			*o++ = '\\';
+		*o++ = *name;
+	}
+	return out;
 }
 
 int
 fsutil_atomic_open(struct fsutil_atomic *a, const char *path, mode_t mode, struct err *e)
 {
+	char *copy, *glob;
+	int tries;
+
 	a->path = xstrdup(path);
 	a->dir = dir_of(path);
-	a->tmp = xasprintf("%s.tmp.XXXXXX", path);
-	if ((a->fd = mkstemp(a->tmp)) == -1) {
-		err_set(e, "cannot create a file in %s: %s", a->dir, strerror(errno));
-		goto fail;
+	a->lockfd = -1;
+	/* What a killed write of the same file left goes first. */
+	copy = xstrdup(path);
+	glob = glob_literal(basename(copy));
+	fsutil_clean_stale(a->dir, glob, NULL, NULL);
+	free(glob);
+	free(copy);
+	for (tries = 0;; tries++) {
+		a->tmp = xasprintf("%s.tmp.XXXXXX", path);
+		if ((a->fd = mkstemp(a->tmp)) == -1) {
+			err_set(e, "cannot create a file in %s: %s", a->dir, strerror(errno));
+			goto fail;
+		}
+		if (atomic_lock(a) == 0)
+			break;
+		close(a->fd);
+		a->fd = -1;
+		if (tries == 8) {
+			err_set(e, "cannot create a file in %s: it is being cleaned", a->dir);
+			goto fail;
+		}
+		free(a->tmp);
+		a->tmp = NULL;
 	}
 	if (fchmod(a->fd, mode) == -1) {
 		err_set(e, "cannot write %s: %s", path, strerror(errno));
@@ -174,6 +236,62 @@ fsutil_atomic_abort(struct fsutil_atomic *a)
 		unlink(a->tmp);
 	}
 	atomic_clear(a);
+}
+
+/* 1 if name is NAME.tmp.XXXXXX with NAME matching pattern. */
+static int
+stale_name(const char *name, const char *pattern)
+{
+	size_t n = strlen(name), suffix = strlen(".tmp.XXXXXX");
+	char *base;
+	int match;
+
+	if (n <= suffix || strncmp(name + n - suffix, ".tmp.", 5) != 0)
+		return 0;
+	base = xstrndup(name, n - suffix);
+	match = fnmatch(pattern, base, FNM_PERIOD) == 0;
+	free(base);
+	return match;
+}
+
+/* Remove dir's entry name if it is a regular file no process holds locked. */
+static int
+remove_if_stale(int dfd, const char *name)
+{
+	struct stat st;
+	int fd, gone = 0;
+
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	/* Locked: a writer is at work. A lock that cannot be taken at all
+	 * proves nothing either way: the file stays. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && flock(fd, LOCK_EX | LOCK_NB) == 0)
+		gone = unlinkat(dfd, name, 0) == 0;
+	close(fd);
+	return gone;
+}
+
+int
+fsutil_clean_stale(const char *dir, const char *pattern, size_t *removed, struct err *e)
+{
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if (removed != NULL)
+		*removed = 0;
+	if ((d = opendir(dir)) == NULL)
+		return err_set(e, "cannot read %s: %s", dir, strerror(errno));
+	while ((de = readdir(d)) != NULL)
+		if (stale_name(de->d_name, pattern))
+			n += (size_t)remove_if_stale(dirfd(d), de->d_name);
+	closedir(d);
+	if (n > 0)
+		fsutil_fsync_dir(dir, NULL); /* the removal's durability is no one's loss */
+	if (removed != NULL)
+		*removed = n;
+	return 0;
 }
 
 int
@@ -302,8 +420,8 @@ fsutil_check_private(const char *path, struct err *e)
 		return err_set(e, "%s: %s", path, strerror(errno));
 	if ((st.st_mode & 077) != 0)
 		return err_set(e,
-		    "%s is readable by other users (mode %03o); "
-		    "run: chmod 600 %s",
+		    "%s is open to other users (mode %03o): it must be "
+		    "readable by its owner alone; run: chmod 600 %s",
 		    path, (unsigned)(st.st_mode & 0777), path);
 	return 0;
 }

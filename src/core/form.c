@@ -20,6 +20,10 @@
 #include "xmalloc.h"
 
 #define FORM_MAX_BYTES (1024 * 1024)
+/* Collections nested deeper are refused (FILE:LINE: nesting too deep): the
+ * default form needs 6 levels (the form, its questions, a question, its
+ * choices, a choice, its label). */
+#define FORM_MAX_DEPTH 16
 #define FORM_MAX_LANGUAGES 20
 #define FORM_MAX_TIERS 10
 #define FORM_MAX_PROMPTS 20
@@ -1190,6 +1194,50 @@ summarise(struct err *e, const char *name, const struct form_problems *probs, si
 		err_set(e, "%s: %s%s", name, fp->message, more);
 }
 
+/* The line (1-based) where buf nests collections deeper than
+ * FORM_MAX_DEPTH, or 0. libyaml's scanner slows with the square of the
+ * depth (a 200 KB file of '[' took 40 s to load), so the parser's events are
+ * walked first, with a counter, and a hostile form is refused after its
+ * first few hundred bytes, before any document is built. A syntax error
+ * stops the walk: the loader reports it. */
+static int
+too_deep(const char *buf, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	int depth = 0, line = 0, done = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		fatal("out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	while (!done && yaml_parser_parse(&parser, &ev)) {
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > FORM_MAX_DEPTH) {
+				line = (int)ev.start_mark.line + 1;
+				done = 1;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	if (parser.error == YAML_MEMORY_ERROR)
+		fatal("out of memory");
+	yaml_parser_delete(&parser);
+	return line;
+}
+
 int
 form_parse(const char *name, const char *buf, size_t len, struct form **out,
     struct form_problems *probs, struct err *e)
@@ -1214,6 +1262,10 @@ form_parse(const char *name, const char *buf, size_t len, struct form **out,
 
 	if (len > FORM_MAX_BYTES) {
 		problem(&p, 0, "the file is larger than %d bytes", FORM_MAX_BYTES);
+		goto out;
+	}
+	if ((line = too_deep(buf, len)) > 0) {
+		problem(&p, line, "nesting too deep (more than %d levels)", FORM_MAX_DEPTH);
 		goto out;
 	}
 	if (!yaml_parser_initialize(&parser))

@@ -504,6 +504,20 @@ keys_hub_sec_parse(const char *name, const char *text, size_t len, const char *p
 	return 0;
 }
 
+/* 1 if path is in the credentials directory systemd gives a service
+ * (LoadCredential=): a directory only that service can enter, where systemd
+ * may grant the service's user read access with an ACL, whose mask shows as
+ * group bits. */
+static int
+from_credentials(const char *path)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	size_t n = dir != NULL ? strlen(dir) : 0;
+
+	return n > 0 && strncmp(path, dir, n) == 0 && path[n] == '/' &&
+	    strstr(path, "/../") == NULL;
+}
+
 int
 keys_hub_sec_load(
     const char *path, const char *pass, size_t passlen, struct hub_seckey **out, struct err *e)
@@ -513,7 +527,8 @@ keys_hub_sec_load(
 	int rv;
 
 	*out = NULL;
-	if (fsutil_read_secret(path, MAX_KEY_FILE, &buf, &len, e) == -1)
+	if ((!from_credentials(path) && fsutil_check_private(path, e) == -1) ||
+	    fsutil_read_secret(path, MAX_KEY_FILE, &buf, &len, e) == -1)
 		return -1;
 	rv = keys_hub_sec_parse(path, (char *)buf, len, pass, passlen, out, e);
 	sodium_free(buf);

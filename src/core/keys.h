@@ -58,7 +58,11 @@ int keys_hub_pub_parse(const char *name, const char *text, size_t len, struct hu
 int keys_hub_pub_load(const char *path, struct hub_pubkey **keys, size_t *n, struct err *e);
 
 /* Open a hub.key file with the passphrase. A wrong passphrase, a tampered or
- * truncated file and the wrong kind of file each get their own message. */
+ * truncated file and the wrong kind of file each get their own message;
+ * keys_hub_sec_load refuses a file with any permission bit for group or
+ * others, saying to run chmod 600, before it reads it (except in systemd's
+ * $CREDENTIALS_DIRECTORY, private to the service, where an ACL may show as
+ * group bits). */
 int keys_hub_sec_parse(const char *name, const char *text, size_t len, const char *pass,
     size_t passlen, struct hub_seckey **out, struct err *e);
 int keys_hub_sec_load(

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -198,6 +199,56 @@ kiosk_pin_check(const struct kiosk *k, const char *pin, size_t len, struct err *
 	return 0;
 }
 
+/* 1 if need more bytes of stories fit beside the reserve: the reserve on
+ * the disk itself, the stories there or in free pages of the database. */
+static int
+fits(const struct kiosk_space *sp, uint64_t need)
+{
+	return sp->free >= sp->reserve && sp->free + sp->reusable >= sp->reserve + need;
+}
+
+int
+kiosk_space(struct kiosk *k, struct kiosk_space *sp, struct err *e)
+{
+	struct store_counts c;
+	uint64_t wal_room;
+
+	memset(sp, 0, sizeof *sp);
+	if (fsutil_free_bytes(k->dir, &sp->free, e) == -1 || store_counts(k->store, &c, e) == -1 ||
+	    store_space(k->store, &sp->reusable, &wal_room, e) == -1)
+		return -1;
+	sp->reserve = KIOSK_RESERVE_BYTES + wal_room +
+	    KIOSK_RESERVE_PER_STORY * (c.finished + c.by_status[STATUS_DRAFT]);
+	sp->full = !fits(sp, KIOSK_STORY_ROOM);
+	return 0;
+}
+
+/* Refuse a save of sealed_len bytes that would not fit beside the reserve
+ * (a new story needs KIOSK_STORY_ROOM, room for the drafts to come, so
+ * sp.full says exactly whether a new story is refused). The new blob takes
+ * new pages; the old one's pages are freed at the checkpoint. */
+static int
+room_for(struct kiosk *k, const struct story *st, size_t sealed_len, struct err *e)
+{
+	struct kiosk_space sp;
+	char free_s[FSUTIL_SIZE_LEN], reserve_s[FSUTIL_SIZE_LEN];
+	uint64_t need = (uint64_t)sealed_len + (16u << 10);
+
+	if (kiosk_space(k, &sp, e) == -1)
+		return -1;
+	if (!st->stored && need < KIOSK_STORY_ROOM)
+		need = KIOSK_STORY_ROOM;
+	if (fits(&sp, need))
+		return 0;
+	k->full = 1;
+	fsutil_format_size(sp.free, free_s);
+	fsutil_format_size(sp.reserve, reserve_s);
+	return err_set(e,
+	    "the kiosk is full (%s free; %s are kept free for export, push and purge): "
+	    "export the stories, then purge those the hub acknowledged",
+	    free_s, reserve_s);
+}
+
 void
 kiosk_story_begin(struct story *st, enum story_source source)
 {
@@ -206,6 +257,13 @@ kiosk_story_begin(struct story *st, enum story_source source)
 	storycode_new(st->code);
 	st->source = source;
 	st->created = (int64_t)time(NULL);
+}
+
+void
+kiosk_story_begin_scribe(struct story *st, const char *initials)
+{
+	kiosk_story_begin(st, SOURCE_SCRIBE);
+	snprintf(st->scribe, sizeof st->scribe, "%s", initials);
 }
 
 int
@@ -218,10 +276,13 @@ kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f, const 
 	char *text;
 	int rv = -1;
 
+	k->full = 0;
 	m.story_id = st->id;
 	m.code = st->code;
 	m.kiosk = k->id_hex;
 	m.source = story_source_name(st->source);
+	m.status = story_status_name(status);
+	m.scribe = st->source == SOURCE_SCRIBE ? st->scribe : NULL;
 	m.created = st->created;
 	m.saved = (int64_t)time(NULL);
 	text = payload_encode(&m, f, a);
@@ -230,11 +291,15 @@ kiosk_story_save(struct kiosk *k, struct story *st, const struct form *f, const 
 	payload_text_free(text);
 	if (rv == -1)
 		return -1;
-	if (st->stored)
-		rv = store_story_update(k->store, st->id, status, sealed, sealed_len, e);
-	else if ((rv = store_story_create(
-	              k->store, st->id, status, st->source, sealed, sealed_len, &st->seq, e)) == 0)
-		st->stored = 1;
+	if ((rv = room_for(k, st, sealed_len, e)) == 0) {
+		if (st->stored)
+			rv = store_story_update(k->store, st->id, status, sealed, sealed_len, e);
+		else if ((rv = store_story_create(k->store, st->id, status, st->source, sealed,
+		              sealed_len, &st->seq, e)) == 0)
+			st->stored = 1;
+		if (rv == -1 && store_failed_full(k->store))
+			k->full = 1;
+	}
 	free(sealed);
 	return rv;
 }

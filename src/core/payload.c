@@ -55,10 +55,10 @@ payload_encode(const struct payload_meta *m, const struct form *f, const struct 
 	for (i = 0; i < f->nquestions; i++)
 		json_object_set_new(types, f->questions[i].id,
 		    json_string(question_type_name(f->questions[i].type)));
-	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:o}", "v", PAYLOAD_VERSION,
-	    "story_id", hex, "code", m->code, "kiosk", m->kiosk, "form", f->id, "form_version",
-	    (json_int_t)f->version, "source", m->source, "created", created, "saved", saved,
-	    "types", types);
+	root = json_pack("{s:i, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:o}", "v",
+	    PAYLOAD_VERSION, "story_id", hex, "code", m->code, "kiosk", m->kiosk, "form", f->id,
+	    "form_version", (json_int_t)f->version, "source", m->source, "status", m->status,
+	    "created", created, "saved", saved, "types", types);
 	if (root == NULL)
 		fatal("cannot build the story payload");
 	/* lang, consent, prompt and answers, exactly as answers_to_json wrote them. */
@@ -71,6 +71,8 @@ payload_encode(const struct payload_meta *m, const struct form *f, const struct 
 		if (a->v[i].answered && a->v[i].untouched)
 			json_array_append_new(untouched, json_string(a->v[i].qid));
 	json_object_set_new(root, "untouched", untouched);
+	if (m->scribe != NULL)
+		json_object_set_new(root, "scribe", json_string(m->scribe));
 	text = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (text == NULL)
@@ -131,6 +133,7 @@ payload_free(struct payload *p)
 	free(p->kiosk);
 	free(p->form);
 	free(p->source);
+	free(p->status);
 	free(p->created);
 	free(p->saved);
 	free(p->lang);
@@ -139,6 +142,7 @@ payload_free(struct payload *p)
 	wipe_free(p->answers);
 	free(p->types);
 	free(p->untouched);
+	free(p->scribe);
 	wipe_free(p->text);
 	free(p);
 }

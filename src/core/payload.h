@@ -16,11 +16,14 @@
 /*
  * {"v":1, "story_id":"<32 hex>", "code":"K7P-2QX", "kiosk":"<16 hex>",
  *  "form":"partnership-stories", "form_version":1, "source":"kiosk"|"paper",
+ *  "status":"draft"|"submitted"|"timed_out",          (absent in older payloads)
  *  "created":"2026-11-23T10:00:00Z", "saved":"...",   (kiosk clock: may be wrong)
  *  "types":{"story":"story","equal":"scale",...},     (question types, form order)
  *  "lang":"sw", "consent":"analysis", "prompt":"worked", "answers":{...},
- *  "untouched":["drivers",...]}   (answered scale/triad ids whose marker was
+ *  "untouched":["drivers",...],   (answered scale/triad ids whose marker was
  *                                  never moved; absent in older payloads)
+ *  "scribe":"AB"}                 (source "scribe" only: the initials of the
+ *                                  scribe who typed the story; absent else)
  */
 struct payload {
 	char *story_id; /* 32 lower-case hex */
@@ -29,6 +32,8 @@ struct payload {
 	char *form;
 	long long form_version;
 	char *source;
+	char *status; /* as the kiosk sealed it; NULL when the payload has none
+	               * (older kiosks) */
 	char *created;
 	char *saved;
 	char *lang;
@@ -40,6 +45,8 @@ struct payload {
 	                         * when the payload has none (older kiosks) */
 	char *text;      /* the story and short text answers, one per line
 	                         * (what the hub's full-text search indexes) */
+	char *scribe;    /* the scribe's initials; NULL when absent or null
+	                         * (every story but a scribe's) */
 };
 
 struct payload_meta {
@@ -47,6 +54,8 @@ struct payload_meta {
 	const char *code;
 	const char *kiosk;
 	const char *source;
+	const char *status;     /* story_status_name() of the status saved */
+	const char *scribe;     /* NULL: no "scribe" member */
 	int64_t created, saved; /* unix seconds */
 };
 

@@ -67,6 +67,19 @@ out:
 	return rv;
 }
 
+/* Wipe the variable's value in place and remove it from the environment:
+ * no core, /proc/PID/environ or child process gets it afterwards. */
+static void
+env_scrub(const char *envname)
+{
+	char *v;
+
+	if (envname == NULL || (v = getenv(envname)) == NULL)
+		return;
+	sodium_memzero(v, strlen(v));
+	unsetenv(envname);
+}
+
 int
 secret_read(const char *envname, const char *file, const char *prompt, int confirm, size_t minlen,
     char **out, size_t *outlen, struct err *e)
@@ -94,6 +107,7 @@ secret_read(const char *envname, const char *file, const char *prompt, int confi
 			goto out;
 		}
 		memcpy(buf, env, n + 1);
+		env_scrub(envname);
 	} else {
 		if (prompt_tty(prompt, buf, SECRET_MAX, e) == -1)
 			goto out;
@@ -121,6 +135,7 @@ secret_read(const char *envname, const char *file, const char *prompt, int confi
 	buf = NULL;
 	rv = 0;
 out:
+	env_scrub(envname); /* also when a file was given or reading failed */
 	if (buf != NULL)
 		sodium_free(buf);
 	if (again != NULL)

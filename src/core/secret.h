@@ -10,7 +10,9 @@
 /* Take the secret from the file (first line) if file is not NULL, else from the
  * environment variable envname if set, else prompt on /dev/tty with echo off
  * (twice when confirm). Refuses an empty secret or one shorter than minlen.
- * *out is NUL-terminated sodium_malloc memory: free with sodium_free(). */
+ * *out is NUL-terminated sodium_malloc memory: free with sodium_free().
+ * Whatever the source, envname's value is then wiped and the variable
+ * removed from the environment. */
 int secret_read(const char *envname, const char *file, const char *prompt, int confirm,
     size_t minlen, char **out, size_t *len, struct err *e);
 

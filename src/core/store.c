@@ -5,10 +5,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "xmalloc.h"
@@ -16,6 +18,7 @@
 struct store {
 	sqlite3 *db;
 	char *path;
+	int full; /* the last failure was a full disk */
 };
 
 /* Each entry takes the schema from version i to i + 1. */
@@ -51,6 +54,27 @@ static const char *const migrations[] = {
 	"  FROM stories_v1;"
 	"INSERT INTO payloads SELECT seq, sealed FROM stories_v1;"
 	"DROP TABLE stories_v1;",
+
+	/* 3: source 2 (scribe). A CHECK cannot be altered, so both tables are
+	 * built again: payloads first out, so that dropping the old stories
+	 * cascades to nothing (foreign keys stay on), and the renames carry the
+	 * new payloads' reference over to the new stories. */
+	"CREATE TABLE stories_v3("
+	"  seq INTEGER PRIMARY KEY,"
+	"  id BLOB NOT NULL UNIQUE CHECK(length(id) = 16),"
+	"  status INTEGER NOT NULL CHECK(status BETWEEN 0 AND 3),"
+	"  source INTEGER NOT NULL CHECK(source BETWEEN 0 AND 2),"
+	"  export_seq INTEGER NOT NULL DEFAULT 0,"
+	"  acked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE payloads_v3("
+	"  seq INTEGER PRIMARY KEY REFERENCES stories_v3(seq) ON DELETE CASCADE,"
+	"  sealed BLOB NOT NULL);"
+	"INSERT INTO stories_v3 SELECT seq, id, status, source, export_seq, acked FROM stories;"
+	"INSERT INTO payloads_v3 SELECT seq, sealed FROM payloads;"
+	"DROP TABLE payloads;"
+	"DROP TABLE stories;"
+	"ALTER TABLE stories_v3 RENAME TO stories;"
+	"ALTER TABLE payloads_v3 RENAME TO payloads;",
 };
 
 static int
@@ -58,6 +82,7 @@ db_error(struct store *s, struct err *e, const char *what)
 {
 	int code = sqlite3_errcode(s->db);
 
+	s->full = code == SQLITE_FULL;
 	if (code == SQLITE_FULL)
 		return err_set(e,
 		    "%s: the disk is full; free some space (export and "
@@ -176,11 +201,45 @@ migrate(struct store *s, struct err *e)
 	return 0;
 }
 
+/* (Re)connect s->db to s->path and set the pragmas in sql, first in
+ * exclusive locking mode when exclusive. */
+static int
+connect(struct store *s, int exclusive, const char *sql, struct err *e)
+{
+	sqlite3_close(s->db);
+	s->db = NULL;
+	if (sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
+	    SQLITE_OK)
+		return err_set(e, "cannot open %s: %s", s->path,
+		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_extended_result_codes(s->db, 0);
+	if (exclusive && exec(s, "PRAGMA locking_mode=EXCLUSIVE", e) == -1)
+		return -1;
+	return exec(s, sql, e);
+}
+
+/* 1 if connecting failed because the disk holding the database is full. */
+static int
+disk_full_at_open(struct store *s)
+{
+	int code = s->db != NULL ? sqlite3_errcode(s->db) : SQLITE_OK;
+	char *copy = xstrdup(s->path);
+	struct statvfs sv;
+	int full;
+
+	full = (code == SQLITE_FULL || code == SQLITE_IOERR) && statvfs(dirname(copy), &sv) == 0 &&
+	    (uint64_t)sv.f_bavail * sv.f_frsize < (64u << 10);
+	free(copy);
+	return full;
+}
+
 int
 store_open(const char *path, struct store **out, struct err *e)
 {
 	struct store *s = xcalloc(1, sizeof *s);
-	int fd;
+	char *sql;
+	int fd, rv;
 
 	*out = NULL;
 	s->path = xstrdup(path);
@@ -190,18 +249,19 @@ store_open(const char *path, struct store **out, struct err *e)
 		goto fail;
 	}
 	close(fd);
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
-	    SQLITE_OK) {
-		err_set(e, "cannot open %s: %s", path,
-		    s->db != NULL ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, 5000);
-	sqlite3_extended_result_codes(s->db, 0);
-	if (exec(s,
-	        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-	        "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON",
-	        e) == -1)
+	sql = xasprintf("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+	                "PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON; "
+	                "PRAGMA wal_autocheckpoint=%d; PRAGMA journal_size_limit=%llu",
+	    STORE_WAL_PAGES, (unsigned long long)STORE_WAL_KEEP_BYTES);
+	rv = connect(s, 0, sql, e);
+	/* A disk with no room left at all cannot hold SQLite's shared-memory
+	 * file (-shm) either. In exclusive locking mode the WAL index lives in
+	 * this process's memory instead (no other process may open the
+	 * database meanwhile), so the stories can still be read and exported. */
+	if (rv == -1 && disk_full_at_open(s))
+		rv = connect(s, 1, sql, e);
+	free(sql);
+	if (rv == -1)
 		goto fail;
 	if (pragma_is(s, "journal_mode", "wal", e) == -1 ||
 	    pragma_is(s, "synchronous", "2", e) == -1 ||
@@ -566,6 +626,61 @@ out:
 	return rv;
 }
 
+/* An integer pragma's value. */
+static int
+pragma_int(struct store *s, const char *name, uint64_t *value, struct err *e)
+{
+	char *v;
+
+	if (store_pragma(s, name, &v, e) == -1)
+		return -1;
+	*value = strtoull(v, NULL, 10);
+	free(v);
+	return 0;
+}
+
+int
+store_space(struct store *s, uint64_t *reusable, uint64_t *wal_room, struct err *e)
+{
+	char *wal = xasprintf("%s-wal", s->path);
+	uint64_t pages, page, cap;
+	struct stat st;
+
+	*reusable = *wal_room = 0;
+	if (pragma_int(s, "freelist_count", &pages, e) == -1 ||
+	    pragma_int(s, "page_size", &page, e) == -1) {
+		free(wal);
+		return -1;
+	}
+	*reusable = pages * page;
+	/* its header and frames (a header and a page each) up to the checkpoint,
+	 * and a transaction's worth past it */
+	cap = 32 + (uint64_t)(STORE_WAL_PAGES + 64) * (24 + page);
+	if (stat(wal, &st) == -1)
+		st.st_size = 0;
+	*wal_room = (uint64_t)st.st_size < cap ? cap - (uint64_t)st.st_size : 0;
+	free(wal);
+	return 0;
+}
+
+int
+store_failed_full(const struct store *s)
+{
+	return s->full;
+}
+
+int
+store_begin(struct store *s, struct err *e)
+{
+	return exec(s, "BEGIN IMMEDIATE", e);
+}
+
+int
+store_bundle_seq_take(struct store *s, uint64_t *seq, struct err *e)
+{
+	return next_counter(s, "next_bundle_seq", seq, e);
+}
+
 int
 store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
 {
@@ -578,19 +693,17 @@ store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e)
 	return 0;
 }
 
-/* Set a column for each id in a new transaction, left open; *found counts
+/* Set a column for each id in the caller's transaction; *found counts
  * matched rows. With meta_key, also set that setting in it. On failure the
- * transaction is rolled back. */
+ * caller rolls back. */
 static int
-mark_ids_open(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES],
-    size_t n, sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
+mark_ids_in(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
     const char *what, struct err *e)
 {
 	sqlite3_stmt *st = NULL;
 	size_t i, count = 0;
 
-	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
-		return -1;
 	if (prepare(s, sql, &st, e) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
@@ -612,18 +725,21 @@ mark_ids_open(struct store *s, const char *sql, const unsigned char (*ids)[STORE
 	return 0;
 fail:
 	sqlite3_finalize(st);
-	exec(s, "ROLLBACK", NULL);
 	return -1;
 }
 
-/* The same, committed. */
+/* The same in a transaction of its own, committed. */
 static int
 mark_ids(struct store *s, const char *sql, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     sqlite3_int64 value, size_t *found, const char *meta_key, const char *meta_value,
     const char *what, struct err *e)
 {
-	if (mark_ids_open(s, sql, ids, n, value, found, meta_key, meta_value, what, e) == -1)
+	if (exec(s, "BEGIN IMMEDIATE", e) == -1)
 		return -1;
+	if (mark_ids_in(s, sql, ids, n, value, found, meta_key, meta_value, what, e) == -1) {
+		exec(s, "ROLLBACK", NULL);
+		return -1;
+	}
 	return store_commit(s, e);
 }
 
@@ -655,27 +771,108 @@ store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES],
 }
 
 int
-store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+store_mark_exported_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     uint64_t bundle_seq, const char *when, struct err *e)
 {
-	return mark_ids_open(s, MARK_EXPORTED, ids, n, (sqlite3_int64)bundle_seq, NULL,
+	return mark_ids_in(s, MARK_EXPORTED, ids, n, (sqlite3_int64)bundle_seq, NULL,
 	    when != NULL ? "last_export" : NULL, when, "marking stories exported", e);
 }
+
+#define MARK_ACKED "UPDATE stories SET acked = ?2 WHERE id = ?1 AND status <> 0"
 
 int
 store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     size_t *marked, struct err *e)
 {
-	return mark_ids(s, "UPDATE stories SET acked = ?2 WHERE id = ?1 AND status <> 0", ids, n, 1,
-	    marked, NULL, NULL, "marking stories acknowledged", e);
+	return mark_ids(
+	    s, MARK_ACKED, ids, n, 1, marked, NULL, NULL, "marking stories acknowledged", e);
+}
+
+int
+store_mark_acked_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    size_t *marked, struct err *e)
+{
+	return mark_ids_in(
+	    s, MARK_ACKED, ids, n, 1, marked, NULL, NULL, "marking stories acknowledged", e);
+}
+
+/* The sequence numbers of the next acknowledged stories to purge after
+ * sequence after, oldest first, up to STORE_PURGE_BATCH_BYTES of sealed
+ * stories (one at least): *first..*last; *n 0 when none is left. */
+static int
+purge_batch(
+    struct store *s, uint64_t after, uint64_t *first, uint64_t *last, uint64_t *n, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t bytes = 0;
+	int r, rv = -1;
+
+	*n = 0;
+	/* length() of a blob reads its size, not its pages; seq is the rowid,
+	 * so each batch reads its own rows only */
+	if (prepare(s,
+	        "SELECT seq, length(sealed) FROM stories JOIN payloads USING (seq) "
+	        "WHERE seq > ?1 AND acked = 1 AND status <> 0 ORDER BY seq",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)after);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t seq = (uint64_t)sqlite3_column_int64(st, 0);
+		uint64_t len = (uint64_t)sqlite3_column_int64(st, 1);
+
+		if (*n > 0 && bytes + len > STORE_PURGE_BATCH_BYTES)
+			break;
+		if (*n == 0)
+			*first = seq;
+		*last = seq;
+		bytes += len;
+		(*n)++;
+	}
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		db_error(s, e, "purging acknowledged stories");
+	else
+		rv = 0;
+	sqlite3_finalize(st);
+	return rv;
 }
 
 int
 store_purge(struct store *s, uint64_t *n, struct err *e)
 {
-	if (change(s, "DELETE FROM stories WHERE acked = 1 AND status <> 0", n,
-	        "purging acknowledged stories", e) == -1)
+	sqlite3_stmt *st = NULL;
+	uint64_t first = 0, last = 0, want, done;
+	int rv = -1;
+
+	*n = 0;
+	if (prepare(s,
+	        "DELETE FROM stories WHERE seq BETWEEN ?1 AND ?2 AND acked = 1 AND "
+	        "status <> 0",
+	        &st, e) == -1)
 		return -1;
-	/* Move the overwritten pages out of the WAL into the main file too. */
-	return exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", e);
+	for (;;) {
+		if (purge_batch(s, last, &first, &last, &want, e) == -1)
+			goto out;
+		if (want == 0)
+			break;
+		sqlite3_bind_int64(st, 1, (sqlite3_int64)first);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)last);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			db_error(s, e, "purging acknowledged stories");
+			goto out;
+		}
+		done = (uint64_t)sqlite3_changes(s->db);
+		sqlite3_reset(st);
+		*n += done;
+		/* The zeroed pages move out of the WAL into the main file and
+		 * the WAL shrinks to nothing: the next batch needs no more room
+		 * than this one did. */
+		if (exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", e) == -1)
+			goto out;
+		if (done == 0)
+			break; /* cannot happen: a batch is what the query found */
+	}
+	rv = exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", e);
+out:
+	sqlite3_finalize(st);
+	return rv;
 }

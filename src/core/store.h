@@ -12,7 +12,7 @@
 #include "story.h"
 
 #define STORE_ID_BYTES 16
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -44,7 +44,12 @@ struct store_counts {
 };
 
 /* Open (creating or migrating) the database at path, file mode 0600. Checks
- * that WAL, synchronous=FULL and secure_delete are in force. */
+ * that WAL, synchronous=FULL and secure_delete are in force. The WAL is
+ * checkpointed every STORE_WAL_PAGES pages and truncated to
+ * STORE_WAL_KEEP_BYTES after, so what it may take on disk is known (the
+ * kiosk's reserve counts it). */
+#define STORE_WAL_PAGES 256
+#define STORE_WAL_KEEP_BYTES ((uint64_t)1 << 20)
 int store_open(const char *path, struct store **out, struct err *e);
 void store_close(struct store *s);
 
@@ -83,15 +88,23 @@ int store_foreach(struct store *s, enum store_filter filter,
     int (*fn)(const struct store_record *r, void *ctx, struct err *e), void *ctx, struct err *e);
 /* Take the next bundle sequence number (persisted, never reused). */
 int store_next_bundle_seq(struct store *s, uint64_t *seq, struct err *e);
+/* Begin a write transaction (BEGIN IMMEDIATE: the write lock, nothing
+ * written yet); store_commit() or store_rollback() ends it. Export holds it
+ * while the bundle goes to the stick, so nothing reaches the data disk
+ * before the bundle is safe there. */
+int store_begin(struct store *s, struct err *e);
+/* Take the next bundle sequence number in the caller's transaction: it is
+ * used up only if that transaction commits. */
+int store_bundle_seq_take(struct store *s, uint64_t *seq, struct err *e);
 /* Record that these stories went out in bundle bundle_seq and, if when is not
  * NULL, set "last_export" to it: one transaction, so a failure leaves
  * neither. */
 int store_mark_exported(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     uint64_t bundle_seq, const char *when, struct err *e);
-/* The same, in a transaction left open: store_commit() makes it durable,
- * store_rollback() drops it (export marks while the bundle is signed and
- * commits once the bundle is on disk). */
-int store_mark_exported_open(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+/* The same in the caller's transaction (store_begin): store_commit() makes
+ * it durable, store_rollback() drops it (export marks while the bundle is
+ * signed and commits once the bundle is on the stick). */
+int store_mark_exported_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     uint64_t bundle_seq, const char *when, struct err *e);
 /* Commit the open transaction (rolled back if that fails); roll it back. */
 int store_commit(struct store *s, struct err *e);
@@ -99,7 +112,21 @@ void store_rollback(struct store *s);
 /* Mark these stories acknowledged by the hub; *marked counts those found. */
 int store_mark_acked(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
     size_t *marked, struct err *e);
-/* Delete acknowledged stories only; *n how many. */
+/* The same in the caller's transaction (store_begin). */
+int store_mark_acked_in(struct store *s, const unsigned char (*ids)[STORE_ID_BYTES], size_t n,
+    size_t *marked, struct err *e);
+/* Delete acknowledged stories only; *n how many. On a full disk too: a few
+ * stories per transaction, the WAL checkpointed and truncated between them,
+ * so it needs room for one batch (STORE_PURGE_BATCH_BYTES of sealed
+ * stories, each zeroed in the WAL by secure_delete), never for all. */
+#define STORE_PURGE_BATCH_BYTES ((uint64_t)256 << 10)
 int store_purge(struct store *s, uint64_t *n, struct err *e);
+/* Space the database holds for what comes: *reusable, bytes of free pages
+ * inside the file (a purge leaves them; new stories take them before the
+ * file grows); *wal_room, bytes the WAL may still grow by before its next
+ * checkpoint (STORE_WAL_PAGES pages, less what it holds now). */
+int store_space(struct store *s, uint64_t *reusable, uint64_t *wal_room, struct err *e);
+/* 1 if the last failure was SQLite's "database or disk is full". */
+int store_failed_full(const struct store *s);
 
 #endif

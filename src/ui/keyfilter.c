@@ -101,6 +101,15 @@ keyfilter_key(struct keyfilter *f, enum keyfilter_kind kind, wint_t ch, double n
 	return char_allowed(ch) ? KEYFILTER_PASS : KEYFILTER_DROP;
 }
 
+int
+keyfilter_esc_alone(struct keyfilter *f, double now)
+{
+	if (f->esc != KEYFILTER_ESC_AFTER_ESC || now - f->esc_at <= KEYFILTER_ESC_SECONDS)
+		return 0;
+	f->esc = KEYFILTER_ESC_NONE;
+	return 1;
+}
+
 static const struct keyfilter_seq home_end[] = {
 	{ "\033[1~", KEYFILTER_HOME },
 	{ "\033[7~", KEYFILTER_HOME },

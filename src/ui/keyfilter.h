@@ -64,6 +64,12 @@ void keyfilter_init(struct keyfilter *f);
 enum keyfilter_verdict
 keyfilter_key(struct keyfilter *f, enum keyfilter_kind kind, wint_t ch, double now);
 
+/* 1, once, when the last key was an Esc and none has followed it for
+ * KEYFILTER_ESC_SECONDS by now: a lone Esc, not the start of a sequence or
+ * an Alt-key (the loop asks on its timer tick, and hands it to a screen
+ * that takes Esc). The filter is then out of the sequence. */
+int keyfilter_esc_alone(struct keyfilter *f, double now);
+
 /* The keys terminals send as escape sequences that the loop teaches curses. */
 enum keyfilter_named {
 	KEYFILTER_HOME,

@@ -1,6 +1,7 @@
 /* screen-review: every shown answer in one list; Enter on one edits it (and
  * comes back here); the last item submits. The thank-you screen appears
- * only after kiosk_story_save(STATUS_SUBMITTED) has committed the story. */
+ * only after kiosk_story_save(STATUS_SUBMITTED) has committed the story
+ * (in practice at once: nothing is saved). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,11 +123,21 @@ submit(struct ui *u)
 		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
 		return;
 	}
-	if (kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_SUBMITTED, &e) != 0) {
-		snprintf(u->msg, sizeof u->msg, "%.200s %.300s",
-		    tr("Sorry, your story could not be saved. Please call an organiser."), e.msg);
+	/* In practice nothing is saved; the thank-you screen says the code is
+	 * not real. */
+	if (!u->practice &&
+	    kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_SUBMITTED, &e) != 0) {
+		/* Full: the answers stay here, submitting again works once the
+		 * organiser has made room. */
+		if ((u->full = u->k->full))
+			snprintf(u->msg, sizeof u->msg, "%s", ui_full_message());
+		else
+			snprintf(u->msg, sizeof u->msg, "%.200s %.300s",
+			    tr("Sorry, your story could not be saved. Please call an organiser."),
+			    e.msg);
 		return;
 	}
+	u->full = 0;
 	/* Committed: keep only the code, wipe everything the participant said. */
 	memcpy(u->code, u->st.code, sizeof u->code);
 	u->consented = 0;

@@ -1,7 +1,11 @@
 /* screen-welcome: the form's title and its languages. Moving over a language
- * already switches the hint line to it. The hidden admin key (F12 or Ctrl-A)
+ * already switches the hint line to it. When the kiosk has a feedback pack,
+ * "Read stories from others" follows the languages (or the key R), in the
+ * language last chosen. The hidden admin key (F12 or Ctrl-A)
  * opens the PIN screen; in a demo (run --demo-pin) a line says so, with the
- * PIN, since nothing else tells a newcomer how to leave. */
+ * PIN, since nothing else tells a newcomer how to leave. A preview (practice
+ * with no data directory) has no PIN: the key opens the admin screen, and a
+ * line says so. */
 #include <stdio.h>
 #include <string.h>
 
@@ -31,8 +35,8 @@ static const struct {
 	{ "so", "Soomaali" },
 };
 
-static const char *
-lang_name(const char *code)
+const char *
+ui_lang_name(const char *code)
 {
 	size_t i;
 
@@ -42,20 +46,56 @@ lang_name(const char *code)
 	return code;
 }
 
+/* 1 if there is a pack with something to read. */
+static int
+readable(const struct ui *u)
+{
+	return u->fb != NULL && u->fb->nstories + u->fb->note.n + u->fb->nitems > 0;
+}
+
+/* The items: the languages, then "Read stories from others" when there is
+ * a pack to read. */
+static int
+nitems(struct ui *u)
+{
+	int n = (int)u->form->nlanguages;
+
+	if (n > 31)
+		n = 31;
+	return n + readable(u);
+}
+
 static void
 welcome_enter(struct ui *u)
 {
 	u->sel = 0;
+	ui_feedback_refresh(u);
+}
+
+/* A push may have brought a new pack: read it between participants. */
+static void
+welcome_tick(struct ui *u)
+{
+	if (u->push.finished == u->fb_seen_push)
+		return;
+	ui_feedback_refresh(u);
+	if (u->sel >= nitems(u))
+		u->sel = nitems(u) - 1;
+}
+
+static void
+read_feedback(struct ui *u)
+{
+	if (readable(u))
+		ui_go(u, &screen_feedback);
 }
 
 static void
 welcome_draw(struct ui *u)
 {
 	const char *items[32];
-	int n = (int)u->form->nlanguages, i, y;
+	int n = nitems(u), i, y;
 
-	if (n > 32)
-		n = 32;
 	ui_header(u, "", NULL); /* the title is shown large below */
 	y = 3 + ui_text(3, 4, COLS - 8, 4, form_text(&u->form->title, u->lang), UA_TITLE);
 	y += 1 +
@@ -67,29 +107,54 @@ welcome_draw(struct ui *u)
 		    tr("Demo: F12 then PIN %s opens the admin screen (Quit is there)."),
 		    u->demo_pin);
 		y += 1 + ui_text(y + 1, 4, COLS - 8, 2, demo, UA_HINT);
-	}
+	} else if (u->k == NULL)
+		y += 1 +
+		    ui_text(y + 1, 4, COLS - 8, 2,
+		        tr("Preview: F12 opens the admin screen (no PIN); Quit is there."),
+		        UA_HINT);
 	for (i = 0; i < n; i++)
-		items[i] = lang_name(u->form->languages[i]);
+		items[i] = i < (int)u->form->nlanguages ? ui_lang_name(u->form->languages[i]) :
+		                                          tr("Read stories from others");
 	ui_list(y + 2, 6, COLS - 12, LINES - y - 5, items, n, u->sel, NULL, 1);
 	ui_message(u);
-	ui_hint(tr("Up/Down: choose a language · Enter: start"));
+	if (readable(u))
+		ui_hint(
+		    tr("Up/Down: choose a language · Enter: start · R: read stories from others"));
+	else
+		ui_hint(tr("Up/Down: choose a language · Enter: start"));
 }
 
 static void
 welcome_key(struct ui *u, int fkey, wint_t ch)
 {
 	if ((fkey && ch == KEY_F(12)) || (!fkey && ch == KEY_CTRL_A)) {
-		ui_go(u, &screen_pin);
+		ui_go(u, u->k == NULL ? &screen_admin : &screen_pin);
 		return;
 	}
-	if (ui_list_key(&u->sel, (int)u->form->nlanguages, fkey, ch)) {
-		u->lang = u->form->languages[u->sel];
-		i18n_set_language(u->lang);
+	if (ui_list_key(&u->sel, nitems(u), fkey, ch)) {
+		if (u->sel < (int)u->form->nlanguages) {
+			u->lang = u->form->languages[u->sel];
+			i18n_set_language(u->lang);
+		}
+		return;
+	}
+	if ((!fkey && (ch == 'r' || ch == 'R')) ||
+	    (ui_is_enter(fkey, ch) && u->sel >= (int)u->form->nlanguages)) {
+		read_feedback(u);
 		return;
 	}
 	if (ui_is_enter(fkey, ch) && u->form->nlanguages > 0) {
+		struct kiosk_space sp;
+		struct err e;
+
 		u->lang = u->form->languages[u->sel];
 		i18n_set_language(u->lang);
+		/* No story can be stored: say so before anyone starts one (in
+		 * practice nothing is stored anyway). */
+		if (!u->practice && u->k != NULL && kiosk_space(u->k, &sp, &e) == 0 && sp.full) {
+			snprintf(u->msg, sizeof u->msg, "%s", ui_full_message());
+			return;
+		}
 		ui_go(u, &screen_consent);
 	}
 }
@@ -99,4 +164,5 @@ const struct screen screen_welcome = {
 	.enter = welcome_enter,
 	.draw = welcome_draw,
 	.key = welcome_key,
+	.tick = welcome_tick,
 };

@@ -3,7 +3,9 @@
  * countdown and autosave run between keys, hands each key to the current
  * screen, and redraws once the input queue is drained (so a large paste
  * costs one redraw). The participant's session lives in struct ui; every
- * save goes through kiosk_story_save. The UI wipes its own buffers with
+ * save goes through kiosk_story_save, and none happens in practice (the
+ * three places that save check u->practice: autosave, the end of a session
+ * and the review's submit). The UI wipes its own buffers with
  * xmalloc's xwipe and xsecure_free; it never calls libsodium itself. */
 #include "ui.h"
 
@@ -258,6 +260,29 @@ ui_message(struct ui *u)
 		ui_text(LINES - 4, 2, COLS - 4, 2, u->msg, UA_ERROR);
 }
 
+void
+ui_banner(struct ui *u)
+{
+	char text[256], scribe[128];
+	int w;
+
+	if (!u->practice && u->scribe[0] == '\0')
+		return;
+	scribe[0] = '\0';
+	if (u->scribe[0] != '\0')
+		snprintf(
+		    scribe, sizeof scribe, tr("Scribe mode: %s types for the teller"), u->scribe);
+	snprintf(text, sizeof text, "%s%s%s", u->practice ? tr("PRACTICE: nothing is kept") : "",
+	    u->practice && scribe[0] != '\0' ? HINT_SEP : "", scribe);
+	w = text_width(text, strlen(text));
+	if (w > COLS - 2)
+		w = COLS - 2;
+	attrset(ui_attr(UA_MARKER));
+	mvhline(UI_BANNER_ROW, 0, ' ', COLS);
+	attrset(A_NORMAL);
+	ui_line(UI_BANNER_ROW, (COLS - w) / 2, w, text, UA_MARKER);
+}
+
 /* ui_list, with checked items marked marks[1] and the others marks[0]. */
 static int
 list_marked(int y, int x, int w, int h, const char *const *items, int n, int sel,
@@ -362,6 +387,12 @@ flush_widget(struct ui *u)
 		widget_for(u->w.q->type)->store(&u->w, u->ans);
 }
 
+const char *
+ui_full_message(void)
+{
+	return tr("This kiosk is full. Please tell the organiser.");
+}
+
 void
 ui_autosave(struct ui *u)
 {
@@ -369,11 +400,24 @@ ui_autosave(struct ui *u)
 
 	if (!u->consented || !u->dirty)
 		return;
+	if (u->practice) { /* nothing is kept, not even a draft */
+		u->dirty = 0;
+		u->last_save = ui_now();
+		return;
+	}
 	flush_widget(u);
-	if (kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_DRAFT, &e) != 0)
-		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
-	u->dirty = 0;
 	u->last_save = ui_now();
+	if (kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_DRAFT, &e) == 0) {
+		u->dirty = u->full = 0;
+		return;
+	}
+	if (u->k->full) { /* kept changed: tried again at the next autosave */
+		u->full = 1;
+		snprintf(u->msg, sizeof u->msg, "%s", ui_full_message());
+		return;
+	}
+	snprintf(u->msg, sizeof u->msg, "%s", e.msg);
+	u->dirty = 0;
 }
 
 /* Forget everything about the participant: wipe buffers, fresh answers. */
@@ -386,7 +430,7 @@ session_reset(struct ui *u)
 	free(u->seen);
 	u->seen = xcalloc(u->form->nquestions + 1, 1);
 	memset(&u->st, 0, sizeof u->st);
-	u->consented = u->touched = u->dirty = 0;
+	u->consented = u->touched = u->dirty = u->full = 0;
 	u->qi = 0;
 	u->from_review = 0;
 	u->sel = 0;
@@ -394,6 +438,7 @@ session_reset(struct ui *u)
 	u->lang = u->form->nlanguages > 0 ? u->form->languages[0] : "en";
 	i18n_set_language(u->lang);
 	u->back = NULL;
+	feedback_view_clear(&u->fview);
 }
 
 void
@@ -412,7 +457,9 @@ ui_session_end(struct ui *u, int keep)
 	int failed = 0;
 
 	err_clear(&e);
-	if (u->consented && keep && (u->touched || u->st.stored)) {
+	if (u->practice)
+		; /* nothing was stored: nothing to keep or delete */
+	else if (u->consented && keep && (u->touched || u->st.stored)) {
 		flush_widget(u);
 		failed = kiosk_story_save(u->k, &u->st, u->form, u->ans, STATUS_TIMED_OUT, &e) != 0;
 	} else if (u->st.stored)
@@ -424,7 +471,7 @@ ui_session_end(struct ui *u, int keep)
 	/* The participant has gone: leave the reason for the field worker on
 	 * the welcome screen rather than stopping the kiosk. */
 	if (failed)
-		snprintf(u->msg, sizeof u->msg, "%s", e.msg);
+		snprintf(u->msg, sizeof u->msg, "%s", u->k->full ? ui_full_message() : e.msg);
 }
 
 void
@@ -559,6 +606,13 @@ tick(struct ui *u)
 	double now = ui_now();
 
 	ui_push_tick(u);
+	/* A lone Esc is known only once its window has passed, here. */
+	if (keyfilter_esc_alone(&u->keys, now) && u->screen->escape != NULL &&
+	    COLS >= UI_MIN_COLS && LINES >= UI_MIN_LINES) {
+		u->last_input = now;
+		u->screen->escape(u);
+		return;
+	}
 	if (u->screen->in_session && now - u->last_input >= u->idle_timeout) {
 		if (u->screen != &screen_confirm) /* confirm keeps its back */
 			u->back = u->screen;
@@ -576,11 +630,15 @@ draw(struct ui *u)
 {
 	erase();
 	curs_set(0);
+	/* A key clears the message; while the kiosk is full it comes back. */
+	if (u->full && u->msg[0] == '\0' && u->screen->in_session)
+		snprintf(u->msg, sizeof u->msg, "%s", ui_full_message());
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_LINES) {
 		ui_text(LINES / 2 > 0 ? LINES / 2 - 1 : 0, 1, COLS > 2 ? COLS - 2 : 1, 3,
 		    tr("Please enlarge the window."), UA_ERROR);
 	} else
 		u->screen->draw(u);
+	ui_banner(u);
 	refresh();
 }
 
@@ -597,24 +655,30 @@ on_stop(int sig)
 }
 
 int
-ui_run(struct kiosk *k, const struct form *f, int idle_override, const struct ui_actions *act,
-    const char *demo_pin)
+ui_run(struct kiosk *k, const struct form *f, const struct ui_actions *act, const struct ui_mode *m)
 {
+	/* In practice nothing leaves the kiosk: no push, no export. */
+	static const struct ui_actions no_actions = { 0 };
 	struct sigaction sa;
 	struct ui u;
 	wint_t ch;
 	int r, n;
 
+	if (k == NULL && !m->practice)
+		fatal("ui_run: no kiosk outside practice");
 	memset(&u, 0, sizeof u);
 	u.k = k;
 	u.form = f;
-	u.idle_timeout = idle_override > 0 ? idle_override :
-	    f->idle_timeout > 0            ? f->idle_timeout :
-	                                     120;
+	u.idle_timeout = m->idle_override > 0 ? m->idle_override :
+	    f->idle_timeout > 0               ? f->idle_timeout :
+	                                        120;
 	u.warn_seconds = u.idle_timeout < 30 ? u.idle_timeout : 30;
 	u.pin = xsecure_malloc(UI_PIN_MAX + 1);
-	u.demo_pin = demo_pin;
-	u.act = act;
+	u.demo_pin = m->demo_pin;
+	u.practice = m->practice;
+	if (m->scribe != NULL)
+		snprintf(u.scribe, sizeof u.scribe, "%s", m->scribe);
+	u.act = m->practice ? &no_actions : act;
 	u.running = 1;
 	keyfilter_init(&u.keys);
 
@@ -687,6 +751,9 @@ ui_run(struct kiosk *k, const struct form *f, int idle_override, const struct ui
 	widget_state_reset(&u.w);
 	admin_state_clear(&u.admin);
 	free(u.export_dir);
+	free(u.pack_path);
+	feedback_view_clear(&u.fview);
+	feedback_free(u.fb);
 	form_free(u.owned_form);
 	xsecure_free(u.pin); /* wipes the PIN buffer */
 	return 0;

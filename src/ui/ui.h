@@ -12,6 +12,7 @@
 
 #include "answers.h"
 #include "err.h"
+#include "feedback.h"
 #include "form.h"
 #include "keyfilter.h"
 #include "kiosk.h"
@@ -38,11 +39,14 @@ struct screen {
 	void (*key)(struct ui *u, int fkey, wint_t ch);
 	void (*tick)(struct ui *u); /* optional, on every timer tick */
 	int in_session;             /* the idle timeout applies */
+	/* Optional: a lone Esc (keyfilter_esc_alone), for the screens that
+	 * take it; every other screen never sees Esc. */
+	void (*escape)(struct ui *u);
 };
 
 extern const struct screen screen_welcome, screen_consent, screen_prompt, screen_story,
     screen_question, screen_review, screen_thanks, screen_admin, screen_pin, screen_timeout,
-    screen_confirm;
+    screen_confirm, screen_feedback;
 
 /* Colours and attributes, defined once (ui.c) with a monochrome fallback. */
 enum ui_attr {
@@ -138,23 +142,42 @@ struct ui_push {
 #define ADMIN_INFO_LINES 12
 #define ADMIN_INFO_LEN 200
 #define ADMIN_MAX_FORMS 32
+#define ADMIN_MAX_ITEMS 16
 struct admin_state {
 	char info[ADMIN_INFO_LINES][ADMIN_INFO_LEN]; /* the lines about the kiosk */
 	int ninfo;
-	unsigned seen_push;           /* u->push.finished when info was read */
-	struct textbuf *dir_field;    /* non-NULL while the export directory is typed */
-	char *forms[ADMIN_MAX_FORMS]; /* paths of the forms offered (owned) */
+	unsigned seen_push;         /* u->push.finished when info was read */
+	int items[ADMIN_MAX_ITEMS]; /* the actions offered (screen-admin.c's
+	                               * enum), in order: fewer in practice */
+	int nitems;
+	struct textbuf *dir_field;      /* non-NULL while the export directory is typed */
+	struct textbuf *initials_field; /* non-NULL while a scribe's initials are typed */
+	char *forms[ADMIN_MAX_FORMS];   /* paths of the forms offered (owned) */
 	int nforms;
-	int form_sel; /* the highlighted form */
-	int picking;  /* the list of forms shows */
+	int form_sel;               /* the highlighted form */
+	int picking;                /* the list of forms shows */
+	struct textbuf *pack_field; /* non-NULL while a feedback pack's path is typed */
 };
 
-/* The consent screen (screen-consent.c): where its text is scrolled to. */
+/* The consent screen (screen-consent.c): where its text is scrolled to,
+ * and in scribe mode the tier waiting for the scribe's confirmation. */
 struct consent_state {
-	int skip;  /* rows of the text scrolled off the top */
-	int rows;  /* rows the text had on the last draw */
-	int total; /* rows the whole text takes at that width */
-	int drawn; /* drawn since entered: rows and total are known */
+	int skip;       /* rows of the text scrolled off the top */
+	int rows;       /* rows the text had on the last draw */
+	int total;      /* rows the whole text takes at that width */
+	int drawn;      /* drawn since entered: rows and total are known */
+	int confirming; /* scribe mode: a tier is chosen, "did the teller
+	                 * agree?" shows */
+	int tier;       /* that tier (an index into the form's tiers) */
+};
+
+/* The feedback reader (screen-feedback.c): a book of sections (the note,
+ * the figures, then each story), each one or more pages at the screen's
+ * size. Cleared when the reader is entered and when a session ends. */
+struct feedback_view {
+	size_t *order; /* the stories in the reader's order (feedback_order) */
+	int section;   /* the section shown */
+	int page;      /* its page shown */
 };
 
 /* The review screen (screen-review.c). */
@@ -189,28 +212,56 @@ struct ui {
 	char code[STORYCODE_LEN]; /* shown on the thank-you screen */
 	struct widget_state w;
 	char msg[ERR_MAX]; /* a message shown on the current screen */
+	int full;          /* the last save was refused: the kiosk is full (the
+	                    * participant is told, their answers kept) */
 
 	/* Admin. */
 	char *pin; /* xsecure_malloc'd, UI_PIN_MAX + 1 */
 	size_t pinlen;
 	int pin_fails; /* wrong PINs in a row: each doubles the wait */
 	double pin_wait_until;
-	char *export_dir;             /* the last directory exported to, offered again */
-	const char *demo_pin;         /* run --demo-pin (checked): shown on the welcome
+	char *export_dir;                  /* the last directory exported to, offered again */
+	const char *demo_pin;              /* run --demo-pin (checked): shown on the welcome
 	                         * screen; NULL outside demos */
-	struct form *owned_form;      /* a form chosen on the admin screen */
-	const struct ui_actions *act; /* export and push (ui-run.h) */
+	int practice;                      /* nothing is kept (ui_mode): no save, no
+	                               * push, no export; the banner says so */
+	char scribe[STORY_SCRIBE_MAX + 1]; /* scribe mode: the scribe's initials;
+	                                    * "" when the teller types (kept
+	                                    * across sessions until the admin
+	                                    * turns it off) */
+	struct form *owned_form;           /* a form chosen on the admin screen */
+	const struct ui_actions *act;      /* export and push (ui-run.h) */
 	struct ui_push push;
+
+	/* The feedback pack shown to participants (NULL: none), read through
+	 * the program's feedback_load action. */
+	struct feedback *fb;
+	char fb_problem[ERR_MAX]; /* why the pack in the data directory is not
+	                           * shown ("" when it is, or there is none) */
+	unsigned fb_seen_push;    /* u->push.finished when it was last read */
+	char *pack_path;          /* the last pack path typed on the admin screen */
 
 	/* The screens' own state. */
 	struct admin_state admin;
 	struct consent_state consent;
 	struct review_state review;
+	struct feedback_view fview;
 };
 
 /* Free what the admin screen holds (the forms offered, the directory being
  * typed) and clear its state: on entering it, and when the kiosk quits. */
 void admin_state_clear(struct admin_state *a);
+
+/* Read the feedback pack again through the program's action if it changed
+ * (the welcome screen calls it; a push may have brought a new one). */
+void ui_feedback_refresh(struct ui *u);
+/* Take u->fb as the pack shown from now on (NULL: none), freeing the old. */
+void ui_feedback_set(struct ui *u, struct feedback *fb);
+/* Free and clear the reader's state. */
+void feedback_view_clear(struct feedback_view *v);
+/* A language code's name in that language ("sw": "Kiswahili"); the code
+ * itself when unknown. */
+const char *ui_lang_name(const char *code);
 
 /* Automatic push. ui_push_init allows the first push at once. ui_push_tick
  * runs on every timer tick: it reaps a finished push (backing off after a
@@ -231,8 +282,13 @@ void ui_go(struct ui *u, const struct screen *s);
 /* Seconds on the monotonic clock. */
 double ui_now(void);
 /* Save the draft now if anything changed (only after consent); a failure
- * is shown in u->msg. */
+ * is shown in u->msg. When the kiosk is full the answers stay in memory
+ * (and changed: the save is tried again every UI_AUTOSAVE_SECONDS) and the
+ * participant reads ui_full_message() in their language. */
 void ui_autosave(struct ui *u);
+/* What a participant reads when the kiosk cannot store more, translated:
+ * "This kiosk is full. Please tell the organiser." */
+const char *ui_full_message(void);
 /* End the session without submitting (a submitted story is saved by the
  * review): keep = 1 saves what was typed as timed_out (when anything was),
  * keep = 0 deletes the draft. Wipes every buffer, clears the screen and
@@ -259,6 +315,10 @@ void ui_question_back(struct ui *u);
  * value did, and shows why a refused key was refused (until the next key).
  * Returns what the widget's key function returned. */
 int ui_widget_key(struct ui *u, int fkey, wint_t ch);
+/* The banner row (UI_BANNER_ROW) in practice and in scribe mode: drawn by
+ * the loop over every screen, which leave that row empty. */
+#define UI_BANNER_ROW 1
+void ui_banner(struct ui *u);
 /* Title, progress and a question's text; returns the first free row. */
 int ui_question_frame(struct ui *u, const char *text, int optional);
 /* Position of question qi among the shown ones (1-based) and how many. */

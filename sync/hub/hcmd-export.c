@@ -234,7 +234,7 @@ hcmd_export(int argc, char **argv)
 		goto out;
 	}
 	if (outpath != NULL)
-		fprintf(stderr, "exported %zu stor%s to %s\n", n, n == 1 ? "y" : "ies", outpath);
+		fail_say(stderr, "exported %zu stor%s to %s", n, n == 1 ? "y" : "ies", outpath);
 	if (codebook != NULL) {
 		struct output cb;
 

@@ -1,13 +1,17 @@
 /* storyhub import: verify and import bundles from a USB stick. */
 #include <getopt.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fail.h"
+#include "fsutil.h"
 #include "hcmd.h"
 #include "hubstore.h"
 #include "import.h"
+#include "xmalloc.h"
 
 static const char usage[] =
     "usage: storyhub import --store DB --key hub.key [--passphrase-file FILE]\n"
@@ -17,7 +21,9 @@ static const char usage[] =
     "Bundles from kiosks not yet trusted are kept in quarantine until\n"
     "'storyhub kiosks trust ID'; revoked kiosks are refused. Importing again\n"
     "adds nothing. Writes BUNDLE.receipt (signed by the hub) next to each\n"
-    "imported bundle, for 'storykiosk import-receipt'. Ends with\n"
+    "imported bundle, for 'storykiosk import-receipt', after removing the\n"
+    "half-written receipts (*.receipt.tmp.*) an interrupted import left there.\n"
+    "Ends with\n"
     "'N new, N duplicate, N quarantined, N rejected' (stories, except rejected\n"
     "bundles) and exits 1 if any bundle was rejected. Creates the store DB\n"
     "(0600) when it does not exist: import and serve are the only commands that\n"
@@ -38,14 +44,39 @@ show_progress(void *ctx, size_t bundle, size_t done, size_t total)
 	fflush(stderr);
 }
 
+/* Remove the receipts a killed import left half-written (BUNDLE.receipt.
+ * tmp.XXXXXX) in each directory a receipt goes to, before writing there. */
+static void
+clean_receipt_dirs(char *const *paths, size_t n)
+{
+	char **dirs = xcalloc(n ? n : 1, sizeof *dirs), *copy;
+	size_t i, j, ndirs = 0;
+
+	for (i = 0; i < n; i++) {
+		copy = xstrdup(paths[i]);
+		dirs[ndirs] = xstrdup(dirname(copy));
+		free(copy);
+		for (j = 0; j < ndirs && strcmp(dirs[j], dirs[ndirs]) != 0; j++)
+			;
+		if (j < ndirs) {
+			free(dirs[ndirs]);
+			continue;
+		}
+		fsutil_clean_stale(dirs[ndirs++], "*.receipt", NULL, NULL);
+	}
+	for (i = 0; i < ndirs; i++)
+		free(dirs[i]);
+	free(dirs);
+}
+
 static void
 report(void *ctx, const char *path, enum import_outcome res, const struct err *e)
 {
 	(void)ctx;
 	if (res == IMPORT_QUARANTINED)
-		printf("%s: %s\n", path, e->msg);
+		fail_say(stdout, "%s: %s", path, e->msg);
 	else if (res == IMPORT_REJECTED)
-		fprintf(stderr, "storyhub: %s: rejected: %s\n", path, e->msg);
+		fail("%s: rejected: %s", path, e->msg);
 }
 
 int
@@ -94,11 +125,13 @@ hcmd_import(int argc, char **argv)
 		o.progress = show_progress;
 		o.ctx = &nbundles;
 	}
+	if (o.receipts)
+		clean_receipt_dirs(argv + optind, nbundles);
 	import_files(hub.hs, argv + optind, nbundles, &o, &st);
 	if (st.warning[0] != '\0')
-		fprintf(stderr, "storyhub: warning: %s\n", st.warning);
+		fail_warn("%s", st.warning);
 	summary = import_summary(&st);
-	printf("%s\n", summary);
+	fail_say(stdout, "%s", summary);
 	free(summary);
 	rv = st.rejected ? 1 : 0;
 out:

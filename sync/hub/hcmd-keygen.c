@@ -64,7 +64,8 @@ hcmd_keygen(int argc, char **argv)
 	}
 	keys_fingerprint(k->pub.id, fpr);
 	keys_id_hex(k->pub.id, hex);
-	printf("wrote %s/hub.pub and %s/hub.key\nhub key %s, fingerprint %s\n", dir, dir, hex, fpr);
+	fail_say(stdout, "wrote %s/hub.pub and %s/hub.key", dir, dir);
+	printf("hub key %s, fingerprint %s\n", hex, fpr);
 	rv = 0;
 out:
 	if (pass != NULL)

@@ -53,7 +53,7 @@ list_one(const struct hub_kiosk *k, void *ctx, struct err *e)
 	when(k->first_seen, first);
 	when(k->last_seen, last);
 	name = utf8_neutralise(k->name, strlen(k->name), 0);
-	printf("%-16s  %-7s  %7" PRIu64 "  %10" PRIu64 "  %-16s  %-16s  %s\n", hex,
+	fail_say(stdout, "%-16s  %-7s  %7" PRIu64 "  %10" PRIu64 "  %-16s  %-16s  %s", hex,
 	    hub_kiosk_status_name(k->status), k->stories, k->quarantined, first, last, name);
 	free(name);
 	return 0;
@@ -123,7 +123,7 @@ hcmd_kiosks(int argc, char **argv)
 			rv = fail("%s", e.msg);
 			goto out;
 		}
-		printf("kiosk %s revoked: its bundles will be refused\n", argv[optind + 1]);
+		fail_say(stdout, "kiosk %s revoked: its bundles will be refused", argv[optind + 1]);
 	} else {
 		char *summary;
 
@@ -134,7 +134,7 @@ hcmd_kiosks(int argc, char **argv)
 			goto out;
 		}
 		summary = import_summary(&st);
-		printf("kiosk %s trusted; %zu quarantined bundle%s imported: %s\n",
+		fail_say(stdout, "kiosk %s trusted; %zu quarantined bundle%s imported: %s",
 		    argv[optind + 1], st.bundles - st.rejected,
 		    st.bundles - st.rejected == 1 ? "" : "s", summary);
 		free(summary);

@@ -105,7 +105,7 @@ hcmd_serve(int argc, char **argv)
 		rv = fail("%s", e.msg);
 		goto out;
 	}
-	fprintf(stderr, "storyhub: listening on http://%s\n", serve_address(srv));
+	fail_say(stderr, "storyhub: listening on http://%s", serve_address(srv));
 	fflush(stderr);
 	sig = serve_wait();
 	fprintf(stderr, "storyhub: %s: stopping after the request in progress\n", strsignal(sig));

@@ -9,6 +9,7 @@
 #include "hcmd.h"
 #include "hubstore.h"
 #include "storycode.h"
+#include "xmalloc.h"
 
 static const char usage[] =
     "usage: storyhub withdraw --store DB [--id STORYID] STORYCODE\n\n"
@@ -105,11 +106,15 @@ hcmd_withdraw(int argc, char **argv)
 		}
 	}
 	if (sid == NULL && dry.n > 1) {
-		fprintf(stderr, "storyhub: %zu stories have code %s; run again with --id:", dry.n,
-		    code);
-		for (size_t i = 0; i < dry.n && i < 8; i++)
-			fprintf(stderr, " %s (kiosk %s)", dry.ids[i], dry.kiosks[i]);
-		fputc('\n', stderr);
+		char *list = xstrdup(""), *more;
+
+		for (size_t i = 0; i < dry.n && i < 8; i++) {
+			more = xasprintf("%s %s (kiosk %s)", list, dry.ids[i], dry.kiosks[i]);
+			free(list);
+			list = more;
+		}
+		fail("%zu stories have code %s; run again with --id:%s", dry.n, code, list);
+		free(list);
 		goto out;
 	}
 	if (hub.hs->ops->withdraw(hub.hs, code, sid, collect, &f, &n, &e) == -1) {
@@ -122,8 +127,9 @@ hcmd_withdraw(int argc, char **argv)
 		    code, sid ? " and id " : "", sid ? sid : "");
 		goto out;
 	}
-	printf("withdrew story %s (code %s, kiosk %s): its text is removed and it will "
-	       "not be exported\n",
+	fail_say(stdout,
+	    "withdrew story %s (code %s, kiosk %s): its text is removed and it will "
+	    "not be exported",
 	    f.ids[0], code, f.kiosks[0]);
 	rv = 0;
 out:

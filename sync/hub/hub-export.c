@@ -2,7 +2,9 @@
  * lines end in CRLF. After the question columns, CSV has a column
  * Q_untouched per scale and triad question: 1 when the participant accepted
  * the marker where it started, 0 when they moved it, empty when there is no
- * answer or the story's kiosk did not record it.
+ * answer or the story's kiosk did not record it. Both formats have "scribe"
+ * after "source": the initials of the scribe who typed a story of source
+ * "scribe", empty (null in JSON) for the others.
  *
  * The CSV is one pass over the stories: its columns come from the store's
  * list of question types (types_foreach), and each story's answers are read
@@ -59,8 +61,11 @@ struct exporter {
 	const char *want;  /* the id looked for in the untouched list */
 };
 
+/* scribe: the initials of the scribe who typed the story (source "scribe"),
+ * empty for the others. */
 static const char *fixed[] = { "story_id", "code", "kiosk", "form", "form_version", "status",
-	"source", "lang", "consent", "prompt", "created", "saved", "imported", "conflict" };
+	"source", "scribe", "lang", "consent", "prompt", "created", "saved", "imported",
+	"conflict" };
 #define NFIXED (sizeof fixed / sizeof fixed[0])
 
 int
@@ -577,8 +582,8 @@ csv_row(const struct hub_story *s, void *ctx, struct err *e)
 		return 0;
 	snprintf(ver, sizeof ver, "%lld", s->form_version);
 	const char *vals[NFIXED] = { s->story_id, s->code, s->kiosk_id, s->form, ver, s->status,
-		s->source, s->lang, s->consent, s->prompt, s->created, s->saved, s->imported,
-		s->conflict ? "1" : "0" };
+		s->source, s->scribe, s->lang, s->consent, s->prompt, s->created, s->saved,
+		s->imported, s->conflict ? "1" : "0" };
 	memset(x->cells, 0, x->ncols * sizeof *x->cells);
 	x->len = 0;
 	if (s->answers[0] != '\0' &&
@@ -630,13 +635,13 @@ json_row(const struct hub_story *s, void *ctx, struct err *e)
 		json_decref(untouched);
 		untouched = NULL;
 	}
-	obj = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:s,"
-	                " s:b, s:o, s:o?}",
+	obj = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s,"
+	                " s:s, s:b, s:o, s:o?}",
 	    "story_id", s->story_id, "code", s->code, "kiosk", s->kiosk_id, "form", s->form,
 	    "form_version", (json_int_t)s->form_version, "status", s->status, "source", s->source,
-	    "lang", s->lang, "consent", s->consent, "prompt", s->prompt, "created", s->created,
-	    "saved", s->saved, "imported", s->imported, "conflict", s->conflict, "answers",
-	    answers ? answers : json_object(), "untouched", untouched);
+	    "scribe", s->scribe, "lang", s->lang, "consent", s->consent, "prompt", s->prompt,
+	    "created", s->created, "saved", s->saved, "imported", s->imported, "conflict",
+	    s->conflict, "answers", answers ? answers : json_object(), "untouched", untouched);
 	if (obj == NULL)
 		return err_set(e, "cannot build the JSON for story %s", s->story_id);
 	safe = json_neutralised(obj);

@@ -26,17 +26,23 @@
  * 4: stories.untouched, the payload's list of scale and triad answers
  * accepted without moving the marker (NULL: not recorded, as in every story
  * a store of version 3 or older holds).
- * 5: story_types, each distinct question-types object with its form, in
+ * 5: stories.scribe, the initials of the scribe who typed a story of source
+ * "scribe" (NULL for every other story, and in a store of version 4 or
+ * older).
+ * 6: packs, the feedback packs' sequences and the published packs (storyhub
+ * feedback); an older store gets the empty table when it is opened.
+ * 7: story_types, each distinct question-types object with its form, in
  * the order first stored (the CSV export's columns without a pass over the
  * stories); meta store_id, a random id of the store (storyhub migrate). */
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 7
 #define STR_(x) #x
 #define STR(x) STR_(x) /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
 #define STORY_COLS \
 	"story_id, code, kiosk, form, form_version, source, status, created, " \
-	"saved, imported, lang, consent, prompt, answers, types, conflict, untouched"
-#define STORY_NCOLS 17 /* read_story's columns; a search's snippet follows */
+	"saved, imported, lang, consent, prompt, answers, types, conflict, untouched, " \
+	"scribe"
+#define STORY_NCOLS 18 /* read_story's columns; a search's snippet follows */
 
 /* The page cache of a connection that reads (2 MiB: a 100,000-story export
  * needs no more than a 10,000-story one) and of one that writes (64 MiB:
@@ -67,7 +73,9 @@ static const char schema[] =
     " form_version INTEGER NOT NULL, created TEXT, saved TEXT, imported TEXT NOT NULL,"
     " lang TEXT, consent TEXT, prompt TEXT, answers TEXT, types TEXT,"
     " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
-    " untouched TEXT, UNIQUE(story_id, content));"
+    " untouched TEXT, scribe TEXT, UNIQUE(story_id, content));"
+    "CREATE TABLE IF NOT EXISTS packs(seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " created INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0, data BLOB);"
     "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
     "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);"
     "CREATE TABLE IF NOT EXISTS story_types(n INTEGER PRIMARY KEY, form TEXT NOT NULL,"
@@ -511,6 +519,7 @@ sqlite_story_put(
 	bind_opt(s->insert, 17, p->types);
 	sqlite3_bind_int(s->insert, 18, others > 0);
 	bind_opt(s->insert, 19, p->untouched);
+	bind_opt(s->insert, 20, p->scribe);
 	if (step_done(s, s->insert, e, "storing a story") == -1)
 		return -1;
 	sqlite3_clear_bindings(s->insert);
@@ -560,6 +569,7 @@ read_story(sqlite3_stmt *st, struct hub_story *h)
 	h->types = col_text(st, 14);
 	h->conflict = sqlite3_column_int(st, 15);
 	h->untouched = (const char *)sqlite3_column_text(st, 16);
+	h->scribe = (const char *)sqlite3_column_text(st, 17);
 }
 
 static int
@@ -671,6 +681,7 @@ found_story(const struct found *f, struct hub_story *h)
 	h->types = c[14] ? c[14] : "";
 	h->conflict = f->conflict;
 	h->untouched = c[16];
+	h->scribe = c[17];
 	h->snippet = c[STORY_NCOLS] ? c[STORY_NCOLS] : "";
 }
 
@@ -885,7 +896,8 @@ sqlite_counts(struct hubstore *hs, struct hub_counts *c, struct err *e)
 	if (prepare(s,
 	        "SELECT (SELECT count(*) FROM kiosks), (SELECT count(*) FROM bundles),"
 	        " (SELECT count(*) FROM quarantine), (SELECT count(*) FROM stories),"
-	        " (SELECT count(*) FROM stories WHERE withdrawn <> 0)",
+	        " (SELECT count(*) FROM stories WHERE withdrawn <> 0),"
+	        " (SELECT count(*) FROM packs)",
 	        &st, e) == -1)
 		return -1;
 	rc = sqlite3_step(st);
@@ -895,6 +907,7 @@ sqlite_counts(struct hubstore *hs, struct hub_counts *c, struct err *e)
 		c->quarantine = (uint64_t)sqlite3_column_int64(st, 2);
 		c->stories = (uint64_t)sqlite3_column_int64(st, 3);
 		c->withdrawn = (uint64_t)sqlite3_column_int64(st, 4);
+		c->packs = (uint64_t)sqlite3_column_int64(st, 5);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
@@ -956,6 +969,13 @@ each_row(struct sqlite_store *s, const char *sql, enum hub_row_kind kind,
 			r.seq = sqlite3_column_int64(st, STORY_NCOLS + 1);
 			r.withdrawn = sqlite3_column_int(st, STORY_NCOLS + 2) != 0;
 			break;
+		case HUB_ROW_PACK:
+			r.seq = sqlite3_column_int64(st, 0);
+			r.when = sqlite3_column_int64(st, 1);
+			r.published = sqlite3_column_int(st, 2);
+			r.data = sqlite3_column_blob(st, 3);
+			r.len = (size_t)sqlite3_column_bytes(st, 3);
+			break;
 		}
 		if ((rv = fn(&r, ctx, e)) == -1)
 			break;
@@ -987,7 +1007,9 @@ sqlite_row_foreach(struct hubstore *hs,
 	        "SELECT hash, kiosk, seq, data, path, received FROM quarantine ORDER BY rowid",
 	        HUB_ROW_QUARANTINE, fn, ctx, e) == -1 ||
 	    each_row(s, "SELECT " STORY_COLS ", content, seq, withdrawn FROM stories ORDER BY n",
-	        HUB_ROW_STORY, fn, ctx, e) == -1)
+	        HUB_ROW_STORY, fn, ctx, e) == -1 ||
+	    each_row(s, "SELECT seq, created, published, data FROM packs ORDER BY seq",
+	        HUB_ROW_PACK, fn, ctx, e) == -1)
 		goto out;
 	rv = 0;
 out:
@@ -1106,8 +1128,8 @@ put_story_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
 	if (prepare(s,
 	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
 	        " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
-	        " types, conflict, withdrawn, untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	        " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+	        " types, conflict, withdrawn, untouched, scribe) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+	        " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
 	        &st, e) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, h->story_id, -1, SQLITE_TRANSIENT);
@@ -1130,6 +1152,7 @@ put_story_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
 	sqlite3_bind_int(st, 18, h->conflict);
 	sqlite3_bind_int(st, 19, r->withdrawn);
 	bind_opt(st, 20, r->withdrawn ? NULL : h->untouched);
+	bind_opt(st, 21, h->scribe);
 	if (step_done(s, st, e, "copying a story") == -1)
 		goto out;
 	n = sqlite3_last_insert_rowid(s->db);
@@ -1149,12 +1172,39 @@ out:
 	return rv;
 }
 
+/* A pack's row as it is; AUTOINCREMENT's counter follows a larger seq, so
+ * the next reservation comes after it. */
+static int
+put_pack_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s,
+	        "INSERT INTO packs(seq, created, published, data) VALUES(?1, ?2, ?3, ?4)"
+	        " ON CONFLICT(seq) DO UPDATE SET created = ?2, published = ?3, data = ?4",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->seq);
+	sqlite3_bind_int64(st, 2, r->when);
+	sqlite3_bind_int(st, 3, r->published);
+	if (r->data != NULL)
+		sqlite3_bind_blob64(st, 4, r->data, r->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	rv = step_done(s, st, e, "copying a feedback pack");
+	sqlite3_finalize(st);
+	return rv;
+}
+
 static int
 sqlite_row_put(struct hubstore *hs, const struct hub_row *r, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 
 	switch (r->kind) {
+	case HUB_ROW_PACK:
+		return put_pack_row(s, r, e);
 	case HUB_ROW_KIOSK:
 		return put_kiosk_row(s, &r->kiosk, e);
 	case HUB_ROW_BUNDLE:
@@ -1164,6 +1214,98 @@ sqlite_row_put(struct hubstore *hs, const struct hub_row *r, struct err *e)
 		return put_story_row(s, r, e);
 	}
 	return err_set(e, "hub store: unknown row kind");
+}
+
+static int
+sqlite_code_withdrawn(struct hubstore *hs, const char *code, size_t *n, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*n = 0;
+	if (prepare(s, "SELECT count(*) FROM stories WHERE code = ? AND withdrawn = 1", &st, e) ==
+	    -1)
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_err(s, e, "reading stories");
+	return 0;
+}
+
+static int
+sqlite_pack_reserve(struct hubstore *hs, int64_t created, uint64_t *seq, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	*seq = 0;
+	if (prepare(s, "INSERT INTO packs(created) VALUES(?)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, created);
+	rv = step_done(s, st, e, "reserving a pack sequence");
+	sqlite3_finalize(st);
+	if (rv == 0)
+		*seq = (uint64_t)sqlite3_last_insert_rowid(s->db);
+	return rv;
+}
+
+static int
+sqlite_pack_publish(
+    struct hubstore *hs, uint64_t seq, const unsigned char *data, size_t len, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "UPDATE packs SET published = 1, data = ?2 WHERE seq = ?1", &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+	sqlite3_bind_blob64(st, 2, data, len, SQLITE_STATIC);
+	rv = step_done(s, st, e, "publishing a pack");
+	sqlite3_finalize(st);
+	if (rv == 0 && sqlite3_changes(s->db) != 1)
+		return err_set(e, "hub store: no pack %llu was reserved", (unsigned long long)seq);
+	return rv;
+}
+
+static int
+sqlite_pack_newest(struct hubstore *hs, unsigned char **data, size_t *len, uint64_t *seq,
+    int *found, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*data = NULL;
+	*len = 0;
+	*seq = 0;
+	*found = 0;
+	if (prepare(s,
+	        "SELECT seq, data FROM packs WHERE published = 1 AND data IS NOT NULL"
+	        " ORDER BY seq DESC LIMIT 1",
+	        &st, e) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		size_t n = (size_t)sqlite3_column_bytes(st, 1);
+
+		*seq = (uint64_t)sqlite3_column_int64(st, 0);
+		*data = xmalloc(n ? n : 1);
+		if (n > 0)
+			memcpy(*data, sqlite3_column_blob(st, 1), n);
+		*len = n;
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading the published pack");
+	return 0;
 }
 
 static const struct hubstore_ops sqlite_ops = {
@@ -1191,6 +1333,10 @@ static const struct hubstore_ops sqlite_ops = {
 	.counts = sqlite_counts,
 	.row_foreach = sqlite_row_foreach,
 	.row_put = sqlite_row_put,
+	.code_withdrawn = sqlite_code_withdrawn,
+	.pack_reserve = sqlite_pack_reserve,
+	.pack_publish = sqlite_pack_publish,
+	.pack_newest = sqlite_pack_newest,
 };
 
 /* Bring a new store or one of an older version to SCHEMA_VERSION; refuse one
@@ -1221,9 +1367,10 @@ migrate(struct sqlite_store *s, struct err *e)
 		    "knows versions up to %d: use the storyhub that wrote it",
 		    text, SCHEMA_VERSION);
 	/* a new store, or one older than 3: (re)build the index from the
-	 * stories; 1 to 3: the untouched column (a new store's table has it
-	 * already); 1 to 4: story_types from the stories held; every store
-	 * older than 5: its random id */
+	 * stories; 1 to 3: the untouched column, 1 to 4: the scribe column (a
+	 * new store's table has them already); 1 to 5: the packs table, which
+	 * the schema above has just made; 1 to 6: story_types from the stories
+	 * held; every store older than 7: its random id */
 	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
 	    (version < 3 &&
 	        (exec(s,
@@ -1233,6 +1380,8 @@ migrate(struct sqlite_store *s, struct err *e)
 	            exec(s, fts_schema, e) == -1)) ||
 	    (version >= 1 && version < 4 &&
 	        exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
+	    (version >= 1 && version < 5 &&
+	        exec(s, "ALTER TABLE stories ADD COLUMN scribe TEXT;", e) == -1) ||
 	    (version >= 1 &&
 	        exec(s,
 	            "INSERT OR IGNORE INTO story_types(form, types) SELECT form, types"
@@ -1346,8 +1495,8 @@ hubstore_sqlite_open(
 	    prepare(s,
 	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
 	        " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
-	        " types, conflict, untouched) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	        " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	        " types, conflict, untouched, scribe) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 	        &s->insert, e) == -1 ||
 	    prepare(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", &s->fts, e) == -1 ||
 	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1 ||

@@ -58,6 +58,8 @@ struct hub_story {
 	const char *untouched;       /* JSON list of the scale/triad ids accepted
 	                                 * without moving the marker; NULL when the
 	                                 * payload did not record it (older kiosks) */
+	const char *scribe;          /* the initials of the scribe who typed it
+	                                 * (source "scribe"); NULL for the others */
 	int conflict;
 	const char *snippet; /* search only */
 };
@@ -77,7 +79,9 @@ enum hub_row_kind {
 	HUB_ROW_BUNDLE,     /* a bundle imported (its hash and header) */
 	HUB_ROW_QUARANTINE, /* a whole bundle waiting for its kiosk's trust */
 	HUB_ROW_STORY,      /* a story, withdrawn ones included */
+	HUB_ROW_PACK,       /* a feedback pack's sequence (and the pack, once published) */
 };
+#define HUB_ROW_KINDS 5
 
 struct hub_row {
 	enum hub_row_kind kind;
@@ -96,11 +100,13 @@ struct hub_row {
 	struct hub_story s;
 	unsigned char content[32];
 	int withdrawn;
+	/* PACK: seq, when (created), data and len (NULL until published) */
+	int published;
 };
 
 /* How many rows a store holds, for storyhub migrate's checks. */
 struct hub_counts {
-	uint64_t kiosks, bundles, quarantine, stories, withdrawn;
+	uint64_t kiosks, bundles, quarantine, stories, withdrawn, packs;
 };
 
 struct hubstore;
@@ -180,15 +186,33 @@ struct hubstore_ops {
 	int (*meta_get)(struct hubstore *hs, const char *key, char **value, struct err *e);
 	int (*meta_put)(struct hubstore *hs, const char *key, const char *value, struct err *e);
 	int (*counts)(struct hubstore *hs, struct hub_counts *c, struct err *e);
-	/* Every row (kiosks, bundles, quarantine, then stories in import
-	 * order, withdrawn ones too), for storyhub migrate. */
+	/* Every row (kiosks, bundles, quarantine, stories in import order,
+	 * withdrawn ones too, then feedback packs), for storyhub migrate. */
 	int (*row_foreach)(struct hubstore *hs,
 	    int (*fn)(const struct hub_row *r, void *ctx, struct err *e), void *ctx, struct err *e);
 	/* Store r as it is (in a transaction begun by the caller): a kiosk is
 	 * replaced; a bundle or quarantined bundle already held is left; a
 	 * story already held (same id and content) takes r's conflict flag and,
-	 * when r is withdrawn, is withdrawn. Stories are indexed for search. */
+	 * when r is withdrawn, is withdrawn; a pack takes r's state, and later
+	 * reservations follow the highest sequence. Stories are indexed for
+	 * search. */
 	int (*row_put)(struct hubstore *hs, const struct hub_row *r, struct err *e);
+	/* *n: how many withdrawn stories have this code (so a refusal can tell
+	 * a withdrawn story from a code never seen). */
+	int (*code_withdrawn)(struct hubstore *hs, const char *code, size_t *n, struct err *e);
+
+	/* Feedback packs (storyhub feedback, docs/pack-format.md). Reserve the
+	 * next pack sequence: 1, then each one more than any given before, never
+	 * the same twice (even when that pack is never made). */
+	int (*pack_reserve)(struct hubstore *hs, int64_t created, uint64_t *seq, struct err *e);
+	/* Keep the signed pack of a reserved sequence as published: serve
+	 * hands out the newest one. */
+	int (*pack_publish)(struct hubstore *hs, uint64_t seq, const unsigned char *data,
+	    size_t len, struct err *e);
+	/* The published pack with the highest sequence: *found 0 when none;
+	 * else *data (malloc'd, caller frees), *len and *seq. */
+	int (*pack_newest)(struct hubstore *hs, unsigned char **data, size_t *len, uint64_t *seq,
+	    int *found, struct err *e);
 };
 
 struct hubstore {

@@ -16,6 +16,7 @@
 #include "payread.h"
 #include "receipt.h"
 #include "seal.h"
+#include "story.h"
 #include "xmalloc.h"
 
 #define MAX_WORKERS 4
@@ -110,6 +111,27 @@ struct import_ctx {
 	size_t nids;
 };
 
+/* The record's status and source are signed by the kiosk, but the sealed
+ * payload holds them too, where only the kiosk that told the story could
+ * put them: they must agree, or a re-signed bundle could relabel a story.
+ * An interrupted record holds what was sealed as a draft (the kiosk marks
+ * a story a crash left without reading it); a payload without "status"
+ * comes from an older kiosk. */
+static int
+check_meta(const struct bundle_record *r, const struct payload *p, size_t which, struct err *e)
+{
+	const char *source = story_source_name(r->source), *status = story_status_name(r->status);
+
+	if (strcmp(p->source, source) != 0)
+		return err_set(e, "record %zu: its source (%s) is not the sealed story's (%s)",
+		    which, source, p->source);
+	if (p->status != NULL && strcmp(p->status, status) != 0 &&
+	    !(r->status == STATUS_INTERRUPTED && strcmp(p->status, "draft") == 0))
+		return err_set(e, "record %zu: its status (%s) is not the sealed story's (%s)",
+		    which, status, p->status);
+	return 0;
+}
+
 /* Open, decode (with this thread's reader rd) and check record i of j into
  * out. Runs on any thread: touches nothing shared. */
 static void
@@ -149,6 +171,8 @@ prepare_record(const struct hub_seckey *key, const struct job *j, struct payread
 		err_set(e, "record %zu: its payload belongs to another story or kiosk", which);
 		goto out;
 	}
+	if (check_meta(r, out->p, which, e) == -1)
+		goto out;
 	crypto_generichash(out->hash, sizeof out->hash, plain, plainlen, NULL, 0);
 	out->text = out->p->text; /* taken over from the payload */
 	out->p->text = NULL;

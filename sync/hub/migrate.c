@@ -14,8 +14,8 @@
 /* meta keys on the target */
 #define META_FROM "migrated_from"
 
-static const char *const kind_names[4] = { "kiosks", "imported bundles", "quarantined bundles",
-	"stories" };
+static const char *const kind_names[HUB_ROW_KINDS] = { "kiosks", "imported bundles",
+	"quarantined bundles", "stories", "feedback packs" };
 
 struct copy {
 	struct hubstore *to;
@@ -128,6 +128,13 @@ row_hash(const struct hub_row *r, unsigned char out[32])
 		feed_int(&h, s->conflict);
 		feed_int(&h, r->withdrawn);
 		feed_str(&h, s->untouched);
+		feed_str(&h, s->scribe);
+		break;
+	case HUB_ROW_PACK:
+		feed_int(&h, r->seq);
+		feed_int(&h, r->when);
+		feed_int(&h, r->published);
+		feed_bytes(&h, r->data, r->data ? r->len : 0);
 		break;
 	}
 	crypto_generichash_final(&h, out, 32);
@@ -222,7 +229,7 @@ claim_target(struct hubstore *from, struct hubstore *to, struct migrate_stats *s
 	}
 	if (to->ops->counts(to, &n, e) == -1)
 		goto out;
-	if (n.kiosks + n.bundles + n.quarantine + n.stories > 0) {
+	if (n.kiosks + n.bundles + n.quarantine + n.stories + n.packs > 0) {
 		err_set(e,
 		    "the target store already holds %llu stories and %llu kiosks and is not a "
 		    "copy of this source: migrate into a new, empty store",
@@ -253,7 +260,7 @@ verify(struct hubstore *from, struct hubstore *to, struct err *e)
 		return err_prefix(e, "checking the source");
 	if (migrate_sum(to, &b, e) == -1)
 		return err_prefix(e, "checking the copy");
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < HUB_ROW_KINDS; k++)
 		if (a.rows[k] != b.rows[k])
 			return err_set(e,
 			    "check failed: the source holds %llu %s and the copy %llu (was the "
@@ -261,7 +268,7 @@ verify(struct hubstore *from, struct hubstore *to, struct err *e)
 			    "again)",
 			    (unsigned long long)a.rows[k], kind_names[k],
 			    (unsigned long long)b.rows[k]);
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < HUB_ROW_KINDS; k++)
 		if (memcmp(a.digest[k], b.digest[k], sizeof a.digest[k]) != 0)
 			return err_set(e,
 			    "check failed: the %s of the source and of the copy differ in "
@@ -283,7 +290,7 @@ migrate_run(struct hubstore *from, struct hubstore *to, const struct migrate_opt
 		return -1;
 	if (from->ops->counts(from, &n, e) == -1)
 		return -1;
-	c.total = n.kiosks + n.bundles + n.quarantine + n.stories;
+	c.total = n.kiosks + n.bundles + n.quarantine + n.stories + n.packs;
 	if (from->ops->row_foreach(from, copy_row, &c, e) == -1 || flush(&c, e) == -1) {
 		if (c.intx)
 			to->ops->rollback(to);

@@ -1,8 +1,8 @@
 /* migrate: copy a hub store into another (SQLite to PostgreSQL, back, or
  * any engine to any), then check that both hold the same rows. Kiosks,
- * imported bundles' hashes, the quarantine and every story (withdrawn ones
- * too, still withdrawn) are copied through the store interface, in
- * transactions of a few hundred rows. The target is marked with the
+ * imported bundles' hashes, the quarantine, every story (withdrawn ones too,
+ * still withdrawn) and the feedback packs are copied through the store
+ * interface, in transactions of a few hundred rows. The target is marked with the
  * source's store id first, so a copy that was killed is resumed by running
  * it again: rows already there are left (or brought up to date). */
 #ifndef MIGRATE_H
@@ -16,14 +16,14 @@
 /* What a store holds, per table: how many rows and an order-free digest of
  * their contents (the sum of each row's BLAKE2b-256, as four 64-bit lanes). */
 struct migrate_sum {
-	uint64_t rows[4];      /* by enum hub_row_kind */
-	uint64_t digest[4][4]; /* by enum hub_row_kind */
+	uint64_t rows[HUB_ROW_KINDS];      /* by enum hub_row_kind */
+	uint64_t digest[HUB_ROW_KINDS][4]; /* by enum hub_row_kind */
 };
 
 struct migrate_stats {
-	uint64_t copied[4]; /* rows copied (or found already there), by kind */
-	uint64_t withdrawn; /* stories among them that are withdrawn */
-	int resumed;        /* the target held part of this copy already */
+	uint64_t copied[HUB_ROW_KINDS]; /* rows copied (or found already there), by kind */
+	uint64_t withdrawn;             /* stories among them that are withdrawn */
+	int resumed;                    /* the target held part of this copy already */
 };
 
 struct migrate_opts {

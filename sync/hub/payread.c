@@ -422,6 +422,9 @@ payread_decode(struct payread *r, const char *json, size_t len, struct payload *
 	p->prompt = get_str(&w, "prompt", 1, e);
 	if (p->prompt == NULL && e->msg[0] != '\0')
 		goto out;
+	p->status = get_str(&w, "status", 1, e);
+	if (p->status == NULL && e->msg[0] != '\0')
+		goto out;
 	m = find(w.top, w.ntop, "form_version");
 	if (m == NULL || m->type != K_INTEGER) {
 		err_set(e, "story payload: \"form_version\" is not an integer");
@@ -449,6 +452,9 @@ payread_decode(struct payread *r, const char *json, size_t len, struct payload *
 		}
 		p->untouched = xstrdup(m->text);
 	}
+	p->scribe = get_str(&w, "scribe", 1, e);
+	if (p->scribe == NULL && e->msg[0] != '\0')
+		goto out;
 	*out = p;
 	p = NULL;
 	rv = 0;

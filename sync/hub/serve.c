@@ -1,4 +1,5 @@
-/* serve: the hub's HTTP receiver. libmicrohttpd runs one internal polling
+/* serve: the hub's HTTP receiver (and GET /v1/pack, the newest published
+ * feedback pack). libmicrohttpd runs one internal polling
  * thread: uploads are gathered per connection as they stream (capped), and a
  * finished upload is imported right there, in that thread, so imports run one
  * after another and SQLite sees a single writer. */
@@ -128,6 +129,57 @@ request_begin(struct request *rq, struct MHD_Connection *conn, const char *url, 
 	}
 }
 
+/* GET /v1/pack[?after=N]: the newest feedback pack published with
+ * 'storyhub feedback --publish' (200, the pack's bytes, its sequence in
+ * X-Pack-Sequence), or 204 when it is not newer than the kiosk's pack N,
+ * or 404 when none is published. Public text: no kiosk key is asked. */
+static enum MHD_Result
+request_pack(struct serve *s, struct MHD_Connection *conn, struct request *rq, const char *method)
+{
+	const char *after = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "after");
+	unsigned long long have = 0;
+	unsigned char *data = NULL;
+	struct MHD_Response *resp;
+	char *end, seqtext[32];
+	uint64_t seq;
+	size_t len;
+	int found;
+	struct err e;
+	enum MHD_Result r;
+
+	if (strcmp(method, "GET") != 0)
+		return reply_text(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET /v1/pack");
+	if (after != NULL) {
+		errno = 0;
+		have = strtoull(after, &end, 10);
+		if (errno != 0 || end == after || *end != '\0')
+			return reply_text(conn, rq, MHD_HTTP_BAD_REQUEST,
+			    "after= takes the sequence number of the kiosk's pack");
+	}
+	if (s->o.hs->ops->pack_newest(s->o.hs, &data, &len, &seq, &found, &e) == -1)
+		return reply_text(conn, rq, MHD_HTTP_SERVICE_UNAVAILABLE, e.msg);
+	if (!found)
+		return reply_text(conn, rq, MHD_HTTP_NOT_FOUND, "no feedback pack is published");
+	if (seq <= have) {
+		free(data);
+		return reply(conn, rq, MHD_HTTP_NO_CONTENT, "text/plain; charset=utf-8", "", 0,
+		    "no newer feedback pack");
+	}
+	resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(data);
+		return MHD_NO;
+	}
+	snprintf(seqtext, sizeof seqtext, "%llu", (unsigned long long)seq);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/octet-stream");
+	MHD_add_response_header(resp, "X-Pack-Sequence", seqtext);
+	r = MHD_queue_response(conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	rq->status = MHD_HTTP_OK;
+	snprintf(rq->note, sizeof rq->note, "feedback pack %s (%zu bytes)", seqtext, len);
+	return r;
+}
+
 /* The first call of a request: route it, check its headers. */
 static enum MHD_Result
 request_route(struct serve *s, struct MHD_Connection *conn, struct request *rq, const char *url,
@@ -141,9 +193,12 @@ request_route(struct serve *s, struct MHD_Connection *conn, struct request *rq, 
 			    conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED, "use GET /v1/health");
 		return reply(conn, rq, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3, "ok");
 	}
+	if (strcmp(url, "/v1/pack") == 0)
+		return request_pack(s, conn, rq, method);
 	if (strcmp(url, "/v1/bundles") != 0)
 		return reply_text(conn, rq, MHD_HTTP_NOT_FOUND,
-		    "not found: this hub answers POST /v1/bundles and GET /v1/health");
+		    "not found: this hub answers POST /v1/bundles, GET /v1/pack and GET "
+		    "/v1/health");
 	if (strcmp(method, "POST") != 0)
 		return reply_text(conn, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "use POST /v1/bundles with one bundle as the body");

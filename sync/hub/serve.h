@@ -1,6 +1,7 @@
 /* serve: the hub's HTTP receiver (libmicrohttpd). POST /v1/bundles takes one
  * bundle, imports it through import_buffer (the code path of 'storyhub
- * import') and answers with the signed receipt; GET /v1/health answers "ok".
+ * import') and answers with the signed receipt; GET /v1/pack hands out the
+ * newest published feedback pack; GET /v1/health answers "ok".
  * One polling thread handles every connection, so imports run one at a time
  * and the hub store has a single writer. */
 #ifndef SERVE_H

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fail.h"
+#include "harden.h"
 #include "hcmd.h"
 #include "hubstore.h"
 
@@ -18,6 +19,7 @@ static const struct hcmd commands[] = {
 	{ "withdraw", "withdraw a story by its story code", hcmd_withdraw },
 	{ "serve", "receive bundles from kiosks over HTTP and answer with receipts", hcmd_serve },
 	{ "migrate", "copy a hub store to another (SQLite <-> PostgreSQL), checked", hcmd_migrate },
+	{ "feedback", "a signed pack of public stories and a note for the kiosks", hcmd_feedback },
 };
 
 static void
@@ -36,7 +38,11 @@ usage(FILE *fp)
 int
 main(int argc, char **argv)
 {
+	struct err e;
+
 	fail_set_program("storyhub");
+	if (harden_process(&e) == -1)
+		return fail("%s", e.msg);
 	setlocale(LC_ALL, "");
 	hubstore_init();
 	if (sodium_init() < 0)

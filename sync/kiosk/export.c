@@ -237,12 +237,13 @@ export_receipt_apply(
 	return rv;
 }
 
-/* Apply one receipt file from the stick; 1 if it was for this kiosk and
- * verified, 0 if not (a stick may carry other kiosks' receipts), -1 when the
- * store fails. */
+/* Apply one receipt file from the stick (in the caller's transaction when
+ * intx); 1 if it was for this kiosk and verified, 0 if not (a stick may
+ * carry other kiosks' receipts), -1 when the store fails. */
 static int
-apply_receipt(struct kiosk *k, const char *path, struct err *e)
+apply_receipt(struct kiosk *k, const char *path, int intx, struct err *e)
 {
+	const unsigned char(*ids)[STORE_ID_BYTES];
 	struct receipt r;
 	struct err ignored;
 	size_t marked;
@@ -250,16 +251,18 @@ apply_receipt(struct kiosk *k, const char *path, struct err *e)
 
 	if (load_receipt(k, path, &r, &ignored) == -1)
 		return 0;
-	rv = store_mark_acked(
-	    k->store, (const unsigned char(*)[STORE_ID_BYTES])r.ids, r.count, &marked, e);
+	ids = (const unsigned char(*)[STORE_ID_BYTES])r.ids;
+	rv = intx ? store_mark_acked_in(k->store, ids, r.count, &marked, e) :
+	            store_mark_acked(k->store, ids, r.count, &marked, e);
 	receipt_free(&r);
 	return rv == -1 ? -1 : 1;
 }
 
-/* Apply every valid *.receipt for this kiosk found in dir; *applied counts
- * them. Receipts for other kiosks and invalid ones are skipped. */
+/* Apply every valid *.receipt for this kiosk found in dir (in the caller's
+ * transaction when intx); *applied counts them. Receipts for other kiosks
+ * and invalid ones are skipped. */
 static int
-apply_receipts(struct kiosk *k, const char *dir, size_t *applied, struct err *e)
+apply_receipts(struct kiosk *k, const char *dir, int intx, size_t *applied, struct err *e)
 {
 	DIR *d;
 	struct dirent *de;
@@ -275,7 +278,7 @@ apply_receipts(struct kiosk *k, const char *dir, size_t *applied, struct err *e)
 		if (!has_suffix(de->d_name, ".receipt"))
 			continue;
 		path = fsutil_join(dir, de->d_name);
-		r = apply_receipt(k, path, e);
+		r = apply_receipt(k, path, intx, e);
 		free(path);
 		if (r == -1) {
 			rv = -1;
@@ -312,11 +315,36 @@ gather_free(struct gather *g)
 	memset(g, 0, sizeof *g);
 }
 
-/* Start the bundle of every story matching filter: sequence taken, records
- * added, the signature's hash under way on another thread. Nothing matched:
- * 0 with g->w NULL. */
+/* Take the bundle sequence number in the caller's transaction: the next
+ * one whose file name is free in todir (a bundle an export wrote but could
+ * not record on the kiosk keeps its number on the stick). */
 static int
-gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *seq, struct err *e)
+take_seq_for(struct kiosk *k, const char *todir, uint64_t *seq, struct err *e)
+{
+	char *name, *path;
+	int taken, tries;
+
+	for (tries = 0; tries < 1000; tries++) {
+		if (store_bundle_seq_take(k->store, seq, e) == -1)
+			return -1;
+		name = bundle_file_name(k->identity->id, *seq);
+		path = fsutil_join(todir, name);
+		taken = fsutil_exists(path);
+		free(name);
+		free(path);
+		if (!taken)
+			return 0;
+	}
+	return err_set(e, "%s holds too many bundles of this kiosk with numbers to come", todir);
+}
+
+/* Start the bundle of every story matching filter: sequence taken (in the
+ * caller's transaction, for a file name free in todir, when todir is not
+ * NULL; else committed), records added, the signature's hash under way on
+ * another thread. Nothing matched: 0 with g->w NULL. */
+static int
+gather(struct kiosk *k, enum store_filter filter, const char *todir, struct gather *g,
+    uint64_t *seq, struct err *e)
 {
 	struct store_counts cnt;
 	uint64_t n;
@@ -332,7 +360,8 @@ gather(struct kiosk *k, enum store_filter filter, struct gather *g, uint64_t *se
 	                              cnt.unexported;
 	if (n == 0)
 		return 0;
-	if (store_next_bundle_seq(k->store, seq, e) == -1)
+	if (todir != NULL ? take_seq_for(k, todir, seq, e) == -1 :
+	                    store_next_bundle_seq(k->store, seq, e) == -1)
 		return -1;
 	label = bundle_name(k->name);
 	rv = bundle_writer_create(
@@ -379,7 +408,7 @@ export_bundle_build(
 	uint64_t seq;
 
 	memset(b, 0, sizeof *b);
-	if (gather(k, filter, &g, &seq, e) == -1)
+	if (gather(k, filter, NULL, &g, &seq, e) == -1)
 		return -1;
 	if (g.w == NULL)
 		return 0;
@@ -409,7 +438,7 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	time_t now = time(NULL);
 	struct tm tm;
 	uint64_t seq;
-	int rv = -1, marking = 0;
+	int rv = -1, intx = 0, recorded;
 
 	memset(res, 0, sizeof *res);
 	if (stat(todir, &st) == -1)
@@ -417,24 +446,33 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return err_set(e, "cannot export to %s: not a directory", todir);
-	if (apply_receipts(k, todir, &res->receipts, e) == -1)
-		return -1;
-	if (gather(k, all ? STORE_HELD : STORE_UNEXPORTED, &g, &seq, e) == -1)
-		return -1;
-	if (g.w == NULL)
-		return 0;
+	/* Bundles a killed export left half-written on the stick. */
+	fsutil_clean_stale(todir, "storykiosk-*.skb", NULL, NULL);
+	/* Nothing reaches the data disk before the bundle is safe on the
+	 * stick: the sequence number, the "exported" marks and the receipts
+	 * found on the stick are one transaction, committed after the bundle
+	 * (so a full kiosk disk still lets the bundle out). */
+	if (store_begin(k->store, e) == -1)
+		return err_prefix(e, "nothing was exported");
+	intx = 1;
+	if (gather(k, all ? STORE_HELD : STORE_UNEXPORTED, todir, &g, &seq, e) == -1)
+		goto out;
+	if (g.w == NULL) {
+		store_rollback(k->store);
+		intx = 0;
+		return apply_receipts(k, todir, 0, &res->receipts, e);
+	}
 	/* While the signature's hash finishes on the other thread: mark the
-	 * stories, in a transaction committed only once the bundle is on disk,
-	 * and write (and sync) the bundle up to its signature. */
+	 * stories (in memory until the commit) and write (and sync) the
+	 * bundle up to its signature. */
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (store_mark_exported_open(
+	if (store_mark_exported_in(
 	        k->store, (const unsigned char(*)[STORE_ID_BYTES])g.ids, g.n, seq, when, e) == -1) {
 		gather_free(&g);
 		err_prefix(e, "nothing was exported");
-		return -1;
+		goto out;
 	}
-	marking = 1;
 	res->bundle_seq = seq;
 	name = bundle_file_name(k->identity->id, seq);
 	res->path = fsutil_join(todir, name);
@@ -453,8 +491,13 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 		err_prefix(e, "nothing was marked exported");
 		goto out;
 	}
-	marking = 0;
-	if (store_commit(k->store, e) == -1) {
+	/* The bundle is on the stick; what can fail now is recording it. */
+	recorded = apply_receipts(k, todir, 1, &res->receipts, e);
+	if (recorded == 0) {
+		intx = 0; /* a failed commit rolls back */
+		recorded = store_commit(k->store, e);
+	}
+	if (recorded == -1) {
 		err_prefix(e,
 		    "%s was written but its stories stay marked not exported "
 		    "(the next export sends them again; the hub keeps each story once)",
@@ -465,10 +508,12 @@ export_run(struct kiosk *k, const char *todir, int all, struct export_result *re
 	rv = 0;
 out:
 	fsutil_atomic_abort(&file); /* after a commit or a failure: nothing left */
-	if (marking)
+	if (intx)
 		store_rollback(k->store);
-	if (rv == -1)
+	if (rv == -1) {
+		res->receipts = 0;
 		export_result_free(res);
+	}
 	export_bundle_free(&b);
 	free(name);
 	return rv;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "fail.h"
+#include "harden.h"
 #include "kiosk.h"
 #include "push.h"
 #include "pushspawn.h"
@@ -22,7 +23,9 @@ static const char usage[] =
     "The hub's signed receipt is verified against the hub key(s) given at init;\n"
     "only the stories it lists are marked acknowledged ('storykiosk purge' may\n"
     "then delete them). A refused or broken upload changes nothing: the next\n"
-    "push sends the same stories again and the hub keeps each story once.\n\n"
+    "push sends the same stories again and the hub keeps each story once.\n"
+    "Then the hub's newest feedback pack, when it is newer than this kiosk's,\n"
+    "is verified and taken as 'storykiosk feedback' takes one.\n\n"
     "  --url URL     the hub (default: the URL given to 'storykiosk init --push-url')\n"
     "  --timeout S   give up after S seconds in all (default 60; connecting: 10)\n";
 
@@ -46,6 +49,8 @@ main(int argc, char **argv)
 	int c, rv = 1;
 
 	fail_set_program("storykiosk");
+	if (harden_process(&e) == -1)
+		return fail("%s", e.msg);
 	setlocale(LC_ALL, "");
 	if (sodium_init() < 0)
 		return fail("cannot initialise libsodium");
@@ -108,12 +113,19 @@ main(int argc, char **argv)
 		    res.sent, res.sent == 1 ? "y" : "ies", res.bundle_seq, res.acked);
 		break;
 	case PUSH_QUARANTINED:
-		printf("pushed %zu stor%s in bundle %" PRIu64 "; the hub holds them in "
-		       "quarantine until the coordinator trusts this kiosk (id %s), so nothing is "
-		       "acknowledged yet; push again after that. The hub said: %s\n",
+		fail_say(stdout,
+		    "pushed %zu stor%s in bundle %" PRIu64 "; the hub holds them in "
+		    "quarantine until the coordinator trusts this kiosk (id %s), so nothing is "
+		    "acknowledged yet; push again after that. The hub said: %s",
 		    res.sent, res.sent == 1 ? "y" : "ies", res.bundle_seq, k->id_hex, res.note);
 		break;
 	}
+	if (res.pack_seq > 0)
+		printf("took feedback pack %" PRIu64
+		       " from the hub: %zu stor%s to show participants\n",
+		    res.pack_seq, res.pack_stories, res.pack_stories == 1 ? "y" : "ies");
+	else if (res.pack_note[0] != '\0')
+		printf("the hub's feedback pack was not taken: %s\n", res.pack_note);
 	rv = 0;
 out:
 	kiosk_close(k);

@@ -12,6 +12,8 @@
 
 #include "bundle.h"
 #include "export.h"
+#include "pack.h"
+#include "packstore.h"
 #include "receipt.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -213,6 +215,91 @@ bundles_url(const char *url)
 	return xasprintf("%.*s%s", (int)n, url, path);
 }
 
+/* GET url into body; *status the HTTP status. */
+static int
+get(const char *url, long timeout, long *status, struct body *body, struct err *e)
+{
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *c;
+	CURLcode rc;
+	int rv = -1;
+
+	if ((c = curl_easy_init()) == NULL)
+		return err_set(e, "cannot start libcurl");
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "storykiosk-push/1");
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+	    timeout < PUSH_CONNECT_TIMEOUT ? timeout : (long)PUSH_CONNECT_TIMEOUT);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK) {
+		long oserr = 0;
+
+		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
+		if (rc == CURLE_WRITE_ERROR)
+			err_set(e, "the hub's feedback pack is larger than %zu bytes", body->max);
+		else
+			transfer_error(rc, oserr, errbuf, url, timeout, e);
+		goto out;
+	}
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	rv = 0;
+out:
+	curl_easy_cleanup(c);
+	return rv;
+}
+
+/* The hub's newest feedback pack, when newer than the kiosk's: verified
+ * and taken as 'storykiosk feedback' takes one. Never fails the push: what
+ * went wrong goes to res->pack_note. */
+static void
+fetch_pack(struct kiosk *k, const char *url, long timeout, struct push_result *res)
+{
+	struct body body = { .max = PACK_MAX_BYTES };
+	struct feedback *fb = NULL;
+	static const char path[] = "/v1/bundles";
+	size_t n = strlen(url);
+	uint64_t have = 0;
+	long status = 0;
+	char *full = NULL;
+	struct err e;
+
+	if (n >= sizeof path - 1 && strcmp(url + n - (sizeof path - 1), path) == 0)
+		n -= sizeof path - 1;
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	if (packstore_seq(k, &have, &e) == -1)
+		goto fail;
+	full = xasprintf("%.*s/v1/pack?after=%llu", (int)n, url, (unsigned long long)have);
+	if (get(full, timeout, &status, &body, &e) == -1)
+		goto fail;
+	if (status == 204 || status == 404) /* none newer; none published */
+		goto out;
+	if (status != 200) {
+		char *reason = reason_of(&body);
+
+		err_set(&e, "the hub answered HTTP %ld: %s", status, reason);
+		free(reason);
+		goto fail;
+	}
+	if (packstore_install(k, body.buf, body.len, &fb, &e) == -1)
+		goto fail;
+	res->pack_seq = fb->seq;
+	res->pack_stories = fb->nstories;
+	goto out;
+fail:
+	snprintf(res->pack_note, sizeof res->pack_note, "%s", e.msg);
+out:
+	feedback_free(fb);
+	free(body.buf);
+	free(full);
+}
+
 /* What the last attempt came to, for status and the admin screen. Best
  * effort: the push's own outcome stands even if this cannot be saved. */
 static void
@@ -232,6 +319,9 @@ note_result(struct kiosk *k, const struct push_result *res, const char *failure)
 		    "%zu delivered, in quarantine until the "
 		    "coordinator trusts this kiosk",
 		    res->sent);
+	if (failure == NULL && res->pack_seq > 0)
+		snprintf(text + strlen(text), sizeof text - strlen(text),
+		    "; feedback pack %llu taken", (unsigned long long)res->pack_seq);
 	(void)store_meta_set(k->store, "last_push_result", text, &ignored);
 }
 
@@ -257,6 +347,7 @@ push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res
 		goto out;
 	if (b.buf == NULL) {
 		res->outcome = PUSH_NOTHING;
+		fetch_pack(k, url, timeout, res);
 		rv = 0;
 		goto out;
 	}
@@ -283,6 +374,7 @@ push_run(struct kiosk *k, const char *url, long timeout, struct push_result *res
 		goto out;
 	if (res->outcome == PUSH_ACKED && store_meta_set(k->store, "last_push", when, e) == -1)
 		goto out;
+	fetch_pack(k, url, timeout, res);
 	rv = 0;
 out:
 	note_result(k, res, rv == -1 ? e->msg : NULL);

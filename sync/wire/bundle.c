@@ -112,6 +112,8 @@ bundle_writer_create(const struct kiosk_identity *id, const char *name, uint64_t
 	if (nhubs < 1 || nhubs > BUNDLE_MAX_HUBS)
 		return err_set(
 		    e, "a bundle needs 1 to %d hub keys (have %zu)", BUNDLE_MAX_HUBS, nhubs);
+	if (seq == 0)
+		return err_set(e, "bundle sequence 0 (sequences start at 1)");
 	w = xcalloc(1, sizeof *w);
 	p = grow(w, FIXED_HEAD);
 	memcpy(p, BUNDLE_MAGIC, BUNDLE_MAGIC_LEN);
@@ -326,6 +328,8 @@ parse(const unsigned char *buf, size_t len, struct bundle_header *h, size_t *rec
 	h->created = (int64_t)le_get64(p + off + 8);
 	h->nhubs = p[off + 16];
 	off += 17;
+	if (h->seq == 0)
+		return err_set(e, "bundle sequence 0 (sequences start at 1)");
 	if (h->nhubs < 1 || h->nhubs > BUNDLE_MAX_HUBS)
 		return err_set(
 		    e, "hub key count %zu out of range (1..%d)", h->nhubs, BUNDLE_MAX_HUBS);

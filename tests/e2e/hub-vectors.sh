@@ -42,4 +42,34 @@ check_ok "kiosks" "$HUB" kiosks --store "$DB"
 check "... A trusted with 3 stories, B waiting" sh -c \
     "grep -Eq '^$KA +trusted +3 +0 ' '$T_DIR/out' && grep -Eq ' unknown +0 +1 .*Kiosk B' '$T_DIR/out'"
 
+# Level "trusted": kiosk D's bundles, once D is trusted. A record whose
+# status or source is not what its sealed story says rejects the bundle
+# whole, with nothing stored.
+tfiles=$(awk -F '\t' '$2 == "trusted" { print $1 }' "$V/expected.txt")
+first=$(printf '%s\n' $tfiles | head -1)
+check_ok "a bundle of kiosk D waits in quarantine" \
+    "$HUB" import --store "$DB" --key hub.key --no-receipt "$V/$first"
+KD=$(sed -n 's/.*unknown kiosk \([0-9a-f]*\).*/\1/p' "$T_DIR/out")
+"$HUB" kiosks --store "$DB" --key hub.key trust "$KD" >trust.out 2>&1
+check "trusting kiosk D rejects its held bundle" grep -q "1 rejected: " trust.out
+nt=0
+for f in $tfiles; do
+	want=$(awk -F '\t' -v f="$f" '$1 == f { print $3 }' "$V/expected.txt")
+	before=$("$HUB" export --store "$DB" --format json | grep -c '"story_id"')
+	case $want in
+	ok*)
+		check_ok "$f: imported" "$HUB" import --store "$DB" --key hub.key --no-receipt "$V/$f"
+		check "... ${want#ok } new" grep -q "^${want#ok } new, " "$T_DIR/out"
+		;;
+	*)
+		check_fail "$f: rejected" "$HUB" import --store "$DB" --key hub.key --no-receipt "$V/$f"
+		check "... $want" grep -qF "$f: rejected: $want" "$T_DIR/out"
+		check "... nothing stored" test "$("$HUB" export --store "$DB" --format json |
+		    grep -c '"story_id"')" -eq "$before"
+		nt=$((nt + 1))
+		;;
+	esac
+done
+check "at least 2 records relabelled and refused" test $nt -ge 2
+
 t_done

@@ -9,11 +9,15 @@ cd "$TOP" || exit 1
 ui_sources() { find src -name 'ui*.c' -o -name 'screen-*.c' -o -name 'widget-*.c'; }
 widget_sources() { find src -name 'widget-*.c'; }
 
+# The UI sources as one line with adjacent string literals joined ("a "
+# "b" is "a b"), so that a message split over lines is found whole.
+joined() { xargs cat | tr '\n' ' ' | sed 's/"[[:space:]]*"//g'; }
+
 msgids=$T_DIR/msgids
 {
-	ui_sources | xargs grep -ho 'tr("[^"]*")' | sed 's/^tr("//; s/")$//'
+	ui_sources | joined | grep -o 'tr("[^"]*")' | sed 's/^tr("//; s/")$//'
 	# trn("singular", "plural", n): the catalogue's msgid is the singular.
-	ui_sources | xargs grep -ho 'trn("[^"]*"' | sed 's/^trn("//; s/"$//'
+	ui_sources | joined | grep -o 'trn("[^"]*"' | sed 's/^trn("//; s/"$//'
 	widget_sources | xargs grep -ho '\.hint = "[^"]*"' | sed 's/^\.hint = "//; s/"$//'
 } | sort -u >"$msgids"
 check "found $(wc -l <"$msgids") strings in the UI sources" test -s "$msgids"

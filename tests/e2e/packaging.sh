@@ -25,11 +25,11 @@ for src in "$TOP"/docs/man/*.scd; do
 	     MANWIDTH=80 man -l 'man/$page' 2>/dev/null | grep -q '^SYNOPSIS' &&
 	     MANWIDTH=80 man -l 'man/$page' 2>/dev/null | grep -q '^DESCRIPTION'"
 done
-for c in init run add status export import-receipt purge check-form; do
+for c in init run add status export import-receipt purge check-form preview feedback; do
 	check "man: storykiosk(1) documents $c" \
 	    grep -q "^\*storykiosk $c\*" "$TOP/docs/man/storykiosk.1.scd"
 done
-for c in keygen import export kiosks search withdraw serve; do
+for c in keygen import export kiosks search withdraw serve feedback; do
 	check "man: storyhub(1) documents $c" \
 	    grep -q "^\*storyhub $c\*" "$TOP/docs/man/storyhub.1.scd"
 done

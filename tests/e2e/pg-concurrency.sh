@@ -67,6 +67,10 @@ check "... and found the rest already held" test "$(cat a.out b.out c.out |
 check "every story of the kiosk is held once" test \
     "$(pg_count "$DB" "SELECT count(*) || '/' || count(DISTINCT story_id) FROM storyhub.stories WHERE kiosk = '$KG'")" = \
     "$((4 * N))/$((4 * N))"
+check "the scribes' stories keep their source and initials" test \
+    "$(pg_count "$DB" "SELECT count(*) FILTER (WHERE source = 'scribe' AND scribe = 'AB') || '/' ||
+        count(*) FILTER (WHERE (source = 'scribe') <> (scribe IS NOT NULL)) FROM storyhub.stories WHERE kiosk = '$KG'")" = \
+    "$(awk -v n=$((4 * N)) 'BEGIN { for (i = 0; i < n; i++) c += i % 7 == 3; print c "/0" }')"
 check "no story is flagged a conflict" test \
     "$(pg_count "$DB" "SELECT count(*) FROM storyhub.stories WHERE conflict <> 0")" = 0
 check "each bundle is recorded once" test \

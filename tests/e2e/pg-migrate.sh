@@ -1,7 +1,8 @@
-# storyhub migrate: a SQLite hub (a trusted kiosk's stories, a conflict, a
-# withdrawn story, a kiosk waiting in quarantine, a revoked one) copied to
+# storyhub migrate: a SQLite hub (a trusted kiosk's stories, scribes' among
+# them, a conflict, a withdrawn story, a kiosk waiting in quarantine, a
+# revoked one, a published feedback pack and a reserved one) copied to
 # PostgreSQL and back gives the same export byte for byte, the same search
-# results and kiosk list; a migration killed with SIGKILL goes on when run
+# results, kiosk list and packs (the next pack numbered after them); a migration killed with SIGKILL goes on when run
 # again; a target that holds other stories, the same store, a password in
 # the URI and a missing source are refused with one line.
 . "$TOP/tests/e2e/pg.lib"
@@ -35,6 +36,16 @@ check_ok "a third kiosk" "$GEN" other hub/hub.pub 1 2
 KR=$(cat "$T_DIR/out")
 "$HUB" import --store src.db --key hub/hub.key --no-receipt other/*.skb >/dev/null 2>&1
 check_ok "... revoked" "$HUB" kiosks --store src.db revoke "$KR"
+FORM="$TOP/forms/partnership.yaml"
+check_ok "feedback pack 1, published" "$HUB" feedback --store src.db --key hub/hub.key \
+    --form-file "$FORM" --search coopérative --publish --out p1.skf
+check_ok "feedback pack 2, written only" "$HUB" feedback --store src.db --key hub/hub.key \
+    --form-file "$FORM" --search mkutano --out p2.skf
+check "... pack 2" grep -q "^wrote feedback pack 2 " "$T_DIR/out"
+# each pack's sequence, whether published, and the md5 of its bytes
+PACKS_WANT="1:1:$(md5sum <p1.skf | cut -c1-32) 2:0:-"
+PACKS_SQL="SELECT string_agg(seq || ':' || published || ':' || coalesce(md5(data), '-'), ' '
+    ORDER BY seq) FROM storyhub.packs"
 
 # what a copy must give back
 snapshot() {
@@ -50,7 +61,7 @@ check "... 1,203 stories exported" test "$(grep -c '^[0-9a-f]\{32\},' src.csv)" 
 PG=$(pg_newdb moved)
 check_ok "migrate SQLite to PostgreSQL" "$HUB" migrate --from src.db --to "$PG"
 check "... says what it copied" grep -q \
-    "^copied 4 kiosks, 5 imported bundles, 2 quarantined bundles, 1204 stories (1 withdrawn)$" \
+    "^copied 4 kiosks, 5 imported bundles, 2 quarantined bundles, 1204 stories (1 withdrawn), 2 feedback packs$" \
     "$T_DIR/out"
 check "... and that it checked" grep -q "^checked: both stores hold the same rows" "$T_DIR/out"
 check "snapshot of the copy" snapshot "$PG" pg
@@ -60,6 +71,10 @@ check "the kiosk list is the same" cmp src.kiosks pg.kiosks
 check "search finds the same stories" cmp src.search pg.search
 check "... (some)" test -s pg.search
 check "the withdrawn story stays withdrawn" sh -c "! grep -q '$CODE' pg.csv"
+check "the scribes' stories keep their initials" test \
+    "$(pg_count "$PG" "SELECT count(*) FROM storyhub.stories WHERE source = 'scribe' AND scribe = 'AB'")" -gt 100
+check "the packs are the same: pack 1 published (its bytes), pack 2 reserved" \
+    test "$(pg_count "$PG" "$PACKS_SQL")" = "$PACKS_WANT"
 check_ok "migrate again: nothing new" "$HUB" migrate --from src.db --to "$PG"
 check "... resumes the same copy" grep -q "^copied (resuming an earlier run) " "$T_DIR/out"
 
@@ -70,6 +85,16 @@ check "... the same JSON" cmp src.json back.json
 check "... the same kiosks" cmp src.kiosks back.kiosks
 check "... the same search" cmp src.search back.search
 check "the new file is 0600" test "$(stat -c %a back.db)" = 600
+check "... the same packs" test "$(sqlite3 -batch back.db "SELECT group_concat(x, ' ') FROM
+    (SELECT seq || ':' || published || ':' || (data IS NULL) AS x FROM packs ORDER BY seq)")" = \
+    "1:1:0 2:0:1"
+check "... pack 1's very bytes" sh -c "sqlite3 -batch back.db \"SELECT writefile('b1.skf', data)
+    FROM packs WHERE seq = 1\" >/dev/null && cmp b1.skf p1.skf"
+for s in "$PG" back.db; do
+	check_ok "on the copy $s, the next feedback pack" "$HUB" feedback --store "$s" \
+	    --key hub/hub.key --form-file "$FORM" --search mkutano --out p3.skf
+	check "... is pack 3" grep -q "^wrote feedback pack 3 " "$T_DIR/out"
+done
 
 # killed: the source grows to 4,200 stories, so the copy takes a while
 check_ok "3,000 stories more" "$GEN" more hub/hub.pub 3 1000
@@ -92,7 +117,7 @@ check_fail "the half copy cannot go into a store that holds stories" \
     "$HUB" migrate --from "$PG2" --to src.db
 check "... (src.db is not empty: refused)" grep -q "already holds" "$T_DIR/out"
 check_ok "run it again" "$HUB" migrate --from src.db --to "$PG2"
-check "... it goes on" grep -q "^copied (resuming an earlier run) 5 kiosks, .* 4204 stories (1 withdrawn)$" \
+check "... it goes on" grep -q "^copied (resuming an earlier run) 5 kiosks, .* 4204 stories (1 withdrawn), 2 feedback packs$" \
     "$T_DIR/out"
 check "snapshot of the finished copy" snapshot "$PG2" pg2
 check "... the same CSV" cmp src.csv pg2.csv

@@ -103,6 +103,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	same_str("lang", p->lang, q->lang);
 	same_str("consent", p->consent, q->consent);
 	same_str("prompt", p->prompt, q->prompt);
+	same_str("status", p->status, q->status);
+	same_str("scribe", p->scribe, q->scribe);
 	if (p->form_version != q->form_version)
 		differ("form_version", "", "");
 	same_json("answers", p->answers, q->answers);

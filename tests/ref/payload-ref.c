@@ -96,6 +96,9 @@ payload_ref_decode(const char *json, size_t len, struct payload **out, struct er
 	p->prompt = get_str(root, "prompt", 1, e);
 	if (p->prompt == NULL && e != NULL && e->msg[0] != '\0')
 		goto out;
+	p->status = get_str(root, "status", 1, e);
+	if (p->status == NULL && e != NULL && e->msg[0] != '\0')
+		goto out;
 	v = json_object_get(root, "form_version");
 	if (!json_is_integer(v)) {
 		err_set(e, "story payload: \"form_version\" is not an integer");
@@ -126,6 +129,9 @@ payload_ref_decode(const char *json, size_t len, struct payload **out, struct er
 		if ((p->untouched = json_dumps(v, JSON_COMPACT)) == NULL)
 			fatal("cannot re-encode a story payload");
 	}
+	p->scribe = get_str(root, "scribe", 1, e);
+	if (p->scribe == NULL && e != NULL && e->msg[0] != '\0')
+		goto out;
 	*out = p;
 	p = NULL;
 	rv = 0;

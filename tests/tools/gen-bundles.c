@@ -1,7 +1,8 @@
 /* gen-bundles: many stories for hub tests and benchmarks, fast. A new kiosk
  * identity writes NBUNDLES bundles of NSTORIES stories each (about 2 KB of
  * varied words per story, some with accents, a choice of consent tiers and
- * multi answers) sealed to the hub key in HUBPUB, into DIR, named as
+ * multi answers; every seventh typed by a scribe, "AB") sealed to the hub
+ * key in HUBPUB, into DIR, named as
  * storykiosk export names them. Prints the kiosk id. What `storykiosk add`
  * and `export` would make, without a kiosk database (that takes 10 ms a
  * story; this, about 50 us).
@@ -104,6 +105,7 @@ main(int argc, char **argv)
 			struct bundle_record r;
 			const char *obs[2];
 			char *text, code[STORYCODE_LEN];
+			int scribe = seq % 7 == 3; /* as scribe mode seals it */
 
 			randombytes_buf(r.id, sizeof r.id);
 			make_story(story, sizeof story, (uint32_t)(seq * 7919 + b));
@@ -120,7 +122,9 @@ main(int argc, char **argv)
 			storycode_new(code);
 			m.code = code;
 			m.kiosk = kid_hex;
-			m.source = "paper";
+			m.source = scribe ? "scribe" : "paper";
+			m.scribe = scribe ? "AB" : NULL;
+			m.status = "submitted";
 			m.created = m.saved = 1795000000 + (int64_t)seq;
 			text = payload_encode(&m, f, a);
 			if (seal_story(r.id, (unsigned char *)text, strlen(text), hubs, nhubs,
@@ -130,7 +134,7 @@ main(int argc, char **argv)
 			answers_free(a);
 			r.seq = ++seq;
 			r.status = STATUS_SUBMITTED;
-			r.source = SOURCE_PAPER;
+			r.source = scribe ? SOURCE_SCRIBE : SOURCE_PAPER;
 			r.sealed = sealed[i];
 			r.sealed_len = slen[i];
 			if (bundle_writer_add(w, &r, &e) == -1)

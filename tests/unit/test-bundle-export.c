@@ -1,5 +1,7 @@
 /* Kiosk-side export: bundles hold exactly the finished, unexported stories;
- * a missing, non-directory or read-only target fails with nothing marked;
+ * a missing, non-directory, read-only or full target fails with nothing
+ * marked (and no number used up: nothing is written to the kiosk before the
+ * bundle is on the stick); a bundle name taken on the stick is skipped;
  * receipts found in the target are verified and applied first; a big export
  * (signature hashed on its own thread) verifies. */
 #include <stdarg.h>
@@ -10,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -143,20 +147,25 @@ test_bad_targets_mark_nothing(void **state)
 		chmod(ro, 0700);
 	}
 	{
-		/* the write itself fails (as on a full or read-only stick): the
-		 * bundle's name is taken by a directory */
-		char *full = fsutil_join(f->dir, "full"), *name, *blocker;
+		/* the write itself fails (as on a full stick, even for root): a
+		 * file size limit. Nothing reaches the kiosk's database before
+		 * the bundle is on the stick, so nothing is marked. */
+		char *full = fsutil_join(f->dir, "full");
+		struct rlimit was, small = { 256, 256 };
+		void (*old)(int);
 
-		name = bundle_file_name(f->k->identity->id, 1);
-		blocker = fsutil_join(full, name);
 		assert_int_equal(fsutil_mkdir(full, 0755, &e), 0);
-		assert_int_equal(fsutil_mkdir(blocker, 0755, &e), 0);
+		assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+		small.rlim_max = was.rlim_max;
+		old = signal(SIGXFSZ, SIG_IGN);
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
 		assert_int_equal(export_run(f->k, full, 0, &res, &e), -1);
-		assert_non_null(strstr(e.msg, "nothing was marked exported"));
-		assert_int_equal(entries(full), 1); /* no temp file left */
+		assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+		signal(SIGXFSZ, old);
+		if (strstr(e.msg, "nothing was marked exported") == NULL)
+			fail_msg("%s", e.msg);
+		assert_int_equal(entries(full), 0); /* no temp file left */
 		free(full);
-		free(name);
-		free(blocker);
 	}
 	assert_int_equal(unexported(f), 3);
 	free(missing);
@@ -194,12 +203,21 @@ test_export(void **state)
 {
 	struct fixture *f = *state;
 	struct export_result res;
-	char *last = NULL, *name;
+	char *last = NULL, *name, *blocker;
 	struct err e;
 
+	/* A bundle an export wrote but could not record on the kiosk (its disk
+	 * full) keeps its number on the stick, and the failed writes above
+	 * used no number up: this export takes 2, the next free name. */
+	name = bundle_file_name(f->k->identity->id, 1);
+	blocker = fsutil_join(f->usb, name);
+	assert_int_equal(fsutil_write_atomic(blocker, "x", 1, 0644, 0, &e), 0);
+	free(blocker);
+	free(name);
 	assert_int_equal(export_run(f->k, f->usb, 0, &res, &e), 0);
 	assert_non_null(res.path);
 	assert_int_equal(res.stories, 3);
+	assert_int_equal(res.bundle_seq, 2);
 	name = bundle_file_name(f->k->identity->id, res.bundle_seq);
 	assert_non_null(strstr(res.path, name));
 	free(name);
@@ -214,7 +232,7 @@ test_export(void **state)
 	assert_null(res.path);
 	assert_int_equal(export_run(f->k, f->usb, 1, &res, &e), 0);
 	assert_int_equal(res.stories, 3);
-	assert_int_equal(res.bundle_seq, 3); /* seq 1 went to the failed write */
+	assert_int_equal(res.bundle_seq, 3);
 	check_bundle(f, res.path, 3);
 	export_result_free(&res);
 }

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "bundle.h"
+#include "story.h"
 #include "xmalloc.h"
 
 struct fixture {
@@ -82,7 +83,7 @@ fake_record(struct bundle_record *r, int i, uint64_t seq, unsigned char *sealed,
 	memset(r->id, 0x10 + i, sizeof r->id);
 	r->seq = seq;
 	r->status = 1 + i % 3;
-	r->source = i % 2;
+	r->source = i % SOURCE__COUNT; /* kiosk, paper, scribe, ... */
 	for (size_t j = 0; j < n; j++)
 		sealed[j] = (unsigned char)(i * 31 + j);
 	r->sealed = sealed;
@@ -262,6 +263,11 @@ test_failures(void **state)
 	buf[hdr + 4 + 24] = 0;
 	resign(f, buf, len);
 	expect_error(buf, len, NULL, "record 1: unknown status 0");
+	buf[hdr + 4 + 24] = 1;
+	/* a source story.h does not name */
+	buf[hdr + 4 + 25] = SOURCE__COUNT;
+	resign(f, buf, len);
+	expect_error(buf, len, NULL, "record 1: unknown source 3");
 	free(buf);
 
 	/* the writer refuses out-of-order records, so reorder by hand */

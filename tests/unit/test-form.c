@@ -559,6 +559,48 @@ test_size_cap(void **state)
 	free(big);
 }
 
+/* Nesting deeper than 16 collections is refused where it goes too deep,
+ * before libyaml builds a document (its scanner slows with the square of
+ * the depth: a 1 MiB form of '[' would take minutes), whatever the style. */
+static void
+test_nesting_depth(void **state)
+{
+	size_t n = 512 * 1024 - 8, i;
+	char *yaml, *p;
+	int depth;
+
+	(void)state;
+	for (depth = 15; depth <= 16; depth++) {
+		yaml = xmalloc(6 + 2 * (size_t)depth + 2);
+		p = yaml + sprintf(yaml, "form: ");
+		memset(p, '[', (size_t)depth);
+		memset(p + depth, ']', (size_t)depth);
+		strcpy(p + 2 * depth, "\n");
+		if (depth == 15) /* 16 levels with the form's mapping: allowed */
+			expect_problem(yaml, 1, "form must be a single value");
+		else
+			expect_problem(yaml, 1, "nesting too deep (more than 16 levels)");
+		free(yaml);
+	}
+	/* the 1 MiB cap filled with '[' and ']' */
+	yaml = xmalloc(6 + 2 * n + 1);
+	p = yaml + sprintf(yaml, "form: ");
+	memset(p, '[', n);
+	memset(p + n, ']', n);
+	p[2 * n] = '\0';
+	expect_problem(yaml, 1, "nesting too deep");
+	free(yaml);
+	/* block style, one level per line: refused on the line of level 17 */
+	yaml = xstrdup("");
+	for (i = 0; i < 40; i++) {
+		p = xasprintf("%s%*sa:\n", yaml, (int)i, "");
+		free(yaml);
+		yaml = p;
+	}
+	expect_problem(yaml, 17, "nesting too deep");
+	free(yaml);
+}
+
 static void
 test_problem_cap(void **state)
 {
@@ -682,6 +724,7 @@ main(void)
 		cmocka_unit_test(test_every_problem),
 		cmocka_unit_test(test_size_cap),
 		cmocka_unit_test(test_problem_cap),
+		cmocka_unit_test(test_nesting_depth),
 		cmocka_unit_test(test_exclusive_integer),
 	};
 

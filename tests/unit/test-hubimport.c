@@ -21,6 +21,7 @@
 #include "payload-ref.h"
 #include "payread.h"
 #include "receipt.h"
+#include "story.h"
 #include "xmalloc.h"
 
 #define PASS "vector passphrase"
@@ -511,16 +512,17 @@ test_payload_long_strings(void **state)
 	}
 }
 
-/* Schema 5: the index merges 16 segments at a time and keeps no copy of the
+/* Schema 7: the index merges 16 segments at a time and keeps no copy of the
  * text (FTS5 reads it from the view stories_text, since 3); stories have
- * the untouched column (4); story_types lists each distinct (form, types)
- * of the stories held, and the store has a random id (5). */
+ * the untouched column (4) and the scribe column (5); the feedback packs
+ * have their table (6); story_types lists each distinct (form, types) of the
+ * stories held, and the store has a random id (7). */
 static void
-assert_schema_5(const char *db)
+assert_schema_7(const char *db)
 {
 	char *v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
 
-	assert_string_equal(v, "5");
+	assert_string_equal(v, "7");
 	free(v);
 	v = store_value(db, "SELECT length(value) FROM meta WHERE key = 'store_id'");
 	assert_string_equal(v, "32");
@@ -528,6 +530,9 @@ assert_schema_5(const char *db)
 	v = store_value(db,
 	    "SELECT (SELECT count(*) FROM story_types) ="
 	    " (SELECT count(*) FROM (SELECT DISTINCT form, types FROM stories))");
+	assert_string_equal(v, "1");
+	free(v);
+	v = store_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'packs'");
 	assert_string_equal(v, "1");
 	free(v);
 	v = store_value(db, "SELECT v FROM stories_fts_config WHERE k = 'automerge'");
@@ -545,16 +550,24 @@ assert_schema_5(const char *db)
 	    " name = 'untouched'");
 	assert_string_equal(v, "1");
 	free(v);
+	v = store_value(db,
+	    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
+	    " name = 'scribe'");
+	assert_string_equal(v, "1");
+	free(v);
 }
 
 /* Put back what schema `version` wrote: no story_types table, no store id;
- * before 4, no untouched column; before 3, an index with its own copy of
- * the text (here a stale one, so that a rebuild shows) and no view. */
+ * before 6, no packs table; before 5, no scribe column; before 4, no
+ * untouched column; before 3, an index with its own copy of the text (here a
+ * stale one, so that a rebuild shows) and no view. */
 static void
 store_downgrade(const char *db, int version)
 {
 	char *sql = xasprintf("DROP TABLE story_types; DELETE FROM meta WHERE key = 'store_id';"
-	                      " %s%s%s UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	                      " %s%s%s%s%s UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    version < 6 ? "DROP TABLE packs;" : "",
+	    version < 5 ? "ALTER TABLE stories DROP COLUMN scribe;" : "",
 	    version < 4 ? "ALTER TABLE stories DROP COLUMN untouched;" : "",
 	    version < 3 ?
 	        "DROP TABLE stories_fts; DROP VIEW stories_text;"
@@ -580,9 +593,66 @@ search_hits(struct hubstore *hs, const char *query)
 	return hits;
 }
 
-/* A new store is schema 5; a store of schema 1 to 4 is moved on when
- * opened, its stories kept (before 4 their untouched not known: NULL) and
- * its story_types filled from them; before 3,
+/* Level "trusted": what import says once the bundle's kiosk (kiosk D) is
+ * trusted. A record whose status or source is not the sealed story's makes
+ * the whole bundle rejected, with nothing stored; an interrupted record of a
+ * story sealed as a draft (a crash left it) is imported. */
+static void
+test_trusted_vectors(void **state)
+{
+	struct fixture *f = *state;
+	char *path = vector_path("expected.txt"), line[512];
+	FILE *fp = fopen(path, "r");
+	size_t checked = 0, rejected = 0, before;
+	int trusted = 0;
+
+	assert_non_null(fp);
+	while (fgets(line, sizeof line, fp) != NULL) {
+		struct import_stats st = { 0 };
+		struct bundle_header h;
+		enum import_outcome r;
+		char *level, *want;
+		struct err e;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || (level = strchr(line, '\t')) == NULL)
+			continue;
+		*level++ = '\0';
+		want = strchr(level, '\t');
+		*want++ = '\0';
+		if (strcmp(level, "trusted") != 0)
+			continue;
+		if (!trusted) { /* its first bundle is quarantined, then trusted */
+			assert_int_equal(import(f, line, &st, &e), IMPORT_QUARANTINED);
+			header_of(line, &h);
+			assert_int_equal(import_trust(f->hs, h.kiosk_id, &f->o, &st, &e), 0);
+			trusted = 1;
+			memset(&st, 0, sizeof st);
+		}
+		before = stories(f);
+		r = import(f, line, &st, &e);
+		if (strncmp(want, "ok ", 3) == 0) {
+			if (r != IMPORT_DONE)
+				fail_msg("%s: wanted success, got \"%s\"", line, e.msg);
+			assert_int_equal(st.new + st.duplicate, atoi(want + 3));
+			assert_int_equal(stories(f), before + st.new);
+		} else {
+			if (r != IMPORT_REJECTED || strcmp(e.msg, want) != 0)
+				fail_msg("%s: wanted \"%s\", got \"%s\"", line, want, e.msg);
+			assert_int_equal(stories(f), before);
+			rejected++;
+		}
+		checked++;
+	}
+	fclose(fp);
+	free(path);
+	assert_true(checked >= 3);
+	assert_true(rejected >= 2);
+}
+
+/* A new store is schema 7; a store of schema 1 to 6 is moved on when
+ * opened, its stories kept (their untouched, before 4, not known: NULL; no
+ * scribe named) and its story_types filled from them, and, before 3,
  * its index built again from them (withdrawn text stays out); a store from
  * a newer storyhub is refused. Last: it leaves the group's store closed. */
 static void
@@ -594,7 +664,7 @@ test_schema_versions(void **state)
 	struct err e;
 	int version;
 
-	assert_schema_5(db);
+	assert_schema_7(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
 	assert_true(atoi(stories) > 0); /* from the tests before */
 	/* one of the three "hadithi" stories was withdrawn by then */
@@ -602,12 +672,17 @@ test_schema_versions(void **state)
 	hubstore_close(f->hs);
 	f->hs = NULL;
 
-	for (version = 1; version <= 4; version++) {
+	for (version = 1; version <= 6; version++) {
 		store_downgrade(db, version);
 		v = store_value(db,
 		    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
 		    " name = 'untouched'");
 		assert_string_equal(v, version < 4 ? "0" : "1");
+		free(v);
+		v = store_value(db,
+		    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
+		    " name = 'scribe'");
+		assert_string_equal(v, version < 5 ? "0" : "1");
 		free(v);
 		if (version < 3) {
 			v = store_value(db,
@@ -617,11 +692,17 @@ test_schema_versions(void **state)
 			free(v);
 		}
 		assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &f->hs, &e), 0);
-		assert_schema_5(db);
+		assert_schema_7(db);
 		v = store_value(db, "SELECT count(*) FROM stories");
 		assert_string_equal(v, stories);
 		free(v);
-		v = store_value(db, "SELECT count(*) FROM stories WHERE untouched IS NOT NULL");
+		if (version < 4) {
+			v = store_value(
+			    db, "SELECT count(*) FROM stories WHERE untouched IS NOT NULL");
+			assert_string_equal(v, "0");
+			free(v);
+		}
+		v = store_value(db, "SELECT count(*) FROM stories WHERE scribe IS NOT NULL");
 		assert_string_equal(v, "0");
 		free(v);
 		assert_int_equal(search_hits(f->hs, "stale"), 0);
@@ -634,12 +715,12 @@ test_schema_versions(void **state)
 		f->hs = NULL;
 	}
 
-	store_exec(db, "UPDATE meta SET value = '6' WHERE key = 'schema'");
+	store_exec(db, "UPDATE meta SET value = '8' WHERE key = 'schema'");
 	assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &hs, &e), -1);
-	assert_non_null(strstr(e.msg, "schema version \"6\""));
+	assert_non_null(strstr(e.msg, "schema version \"8\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "6"); /* left as it was */
+	assert_string_equal(v, "8"); /* left as it was */
 	free(v);
 	free(stories);
 	free(db);
@@ -668,9 +749,11 @@ marker_payload(char id_digit, const char *untouched)
 	    untouched);
 }
 
-/* Decode (as import does, with payread) and store one payload. */
+/* Decode (as import does, with payread) and store one payload, its record
+ * of this source (story.h). */
 static void
-put_payload(struct hubstore *hs, struct payread *rd, const char *text, unsigned char idb)
+put_payload_as(
+    struct hubstore *hs, struct payread *rd, const char *text, unsigned char idb, int source)
 {
 	struct hub_story_in in = { 0 };
 	struct payload *p;
@@ -683,7 +766,7 @@ put_payload(struct hubstore *hs, struct payread *rd, const char *text, unsigned 
 	memset(in.kiosk_id, 0x01, sizeof in.kiosk_id);
 	in.seq = idb;
 	in.status = 1;
-	in.source = 0;
+	in.source = source;
 	memset(in.content_hash, idb, sizeof in.content_hash);
 	in.p = p;
 	in.text = p->text;
@@ -692,6 +775,12 @@ put_payload(struct hubstore *hs, struct payread *rd, const char *text, unsigned 
 	assert_int_equal(hs->ops->commit(hs, &e), 0);
 	assert_int_equal(put, HUB_PUT_NEW);
 	payload_free(p);
+}
+
+static void
+put_payload(struct hubstore *hs, struct payread *rd, const char *text, unsigned char idb)
+{
+	put_payload_as(hs, rd, text, idb, SOURCE_KIOSK);
 }
 
 /* The payload's "untouched" reaches the store and both exports: in CSV a
@@ -788,6 +877,84 @@ test_untouched_exported(void **state)
 	free(db);
 }
 
+/* A scribe's story (source scribe, the initials in the payload) reaches the
+ * store and both exports: in CSV a column "scribe" right after "source",
+ * empty for a teller's own story; in JSON "scribe", null for those. */
+static void
+test_scribe_exported(void **state)
+{
+	struct fixture *f = *state;
+	struct hub_export_opts o = { 0 };
+	struct hubstore *hs;
+	struct payread *rd;
+	char *db = xasprintf("%s/scribe.db", f->dir), *text, *buf = NULL, *fields[64];
+	const char *p;
+	size_t len = 0, n, nf, i, col;
+	json_t *arr, *v;
+	FILE *fp;
+	struct err e;
+
+	assert_int_equal(hubstore_open(db, HUBSTORE_CREATE, &hs, &e), 0);
+	assert_int_equal(payread_open(&rd, &e), 0);
+	text = marker_payload('c', ",\"scribe\":\"AB\"");
+	put_payload_as(hs, rd, text, 0xcc, SOURCE_SCRIBE);
+	free(text);
+	text = marker_payload('d', "");
+	put_payload(hs, rd, text, 0xdd);
+	free(text);
+	payread_close(rd);
+	text = store_value(db, "SELECT source || ' ' || scribe FROM stories ORDER BY n LIMIT 1");
+	assert_string_equal(text, "scribe AB");
+	free(text);
+
+	assert_int_equal(
+	    hub_export_tiers_parse(HUB_EXPORT_DEFAULT_TIERS, &o.tiers, &o.ntiers, &e), 0);
+	o.format = HUB_EXPORT_CSV;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(hub_export(hs, &o, fp, &n, &e), 0);
+	fclose(fp);
+	assert_int_equal(n, 2);
+	p = csv_record(buf, fields, 64, &nf);
+	for (col = 0; col < nf && strcmp(fields[col], "source") != 0; col++)
+		;
+	assert_true(col + 1 < nf);
+	assert_string_equal(fields[col + 1], "scribe");
+	for (i = 0; i < nf; i++)
+		free(fields[i]);
+	p = csv_record(p, fields, 64, &nf);
+	assert_string_equal(fields[col], "scribe");
+	assert_string_equal(fields[col + 1], "AB");
+	for (i = 0; i < nf; i++)
+		free(fields[i]);
+	p = csv_record(p, fields, 64, &nf);
+	assert_string_equal(fields[col], "kiosk");
+	assert_string_equal(fields[col + 1], "");
+	for (i = 0; i < nf; i++)
+		free(fields[i]);
+	assert_string_equal(p, "");
+	free(buf);
+
+	buf = NULL;
+	o.format = HUB_EXPORT_JSON;
+	fp = open_memstream(&buf, &len);
+	assert_int_equal(hub_export(hs, &o, fp, &n, &e), 0);
+	fclose(fp);
+	arr = json_loads(buf, 0, NULL);
+	assert_int_equal(json_array_size(arr), 2);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(arr, 0), "source")), "scribe");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(arr, 0), "scribe")), "AB");
+	v = json_object_get(json_array_get(arr, 1), "scribe");
+	assert_non_null(v);
+	assert_true(json_is_null(v));
+	json_decref(arr);
+	free(buf);
+	hub_export_tiers_free(o.tiers, o.ntiers);
+	hubstore_close(hs);
+	free(db);
+}
+
 int
 main(void)
 {
@@ -801,6 +968,8 @@ main(void)
 		cmocka_unit_test(test_withdraw_and_search),
 		cmocka_unit_test(test_payload_long_strings),
 		cmocka_unit_test(test_untouched_exported),
+		cmocka_unit_test(test_scribe_exported),
+		cmocka_unit_test(test_trusted_vectors),
 		cmocka_unit_test(test_schema_versions),
 	};
 

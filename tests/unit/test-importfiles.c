@@ -129,6 +129,7 @@ seal_one(struct fixture *f, const struct kiosk_identity *kid, const struct hub_p
 	m.code = "K7P-2QX";
 	m.kiosk = kid_hex;
 	m.source = "kiosk";
+	m.status = "submitted";
 	m.created = m.saved = 1795000000 + (int64_t)n;
 	text = payload_encode(&m, f->form, a);
 	assert_int_equal(

@@ -159,6 +159,30 @@ test_esc_window(void **state)
 
 /* Sequences curses did not turn into a key are dropped whole: CSI with
  * parameters, SS3, bracketed paste marks, function keys of other terminals. */
+/* A lone Esc is told apart once its window has passed with no key after
+ * it, and only once; an Esc that starts a sequence or an Alt-key never is. */
+static void
+test_esc_alone(void **state)
+{
+	struct feed fd;
+
+	(void)state;
+	feed_init(&fd);
+	assert_int_equal(keyfilter_esc_alone(&fd.f, fd.now + 1), 0); /* no Esc yet */
+	assert_int_equal(feed_char(&fd, 27), KEYFILTER_DROP);
+	assert_int_equal(keyfilter_esc_alone(&fd.f, fd.now + KEYFILTER_ESC_SECONDS / 2), 0);
+	assert_int_equal(keyfilter_esc_alone(&fd.f, fd.now + KEYFILTER_ESC_SECONDS + 0.01), 1);
+	assert_int_equal(keyfilter_esc_alone(&fd.f, fd.now + 1), 0); /* once */
+	/* after it, keys count at once */
+	fd.now += 1;
+	assert_int_equal(feed_char(&fd, 'a'), KEYFILTER_PASS);
+	/* Esc [ A (a sequence) and Alt-x: no lone Esc */
+	assert_true(all_dropped(&fd, "\033[A"));
+	assert_int_equal(keyfilter_esc_alone(&fd.f, fd.now + 1), 0);
+	assert_true(all_dropped(&fd, "\033x"));
+	assert_int_equal(keyfilter_esc_alone(&fd.f, fd.now + 1), 0);
+}
+
 static void
 test_sequences_dropped_whole(void **state)
 {
@@ -251,8 +275,9 @@ main(void)
 		cmocka_unit_test(test_kiosk_controls_pass),
 		cmocka_unit_test(test_other_controls_dropped),
 		cmocka_unit_test(test_unsafe_dropped), cmocka_unit_test(test_esc_and_alt_dropped),
-		cmocka_unit_test(test_esc_window), cmocka_unit_test(test_sequences_dropped_whole),
-		cmocka_unit_test(test_backtab), cmocka_unit_test(test_function_keys_and_events),
+		cmocka_unit_test(test_esc_window), cmocka_unit_test(test_esc_alone),
+		cmocka_unit_test(test_sequences_dropped_whole), cmocka_unit_test(test_backtab),
+		cmocka_unit_test(test_function_keys_and_events),
 		cmocka_unit_test(test_home_end_table) };
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

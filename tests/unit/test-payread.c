@@ -42,9 +42,10 @@ teardown(void **state)
 	return 0;
 }
 
-/* A payload as the kiosk writes it (payload_encode), on the real form. */
+/* A payload as the kiosk writes it (payload_encode), on the real form, of
+ * this source and scribe (NULL: none). */
 static char *
-kiosk_payload(void)
+encode_payload(const char *source, const char *scribe)
 {
 	static const unsigned char id[16] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
 		0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff };
@@ -69,13 +70,21 @@ kiosk_payload(void)
 	m.story_id = id;
 	m.code = "K7P-2QX";
 	m.kiosk = "0123456789abcdef";
-	m.source = "kiosk";
+	m.source = source;
+	m.status = "submitted";
+	m.scribe = scribe;
 	m.created = m.saved = 1795000000;
 	text = payload_encode(&m, f, a);
 	answers_free(a);
 	form_free(f);
 	free(path);
 	return text;
+}
+
+static char *
+kiosk_payload(void)
+{
+	return encode_payload("kiosk", NULL);
 }
 
 static void
@@ -102,6 +111,8 @@ test_kiosk_payload_reads_back(void **state)
 	assert_string_equal(p->prompt, "worked");
 	assert_string_equal(p->untouched, "[]"); /* recorded: none untouched */
 	assert_string_equal(q->untouched, "[]");
+	assert_null(p->scribe); /* a teller's own story names no scribe */
+	assert_null(q->scribe);
 	/* the story first, then the title: form order, one per line */
 	assert_string_equal(p->text, STORY "\nT\xc3\xadtulo\n");
 	assert_string_equal(p->text, q->text);
@@ -294,6 +305,7 @@ marker_payload(void)
 	m.code = "M4R-K3R";
 	m.kiosk = "0123456789abcdef";
 	m.source = "kiosk";
+	m.status = "submitted";
 	m.created = m.saved = 1795000000;
 	text = payload_encode(&m, f, a);
 	answers_free(a);
@@ -369,6 +381,57 @@ test_untouched(void **state)
 	payload_text_free(text);
 }
 
+/* A scribe's story: payload_encode writes "scribe" last; both readers give
+ * the initials back; null or absent reads as no scribe; anything but a
+ * string is refused by both, with the same reason. */
+static void
+test_scribe(void **state)
+{
+	static const struct edit edits[] = {
+		{ "\"scribe\":\"AB\"", "\"scribe\":1",
+		    "story payload: \"scribe\" is missing or not a string" },
+		{ "\"scribe\":\"AB\"", "\"scribe\":[\"AB\"]",
+		    "story payload: \"scribe\" is missing or not a string" },
+		{ "\"scribe\":\"AB\"", "\"scribe\":null", NULL },
+		{ ",\"scribe\":\"AB\"", "", NULL },
+	};
+	char *text = encode_payload("scribe", "AB");
+	struct payload *p, *q;
+	struct err e, e2;
+	size_t i;
+
+	(void)state;
+	assert_non_null(strstr(text, ",\"scribe\":\"AB\"}"));
+	assert_int_equal(payread_decode(rd, text, strlen(text), &p, &e), 0);
+	assert_int_equal(payload_ref_decode(text, strlen(text), &q, &e), 0);
+	assert_string_equal(p->source, "scribe");
+	assert_string_equal(p->scribe, "AB");
+	assert_string_equal(q->scribe, "AB");
+	payload_free(p);
+	payload_free(q);
+	for (i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		char *t = replace(text, edits[i].from, edits[i].to);
+		int rv = payread_decode(rd, t, strlen(t), &p, &e);
+		int rv2 = payload_ref_decode(t, strlen(t), &q, &e2);
+
+		assert_int_equal(rv, rv2);
+		if (edits[i].error != NULL) {
+			assert_int_equal(rv, -1);
+			assert_string_equal(e.msg, edits[i].error);
+			assert_string_equal(e2.msg, edits[i].error);
+		} else {
+			if (rv != 0)
+				fail_msg("edit %zu (%s) was refused: %s", i, edits[i].to, e.msg);
+			assert_null(p->scribe);
+			assert_null(q->scribe);
+			payload_free(p);
+			payload_free(q);
+		}
+		free(t);
+	}
+	payload_text_free(text);
+}
+
 int
 main(void)
 {
@@ -377,6 +440,7 @@ main(void)
 		cmocka_unit_test(test_refused_and_accepted),
 		cmocka_unit_test(test_raw_nul_refused),
 		cmocka_unit_test(test_untouched),
+		cmocka_unit_test(test_scribe),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

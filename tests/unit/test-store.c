@@ -173,6 +173,17 @@ test_migration_from_v1(void **state)
 	/* The sequence goes on from where schema 1 left it. */
 	put(f->s, STATUS_SUBMITTED, id, &seq);
 	assert_int_equal(seq, 8);
+	/* Schema 3 takes a scribe's story (source 2). */
+	{
+		unsigned char sid[16], blob[8] = "scribe";
+
+		randombytes_buf(sid, sizeof sid);
+		assert_int_equal(store_story_create(f->s, sid, STATUS_SUBMITTED, SOURCE_SCRIBE,
+		                     blob, sizeof blob, &seq, &e),
+		    0);
+		assert_int_equal(seq, 9);
+		assert_int_equal(store_story_delete(f->s, sid, &e), 0);
+	}
 	/* Deleting a story deletes its sealed payload too. */
 	assert_int_equal(store_story_delete(f->s, id, &e), 0);
 	{
@@ -192,6 +203,37 @@ test_migration_from_v1(void **state)
 		assert_string_equal(v, "ok");
 		free(v);
 	}
+}
+
+static int
+scribe_record(const struct store_record *r, void *ctx, struct err *e)
+{
+	(void)e;
+	assert_int_equal(r->source, SOURCE_SCRIBE);
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* Every source of story.h is stored and read back; one past them is refused. */
+static void
+test_sources(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char id[16], blob[16] = { 1 };
+	uint64_t seq;
+	struct err e;
+	int n = 0;
+
+	randombytes_buf(id, sizeof id);
+	assert_int_equal(store_story_create(f->s, id, STATUS_SUBMITTED, SOURCE_SCRIBE, blob,
+	                     sizeof blob, &seq, &e),
+	    0);
+	assert_int_equal(store_foreach(f->s, STORE_HELD, scribe_record, &n, &e), 0);
+	assert_int_equal(n, 1);
+	randombytes_buf(id, sizeof id);
+	assert_int_equal(store_story_create(f->s, id, STATUS_SUBMITTED, SOURCE__COUNT, blob,
+	                     sizeof blob, &seq, &e),
+	    -1);
 }
 
 static void
@@ -351,6 +393,54 @@ test_no_plaintext_on_disk(void **state)
 	keys_hub_free(hub);
 }
 
+/* Purge goes a batch of 256 KiB of stories at a time, checkpointing and
+ * truncating the WAL between batches (so a full disk needs room for one
+ * batch only): 300 stories of 2 KB, 250 of them acknowledged here and there,
+ * are purged in some three batches; the other 50 stay; the WAL ends empty;
+ * the free pages are counted for new stories (store_space). */
+static void
+test_purge_in_batches(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char(*ids)[16] = xcalloc(300, 16), *blob = xmalloc(2048);
+	char *wal = xasprintf("%s-wal", f->path);
+	uint64_t seq, n, reusable, wal_room;
+	struct store_counts c;
+	struct stat st;
+	size_t marked, nacked = 0;
+	struct err e;
+	int i;
+
+	(void)state;
+	randombytes_buf(blob, 2048);
+	for (i = 0; i < 300; i++) {
+		randombytes_buf(ids[i], 16);
+		assert_int_equal(store_story_create(f->s, ids[i], STATUS_SUBMITTED, SOURCE_KIOSK,
+		                     blob, 2048, &seq, &e),
+		    0);
+	}
+	for (i = 0; i < 300; i++)
+		if (i % 6 != 5)
+			memcpy(ids[nacked++], ids[i], 16);
+	assert_int_equal(nacked, 250);
+	assert_int_equal(
+	    store_mark_acked(f->s, (const unsigned char(*)[16])ids, nacked, &marked, &e), 0);
+	assert_int_equal(marked, 250);
+	assert_int_equal(store_purge(f->s, &n, &e), 0);
+	assert_int_equal(n, 250);
+	assert_int_equal(store_counts(f->s, &c, &e), 0);
+	assert_int_equal(c.finished, 50);
+	assert_int_equal(c.acked, 0);
+	assert_int_equal(stat(wal, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(store_space(f->s, &reusable, &wal_room, &e), 0);
+	assert_true(reusable >= 250 * 2048);
+	assert_true(wal_room > STORE_WAL_PAGES * 4096);
+	free(ids);
+	free(blob);
+	free(wal);
+}
+
 int
 main(void)
 {
@@ -358,10 +448,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pragmas, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_from_v1, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sequence_monotonic, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_and_bookkeeping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta_and_bundle_seq, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_plaintext_on_disk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_purge_in_batches, setup, teardown),
 	};
 
 	if (sodium_init() < 0)

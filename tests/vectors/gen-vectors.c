@@ -1,13 +1,18 @@
-/* gen-vectors: regenerate the committed bundle test vectors in
- * tests/vectors/bundle/ (see tests/vectors/README.md). Keys are random, so
+/* gen-vectors: regenerate the committed test vectors in tests/vectors/bundle/
+ * and tests/vectors/seal/ (see tests/vectors/README.md). Keys are random, so
  * every run gives new bytes; the files are committed and checked by
- * tests/unit/test-bundle-vectors.c and tests/unit/test-hubimport.c.
+ * tests/unit/test-bundle-vectors.c, tests/unit/test-hubimport.c,
+ * tests/e2e/hub-vectors.sh and the independent reader tests/tools/skread.py.
  *
  *   make && cc -std=c11 -D_DEFAULT_SOURCE -Isync/wire -Isrc/core -Isrc/base \
  *       tests/vectors/gen-vectors.c build/plain/libwire.a build/plain/libcore.a \
  *       build/plain/libbase.a $(pkg-config --cflags --libs sqlite3 libsodium yaml-0.1 \
  *       jansson) -lm -o /tmp/gen-vectors
  *   /tmp/gen-vectors tests/vectors/bundle
+ *
+ * With --add it writes only the vectors added by issue 17 (the format's
+ * last gaps and the sealed story), with the hub key already in DIR, and
+ * appends their lines to DIR/expected.txt: every existing file stays.
  */
 #include <stdio.h>
 #include <unistd.h>
@@ -44,26 +49,47 @@ put(const char *name, const unsigned char *buf, size_t len, const char *level, c
 	free(path);
 }
 
-static void
-sealed_story(const unsigned char id[16], const struct kiosk_identity *k, const char *text,
-    const struct hub_pubkey *hub, unsigned char **out, size_t *len)
+/* The payload of a vector story; status NULL: none (before issue 17).
+ * Caller frees. */
+static char *
+payload_json(const unsigned char id[16], const struct kiosk_identity *k, const char *text,
+    const char *status)
 {
-	char sid[33], kid[KEY_ID_HEX], *json;
-	struct err e;
+	char sid[33], kid[KEY_ID_HEX], *st;
+	char *json;
 
 	sodium_bin2hex(sid, sizeof sid, id, 16);
 	keys_id_hex(k->id, kid);
+	st = status != NULL ? xasprintf("\"status\":\"%s\",", status) : xstrdup("");
 	json =
 	    xasprintf("{\"v\":1,\"story_id\":\"%s\",\"code\":\"K7P-2QX\",\"kiosk\":\"%s\","
-	              "\"form\":\"partnership-stories\",\"form_version\":1,\"source\":\"paper\","
+	              "\"form\":\"partnership-stories\",\"form_version\":1,\"source\":\"paper\",%s"
 	              "\"created\":\"2026-11-23T10:00:00Z\",\"saved\":\"2026-11-23T10:05:00Z\","
 	              "\"types\":{\"story\":\"story\",\"equal\":\"scale\"},\"lang\":\"sw\","
 	              "\"consent\":\"quotes\",\"prompt\":\"worked\",\"answers\":{\"story\":\"%s\","
 	              "\"equal\":35}}",
-	        sid, kid, text);
+	        sid, kid, st, text);
+	free(st);
+	return json;
+}
+
+static void
+sealed_story_status(const unsigned char id[16], const struct kiosk_identity *k, const char *text,
+    const char *status, const struct hub_pubkey *hub, unsigned char **out, size_t *len)
+{
+	char *json = payload_json(id, k, text, status);
+	struct err e;
+
 	if (seal_story(id, (unsigned char *)json, strlen(json), hub, 1, out, len, &e) == -1)
 		die("seal", &e);
 	free(json);
+}
+
+static void
+sealed_story(const unsigned char id[16], const struct kiosk_identity *k, const char *text,
+    const struct hub_pubkey *hub, unsigned char **out, size_t *len)
+{
+	sealed_story_status(id, k, text, NULL, hub, out, len);
 }
 
 /* A bundle of n stories from kiosk k to hub; story i has id {i+1,...}. */
@@ -121,6 +147,170 @@ record_at(const unsigned char *buf, size_t hdr, int i)
 	return off;
 }
 
+/* A one-record bundle from kiosk k: record status and source as given,
+ * the sealed payload saying "paper" and payload_status. */
+static unsigned char *
+one_record(const struct kiosk_identity *k, const struct hub_pubkey *hub, int status, int source,
+    const char *payload_status, const char *text, size_t *len)
+{
+	struct bundle_writer *w;
+	struct bundle_record r = { 0 };
+	unsigned char *sealed, *out;
+	size_t slen;
+	struct err e;
+
+	if (bundle_writer_create(k, "Kiosk D", 1, 1795000000, hub, 1, &w, &e) == -1)
+		die("writer", &e);
+	memset(r.id, 0xd1, sizeof r.id);
+	r.seq = 1;
+	r.status = status;
+	r.source = source;
+	sealed_story_status(r.id, k, text, payload_status, hub, &sealed, &slen);
+	r.sealed = sealed;
+	r.sealed_len = slen;
+	if (bundle_writer_add(w, &r, &e) == -1 || bundle_writer_finish(w, &out, len, &e) == -1)
+		die("bundle", &e);
+	free(sealed);
+	return out;
+}
+
+static void
+put_hex(const char *sub, const char *name, const unsigned char *bin, size_t n)
+{
+	char *hex = xmalloc(2 * n + 2), *path = xasprintf("%s/%s", sub, name);
+	struct err e;
+
+	sodium_bin2hex(hex, 2 * n + 1, bin, n);
+	strcat(hex, "\n");
+	if (fsutil_write_atomic(path, hex, strlen(hex), 0644, 0, &e) == -1)
+		die(name, &e);
+	free(hex);
+	free(path);
+}
+
+/* The vectors issue 17 added. The bundles come from a kiosk D of their own
+ * (trusted by the tests before they import them: level "trusted"); the
+ * sealed story, in ../seal/, is sealed to hub and other, for a reader to
+ * check its decryption against (docs/bundle-format.md). */
+static void
+format_vectors(const struct hub_seckey *hub, const struct hub_pubkey *other)
+{
+	struct kiosk_identity *d = keys_kiosk_generate();
+	struct hub_pubkey two[2];
+	unsigned char *buf, id[16], *sealed, key[32];
+	size_t len, slen, seq_at;
+	char *json, *sub, *path;
+	struct err e;
+	FILE *fp;
+
+	/* the bundle sequence is 0, re-signed: refused by the reader */
+	buf = one_record(d, &hub->pub, 1, 1, "submitted", "sequence zero", &len);
+	seq_at = 8 + 2 + 1 + 1 + 32 + 8 + 1 + strlen("Kiosk D");
+	memset(buf + seq_at, 0, 8);
+	resign(d, buf, len);
+	put("sequence-zero.skb", buf, len, "bundle", "bundle sequence 0 (sequences start at 1)");
+	free(buf);
+	/* the record says kiosk, the sealed story paper */
+	buf = one_record(d, &hub->pub, 1, 0, "submitted", "relabelled source", &len);
+	put("source-differs.skb", buf, len, "trusted",
+	    "record 1: its source (kiosk) is not the sealed story's (paper)");
+	free(buf);
+	/* the record says timed_out, the sealed story submitted */
+	buf = one_record(d, &hub->pub, 3, 1, "submitted", "relabelled status", &len);
+	put("status-differs.skb", buf, len, "trusted",
+	    "record 1: its status (timed_out) is not the sealed story's (submitted)");
+	free(buf);
+	/* a draft a crash left, exported as interrupted: the two agree */
+	buf = one_record(d, &hub->pub, 2, 1, "draft", "left by a power cut", &len);
+	put("interrupted-draft.skb", buf, len, "trusted", "ok 1");
+	free(buf);
+
+	/* ../seal: one sealed story and what opening it gives at each step */
+	sub = xasprintf("%s/../seal", dir);
+	if (fsutil_mkdir(sub, 0755, &e) == -1)
+		die("seal dir", &e);
+	memset(id, 0, sizeof id);
+	for (int i = 0; i < 16; i++)
+		id[i] = (unsigned char)(0x10 + i);
+	json = payload_json(id, d, "Tulijenga kisima pamoja; «ensemble» 🎉", "submitted");
+	two[0] = hub->pub;
+	two[1] = *other;
+	if (seal_story(id, (unsigned char *)json, strlen(json), two, 2, &sealed, &slen, &e) == -1)
+		die("seal", &e);
+	path = xasprintf("%s/story.sealed", sub);
+	if (fsutil_write_atomic(path, sealed, slen, 0644, 0, &e) == -1)
+		die("story.sealed", &e);
+	free(path);
+	path = xasprintf("%s/story.json", sub);
+	if (fsutil_write_atomic(path, json, strlen(json), 0644, 0, &e) == -1)
+		die("story.json", &e);
+	free(path);
+	put_hex(sub, "story-id.hex", id, sizeof id);
+	put_hex(sub, "hub-box-secret.hex", hub->box_sk, sizeof hub->box_sk);
+	/* the story key: the first recipient's sealed key, opened */
+	if (crypto_box_seal_open(key, sealed + 8 + KEY_ID_BYTES, crypto_box_SEALBYTES + 32,
+	        hub->pub.box_pk, hub->box_sk) != 0)
+		die("open the story key", NULL);
+	put_hex(sub, "story-key.hex", key, sizeof key);
+	path = xasprintf("%s/README.md", sub);
+	if ((fp = fopen(path, "w")) == NULL)
+		die(path, NULL);
+	fprintf(fp,
+	    "# A sealed story to check a reader against\n\n"
+	    "`story.sealed` is one story sealed as a kiosk seals it (docs/bundle-format.md,\n"
+	    "\"The sealed story\"), to two hub keys: `../bundle/hub.pub` (first) and\n"
+	    "`../bundle/other-hub.pub`. Opening it with the first gives, step by step:\n\n"
+	    "- `hub-box-secret.hex`: the X25519 secret key of `../bundle/hub.key`\n"
+	    "  (passphrase `vector passphrase`), so the story can be opened without\n"
+	    "  Argon2id; a reader that opens `hub.key` must find exactly this;\n"
+	    "- `story-key.hex`: the story key its recipient entry opens to;\n"
+	    "- `story-id.hex`: the story id, the first 16 bytes of the associated data;\n"
+	    "- `story.json`: the payload, once decrypted and unpadded, byte for byte.\n\n"
+	    "Test material only. Made by tests/vectors/gen-vectors.c.\n");
+	if (fclose(fp) != 0)
+		die(path, NULL);
+	free(path);
+	free(sealed);
+	free(json);
+	free(sub);
+	sodium_memzero(key, sizeof key);
+	keys_kiosk_free(d);
+}
+
+/* --add: the issue-17 vectors beside the committed ones. */
+static int
+add_only(void)
+{
+	struct hub_pubkey *others = NULL;
+	struct hub_seckey *hub;
+	unsigned char *text;
+	size_t len, n = 0;
+	char *path;
+	struct err e;
+
+	path = fsutil_join(dir, "hub.key");
+	if (fsutil_read_file(path, 65536, &text, &len, &e) == -1 ||
+	    keys_hub_sec_parse(path, (char *)text, len, PASS, strlen(PASS), &hub, &e) == -1)
+		die("hub.key", &e);
+	free(text);
+	free(path);
+	path = fsutil_join(dir, "other-hub.pub");
+	if (keys_hub_pub_load(path, &others, &n, &e) == -1)
+		die("other-hub.pub", &e);
+	free(path);
+	path = fsutil_join(dir, "expected.txt");
+	if ((expected = fopen(path, "a")) == NULL)
+		die(path, NULL);
+	free(path);
+	format_vectors(hub, &others[0]);
+	if (fclose(expected) != 0)
+		die("expected.txt", NULL);
+	keys_hub_free(hub);
+	free(others);
+	printf("issue-17 vectors added to %s\n", dir);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -131,15 +321,20 @@ main(int argc, char **argv)
 	char *path, *pub;
 	struct err e;
 
-	if (argc != 2 || sodium_init() < 0) {
-		fprintf(stderr, "usage: gen-vectors DIR\n");
+	if (sodium_init() < 0 || argc < 2 || argc > 3 ||
+	    (argc == 3 && strcmp(argv[1], "--add") != 0)) {
+		fprintf(stderr, "usage: gen-vectors [--add] DIR\n");
 		return 2;
 	}
-	dir = argv[1];
+	dir = argv[argc - 1];
+	if (argc == 3)
+		return add_only();
 	path = fsutil_join(dir, "expected.txt");
 	if ((expected = fopen(path, "w")) == NULL)
 		die(path, NULL);
-	fprintf(expected, "# file\tlevel\texpected (bundle: bundle_read; hub: import)\n");
+	fprintf(expected,
+	    "# file\tlevel\texpected (bundle: bundle_read; hub: import; trusted: "
+	    "import once the kiosk is trusted)\n");
 	hub = keys_hub_generate();
 	other = keys_hub_generate();
 	a = keys_kiosk_generate();
@@ -228,6 +423,7 @@ main(int argc, char **argv)
 	buf = bundle(a, "Kiosk A «Kisumu»", &hub->pub, 1, "the same id, other words", &len);
 	put("conflict-a.skb", buf, len, "hub", "conflict");
 	free(buf);
+	format_vectors(hub, &other->pub);
 
 	free(good);
 	if (fclose(expected) != 0)
