@@ -18,6 +18,9 @@ fail_set_program(const char *name)
 }
 
 /* Print prefix and the formatted text as one neutralised line. */
+static int put_line(FILE *fp, const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static int
 put_line(FILE *fp, const char *prefix, const char *fmt, va_list ap)
 {
