@@ -2,7 +2,8 @@
 #
 #   make            build storykiosk and storyhub
 #   make check      install missing dependencies, build, run every test
-#                   (T=PATTERN: only the tests whose name contains it)
+#                   (T=PATTERN: only the tests whose name contains it;
+#                   JOBS=N: tests at once, one per CPU unless told)
 #   make unit       only the unit tests; make e2e only the end-to-end ones
 #   make check-deb  build the Debian packages and test them (lintian too)
 #   make deb        the Debian packages, in build/deb-src/
@@ -76,10 +77,11 @@ WITH_PG ?= $(if $(ARCH),0,1)
 #               kiosk textbuf
 #   src/ui      the kiosk's screens and widgets, i18n          ncursesw (only here)
 #               and the key filter (libkeyfilter, no curses)
-#   sync/wire   bundle receipt pack: what both ends read and verify
+#   sync/wire   bundle receipt pack httpsig token: what both ends read and verify
 #   sync/kiosk  export, the push helper's spawner; push.c and  libcurl (helper only)
 #               push-main.c are the storykiosk-push helper
-#   sync/hub    the hub store, import, serve, hub export       SQLite jansson libmicrohttpd
+#   sync/hub    the hub store, import, serve, hub export,      SQLite jansson libmicrohttpd
+#               report (GSL only in report-stats.c)            GSL
 #                                                              libpq (hubstore-pg.c only)
 #   src/*.c and sync/hub/storyhub.c, hcmd-*.c are the programs.
 PKGS_BASE  = libsodium
@@ -94,10 +96,10 @@ PKGS_HELPER = libsodium libcurl
 # nothing links -lpq. LIBS_DL: dlopen is in libdl before glibc 2.34.
 PKGS_PG    = $(if $(filter 1,$(WITH_PG)),libpq)
 LIBS_DL    = $(if $(filter 1,$(WITH_PG)),-ldl)
-PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd $(PKGS_PG)
-PKGS_HUBLINK = sqlite3 libsodium jansson libmicrohttpd
-PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd cmocka
-PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd cmocka $(PKGS_PG)
+PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd gsl $(PKGS_PG)
+PKGS_HUBLINK = sqlite3 libsodium jansson libmicrohttpd gsl
+PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd gsl cmocka
+PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd gsl cmocka $(PKGS_PG)
 # pg_virtualenv: the PostgreSQL server the hub's pg-*.sh tests start (not
 # for ARCH=arm64, whose storyhub has no PostgreSQL).
 TOOLS_ALL  = tmux msgfmt $(if $(ARCH),,pg_virtualenv)
@@ -218,10 +220,12 @@ $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBLINK)) $(LIBS_DL) $(LIBS_THREAD) -lm
 
 # Programs the end-to-end tests run: a compromised kiosk for
-# tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c) and hub keys that are
-# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey), and
-# many stories at once for the hub's tests and benches (gen-bundles.c).
-TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey $(BUILD)/tests/gen-bundles
+# tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c), hub keys that are
+# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey), signed
+# request headers for curl (tests/tools/sign-request.c, net.lib) and many
+# stories at once for the hub's tests and benches (gen-bundles.c).
+TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey $(BUILD)/tests/sign-request \
+    $(BUILD)/tests/gen-bundles
 # The feedback pack vectors' generator (tests/vectors/gen-pack-vectors.c):
 # deterministic, so tests/e2e/pack-vectors.sh checks the committed vectors
 # are what it writes.
@@ -234,6 +238,8 @@ $(BUILD)/tests/rogue-add: $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
 $(BUILD)/tests/cheap-hubkey: $(BUILD)/tests/tools/cheap-hubkey.o $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 $(BUILD)/tests/gen-bundles: $(BUILD)/tests/tools/gen-bundles.o $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
+$(BUILD)/tests/sign-request: $(BUILD)/tests/tools/sign-request.o $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kiosk/push.c) $(SYNC_LIBS)
@@ -255,9 +261,11 @@ check: deps
 	@$(MAKE) --no-print-directory _check
 
 # make check T=PATTERN runs the tests whose name contains PATTERN; make unit
-# and make e2e run one kind.
+# and make e2e run one kind; JOBS=N runs N tests at once (one per CPU unless
+# told; a test marked "# test: serial" runs alone).
 _check: all $(UNIT_BIN)
-	@BUILD=$(BUILD) ARCH='$(ARCH)' EMU='$(EMU)' T='$(T)' ONLY='$(ONLY)' tests/run-all $(UNIT_BIN)
+	@BUILD=$(BUILD) ARCH='$(ARCH)' EMU='$(EMU)' T='$(T)' ONLY='$(ONLY)' JOBS='$(JOBS)' \
+	    tests/run-all $(UNIT_BIN)
 
 unit: deps
 	@$(MAKE) --no-print-directory _check ONLY=unit
@@ -406,8 +414,10 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
 # inputs go to build/fuzz/corpus/TARGET/, crashes to build/fuzz/crash-TARGET-*.
 # `make check-long` runs the kill -9 durability test for 1000 cycles.
 # The I/O fault shim (tests/faults/failwrite.c) is built by its test script.
-FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter pack packnote ftsquery
-FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter pack packnote ftsquery
+FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter pack packnote ftsquery \
+    httpsig
+FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter pack packnote ftsquery \
+    httpsig
 FUZZ_REPLAY_BIN = $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_REPLAY))
 FUZZ_SECONDS   ?= 60
 FUZZ_CC        ?= clang

@@ -28,7 +28,15 @@
  * ms, so export and sign alternate EXPORT_RUNS times (default 15).
  *
  * Prints one "name value" line per figure (stories/s, medians over RUNS) for
- * the script to summarise. */
+ * the script to summarise.
+ *
+ *   bench-import --store DIR BUNDLES STORIES [SMALL]
+ *
+ * only makes stores for other benches (bench/report.sh): BUNDLES x STORIES
+ * stories whose answers vary (role, consent tier, language, prompt, scales,
+ * triad, obstacles, age, in patterns that repeat) imported into
+ * DIR/store.db by import_files(), the kiosk trusted; with SMALL, also
+ * DIR/small.db holding the first SMALL bundles only. */
 #include <errno.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -133,7 +141,56 @@ struct gen {
 	struct hub_pubkey *hub;
 	char kid_hex[KEY_ID_HEX];
 	uint64_t seq;
+	int varied; /* answers that differ from story to story (--store) */
 };
+
+/* Answers that vary with n, for a store a report has something to say
+ * about: the role shifts a scale and the triad, as a real pattern would. */
+static void
+vary(struct answers *a, uint64_t n)
+{
+	static const char *const roles[] = { "community", "volunteer", "local_org", "intl_org",
+		"funder", "other" };
+	static const char *const tiers[] = { "analysis", "quotes", "public" };
+	static const char *const langs[] = { "en", "fr", "sw" };
+	static const char *const prompts[] = { "worked", "failed", "power" };
+	static const char *const obstacles[] = { "competition", "funding", "power", "process",
+		"agendas", "vision" };
+	uint64_t h = n + 0x9e3779b97f4a7c15u, role;
+	const char *picked[3];
+	size_t npicked = 0;
+	double t[3];
+	int steps[3];
+
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9u; /* splitmix64 */
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebu;
+	h ^= h >> 31;
+	role = h % 6;
+	answers_set_meta(a, langs[(h >> 8) % 3], tiers[(h >> 12) % 3], prompts[(h >> 16) % 3]);
+	answers_set_text(a, "role", roles[role]);
+	if (role == 5)
+		answers_set_text(a, "role_other", "a neighbour");
+	answers_set_number(a, "equal", (double)(5 * ((h >> 20) % 21)));
+	answers_set_number(a, "listened", (double)(5 * ((role * 3 + (h >> 24) % 9) % 21)));
+	answers_set_number(a, "trust", (double)(5 * ((h >> 28) % 21)));
+	steps[0] = (int)((role + (h >> 32) % 5) % 11);
+	steps[1] = (int)((h >> 36) % (uint64_t)(11 - steps[0]));
+	steps[2] = 10 - steps[0] - steps[1];
+	for (int j = 0; j < 3; j++)
+		t[j] = steps[j] / 10.0;
+	answers_set_triad(a, "drivers", t);
+	if ((h >> 40) % 8 == 0)
+		picked[npicked++] = "nothing";
+	else
+		for (int j = 0; j < 6 && npicked < 3; j++)
+			if ((h >> (41 + j)) & 1)
+				picked[npicked++] = obstacles[j];
+	if (npicked == 0)
+		picked[npicked++] = obstacles[(h >> 41) % 6];
+	answers_set_ids(a, "obstacles", picked, npicked);
+	if ((h >> 48) % 5 != 0)
+		answers_set_number(a, "age", (double)(16 + (h >> 50) % 70));
+}
 
 /* One story: payload JSON as the kiosk encodes it, sealed to the hub key. */
 static void
@@ -154,6 +211,8 @@ seal_one(struct gen *g, uint64_t n, unsigned char id[SEAL_ID_BYTES], unsigned ch
 	answers_set_triad(a, "drivers", triad);
 	answers_set_number(a, "equal", 35);
 	answers_set_text(a, "role", "community");
+	if (g->varied)
+		vary(a, n);
 	m.story_id = id;
 	m.code = "K7P-2QX";
 	m.kiosk = g->kid_hex;
@@ -571,6 +630,77 @@ bench_export(const char *dir, const char *hubpub, const struct form *f, size_t n
 	free(kdir);
 }
 
+static void
+import_into(const char *db, char **paths, size_t n, const struct hub_seckey *key, size_t want)
+{
+	struct import_opts o = { .key = key };
+	struct import_stats st = { 0 };
+	struct hubstore *hs;
+	struct err e;
+
+	if (hubstore_open(db, HUBSTORE_EXISTING, &hs, &e) == -1)
+		die(db, &e);
+	import_files(hs, paths, n, &o, &st);
+	hubstore_close(hs);
+	if (st.new != want) {
+		fprintf(stderr, "bench-import: imported %zu new into %s, expected %zu\n", st.new,
+		    db, want);
+		exit(1);
+	}
+}
+
+/* --store DIR BUNDLES STORIES [SMALL]: stores of varied stories for other
+ * benches (the small one is the first SMALL bundles; a copy of it gets the
+ * rest). */
+static int
+make_store(const char *dir, size_t nbundles, size_t nstories, size_t small, const struct form *f)
+{
+	struct hub_seckey *key = keys_hub_generate();
+	struct gen g = { 0 };
+	char *bdir = fsutil_join(dir, "bundles"), *db = fsutil_join(dir, "store.db");
+	char *sdb = fsutil_join(dir, "small.db"), **paths;
+	struct err e;
+	double t0 = now();
+
+	g.f = f;
+	g.kid = keys_kiosk_generate();
+	g.hub = &key->pub;
+	g.varied = 1;
+	keys_id_hex(g.kid->id, g.kid_hex);
+	if (fsutil_mkdir(bdir, 0700, &e) == -1)
+		die(bdir, &e);
+	write_bundles(&g, bdir, nbundles, nstories);
+	make_seed(db, g.kid);
+	paths = xcalloc(nbundles, sizeof *paths);
+	for (size_t i = 0; i < nbundles; i++) {
+		char *name = bundle_file_name(g.kid->id, i + 1);
+
+		paths[i] = fsutil_join(bdir, name);
+		free(name);
+	}
+	if (small > 0 && small < nbundles) {
+		import_into(db, paths, small, key, small * nstories);
+		copy_file(db, sdb);
+		printf("small %s %zu stories\n", sdb, small * nstories);
+		import_into(
+		    db, paths + small, nbundles - small, key, (nbundles - small) * nstories);
+	} else
+		import_into(db, paths, nbundles, key, nbundles * nstories);
+	printf("store %s %zu stories in %.1f s\n", db, nbundles * nstories, now() - t0);
+	for (size_t i = 0; i < nbundles; i++) {
+		unlink(paths[i]);
+		free(paths[i]);
+	}
+	rmdir(bdir);
+	free(paths);
+	free(bdir);
+	free(db);
+	free(sdb);
+	keys_kiosk_free(g.kid);
+	keys_hub_free(key);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -594,6 +724,21 @@ main(int argc, char **argv)
 		    "[EXPORT_STORIES [EXPORT_RUNS]]]]]\n");
 		return 2;
 	}
+	path = xasprintf("%s/forms/partnership.yaml", getenv("TOP") ? getenv("TOP") : ".");
+	if (form_load(path, &f, &probs, &e) == -1)
+		die(path, &e);
+	form_problems_free(&probs);
+	free(path);
+	if (strcmp(argv[1], "--store") == 0) {
+		int rv;
+
+		if (argc != 5 && argc != 6)
+			return 2;
+		rv = make_store(argv[2], strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10),
+		    argc == 6 ? strtoul(argv[5], NULL, 10) : 0, f);
+		form_free(f);
+		return rv;
+	}
 	dir = argv[1];
 	if (argc > 2)
 		nbundles = strtoul(argv[2], NULL, 10);
@@ -609,12 +754,6 @@ main(int argc, char **argv)
 	    nbundles < 1 || nstories < 1)
 		return 2;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	path = xasprintf("%s/forms/partnership.yaml", getenv("TOP") ? getenv("TOP") : ".");
-	if (form_load(path, &f, &probs, &e) == -1)
-		die(path, &e);
-	form_problems_free(&probs);
-	free(path);
 
 	/* keys: the hub's (written for `storyhub import`) and one kiosk's */
 	key = keys_hub_generate();

@@ -1,15 +1,26 @@
 #!/bin/sh
-# Network sync throughput over loopback (issue 5): `storykiosk push` (build
-# the bundle, POST it, `storyhub serve` verifies and imports it, receipt
-# verified, stories marked acknowledged) against `storyhub import` of the same
-# stories as one bundle file. Both start from the same hub store (kiosk
-# trusted, none of these stories held yet). The server unlocks the hub key
-# before the clock starts; `storyhub import` unlocks it on every run, so the
-# import time is also given without that key load (measured alone).
-# Stories/s are medians over $RUNS runs; target: push >= 0.8 x import.
+# Network sync over loopback, in two parts.
+# 1. Throughput (issue 5): `storykiosk push` (build the bundle, get a nonce,
+#    sign and POST it, `storyhub serve` verifies and imports it, receipt
+#    verified, stories marked acknowledged) against `storyhub import` of the
+#    same stories as one bundle file. Both start from the same hub store
+#    (kiosk enrolled, none of these stories held yet). The server unlocks the
+#    hub key before the clock starts; `storyhub import` unlocks it on every
+#    run, so the import time is also given without that key load (measured
+#    alone). Target: push >= 0.8 x import.
+# 2. Concurrency (issue 20): $K enrolled kiosks with $M stories each push
+#    one after another, then all at once, to a fresh copy of the same hub
+#    store: stories/s of each, their ratio (target >= 1.5 on 2 cores), and
+#    the p50 and p99 of one kiosk's push time (start of `storykiosk push` to
+#    its end) when all push at once, beside the same figures one at a time.
+# Stories/s are medians over $RUNS runs; latencies are over every push of
+# every run.
 : "${TOP:?run from bench/run-all}" "${KIOSK:?}" "${HUB:?}"
 S=${BENCH_NET_STORIES:-2000}
 RUNS=${BENCH_RUNS:-3}
+K=${BENCH_NET_KIOSKS:-20}
+M=${BENCH_NET_KIOSK_STORIES:-50}
+PART=${BENCH_NET_PART:-all}     # 1, 2 or all
 FORM="$TOP/forms/partnership.yaml"
 export STORYHUB_PASSPHRASE="bench passphrase, long enough" STORYKIOSK_PIN=2468
 
@@ -36,19 +47,23 @@ unserve() { kill -TERM $SRV; wait $SRV; SRV=; }
 now() { date +%s.%N; }
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 
-echo "setting up: one kiosk, $S stories of ~1 KB ($(nproc) cores)"
 "$HUB" keygen --out hub >/dev/null || fail keygen
-"$KIOSK" init --data k --hub-key hub/hub.pub --name bench >/dev/null || fail init
+enrol() {       # enrol DIR DB: a token from DB, kept by the kiosk in DIR
+	tok=$("$HUB" kiosks --store "$2" enroll | tail -1) &&
+	    "$KIOSK" enroll --data "$1" "$tok" >/dev/null
+}
 story() {
 	printf '{"lang":"en","consent":"quotes","prompt":"worked","answers":{"story":"Story %s. %s","title":"t","drivers":[0.5,0.25,0.25],"equal":50,"listened":50,"trust":0,"obstacles":["funding"],"role":"other","role_other":"bench","age":null}}\n' \
 	    "$1" "$(head -c 600 /dev/zero | tr '\0' 'x')"
 }
+if [ "$PART" != 2 ]; then
+echo "setting up: one kiosk, $S stories of ~1 KB ($(nproc) cores)"
+"$KIOSK" init --data k --hub-key hub/hub.pub --name bench >/dev/null || fail init
 story 0 | "$KIOSK" add --data k --form "$FORM" - >/dev/null || fail add
 serve seed.db
+enrol k seed.db || fail enrol
 "$KIOSK" push --data k --url "$URL" >/dev/null || fail "first push"
 unserve
-KID=$("$KIOSK" status --data k | sed -n 's/^kiosk id: *//p')
-"$HUB" kiosks --store seed.db --key hub/hub.key trust "$KID" >/dev/null || fail trust
 i=1
 while [ $i -le $S ]; do
 	story $i | "$KIOSK" add --data k --form "$FORM" - >/dev/null || fail add
@@ -107,4 +122,101 @@ awk -v s=$((S + 1)) -v p="$pm" -v i="$im" -v k="$km" -v sv="$sm" 'BEGIN {
 		printf "  ratio receive+import/import without key load %.2f %s (the hub side alone)\n",
 		    r3, (r3 >= 0.8 ? "PASS" : "MISS")
 	}
+}'
+
+fi
+[ "$PART" = 1 ] && exit 0
+
+# --- 2. concurrency: K kiosks one after another, then all at once --------
+echo "setting up: $K kiosks, enrolled, $M stories of ~1 KB each"
+serve kseed.db
+i=1
+while [ $i -le $K ]; do
+	"$KIOSK" init --data c$i --hub-key hub/hub.pub --name "bench $i" >/dev/null || fail init
+	enrol c$i kseed.db || fail enrol
+	"$KIOSK" push --data c$i --url "$URL" >/dev/null || fail "enrolling push"
+	i=$((i + 1))
+done
+unserve
+# adds, two kiosks at a time
+fill() {
+	j=1
+	while [ $j -le $M ]; do
+		story "$1.$j" | "$KIOSK" add --data c$1 --form "$FORM" - >/dev/null || return 1
+		j=$((j + 1))
+	done
+}
+i=1
+while [ $i -le $K ]; do
+	fill $i &
+	a=$!
+	[ $((i + 1)) -le $K ] && { fill $((i + 1)) || fail add; }
+	wait $a || fail add
+	i=$((i + 2))
+done
+
+# one PUSH DIR: push the kiosk in DIR, printing "start end" (s) on success.
+one() {
+	_start=$(now)
+	"$KIOSK" push --data "$1" --url "$URL" >"$1.out" 2>&1 || { echo fail; return 1; }
+	grep -q "the hub acknowledged $M " "$1.out" || { echo fail; return 1; }
+	echo "$_start $(now)"
+}
+fresh() {       # fresh copies of the kiosks and the hub store; serve it
+	rm -rf run run.db run.db-wal run.db-shm
+	mkdir run
+	i=1
+	while [ $i -le $K ]; do cp -Rp c$i run/c$i; i=$((i + 1)); done
+	cp kseed.db run.db
+	serve run.db
+}
+ser_t= con_t= ser_lat= con_lat=
+r=0
+while [ $r -lt "$RUNS" ]; do
+	r=$((r + 1))
+	fresh
+	t0=$(now)
+	i=1
+	while [ $i -le $K ]; do
+		one run/c$i >run/lat.$i || fail "serial push: $(cat run/c$i.out)"
+		i=$((i + 1))
+	done
+	t1=$(now)
+	unserve
+	ser_t="$ser_t $(echo "$t1 - $t0" | bc -l)"
+	ser_lat="$ser_lat $(cat run/lat.* | awk '{ printf "%s ", $2 - $1 }')"
+
+	fresh
+	t0=$(now)
+	i=1
+	pids=
+	while [ $i -le $K ]; do
+		one run/c$i >run/lat.$i &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	for p in $pids; do wait "$p" || fail "concurrent push: $(cat run/c*.out | grep -v 'acknowledged' | head -3)"; done
+	t1=$(now)
+	unserve
+	grep -q ' 5[0-9][0-9] ' srv.log && fail "the server answered 5xx: $(grep ' 5[0-9][0-9] ' srv.log | head -2)"
+	con_t="$con_t $(echo "$t1 - $t0" | bc -l)"
+	con_lat="$con_lat $(cat run/lat.* | awk '{ printf "%s ", $2 - $1 }')"
+	echo "  run $r: $K kiosks one after another $(echo $ser_t | awk '{print $NF}') s, all at once $(echo $con_t | awk '{print $NF}') s"
+done
+pct() {         # pct P VALUES...: the P-th percentile (nearest rank)
+	p=$1
+	shift
+	printf '%s\n' "$@" | sort -g | awk -v p="$p" '{ v[NR] = $1 } END { r = int(p / 100 * NR + 0.999999); if (r < 1) r = 1; print v[r] }'
+}
+sm=$(median $ser_t) cm=$(median $con_t)
+awk -v n=$((K * M)) -v k=$K -v s="$sm" -v c="$cm" -v c50="$(pct 50 $con_lat)" \
+    -v c99="$(pct 99 $con_lat)" -v s50="$(pct 50 $ser_lat)" -v s99="$(pct 99 $ser_lat)" \
+    -v cores="$(nproc)" 'BEGIN {
+	printf "--- summary: %d kiosks x %d stories, one after another vs all at once (medians of runs, %d cores)\n", k, n / k, cores
+	printf "  %-34s %8.0f stories/s (%.3f s)\n", "one after another", n / s, s
+	printf "  %-34s %8.0f stories/s (%.3f s)\n", "all at once", n / c, c
+	r = s / c
+	printf "  ratio all at once / one after another %.2f %s (target >= 1.5 on 2 cores)\n", r, (r >= 1.5 ? "PASS" : "MISS")
+	printf "  one kiosk'"'"'s push, all at once:      p50 %.3f s, p99 %.3f s\n", c50, c99
+	printf "  one kiosk'"'"'s push, one at a time:    p50 %.3f s, p99 %.3f s\n", s50, s99
 }'

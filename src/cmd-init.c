@@ -3,17 +3,21 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "fail.h"
+#include "fsutil.h"
 #include "kiosk.h"
 #include "pushspawn.h"
 #include "secret.h"
+#include "token.h"
 #include "xmalloc.h"
 
 static const char usage[] =
     "usage: storykiosk init --data DIR --hub-key hub.pub [--hub-key second.pub ...]\n"
-    "                       [--name NAME] [--pin-file FILE] [--push-url URL] [--force]\n\n"
+    "                       [--name NAME] [--pin-file FILE] [--push-url URL]\n"
+    "                       [--enroll TOKEN] [--ca FILE] [--force]\n\n"
     "Sets up a kiosk data directory: creates the kiosk's signing identity,\n"
     "stores the coordinator's public hub key(s) that every story is sealed to,\n"
     "and sets the admin PIN (from --pin-file, STORYKIOSK_PIN, or asked for).\n"
@@ -25,7 +29,28 @@ static const char usage[] =
     "  --pin-file FILE  read the admin PIN from the first line of FILE\n"
     "  --push-url URL   the hub ('storyhub serve') the running kiosk pushes to\n"
     "                   between participants whenever it finds a network\n"
+    "  --enroll TOKEN   the one-time token from 'storyhub kiosks enroll': the first\n"
+    "                   push enrols this kiosk with the hub (see 'storykiosk enroll')\n"
+    "  --ca FILE        for an https:// hub: the CA certificate (PEM) to trust for\n"
+    "                   it, copied into DIR as push-ca.pem\n"
     "  --force          replace an existing identity (old bundles stay valid)\n";
+
+/* A CA certificate file for an https hub: PEM, a certificate in it. */
+static int
+read_ca(const char *path, char **pem, size_t *len, struct err *e)
+{
+	unsigned char *buf = NULL;
+
+	if (fsutil_read_file(path, (size_t)1 << 20, &buf, len, e) == -1)
+		return -1;
+	if (strstr((const char *)buf, "-----BEGIN CERTIFICATE-----") == NULL) {
+		free(buf);
+		return err_set(
+		    e, "%s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path);
+	}
+	*pem = (char *)buf;
+	return 0;
+}
 
 int
 cmd_init(int argc, char **argv)
@@ -37,11 +62,15 @@ cmd_init(int argc, char **argv)
 		{ "pin-file", required_argument, NULL, 'p' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "push-url", required_argument, NULL, 'u' },
+		{ "enroll", required_argument, NULL, 'E' },
+		{ "ca", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kiosk_init_opts o = { 0 };
-	const char **hubs = NULL, *pinfile = NULL;
+	const char **hubs = NULL, *pinfile = NULL, *enroll = NULL, *ca = NULL;
+	char token[TOKEN_LEN], *ca_pem = NULL, *ca_path = NULL;
+	size_t ca_len = 0;
 	struct kiosk *k = NULL;
 	struct err e;
 	char *pin = NULL, fpr[KEY_FPR_LEN];
@@ -69,6 +98,12 @@ cmd_init(int argc, char **argv)
 		case 'u':
 			o.push_url = optarg;
 			break;
+		case 'E':
+			enroll = optarg;
+			break;
+		case 'C':
+			ca = optarg;
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			free(hubs);
@@ -87,6 +122,16 @@ cmd_init(int argc, char **argv)
 		free(hubs);
 		return fail("--push-url: %s", e.msg);
 	}
+	if (enroll != NULL && token_normalise(enroll, token) == -1) {
+		free(hubs);
+		return fail(
+		    "--enroll: that is not an enrolment token, or it has a typo: 16 letters "
+		    "and digits as 'storyhub kiosks enroll' printed them");
+	}
+	if (ca != NULL && read_ca(ca, &ca_pem, &ca_len, &e) == -1) {
+		free(hubs);
+		return fail("--ca: %s", e.msg);
+	}
 	if (secret_read("STORYKIOSK_PIN", pinfile, "Choose an admin PIN (4+ digits): ", 1, 4, &pin,
 	        &pinlen, &e) == -1) {
 		rv = fail("admin PIN: %s", e.msg);
@@ -100,6 +145,17 @@ cmd_init(int argc, char **argv)
 		rv = fail("%s", e.msg);
 		goto out;
 	}
+	if (enroll != NULL && store_meta_set(k->store, PUSHSPAWN_META_TOKEN, token, &e) == -1) {
+		rv = fail("%s", e.msg);
+		goto out;
+	}
+	if (ca_pem != NULL) {
+		ca_path = fsutil_join(o.dir, PUSHSPAWN_CA_FILE);
+		if (fsutil_write_atomic(ca_path, ca_pem, ca_len, 0644, 0, &e) == -1) {
+			rv = fail("%s", e.msg);
+			goto out;
+		}
+	}
 	fail_say(stdout, "kiosk initialised in %s", o.dir);
 	printf("kiosk id:   %s\n", k->id_hex);
 	fail_say(stdout, "kiosk name: %s", k->name);
@@ -109,11 +165,22 @@ cmd_init(int argc, char **argv)
 	}
 	if (o.push_url != NULL)
 		fail_say(stdout, "push to:    %s", o.push_url);
+	if (ca_path != NULL)
+		fail_say(stdout, "hub CA:     %s", ca_path);
+	if (enroll != NULL)
+		printf("enrolment:  token kept; the first push enrols this kiosk with the hub\n");
+	else
+		fail_say(stdout,
+		    "To push over HTTP, enrol it with a token from the coordinator "
+		    "('storyhub kiosks --store DB enroll'): storykiosk enroll --data %s TOKEN",
+		    o.dir);
 	printf("Tell the coordinator the kiosk id so they can trust it: "
 	       "storyhub kiosks --store DB --key hub.key trust %s\n",
 	    k->id_hex);
 	rv = 0;
 out:
+	free(ca_pem);
+	free(ca_path);
 	if (pin != NULL)
 		sodium_free(pin);
 	kiosk_close(k);

@@ -96,7 +96,8 @@ run_push_start(void *ctx, struct err *e)
 {
 	struct run_ctx *c = ctx;
 
-	return pushspawn_start(c->helper, c->k->dir, c->url, RUN_PUSH_TIMEOUT, &c->pid, e);
+	/* NULL: the helper takes STORYKIOSK_PUSH_CA (storykiosk.conf) or init's CA */
+	return pushspawn_start(c->helper, c->k->dir, c->url, NULL, RUN_PUSH_TIMEOUT, &c->pid, e);
 }
 
 static int

@@ -12,6 +12,7 @@
 #include "fsutil.h"
 #include "kiosk.h"
 #include "packstore.h"
+#include "pushspawn.h"
 #include "utf8.h"
 
 static const char usage[] =
@@ -68,6 +69,7 @@ cmd_status(int argc, char **argv)
 	char *last = NULL, *check = NULL;
 	char *push_ok = NULL, *push_try = NULL, *push_res = NULL, *push_url = NULL, *safe;
 	struct kiosk_space sp;
+	char *token = NULL, *enrolled = NULL;
 	struct err e;
 	int c, docheck = 0, rv = 1, version;
 	size_t i;
@@ -95,6 +97,8 @@ cmd_status(int argc, char **argv)
 	    store_meta_get(k->store, "last_push_attempt", &push_try, &e) == -1 ||
 	    store_meta_get(k->store, "last_push_result", &push_res, &e) == -1 ||
 	    store_meta_get(k->store, "push_url", &push_url, &e) == -1 ||
+	    store_meta_get(k->store, PUSHSPAWN_META_TOKEN, &token, &e) == -1 ||
+	    store_meta_get(k->store, PUSHSPAWN_META_ENROLLED, &enrolled, &e) == -1 ||
 	    store_schema_version(k->store, &version, &e) == -1 || kiosk_space(k, &sp, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;
@@ -125,6 +129,14 @@ cmd_status(int argc, char **argv)
 		free(safe);
 	}
 	fail_say(stdout, "push to:      %s", push_url != NULL ? push_url : "not set");
+	if (token != NULL && token[0] != '\0')
+		printf("enrolment:    token kept; the next push enrols this kiosk\n");
+	else if (enrolled != NULL)
+		fail_say(stdout, "enrolment:    enrolled with the hub on %s", enrolled);
+	else
+		printf(
+		    "enrolment:    not enrolled by a token (HTTP push needs 'storykiosk enroll', "
+		    "unless the hub trusts this kiosk by its id)\n");
 	print_pack(k);
 	fsutil_format_size(sp.reusable, reusable_s);
 	printf("free disk:    %s (and %s free inside the database, for stories)\n", free_s,
@@ -152,6 +164,8 @@ out:
 	free(push_try);
 	free(push_res);
 	free(push_url);
+	free(token);
+	free(enrolled);
 	free(check);
 	kiosk_close(k);
 	return rv;

@@ -35,6 +35,7 @@ int cmd_push(int argc, char **argv);
 int cmd_import_receipt(int argc, char **argv);
 int cmd_purge(int argc, char **argv);
 int cmd_check_form(int argc, char **argv);
+int cmd_enroll(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
 int cmd_feedback(int argc, char **argv);
 

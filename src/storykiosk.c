@@ -15,6 +15,8 @@ static const struct cmd commands[] = {
 	{ "status", "show kiosk id, hub keys, story counts and free disk", cmd_status },
 	{ "export", "write bundles of finished stories to a directory (USB stick)", cmd_export },
 	{ "push", "send unacknowledged stories to the hub over HTTP", cmd_push },
+	{ "enroll", "keep the hub's one-time token so the next push enrols this kiosk",
+	    cmd_enroll },
 	{ "import-receipt", "read hub receipts and mark those stories acknowledged",
 	    cmd_import_receipt },
 	{ "purge", "delete stories the hub has acknowledged", cmd_purge },

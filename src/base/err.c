@@ -15,6 +15,7 @@ err_set(struct err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
 	va_end(ap);
+	e->transient = 0;
 	return -1;
 }
 
@@ -47,6 +48,8 @@ err_prefix(struct err *e, const char *fmt, ...)
 void
 err_clear(struct err *e)
 {
-	if (e != NULL)
+	if (e != NULL) {
 		e->msg[0] = '\0';
+		e->transient = 0;
+	}
 }

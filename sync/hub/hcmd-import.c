@@ -1,6 +1,7 @@
 /* storyhub import: verify and import bundles from a USB stick. */
 #include <getopt.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,8 @@
 
 static const char usage[] =
     "usage: storyhub import --store DB --key hub.key [--passphrase-file FILE]\n"
-    "                      [--no-receipt] BUNDLE...\n\n"
+    "                      [--no-receipt] [--quarantine-per-kiosk SIZE]\n"
+    "                      [--quarantine-total SIZE] BUNDLE...\n\n"
     "Verifies each bundle whole (size, format, the kiosk's signature, addressed\n"
     "to this hub key) and imports its stories, one transaction per bundle.\n"
     "Bundles from kiosks not yet trusted are kept in quarantine until\n"
@@ -27,7 +29,37 @@ static const char usage[] =
     "'N new, N duplicate, N quarantined, N rejected' (stories, except rejected\n"
     "bundles) and exits 1 if any bundle was rejected. Creates the store DB\n"
     "(0600) when it does not exist: import and serve are the only commands that\n"
-    "do.\n";
+    "do.\n\n"
+    "  --quarantine-per-kiosk SIZE  room in quarantine for one unknown kiosk's\n"
+    "                               bundles (default 64M)\n"
+    "  --quarantine-total SIZE      room for every unknown kiosk's (default 512M);\n"
+    "                               a bundle beyond either is rejected, saying so\n"
+    "SIZE is bytes, or a number followed by K, M or G (KiB, MiB, GiB).\n";
+
+/* Bytes, or N followed by K, M or G; from 1 byte to 1 TiB. */
+static int
+parse_size(const char *text, uint64_t *bytes)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
+	v = strtoull(text, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift != 0)
+		end++;
+	if (*end != '\0' || v == 0 || v > (1ull << (40 - shift)))
+		return -1;
+	*bytes = (uint64_t)v << shift;
+	return 0;
+}
 
 static void
 show_progress(void *ctx, size_t bundle, size_t done, size_t total)
@@ -87,6 +119,8 @@ hcmd_import(int argc, char **argv)
 		HCMD_OPTION_KEY,
 		HCMD_OPTION_PASSFILE,
 		{ "no-receipt", no_argument, NULL, 'n' },
+		{ "quarantine-per-kiosk", required_argument, NULL, 'q' },
+		{ "quarantine-total", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -104,6 +138,17 @@ hcmd_import(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			o.receipts = 0;
+			break;
+		case 'q':
+			if (parse_size(optarg, &o.quarantine_kiosk_max) == -1)
+				return fail(
+				    "--quarantine-per-kiosk takes a size such as 64M (bytes, "
+				    "or K, M, G after the number; at most 1024G)");
+			break;
+		case 'Q':
+			if (parse_size(optarg, &o.quarantine_total_max) == -1)
+				return fail("--quarantine-total takes a size such as 512M (bytes, "
+				            "or K, M, G after the number; at most 1024G)");
 			break;
 		case 'h':
 			fputs(usage, stdout);

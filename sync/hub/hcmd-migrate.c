@@ -14,14 +14,15 @@ static const char usage[] =
     "usage: storyhub migrate --from STORE --to STORE\n\n"
     "Copies a hub store into another: kiosks, the hashes of imported bundles,\n"
     "the quarantine, every story (withdrawn stories stay withdrawn, their\n"
-    "text is not copied) and the feedback packs. Either STORE is a SQLite file\n"
-    "or a postgresql:// URI (libpq's conventions: PG* variables, service file,\n"
-    "~/.pgpass; no password in the URI). The target is created like import\n"
-    "creates a store (a PostgreSQL database must exist); it must be empty, or\n"
-    "a copy of the same source that was stopped: running migrate again goes on\n"
-    "where it was. At the end both stores are read again and their rows\n"
-    "counted and hashed; any difference is an error. Stop imports and\n"
-    "'storyhub serve' on the source while it runs. Needs no key.\n";
+    "text is not copied), the feedback packs and the enrolment tokens (their\n"
+    "hashes, used or not). Either STORE is a SQLite file or a postgresql:// URI\n"
+    "(libpq's conventions: PG* variables, service file, ~/.pgpass; no password\n"
+    "in the URI). The target is created like import creates a store (a\n"
+    "PostgreSQL database must exist); it must be empty, or a copy of the same\n"
+    "source that was stopped: running migrate again goes on where it was. At\n"
+    "the end both stores are read again and their rows counted and hashed; any\n"
+    "difference is an error. Stop imports and 'storyhub serve' on the source\n"
+    "while it runs. Needs no key.\n";
 
 static void
 show_progress(void *ctx, uint64_t done, uint64_t total)
@@ -79,10 +80,10 @@ hcmd_migrate(int argc, char **argv)
 	}
 	printf("%s %" PRIu64 " kiosks, %" PRIu64 " imported bundles, %" PRIu64
 	       " quarantined bundles, %" PRIu64 " stories (%" PRIu64 " withdrawn), %" PRIu64
-	       " feedback packs\n",
+	       " feedback packs, %" PRIu64 " enrolments\n",
 	    st.resumed ? "copied (resuming an earlier run)" : "copied", st.copied[HUB_ROW_KIOSK],
 	    st.copied[HUB_ROW_BUNDLE], st.copied[HUB_ROW_QUARANTINE], st.copied[HUB_ROW_STORY],
-	    st.withdrawn, st.copied[HUB_ROW_PACK]);
+	    st.withdrawn, st.copied[HUB_ROW_PACK], st.copied[HUB_ROW_ENROLMENT]);
 	printf("checked: both stores hold the same rows (counts and content hashes match)\n");
 	rv = 0;
 out:

@@ -26,6 +26,7 @@ int hcmd_withdraw(int argc, char **argv);
 int hcmd_serve(int argc, char **argv);
 int hcmd_migrate(int argc, char **argv);
 int hcmd_feedback(int argc, char **argv);
+int hcmd_report(int argc, char **argv);
 
 /* The options of the commands that open the hub store (hcmd-opts.c). A
  * command lists those it takes in its getopt_long table and hands each

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,10 +32,12 @@
  * older).
  * 6: packs, the feedback packs' sequences and the published packs (storyhub
  * feedback); an older store gets the empty table when it is opened.
- * 7: story_types, each distinct question-types object with its form, in
+ * 7: enrolments (one-time tokens, by hash, for HTTP push) and an index of
+ * the quarantine by kiosk (its quotas); both made by the schema itself.
+ * 8: story_types, each distinct question-types object with its form, in
  * the order first stored (the CSV export's columns without a pass over the
  * stories); meta store_id, a random id of the store (storyhub migrate). */
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 #define STR_(x) #x
 #define STR(x) STR_(x) /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
@@ -78,6 +81,10 @@ static const char schema[] =
     " created INTEGER NOT NULL, published INTEGER NOT NULL DEFAULT 0, data BLOB);"
     "CREATE INDEX IF NOT EXISTS stories_code ON stories(code);"
     "CREATE INDEX IF NOT EXISTS stories_kiosk ON stories(kiosk);"
+    "CREATE INDEX IF NOT EXISTS quarantine_kiosk ON quarantine(kiosk);"
+    "CREATE TABLE IF NOT EXISTS enrolments(hash BLOB PRIMARY KEY, name TEXT NOT NULL,"
+    " created INTEGER NOT NULL, expires INTEGER NOT NULL, kiosk TEXT,"
+    " used INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS story_types(n INTEGER PRIMARY KEY, form TEXT NOT NULL,"
     " types TEXT NOT NULL, UNIQUE(form, types));";
 
@@ -104,10 +111,31 @@ S(struct hubstore *hs)
 	return (struct sqlite_store *)hs;
 }
 
+/* A failure that may pass by itself: another process holds the write lock,
+ * the disk is full, an I/O error or no memory. */
+static int
+transient(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static int
 db_err(struct sqlite_store *s, struct err *e, const char *what)
 {
-	return err_set(e, "hub store: %s: %s", what, sqlite3_errmsg(s->db));
+	int rc = sqlite3_extended_errcode(s->db);
+
+	err_set(e, "hub store: %s: %s", what, sqlite3_errmsg(s->db));
+	e->transient = transient(rc);
+	return -1;
 }
 
 static void
@@ -146,8 +174,11 @@ exec(struct sqlite_store *s, const char *sql, struct err *e)
 {
 	char *msg = NULL;
 
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
 		err_set(e, "hub store: %s", msg ? msg : sqlite3_errmsg(s->db));
+		e->transient = transient(sqlite3_extended_errcode(s->db));
 		sqlite3_free(msg);
 		return -1;
 	}
@@ -434,6 +465,138 @@ sqlite_quarantine_delete(
 		return -1;
 	sqlite3_bind_blob(st, 1, hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
 	rv = step_done(s, st, e, "clearing the quarantine");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_quarantine_use(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
+    const unsigned char hash[BUNDLE_HASH_BYTES], struct hub_quarantine_use *u, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rc;
+
+	memset(u, 0, sizeof *u);
+	hex_id(kiosk, KEY_ID_BYTES, hex);
+	/* length() of a blob reads its size, not its pages */
+	if (prepare(s,
+	        "SELECT count(*), coalesce(sum(length(data)), 0),"
+	        " coalesce(sum(kiosk = ?1), 0), coalesce(sum(CASE WHEN kiosk = ?1"
+	        " THEN length(data) END), 0), coalesce(sum(hash = ?2), 0) FROM quarantine",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		u->total_bundles = (uint64_t)sqlite3_column_int64(st, 0);
+		u->total_bytes = (uint64_t)sqlite3_column_int64(st, 1);
+		u->kiosk_bundles = (uint64_t)sqlite3_column_int64(st, 2);
+		u->kiosk_bytes = (uint64_t)sqlite3_column_int64(st, 3);
+		u->held = sqlite3_column_int64(st, 4) > 0;
+	}
+	if (rc != SQLITE_ROW) {
+		db_err(s, e, "reading the quarantine");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int
+sqlite_quarantine_reject(
+    struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], size_t *n, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	*n = 0;
+	hex_id(kiosk, KEY_ID_BYTES, hex);
+	if (prepare(s, "DELETE FROM quarantine WHERE kiosk = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	rv = step_done(s, st, e, "deleting quarantined bundles");
+	if (rv == 0)
+		*n = (size_t)sqlite3_changes(s->db);
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_enrolment_add(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+    const struct hub_enrolment *en, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "INSERT INTO enrolments(hash, name, created, expires) VALUES(?, ?, ?, ?)",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, en->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, en->created);
+	sqlite3_bind_int64(st, 4, en->expires);
+	rv = step_done(s, st, e, "saving an enrolment token");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_enrolment_get(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+    struct hub_enrolment *en, int *found, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*found = 0;
+	memset(en, 0, sizeof *en);
+	if (prepare(s, "SELECT name, created, expires, kiosk, used FROM enrolments WHERE hash = ?",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(en->name, sizeof en->name, "%s", col_text(st, 0));
+		en->created = sqlite3_column_int64(st, 1);
+		en->expires = sqlite3_column_int64(st, 2);
+		en->used = sqlite3_column_int64(st, 4);
+		if (sqlite3_column_type(st, 3) == SQLITE_TEXT)
+			sodium_hex2bin(en->kiosk, KEY_ID_BYTES, col_text(st, 3), 2 * KEY_ID_BYTES,
+			    NULL, NULL, NULL);
+		*found = 1;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_err(s, e, "reading enrolments");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int
+sqlite_enrolment_use(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+    const unsigned char kiosk[KEY_ID_BYTES], int64_t when, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	hex_id(kiosk, KEY_ID_BYTES, hex);
+	if (prepare(s, "UPDATE enrolments SET kiosk = ?2, used = ?3 WHERE hash = ?1", &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_BYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, when);
+	rv = step_done(s, st, e, "marking an enrolment token used");
 	sqlite3_finalize(st);
 	return rv;
 }
@@ -897,7 +1060,7 @@ sqlite_counts(struct hubstore *hs, struct hub_counts *c, struct err *e)
 	        "SELECT (SELECT count(*) FROM kiosks), (SELECT count(*) FROM bundles),"
 	        " (SELECT count(*) FROM quarantine), (SELECT count(*) FROM stories),"
 	        " (SELECT count(*) FROM stories WHERE withdrawn <> 0),"
-	        " (SELECT count(*) FROM packs)",
+	        " (SELECT count(*) FROM packs), (SELECT count(*) FROM enrolments)",
 	        &st, e) == -1)
 		return -1;
 	rc = sqlite3_step(st);
@@ -908,6 +1071,7 @@ sqlite_counts(struct hubstore *hs, struct hub_counts *c, struct err *e)
 		c->stories = (uint64_t)sqlite3_column_int64(st, 3);
 		c->withdrawn = (uint64_t)sqlite3_column_int64(st, 4);
 		c->packs = (uint64_t)sqlite3_column_int64(st, 5);
+		c->enrolments = (uint64_t)sqlite3_column_int64(st, 6);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
@@ -976,6 +1140,16 @@ each_row(struct sqlite_store *s, const char *sql, enum hub_row_kind kind,
 			r.data = sqlite3_column_blob(st, 3);
 			r.len = (size_t)sqlite3_column_bytes(st, 3);
 			break;
+		case HUB_ROW_ENROLMENT:
+			col_hash(st, 0, r.token, sizeof r.token);
+			snprintf(r.en.name, sizeof r.en.name, "%s", col_text(st, 1));
+			r.en.created = sqlite3_column_int64(st, 2);
+			r.en.expires = sqlite3_column_int64(st, 3);
+			if (sqlite3_column_type(st, 4) == SQLITE_TEXT)
+				sodium_hex2bin(r.en.kiosk, KEY_ID_BYTES, col_text(st, 4),
+				    2 * KEY_ID_BYTES, NULL, NULL, NULL);
+			r.en.used = sqlite3_column_int64(st, 5);
+			break;
 		}
 		if ((rv = fn(&r, ctx, e)) == -1)
 			break;
@@ -993,7 +1167,7 @@ sqlite_row_foreach(struct hubstore *hs,
 	struct sqlite_store *s = S(hs);
 	int rv = -1;
 
-	/* one snapshot for the four tables */
+	/* one snapshot for every table */
 	if (exec(s, "BEGIN", e) == -1)
 		return -1;
 	if (each_row(s,
@@ -1009,7 +1183,11 @@ sqlite_row_foreach(struct hubstore *hs,
 	    each_row(s, "SELECT " STORY_COLS ", content, seq, withdrawn FROM stories ORDER BY n",
 	        HUB_ROW_STORY, fn, ctx, e) == -1 ||
 	    each_row(s, "SELECT seq, created, published, data FROM packs ORDER BY seq",
-	        HUB_ROW_PACK, fn, ctx, e) == -1)
+	        HUB_ROW_PACK, fn, ctx, e) == -1 ||
+	    each_row(s,
+	        "SELECT hash, name, created, expires, kiosk, used FROM enrolments"
+	        " ORDER BY created, hash",
+	        HUB_ROW_ENROLMENT, fn, ctx, e) == -1)
 		goto out;
 	rv = 0;
 out:
@@ -1197,12 +1375,43 @@ put_pack_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
 	return rv;
 }
 
+/* An enrolment as it is (its kiosk NULL while it is not used). */
+static int
+put_enrolment_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	if (prepare(s,
+	        "INSERT INTO enrolments(hash, name, created, expires, kiosk, used)"
+	        " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(hash) DO UPDATE SET name = ?2,"
+	        " created = ?3, expires = ?4, kiosk = ?5, used = ?6",
+	        &st, e) == -1)
+		return -1;
+	hex_id(r->en.kiosk, KEY_ID_BYTES, hex);
+	sqlite3_bind_blob(st, 1, r->token, sizeof r->token, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->en.name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->en.created);
+	sqlite3_bind_int64(st, 4, r->en.expires);
+	if (r->en.used != 0)
+		sqlite3_bind_text(st, 5, hex, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_int64(st, 6, r->en.used);
+	rv = step_done(s, st, e, "copying an enrolment");
+	sqlite3_finalize(st);
+	return rv;
+}
+
 static int
 sqlite_row_put(struct hubstore *hs, const struct hub_row *r, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
 
 	switch (r->kind) {
+	case HUB_ROW_ENROLMENT:
+		return put_enrolment_row(s, r, e);
 	case HUB_ROW_PACK:
 		return put_pack_row(s, r, e);
 	case HUB_ROW_KIOSK:
@@ -1322,6 +1531,11 @@ static const struct hubstore_ops sqlite_ops = {
 	.quarantine_add = sqlite_quarantine_add,
 	.quarantine_foreach = sqlite_quarantine_foreach,
 	.quarantine_delete = sqlite_quarantine_delete,
+	.quarantine_use = sqlite_quarantine_use,
+	.quarantine_reject = sqlite_quarantine_reject,
+	.enrolment_add = sqlite_enrolment_add,
+	.enrolment_get = sqlite_enrolment_get,
+	.enrolment_use = sqlite_enrolment_use,
 	.story_put = sqlite_story_put,
 	.story_put_many = sqlite_story_put_many,
 	.story_foreach = sqlite_story_foreach,
@@ -1367,10 +1581,11 @@ migrate(struct sqlite_store *s, struct err *e)
 		    "knows versions up to %d: use the storyhub that wrote it",
 		    text, SCHEMA_VERSION);
 	/* a new store, or one older than 3: (re)build the index from the
-	 * stories; 1 to 3: the untouched column, 1 to 4: the scribe column (a
-	 * new store's table has them already); 1 to 5: the packs table, which
-	 * the schema above has just made; 1 to 6: story_types from the stories
-	 * held; every store older than 7: its random id */
+	 * stories; older than 4: the untouched column, older than 5: the scribe
+	 * column (a new store's table has them already); older than 6: the
+	 * packs table, older than 7: the enrolments table and the quarantine's
+	 * index, which the schema above has just made; older than 8:
+	 * story_types from the stories held, and the store's random id */
 	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
 	    (version < 3 &&
 	        (exec(s,
@@ -1444,20 +1659,32 @@ hubstore_sqlite_open(
     const char *path, enum hubstore_mode mode, struct hubstore **out, struct err *e)
 {
 	struct sqlite_store *s;
+	struct stat sb;
 	int fd;
 
 	*out = NULL;
-	/* create it 0600 ourselves: SQLite would honour the umask */
-	if ((fd = open(path, O_RDWR | O_CLOEXEC | (mode == HUBSTORE_CREATE ? O_CREAT : 0), 0600)) ==
-	    -1) {
-		if (errno == ENOENT && mode == HUBSTORE_EXISTING)
+	/* Create it 0600 ourselves (SQLite would honour the umask), and only
+	 * when it is not there: closing a descriptor of a database file drops
+	 * every POSIX lock this process holds on it, so another connection of
+	 * ours (serve opens several) would lose its locks, and another process
+	 * could then checkpoint and delete the WAL under it. */
+	if (stat(path, &sb) == -1) {
+		if (errno != ENOENT)
+			return err_set(
+			    e, "cannot open the hub store %s: %s", path, strerror(errno));
+		if (mode == HUBSTORE_EXISTING)
 			return err_set(e,
 			    "no store at %s (check --store; import or serve "
 			    "creates one)",
 			    path);
+		fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT | O_EXCL, 0600);
+		if (fd == -1 && errno != EEXIST)
+			return err_set(
+			    e, "cannot open the hub store %s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+	} else if (access(path, R_OK | W_OK) == -1)
 		return err_set(e, "cannot open the hub store %s: %s", path, strerror(errno));
-	}
-	close(fd);
 	s = xcalloc(1, sizeof *s);
 	s->base.ops = &sqlite_ops;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=

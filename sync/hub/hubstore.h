@@ -12,6 +12,7 @@
 #include "err.h"
 #include "keys.h"
 #include "payload.h"
+#include "token.h"
 
 enum hub_kiosk_status {
 	HUB_KIOSK_UNKNOWN, /* seen, not yet trusted: its bundles wait in quarantine */
@@ -64,6 +65,22 @@ struct hub_story {
 	const char *snippet; /* search only */
 };
 
+/* An enrolment: a one-time token the coordinator made ('storyhub kiosks
+ * enroll'), kept by its hash (token.h), never in the clear. */
+struct hub_enrolment {
+	char name[BUNDLE_MAX_NAME + 1];    /* what the coordinator called it */
+	int64_t created, expires;          /* hub clock */
+	int64_t used;                      /* when a kiosk redeemed it; 0: not yet */
+	unsigned char kiosk[KEY_ID_BYTES]; /* the kiosk that redeemed it */
+};
+
+/* What waits in quarantine, for the quotas. */
+struct hub_quarantine_use {
+	uint64_t kiosk_bundles, kiosk_bytes; /* of one kiosk */
+	uint64_t total_bundles, total_bytes; /* of every kiosk */
+	int held;                            /* this very bundle waits already */
+};
+
 struct quarantined {
 	unsigned char hash[BUNDLE_HASH_BYTES];
 	const unsigned char *data;
@@ -80,8 +97,9 @@ enum hub_row_kind {
 	HUB_ROW_QUARANTINE, /* a whole bundle waiting for its kiosk's trust */
 	HUB_ROW_STORY,      /* a story, withdrawn ones included */
 	HUB_ROW_PACK,       /* a feedback pack's sequence (and the pack, once published) */
+	HUB_ROW_ENROLMENT,  /* an enrolment token's hash, used or not */
 };
-#define HUB_ROW_KINDS 5
+#define HUB_ROW_KINDS 6
 
 struct hub_row {
 	enum hub_row_kind kind;
@@ -102,22 +120,31 @@ struct hub_row {
 	int withdrawn;
 	/* PACK: seq, when (created), data and len (NULL until published) */
 	int published;
+	/* ENROLMENT: the token's hash and the enrolment (en.used 0: not used,
+	 * and en.kiosk zeros) */
+	unsigned char token[TOKEN_HASH_BYTES];
+	struct hub_enrolment en;
 };
 
 /* How many rows a store holds, for storyhub migrate's checks. */
 struct hub_counts {
-	uint64_t kiosks, bundles, quarantine, stories, withdrawn, packs;
+	uint64_t kiosks, bundles, quarantine, stories, withdrawn, packs, enrolments;
 };
 
 struct hubstore;
 
+/* Every operation returns 0, or -1 with e set; an engine marks a failure
+ * that may pass by itself (the store busy or locked by another process, its
+ * disk full) e->transient, which serve answers with 503 and Retry-After. */
 struct hubstore_ops {
 	const char *name;
 	void (*close)(struct hubstore *hs);
 	/* A write transaction. Writers take turns (SQLite: BEGIN IMMEDIATE;
 	 * PostgreSQL: a transaction-level advisory lock taken first), so two
-	 * processes never interleave their writes. When a step fails with
-	 * hs->retry set, roll back and run the whole transaction again. */
+	 * processes never interleave their writes; a writer waits for the
+	 * others up to 10 s (SQLite's busy timeout, PostgreSQL's lock_timeout),
+	 * then fails with e->transient. When a step fails with hs->retry set,
+	 * roll back and run the whole transaction again. */
 	int (*begin)(struct hubstore *hs, struct err *e);
 	int (*commit)(struct hubstore *hs, struct err *e);
 	void (*rollback)(struct hubstore *hs);
@@ -147,6 +174,24 @@ struct hubstore_ops {
 	    struct err *e);
 	int (*quarantine_delete)(
 	    struct hubstore *hs, const unsigned char hash[BUNDLE_HASH_BYTES], struct err *e);
+	/* Bundles and bytes waiting, of kiosk and in all; u->held when the
+	 * bundle with this hash is one of them. */
+	int (*quarantine_use)(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
+	    const unsigned char hash[BUNDLE_HASH_BYTES], struct hub_quarantine_use *u,
+	    struct err *e);
+	/* Delete every bundle of kiosk waiting in quarantine; *n counts them. */
+	int (*quarantine_reject)(
+	    struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], size_t *n, struct err *e);
+
+	/* Enrolment tokens, by hash. add refuses a hash already there. */
+	int (*enrolment_add)(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+	    const struct hub_enrolment *en, struct err *e);
+	/* *found = 0 when no enrolment has this hash. */
+	int (*enrolment_get)(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+	    struct hub_enrolment *en, int *found, struct err *e);
+	/* Mark it redeemed by kiosk at time when (in the caller's transaction). */
+	int (*enrolment_use)(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES],
+	    const unsigned char kiosk[KEY_ID_BYTES], int64_t when, struct err *e);
 
 	int (*story_put)(
 	    struct hubstore *hs, const struct hub_story_in *s, enum hub_put *result, struct err *e);
@@ -187,15 +232,16 @@ struct hubstore_ops {
 	int (*meta_put)(struct hubstore *hs, const char *key, const char *value, struct err *e);
 	int (*counts)(struct hubstore *hs, struct hub_counts *c, struct err *e);
 	/* Every row (kiosks, bundles, quarantine, stories in import order,
-	 * withdrawn ones too, then feedback packs), for storyhub migrate. */
+	 * withdrawn ones too, feedback packs, then enrolments), for storyhub
+	 * migrate. */
 	int (*row_foreach)(struct hubstore *hs,
 	    int (*fn)(const struct hub_row *r, void *ctx, struct err *e), void *ctx, struct err *e);
 	/* Store r as it is (in a transaction begun by the caller): a kiosk is
 	 * replaced; a bundle or quarantined bundle already held is left; a
 	 * story already held (same id and content) takes r's conflict flag and,
-	 * when r is withdrawn, is withdrawn; a pack takes r's state, and later
-	 * reservations follow the highest sequence. Stories are indexed for
-	 * search. */
+	 * when r is withdrawn, is withdrawn; a pack or an enrolment takes r's
+	 * state, and later pack reservations follow the highest sequence.
+	 * Stories are indexed for search. */
 	int (*row_put)(struct hubstore *hs, const struct hub_row *r, struct err *e);
 	/* *n: how many withdrawn stories have this code (so a refusal can tell
 	 * a withdrawn story from a code never seen). */
@@ -217,9 +263,10 @@ struct hubstore_ops {
 
 struct hubstore {
 	const struct hubstore_ops *ops;
-	/* Set by the engine when its last failure was transient (PostgreSQL: a
-	 * serialization failure or a deadlock): the transaction may succeed if
-	 * it is rolled back and run again from its start. */
+	/* Set by the engine when its last failure aborted the transaction for
+	 * a reason a second run is unlikely to meet (PostgreSQL: a
+	 * serialization failure or a deadlock): it may succeed if it is rolled
+	 * back and run again from its start, at once. */
 	int retry;
 };
 

@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -105,7 +106,7 @@ struct import_ctx {
 	struct pipeline *pl;
 	struct job *j;
 	struct hub_kiosk k;
-	int seen, intx, quarantined;
+	int seen, intx, quarantined, locked;
 	size_t done, new, duplicate, conflict;
 	unsigned char (*ids)[BUNDLE_ID_BYTES];
 	size_t nids;
@@ -480,6 +481,51 @@ store_all(struct import_ctx *c, struct err *e)
 	return rv;
 }
 
+static void
+mib(uint64_t bytes, char out[32])
+{
+	snprintf(out, 32, "%.1f MiB", (double)bytes / (1 << 20));
+}
+
+/* Room in quarantine for this bundle (in the bundle's transaction): its
+ * kiosk's quota and the total. A bundle held already takes no more room. */
+static int
+quota_check(struct import_ctx *c, struct err *e)
+{
+	const struct import_opts *o = c->o;
+	uint64_t kmax =
+	    o->quarantine_kiosk_max ? o->quarantine_kiosk_max : IMPORT_QUARANTINE_KIOSK_MAX;
+	uint64_t tmax =
+	    o->quarantine_total_max ? o->quarantine_total_max : IMPORT_QUARANTINE_TOTAL_MAX;
+	struct hub_quarantine_use u;
+	char hex[KEY_ID_HEX], held[32], max[32];
+
+	if (c->hs->ops->quarantine_use(c->hs, c->j->h.kiosk_id, c->j->hash, &u, e) == -1)
+		return -1;
+	if (u.held)
+		return 0;
+	keys_id_hex(c->j->h.kiosk_id, hex);
+	if (u.kiosk_bytes + c->j->len > kmax) {
+		mib(u.kiosk_bytes, held);
+		mib(kmax, max);
+		return err_set(e,
+		    "quarantine full for unknown kiosk %s: %" PRIu64 " bundles (%s) wait already "
+		    "and the quota is %s per kiosk; trust it ('storyhub kiosks --store DB --key "
+		    "hub.key trust %s') or reject them ('... reject %s'), then import again",
+		    hex, u.kiosk_bundles, held, max, hex, hex);
+	}
+	if (u.total_bytes + c->j->len > tmax) {
+		mib(u.total_bytes, held);
+		mib(tmax, max);
+		return err_set(e,
+		    "quarantine full: %" PRIu64 " bundles (%s) from unknown kiosks wait and the "
+		    "quota is %s in all; trust or reject kiosks ('storyhub kiosks --store DB' "
+		    "lists them), then import again",
+		    u.total_bundles, held, max);
+	}
+	return 0;
+}
+
 /* The kiosk's standing decides, and the bundle's transaction opens. Returns
  * -1 (e set) to stop, also when the bundle went to quarantine
  * (c->quarantined). */
@@ -512,6 +558,8 @@ decide(struct import_ctx *c, struct err *e)
 		if (ops->begin(c->hs, e) == -1)
 			return -1;
 		c->intx = 1;
+		if (quota_check(c, e) == -1)
+			return -1;
 		if (ops->kiosk_put(c->hs, k, e) == -1 ||
 		    ops->quarantine_add(
 		        c->hs, c->j->hash, h, c->j->buf, c->j->len, c->j->path, e) == -1 ||
@@ -651,6 +699,30 @@ retry_reset(struct import_ctx *c, int attempt)
 	nanosleep(&ts, NULL);
 }
 
+/* Take or leave the caller's store lock (import_opts.store_lock). */
+static void
+store_lock(struct import_ctx *c, int take)
+{
+	if (c->o->store_lock == NULL || c->locked == take)
+		return;
+	c->o->store_lock(c->o->ctx, take);
+	c->locked = take;
+}
+
+/* Open j's first records on this thread (and the workers) before the
+ * store is taken: as many as the look-ahead holds. */
+static void
+open_ahead(struct pipeline *pl, struct job *j)
+{
+	size_t i;
+
+	pthread_mutex_lock(&pl->mu);
+	allow_open(pl, j);
+	while (claim_record(j, &i))
+		open_claimed(pl, j, i, pl->rd, &pl->rd_err);
+	pthread_mutex_unlock(&pl->mu);
+}
+
 /* Import bundle k (the storing thread's part), setting its outcome. */
 static void
 run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_opts *o,
@@ -680,6 +752,18 @@ run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_
 		*e = j->verr;
 		goto out;
 	}
+	if (o->kiosk != NULL && memcmp(o->kiosk, j->h.kiosk_id, KEY_ID_BYTES) != 0) {
+		char signer[KEY_ID_HEX], sender[KEY_ID_HEX];
+
+		keys_id_hex(j->h.kiosk_id, signer);
+		keys_id_hex(o->kiosk, sender);
+		err_set(e, "this bundle is signed by kiosk %s, not by kiosk %s that sent it",
+		    signer, sender);
+		goto out;
+	}
+	if (o->open_early)
+		open_ahead(pl, j);
+	store_lock(&c, 1);
 	for (attempt = 1;; attempt++) {
 		if (store_bundle(&c, e) == 0)
 			break;
@@ -691,6 +775,7 @@ run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_
 			goto out;
 		retry_reset(&c, attempt);
 	}
+	store_lock(&c, 0);
 	st->new += c.new;
 	st->duplicate += c.duplicate;
 	st->conflict += c.conflict;
@@ -713,6 +798,7 @@ out:
 	pthread_mutex_unlock(&pl->mu);
 	if (c.intx)
 		ops->rollback(hs);
+	store_lock(&c, 0);
 	if (j->res == IMPORT_REJECTED) {
 		st->rejected++;
 		if (st->reason[0] == '\0') {
@@ -891,6 +977,30 @@ int
 import_revoke(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], struct err *e)
 {
 	return set_status(hs, kiosk, HUB_KIOSK_REVOKED, e);
+}
+
+int
+import_reject(
+    struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], size_t *n, struct err *e)
+{
+	struct hub_kiosk k;
+	char hex[KEY_ID_HEX];
+	int found;
+
+	*n = 0;
+	keys_id_hex(kiosk, hex);
+	if (hs->ops->kiosk_get(hs, kiosk, &k, &found, e) == -1)
+		return -1;
+	if (!found)
+		return err_set(e, "no kiosk %s has sent a bundle here; see 'storyhub kiosks'", hex);
+	if (hs->ops->begin(hs, e) == -1)
+		return -1;
+	if (hs->ops->quarantine_reject(hs, kiosk, n, e) == -1 || hs->ops->commit(hs, e) == -1) {
+		hs->ops->rollback(hs);
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }
 
 char *

@@ -7,10 +7,15 @@
 #define IMPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 #include "hubstore.h"
 #include "keys.h"
+
+/* Quarantine quotas by default (bytes of whole bundles waiting). */
+#define IMPORT_QUARANTINE_KIOSK_MAX ((uint64_t)64 << 20)  /* per unknown kiosk */
+#define IMPORT_QUARANTINE_TOTAL_MAX ((uint64_t)512 << 20) /* all of them */
 
 enum import_outcome {
 	IMPORT_DONE,        /* imported (or already held) */
@@ -30,7 +35,22 @@ struct import_opts {
 	/* import_files: called after each bundle, in order, with its outcome (e
 	 * says why unless IMPORT_DONE); may be NULL */
 	void (*report)(void *ctx, const char *path, enum import_outcome res, const struct err *e);
-	void *ctx; /* for both */
+	void *ctx; /* for all three */
+	/* Several threads share the store's connection (serve): store_lock(ctx,
+	 * 1) comes before a bundle's first store operation and store_lock(ctx,
+	 * 0) after its last, so reading and verifying (and opening, below) run
+	 * outside it. NULL: no lock. */
+	void (*store_lock)(void *ctx, int take);
+	/* Open the first records (up to 1024) before taking the lock, so that
+	 * they are opened while another bundle is stored. For serve, where the
+	 * sender was authenticated and is trusted: little is opened for nothing. */
+	int open_early;
+	/* Not NULL: only a bundle signed by this kiosk is taken (serve: the
+	 * kiosk that signed the request); any other is rejected. */
+	const unsigned char *kiosk;
+	/* Quarantine quotas in bytes (0: the defaults above): a bundle from an
+	 * unknown kiosk that would pass either is rejected, and says so. */
+	uint64_t quarantine_kiosk_max, quarantine_total_max;
 };
 
 /* Counts are stories, except bundles and rejected (bundles). */
@@ -66,6 +86,11 @@ int import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
 
 /* Mark a kiosk revoked: its bundles are refused from now on. */
 int import_revoke(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], struct err *e);
+
+/* Delete every bundle of a known kiosk waiting in quarantine (its status is
+ * kept); *n counts them. */
+int import_reject(
+    struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES], size_t *n, struct err *e);
 
 /* The one-line summary: "N new, N duplicate, N quarantined, N rejected[: reason]".
  * Caller frees. */

@@ -15,7 +15,7 @@
 #define META_FROM "migrated_from"
 
 static const char *const kind_names[HUB_ROW_KINDS] = { "kiosks", "imported bundles",
-	"quarantined bundles", "stories", "feedback packs" };
+	"quarantined bundles", "stories", "feedback packs", "enrolments" };
 
 struct copy {
 	struct hubstore *to;
@@ -62,10 +62,11 @@ feed_str(crypto_generichash_state *h, const char *s)
 	feed_bytes(h, s, s ? strlen(s) : 0);
 }
 
-/* A bundle's path as both engines keep it: PostgreSQL's text must be UTF-8,
- * so a file name that is not is kept neutralised (hubstore-pg.c). */
+/* A bundle's path or an enrolment's name as both engines keep it:
+ * PostgreSQL's text must be UTF-8, so one that is not is kept neutralised
+ * (hubstore-pg.c's path_text). */
 static void
-feed_path(crypto_generichash_state *h, const char *path)
+feed_text(crypto_generichash_state *h, const char *path)
 {
 	char *safe;
 
@@ -104,7 +105,7 @@ row_hash(const struct hub_row *r, unsigned char out[32])
 		feed_int(&h, r->count);
 		feed_bytes(&h, r->kind == HUB_ROW_QUARANTINE ? (const void *)r->data : "",
 		    r->kind == HUB_ROW_QUARANTINE ? r->len : 0);
-		feed_path(&h, r->path);
+		feed_text(&h, r->path);
 		feed_int(&h, r->when);
 		break;
 	case HUB_ROW_STORY:
@@ -135,6 +136,14 @@ row_hash(const struct hub_row *r, unsigned char out[32])
 		feed_int(&h, r->when);
 		feed_int(&h, r->published);
 		feed_bytes(&h, r->data, r->data ? r->len : 0);
+		break;
+	case HUB_ROW_ENROLMENT:
+		feed_bytes(&h, r->token, sizeof r->token);
+		feed_text(&h, r->en.name);
+		feed_int(&h, r->en.created);
+		feed_int(&h, r->en.expires);
+		feed_int(&h, r->en.used);
+		feed_bytes(&h, r->en.kiosk, sizeof r->en.kiosk);
 		break;
 	}
 	crypto_generichash_final(&h, out, 32);
@@ -229,7 +238,7 @@ claim_target(struct hubstore *from, struct hubstore *to, struct migrate_stats *s
 	}
 	if (to->ops->counts(to, &n, e) == -1)
 		goto out;
-	if (n.kiosks + n.bundles + n.quarantine + n.stories + n.packs > 0) {
+	if (n.kiosks + n.bundles + n.quarantine + n.stories + n.packs + n.enrolments > 0) {
 		err_set(e,
 		    "the target store already holds %llu stories and %llu kiosks and is not a "
 		    "copy of this source: migrate into a new, empty store",
@@ -290,7 +299,7 @@ migrate_run(struct hubstore *from, struct hubstore *to, const struct migrate_opt
 		return -1;
 	if (from->ops->counts(from, &n, e) == -1)
 		return -1;
-	c.total = n.kiosks + n.bundles + n.quarantine + n.stories + n.packs;
+	c.total = n.kiosks + n.bundles + n.quarantine + n.stories + n.packs + n.enrolments;
 	if (from->ops->row_foreach(from, copy_row, &c, e) == -1 || flush(&c, e) == -1) {
 		if (c.intx)
 			to->ops->rollback(to);

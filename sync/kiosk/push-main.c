@@ -10,24 +10,66 @@
 #include <stdlib.h>
 
 #include "fail.h"
+#include "fsutil.h"
 #include "harden.h"
 #include "kiosk.h"
 #include "push.h"
 #include "pushspawn.h"
+#include "xmalloc.h"
 
 static const char usage[] =
-    "usage: storykiosk push --data DIR [--url URL] [--timeout S]\n\n"
+    "usage: storykiosk push --data DIR [--url URL] [--ca FILE] [--timeout S]\n\n"
     "Sends one signed bundle of every finished story the hub has not yet\n"
     "acknowledged to the hub ('storyhub serve'), for example\n"
-    "  storykiosk push --data /var/lib/storykiosk --url http://hub.example:8080\n"
-    "The hub's signed receipt is verified against the hub key(s) given at init;\n"
-    "only the stories it lists are marked acknowledged ('storykiosk purge' may\n"
-    "then delete them). A refused or broken upload changes nothing: the next\n"
-    "push sends the same stories again and the hub keeps each story once.\n"
-    "Then the hub's newest feedback pack, when it is newer than this kiosk's,\n"
-    "is verified and taken as 'storykiosk feedback' takes one.\n\n"
+    "  storykiosk push --data /var/lib/storykiosk --url https://hub.example:8443\n"
+    "The kiosk must be enrolled: when it holds an enrolment token ('storykiosk\n"
+    "enroll', or init --enroll) this push redeems it first. Every request is\n"
+    "signed with the kiosk's key. The hub's signed receipt is verified against\n"
+    "the hub key(s) given at init; only the stories it lists are marked\n"
+    "acknowledged ('storykiosk purge' may then delete them). A busy hub (503) is\n"
+    "tried again after the wait it asks for (\"hub busy, will retry\"), within\n"
+    "--timeout. A refused or broken upload changes nothing: the next push sends\n"
+    "the same stories again and the hub keeps each story once. Then the hub's\n"
+    "newest feedback pack, when it is newer than this kiosk's, is verified and\n"
+    "taken as 'storykiosk feedback' takes one. Exit status 0, 1 on failure, 75\n"
+    "when the hub was still busy at the end (try later).\n\n"
     "  --url URL     the hub (default: the URL given to 'storykiosk init --push-url')\n"
-    "  --timeout S   give up after S seconds in all (default 60; connecting: 10)\n";
+    "  --ca FILE     for https: trust this CA certificate (PEM) for the hub; default:\n"
+    "                STORYKIOSK_PUSH_CA, else the one given to init --ca, else the\n"
+    "                system's CAs\n"
+    "  --timeout S   give up after S seconds in all, retries included (default 60;\n"
+    "                connecting: 10)\n"
+    "  --once        do not wait for a busy hub: end at once (exit 75); the running\n"
+    "                kiosk starts its pushes so, and tries again after its backoff\n";
+
+#define EXIT_TEMPFAIL 75 /* sysexits.h's EX_TEMPFAIL: try again later */
+
+static void
+say_busy(void *ctx, const char *why, long seconds)
+{
+	(void)ctx;
+	fprintf(stderr, "storykiosk: hub busy, will retry in %ld s: %s\n", seconds, why);
+	fflush(stderr);
+}
+
+/* The CA file to trust: --ca, else STORYKIOSK_PUSH_CA, else DIR/push-ca.pem
+ * (init --ca) when there is one; NULL: the system's. Caller frees. */
+static char *
+ca_file(const char *given, const char *dir)
+{
+	const char *env = getenv("STORYKIOSK_PUSH_CA");
+	char *saved;
+
+	if (given != NULL)
+		return xstrdup(given);
+	if (env != NULL && env[0] != '\0')
+		return xstrdup(env);
+	saved = fsutil_join(dir, PUSHSPAWN_CA_FILE);
+	if (fsutil_exists(saved))
+		return saved;
+	free(saved);
+	return NULL;
+}
 
 int
 main(int argc, char **argv)
@@ -36,13 +78,16 @@ main(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "url", required_argument, NULL, 'u' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "ca", required_argument, NULL, 'c' },
+		{ "once", no_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct push_result res;
+	struct push_opts po = { 0 };
 	struct kiosk *k = NULL;
-	const char *dir = NULL, *url = NULL;
-	char *saved = NULL;
+	const char *dir = NULL, *url = NULL, *ca = NULL;
+	char *saved = NULL, *cafile = NULL;
 	long timeout = 0;
 	char *end;
 	struct err e;
@@ -62,6 +107,12 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			url = optarg;
+			break;
+		case 'c':
+			ca = optarg;
+			break;
+		case 'o':
+			po.once = 1;
 			break;
 		case 't':
 			timeout = strtol(optarg, &end, 10);
@@ -97,13 +148,34 @@ main(int argc, char **argv)
 		rv = fail("%s", e.msg);
 		goto out;
 	}
-	if (push_run(k, url, timeout, &res, &e) == -1) {
-		rv = fail("push failed: %s; nothing was marked acknowledged, every story "
-		          "is kept for the next push",
-		    e.msg);
+	cafile = ca_file(ca, dir);
+	if (cafile != NULL && !fsutil_exists(cafile)) {
+		rv = fail("no CA file at %s (give --ca FILE, a PEM certificate)", cafile);
 		goto out;
 	}
+	po.url = url;
+	po.timeout = timeout;
+	po.ca = cafile;
+	po.busy = say_busy;
+	if (push_run(k, &po, &res, &e) == -1) {
+		if (e.transient) {
+			fail(
+			    "push failed: %s; nothing was marked acknowledged, every story is kept "
+			    "for the next push",
+			    e.msg);
+			rv = EXIT_TEMPFAIL;
+		} else
+			rv = fail("push failed: %s; nothing was marked acknowledged, every story "
+			          "is kept for the next push",
+			    e.msg);
+		goto out;
+	}
+	if (res.enrolled)
+		printf("enrolled with the hub: %s\n", res.note);
 	switch (res.outcome) {
+	case PUSH_ENROLLED:
+		printf("nothing to push yet\n");
+		break;
 	case PUSH_NOTHING:
 		printf("nothing to push: the hub has acknowledged every finished story\n");
 		break;
@@ -130,5 +202,6 @@ main(int argc, char **argv)
 out:
 	kiosk_close(k);
 	free(saved);
+	free(cafile);
 	return rv;
 }

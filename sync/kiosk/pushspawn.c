@@ -10,9 +10,12 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "xmalloc.h"
 
 #ifndef LIBEXECDIR
@@ -59,9 +62,31 @@ pushspawn_url_check(const char *url, struct err *e)
 	return 0;
 }
 
+/* The child's standard error: DIR/push.log, appended, started again when it
+ * grew past PUSHSPAWN_LOG_MAX; /dev/null when it cannot be opened. */
+static int
+open_log(const char *dir)
+{
+	char *path = fsutil_join(dir, PUSHSPAWN_LOG_FILE), when[32];
+	struct stat st;
+	int fd, trunc;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	trunc = stat(path, &st) == 0 && st.st_size > PUSHSPAWN_LOG_MAX;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | (trunc ? O_TRUNC : 0) | O_CLOEXEC, 0600);
+	free(path);
+	if (fd == -1)
+		return open("/dev/null", O_WRONLY | O_CLOEXEC);
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	dprintf(fd, "%s push started\n", when);
+	return fd;
+}
+
 int
-pushspawn_start(
-    const char *helper, const char *dir, const char *url, long timeout, pid_t *pid, struct err *e)
+pushspawn_start(const char *helper, const char *dir, const char *url, const char *ca, long timeout,
+    pid_t *pid, struct err *e)
 {
 	char tbuf[24];
 	pid_t p;
@@ -72,15 +97,15 @@ pushspawn_start(
 		return err_set(e, "cannot start a push: %s", strerror(errno));
 	if (p == 0) {
 		char *argv[] = { (char *)helper, "--data", (char *)dir, "--url", (char *)url,
-			"--timeout", tbuf, NULL };
-		int fd = open("/dev/null", O_RDWR);
+			"--timeout", tbuf, "--once", ca != NULL ? "--ca" : NULL, (char *)ca, NULL };
+		int fd = open("/dev/null", O_RDWR), log = open_log(dir);
 
 		/* Never write on the kiosk's screen or read its keyboard. */
-		if (fd == -1)
+		if (fd == -1 || log == -1)
 			_exit(127);
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
+		dup2(log, STDERR_FILENO);
 		/* Nothing else of the kiosk's (its database, the terminal). */
 		closefrom(STDERR_FILENO + 1);
 		/* Out of the terminal's process group: keys never signal it. */
@@ -88,6 +113,7 @@ pushspawn_start(
 		/* The participant's typing comes first on a small machine. */
 		setpriority(PRIO_PROCESS, 0, 10);
 		execv(helper, argv);
+		dprintf(STDERR_FILENO, "storykiosk: cannot run %s: %s\n", helper, strerror(errno));
 		_exit(127);
 	}
 	*pid = p;

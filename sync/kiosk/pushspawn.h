@@ -19,12 +19,26 @@ char *pushspawn_helper(void);
 /* Check that url is one push can use (http:// or https:// and a host). */
 int pushspawn_url_check(const char *url, struct err *e);
 
-/* Start `helper --data dir --url url --timeout timeout` with stdin,
- * stdout and stderr on /dev/null (it must never write on the kiosk's
- * screen); *pid is the child. The helper records its attempt, success and
- * error in the kiosk's store. */
-int pushspawn_start(
-    const char *helper, const char *dir, const char *url, long timeout, pid_t *pid, struct err *e);
+/* In a kiosk's data directory: the CA certificate 'init --ca' saved, and
+ * the log of the pushes the running kiosk starts (what the helper says on
+ * standard error: "hub busy, will retry ...", failures), kept short. */
+#define PUSHSPAWN_CA_FILE "push-ca.pem"
+/* The kiosk's meta keys for enrolment: the token waiting to be sent by the
+ * next push (empty once the hub took it) and when the hub confirmed it. */
+#define PUSHSPAWN_META_TOKEN "enroll_token"
+#define PUSHSPAWN_META_ENROLLED "enrolled"
+#define PUSHSPAWN_LOG_FILE "push.log"
+#define PUSHSPAWN_LOG_MAX ((long)256 << 10) /* started again past this size */
+
+/* Start `helper --data dir --url url --timeout timeout --once [--ca ca]` with
+ * stdin and stdout on /dev/null and stderr appended to DIR/push.log (it
+ * must never write on the kiosk's screen); *pid is the child. The helper
+ * records its attempt, success and error in the kiosk's store; a busy hub
+ * ends it at once ("hub busy, will retry"), and the kiosk's backoff decides
+ * when it tries again. ca: NULL
+ * lets the helper choose (STORYKIOSK_PUSH_CA, DIR/push-ca.pem). */
+int pushspawn_start(const char *helper, const char *dir, const char *url, const char *ca,
+    long timeout, pid_t *pid, struct err *e);
 
 /* Check a started push without blocking: 0 still running, 1 finished with
  * *ok set (1 success, 0 failure), -1 with e set when pid is not our child. */

@@ -4,7 +4,7 @@ cd "$T_DIR" || exit 1
 FORM="$TOP/forms/partnership.yaml"
 
 check_ok "storykiosk --help" "$KIOSK" --help
-for c in init run add status export push import-receipt purge check-form preview; do
+for c in init run add status export push import-receipt purge check-form preview enroll; do
 	"$KIOSK" "$c" --help >"$T_DIR/out" 2>&1
 	check "storykiosk $c --help explains itself" \
 	    grep -q "usage: storykiosk $c" "$T_DIR/out"

@@ -3,6 +3,7 @@
 # PR_SET_DUMPABLE 0 first thing); STORYHUB_PASSPHRASE is gone from a running
 # hub's environment once read; a hub.key with any group or other permission
 # bit is refused with the chmod 600 to run.
+# test: serial (it sets the kernel's core pattern, which every process shares)
 . "$(dirname "$0")/kiosk.lib"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1

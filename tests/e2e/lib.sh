@@ -24,6 +24,8 @@
 #   t_store NAME                          a new hub store for --store: NAME.db
 #                                         (SQLite), or under pg.lib a new
 #                                         PostgreSQL database (its URI)
+#   t_store_sql STORE SQL                 one statement on that store's tables
+#   t_store_bytes STORE                   all it holds (file or pg_dump)
 #
 # Each script gets a private directory, $T_DIR, removed at exit. A domain
 # library adds its own clean-up to T_CLEANUP and its own diagnostics for a
@@ -171,6 +173,28 @@ t_store() {
 	else
 		echo "$1.db"
 	fi
+}
+
+# t_store_sql STORE SQL: run one SQL statement on the hub store STORE (its
+# tables by their plain names) and print the rows: sqlite3 for a file, psql
+# for a postgresql:// URI (the schema storyhub).
+t_store_sql() {
+	case $1 in
+	postgres://* | postgresql://*)
+		PGOPTIONS="-c search_path=storyhub" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"
+		;;
+	*) sqlite3 -batch "$1" "$2" ;;
+	esac
+}
+
+# t_store_bytes STORE: every byte the hub store STORE holds, for the checks
+# that something never reaches it: the file and its WAL, or the database's
+# dump (pg_dump, as the role storyhub).
+t_store_bytes() {
+	case $1 in
+	postgres://* | postgresql://*) pg_dump -d "$1" --data-only ;;
+	*) cat "$1" && { [ ! -e "$1-wal" ] || cat "$1-wal"; } ;;
+	esac
 }
 
 t_hubkey() {

@@ -28,11 +28,17 @@ check_ok "hub B trusts the kiosk" "$HUB" kiosks --store hubB.db --key hubB/hub.k
 check_ok "hub B imports it again and writes a receipt" "$HUB" import --store hubB.db --key hubB/hub.key "$BB"
 check "... there it is" test -s "$BB.receipt"
 
-# A fake hub: answers every POST as told (status, file with the body, delay).
+# A fake hub: hands out nonces, and answers every POST as told (status,
+# file with the body, delay).
 cat >fake.py <<'PY'
 import http.server, sys, time
 status, body, delay = int(sys.argv[1]), open(sys.argv[2], "rb").read(), float(sys.argv[3])
 class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        self.wfile.write(b"fakenonce\n")
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         time.sleep(delay)
@@ -91,15 +97,22 @@ check "... keeps everything" keeps_all
 check "serve hub A" start_server hubA.db hubA/hub.key
 check_fail "TLS to a plain-HTTP hub: TLS failure" "$KIOSK" push --data k --url "https://127.0.0.1:$SRV_PORT" --timeout 5
 check "... said as such" grep -q "TLS failure" "$T_DIR/out"
-check_ok "first push: quarantined" "$KIOSK" push --data k --url "$URL"
-check_ok "trust the kiosk" "$HUB" kiosks --store hubA.db --key hubA/hub.key trust "$KID"
+check_fail "first push: not enrolled" "$KIOSK" push --data k --url "$URL"
+check "... said so (401)" grep -q "HTTP 401): kiosk $KID is not enrolled" "$T_DIR/out"
+# A copy of the kiosk (the same identity) enrols and pushes, so that the
+# hub holds every story while the kiosk itself has none acknowledged.
+cp -Rp k kE
+check "enrol the kiosk" enrol kE hubA.db
+check_ok "push: enrolled and delivered" "$KIOSK" push --data kE --url "$URL"
 check "... hub holds $N" test "$(hub_count hubA.db)" = $N
+check "... the kiosk is trusted" sh -c '"$1" kiosks --store hubA.db | grep -q "^$2  trusted"' sh "$HUB" "$KID"
+check "... and the kiosk itself still holds every story" keeps_all
 
 # A genuine receipt from hub A, for another bundle: replayed, it must not count.
 mkdir stickA
 "$KIOSK" export --data k --all --to stickA >/dev/null
 BA=$(ls stickA/*.skb)
-check "a genuine receipt from hub A for an exported bundle" test "$(post_file "$URL" "$BA" application/octet-stream genuine.receipt)" = 200
+check "a genuine receipt from hub A for an exported bundle" test "$(signed_post "$URL" k "$BA" application/octet-stream genuine.receipt)" = 200
 fake 200 genuine.receipt 0
 check_fail "... replayed for another push: rejected" "$KIOSK" push --data k --url "$FAKE_URL"
 check "... as a receipt for another bundle" grep -q "receipt is for another bundle" "$T_DIR/out"
@@ -112,7 +125,8 @@ check "add $N more" add_stories k $((N + 1)) $((2 * N))
 N2=$((2 * N))
 "$KIOSK" export --data k --all --to stickA >/dev/null
 BIG=$(ls -t stickA/*.skb | head -1)
-curl -s -o /dev/null --max-time 20 --limit-rate 20k -H 'Content-Type: application/octet-stream' \
+h=$(sign_headers "$URL" k "$BIG" application/octet-stream)
+curl -s -o /dev/null --max-time 20 --limit-rate 20k -H "@$h" \
     --trace-ascii slow.trace --data-binary "@$BIG" "$URL/v1/bundles" &
 slow=$!
 wait_for "grep -q '^=> Send data' slow.trace" 10      # the body is on its way

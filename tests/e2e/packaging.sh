@@ -25,7 +25,7 @@ for src in "$TOP"/docs/man/*.scd; do
 	     MANWIDTH=80 man -l 'man/$page' 2>/dev/null | grep -q '^SYNOPSIS' &&
 	     MANWIDTH=80 man -l 'man/$page' 2>/dev/null | grep -q '^DESCRIPTION'"
 done
-for c in init run add status export import-receipt purge check-form preview feedback; do
+for c in init run add status export import-receipt purge check-form preview feedback enroll; do
 	check "man: storykiosk(1) documents $c" \
 	    grep -q "^\*storykiosk $c\*" "$TOP/docs/man/storykiosk.1.scd"
 done
@@ -53,7 +53,7 @@ for line in 'User=storykiosk' 'Conflicts=getty@%i\.service' 'Restart=always' \
     'ExecStart=/usr/bin/storykiosk run --data \$\{STORYKIOSK_DATA\} --form \$\{STORYKIOSK_FORM\}'; do
 	check "unit: storykiosk@.service has $line" unit_has storykiosk@.service "$line"
 done
-for v in STORYKIOSK_DATA STORYKIOSK_FORM STORYKIOSK_PUSH_URL; do
+for v in STORYKIOSK_DATA STORYKIOSK_FORM STORYKIOSK_PUSH_URL STORYKIOSK_PUSH_CA; do
 	check "config: storykiosk.conf sets $v" \
 	    grep -q "^$v=" "$TOP/packaging/etc/storykiosk.conf"
 done

@@ -1,8 +1,9 @@
 # storyhub migrate: a SQLite hub (a trusted kiosk's stories, scribes' among
 # them, a conflict, a withdrawn story, a kiosk waiting in quarantine, a
-# revoked one, a published feedback pack and a reserved one) copied to
-# PostgreSQL and back gives the same export byte for byte, the same search
-# results, kiosk list and packs (the next pack numbered after them); a migration killed with SIGKILL goes on when run
+# revoked one, a published feedback pack and a reserved one, enrolment
+# tokens used and not) copied to PostgreSQL and back gives the same export
+# byte for byte, the same search results, kiosk list, packs (the next pack
+# numbered after them) and enrolments; a migration killed with SIGKILL goes on when run
 # again; a target that holds other stories, the same store, a password in
 # the URI and a missing source are refused with one line.
 . "$TOP/tests/e2e/pg.lib"
@@ -42,6 +43,23 @@ check_ok "feedback pack 1, published" "$HUB" feedback --store src.db --key hub/h
 check_ok "feedback pack 2, written only" "$HUB" feedback --store src.db --key hub/hub.key \
     --form-file "$FORM" --search mkutano --out p2.skf
 check "... pack 2" grep -q "^wrote feedback pack 2 " "$T_DIR/out"
+check_ok "an enrolment token" "$HUB" kiosks --store src.db enroll --name "Stall «7»"
+check_ok "... and another" "$HUB" kiosks --store src.db enroll --expires 2d
+# as if a kiosk had used the second one
+t_store_sql src.db "UPDATE enrolments SET kiosk = '$KG', used = 1800000000
+    WHERE rowid = (SELECT max(rowid) FROM enrolments)" >/dev/null
+# enrolments ENGINE STORE: every enrolment, one line each, sorted
+enrolments() {
+	case $1 in
+	pg) hex="encode(hash, 'hex')" ;;
+	*) hex="lower(hex(hash))" ;;
+	esac
+	t_store_sql "$2" "SELECT $hex || ':' || name || ':' || created || ':' || expires || ':' ||
+	    coalesce(kiosk, '-') || ':' || used FROM enrolments" | sort
+}
+enrolments sqlite src.db >src.enrolments
+same_enrolments() { enrolments "$1" "$2" | cmp -s - src.enrolments; }
+check "... two, one used" test "$(wc -l <src.enrolments)" -eq 2 -a "$(grep -c ":$KG:1800000000$" src.enrolments)" -eq 1
 # each pack's sequence, whether published, and the md5 of its bytes
 PACKS_WANT="1:1:$(md5sum <p1.skf | cut -c1-32) 2:0:-"
 PACKS_SQL="SELECT string_agg(seq || ':' || published || ':' || coalesce(md5(data), '-'), ' '
@@ -61,7 +79,7 @@ check "... 1,203 stories exported" test "$(grep -c '^[0-9a-f]\{32\},' src.csv)" 
 PG=$(pg_newdb moved)
 check_ok "migrate SQLite to PostgreSQL" "$HUB" migrate --from src.db --to "$PG"
 check "... says what it copied" grep -q \
-    "^copied 4 kiosks, 5 imported bundles, 2 quarantined bundles, 1204 stories (1 withdrawn), 2 feedback packs$" \
+    "^copied 4 kiosks, 5 imported bundles, 2 quarantined bundles, 1204 stories (1 withdrawn), 2 feedback packs, 2 enrolments$" \
     "$T_DIR/out"
 check "... and that it checked" grep -q "^checked: both stores hold the same rows" "$T_DIR/out"
 check "snapshot of the copy" snapshot "$PG" pg
@@ -75,6 +93,7 @@ check "the scribes' stories keep their initials" test \
     "$(pg_count "$PG" "SELECT count(*) FROM storyhub.stories WHERE source = 'scribe' AND scribe = 'AB'")" -gt 100
 check "the packs are the same: pack 1 published (its bytes), pack 2 reserved" \
     test "$(pg_count "$PG" "$PACKS_SQL")" = "$PACKS_WANT"
+check "the enrolments are the same (hash, name, times, kiosk)" same_enrolments pg "$PG"
 check_ok "migrate again: nothing new" "$HUB" migrate --from src.db --to "$PG"
 check "... resumes the same copy" grep -q "^copied (resuming an earlier run) " "$T_DIR/out"
 
@@ -88,6 +107,7 @@ check "the new file is 0600" test "$(stat -c %a back.db)" = 600
 check "... the same packs" test "$(sqlite3 -batch back.db "SELECT group_concat(x, ' ') FROM
     (SELECT seq || ':' || published || ':' || (data IS NULL) AS x FROM packs ORDER BY seq)")" = \
     "1:1:0 2:0:1"
+check "... the same enrolments" same_enrolments sqlite back.db
 check "... pack 1's very bytes" sh -c "sqlite3 -batch back.db \"SELECT writefile('b1.skf', data)
     FROM packs WHERE seq = 1\" >/dev/null && cmp b1.skf p1.skf"
 for s in "$PG" back.db; do
@@ -117,7 +137,7 @@ check_fail "the half copy cannot go into a store that holds stories" \
     "$HUB" migrate --from "$PG2" --to src.db
 check "... (src.db is not empty: refused)" grep -q "already holds" "$T_DIR/out"
 check_ok "run it again" "$HUB" migrate --from src.db --to "$PG2"
-check "... it goes on" grep -q "^copied (resuming an earlier run) 5 kiosks, .* 4204 stories (1 withdrawn), 2 feedback packs$" \
+check "... it goes on" grep -q "^copied (resuming an earlier run) 5 kiosks, .* 4204 stories (1 withdrawn), 2 feedback packs, 2 enrolments$" \
     "$T_DIR/out"
 check "snapshot of the finished copy" snapshot "$PG2" pg2
 check "... the same CSV" cmp src.csv pg2.csv

@@ -129,7 +129,7 @@ expect_error(const unsigned char *buf, size_t len, const unsigned char *hub, con
 {
 	struct seen s = { 0 };
 	struct bundle_sink sink = { on_header, on_record, &s };
-	struct err e = { "" };
+	struct err e = { "", 0 };
 
 	assert_int_equal(bundle_read(buf, len, hub, &sink, &e), -1);
 	if (strstr(e.msg, want) == NULL)

@@ -1,9 +1,11 @@
 /* push and serve in one process: a push to a hub that is not there (also
  * through the helper the running kiosk spawns, or a helper that is missing)
- * changes nothing and records why; a push to a running server is delivered
- * (quarantined: the kiosk is unknown) and acknowledges nothing; a kiosk with
- * nothing waiting sends nothing; bad listen addresses and push URLs are
- * refused; retry delays back off exponentially. */
+ * changes nothing and records why; a push to a running server from a kiosk
+ * that is not enrolled is refused (401), and once the kiosk holds a token
+ * the push enrols it (its records here are not sealed stories, so the
+ * bundle itself is refused: nothing acknowledged); a kiosk with nothing
+ * waiting sends nothing; bad listen addresses and push URLs are refused;
+ * retry delays back off exponentially. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "enrol.h"
 #include "fsutil.h"
 #include "hubstore.h"
 #include "kiosk.h"
@@ -104,11 +107,15 @@ test_no_hub_changes_nothing(void **state)
 	struct push_result res;
 	struct err e;
 
+	struct push_opts po = { .url = "http://127.0.0.1:1", .timeout = 5 };
+
 	/* Port 1 on loopback: nothing listens there. */
-	assert_int_equal(push_run(f->k, "http://127.0.0.1:1", 5, &res, &e), -1);
+	assert_int_equal(push_run(f->k, &po, &res, &e), -1);
 	assert_non_null(strstr(e.msg, "connection refused"));
+	assert_false(e.transient);
 	assert_int_equal(unacked(f->k), 3);
-	assert_int_equal(push_run(f->k, "gopher://127.0.0.1:1", 5, &res, &e), -1);
+	po.url = "gopher://127.0.0.1:1";
+	assert_int_equal(push_run(f->k, &po, &res, &e), -1);
 	assert_int_equal(unacked(f->k), 3);
 }
 
@@ -168,7 +175,8 @@ test_spawned_push(void **state)
 	struct err e;
 	pid_t pid;
 
-	assert_int_equal(pushspawn_start(helper, f->kdir, "http://127.0.0.1:1", 5, &pid, &e), 0);
+	assert_int_equal(
+	    pushspawn_start(helper, f->kdir, "http://127.0.0.1:1", NULL, 5, &pid, &e), 0);
 	assert_int_equal(wait_push(pid), 0);
 	assert_int_equal(unacked(f->k), 3);
 	/* The helper left what happened where the admin screen reads it. */
@@ -186,11 +194,21 @@ test_spawn_missing_helper(void **state)
 	struct err e;
 	pid_t pid;
 
+	char *log = fsutil_join(f->kdir, PUSHSPAWN_LOG_FILE);
+	unsigned char *text = NULL;
+	size_t len;
+
 	assert_int_equal(pushspawn_start("/nonexistent/storykiosk-push", f->kdir,
-	                     "http://127.0.0.1:1", 5, &pid, &e),
+	                     "http://127.0.0.1:1", NULL, 5, &pid, &e),
 	    0);
 	assert_int_equal(wait_push(pid), 0);
 	assert_int_equal(unacked(f->k), 3);
+	/* The push log in the data directory says why. */
+	assert_int_equal(fsutil_read_file(log, 65536, &text, &len, &e), 0);
+	assert_non_null(strstr((char *)text, "push started"));
+	assert_non_null(strstr((char *)text, "cannot run /nonexistent/storykiosk-push"));
+	free(text);
+	free(log);
 	pushspawn_stop(0); /* nothing running: a no-op */
 }
 
@@ -217,36 +235,62 @@ test_push_to_server(void **state)
 {
 	struct fixture *f = *state;
 	struct serve_opts so = { 0 };
+	struct push_opts po = { 0 };
 	struct push_result res;
 	struct hubstore *hs = NULL;
 	struct serve *srv = NULL;
-	char *db = fsutil_join(f->dir, "hub.db"), *url;
+	struct hub_kiosk hk;
+	char *db = fsutil_join(f->dir, "hub.db"), *url, *v, token[TOKEN_LEN];
+	int64_t expires;
 	struct err e;
+	int found;
 
 	assert_int_equal(hubstore_open(db, HUBSTORE_CREATE, &hs, &e), 0);
-	so.hs = hs;
+	assert_int_equal(enrol_create(hs, "unit", 3600, token, &expires, &e), 0);
+	so.store = db;
 	so.key = f->hub;
 	so.listen = "127.0.0.1:0";
+	so.spool_dir = f->dir;
 	assert_int_equal(serve_start(&so, &srv, &e), 0);
 	assert_int_equal(strncmp(serve_address(srv), "127.0.0.1:", 10), 0);
+	assert_false(serve_exposed(srv));
 	url = xasprintf("http://%s", serve_address(srv));
-	assert_int_equal(push_run(f->k, url, 10, &res, &e), 0);
-	assert_int_equal(res.outcome, PUSH_QUARANTINED);
-	assert_int_equal(res.sent, 3);
-	assert_non_null(strstr(res.note, "quarantined"));
-	assert_int_equal(unacked(f->k), 3);
+	po.url = url;
+	po.timeout = 10;
 
-	/* The same through the helper, as the running kiosk starts it: delivered
-	 * (success), still nothing acknowledged, and the result recorded. */
+	/* Not enrolled: refused before the body is read; nothing written. */
+	assert_int_equal(push_run(f->k, &po, &res, &e), -1);
+	assert_non_null(strstr(e.msg, "HTTP 401"));
+	assert_non_null(strstr(e.msg, "not enrolled"));
+	assert_int_equal(unacked(f->k), 3);
+	assert_int_equal(hs->ops->kiosk_get(hs, f->k->identity->id, &hk, &found, &e), 0);
+	assert_false(found);
+
+	/* With the token the push enrols the kiosk; the bundle is then opened
+	 * and refused (its records are not sealed stories): nothing acked. */
+	assert_int_equal(store_meta_set(f->k->store, PUSHSPAWN_META_TOKEN, token, &e), 0);
+	assert_int_equal(push_run(f->k, &po, &res, &e), -1);
+	assert_true(res.enrolled);
+	assert_non_null(strstr(e.msg, "HTTP 422"));
+	assert_int_equal(unacked(f->k), 3);
+	assert_int_equal(hs->ops->kiosk_get(hs, f->k->identity->id, &hk, &found, &e), 0);
+	assert_true(found);
+	assert_int_equal(hk.status, HUB_KIOSK_TRUSTED);
+	v = meta(f->k, PUSHSPAWN_META_TOKEN);
+	assert_string_equal(v, ""); /* used */
+	free(v);
+
+	/* The same through the helper, as the running kiosk starts it: a
+	 * failure, recorded. */
 	{
 		char *helper = helper_path(), *r;
 		pid_t pid;
 
-		assert_int_equal(pushspawn_start(helper, f->kdir, url, 10, &pid, &e), 0);
-		assert_int_equal(wait_push(pid), 1);
+		assert_int_equal(pushspawn_start(helper, f->kdir, url, NULL, 10, &pid, &e), 0);
+		assert_int_equal(wait_push(pid), 0);
 		assert_int_equal(unacked(f->k), 3);
 		r = meta(f->k, "last_push_result");
-		assert_non_null(strstr(r, "3 delivered, in quarantine"));
+		assert_non_null(strstr(r, "HTTP 422"));
 		free(r);
 		free(helper);
 	}
@@ -261,13 +305,14 @@ test_nothing_to_push(void **state)
 {
 	struct fixture *f = *state;
 	struct push_result res;
+	struct push_opts po = { .url = "http://127.0.0.1:1", .timeout = 5 };
 	size_t marked;
 	struct err e;
 
 	assert_int_equal(store_mark_acked(f->k->store,
 	                     (const unsigned char(*)[STORE_ID_BYTES])f->ids, 3, &marked, &e),
 	    0);
-	assert_int_equal(push_run(f->k, "http://127.0.0.1:1", 5, &res, &e), 0);
+	assert_int_equal(push_run(f->k, &po, &res, &e), 0);
 	assert_int_equal(res.outcome, PUSH_NOTHING);
 }
 
@@ -285,6 +330,10 @@ test_bad_listen(void **state)
 	assert_null(srv);
 	so.listen = "127.0.0.1:notaport";
 	assert_int_equal(serve_start(&so, &srv, &e), -1);
+	so.listen = "127.0.0.1:8080"; /* a good address, a store that is not there */
+	so.store = "/nonexistent/hub.db";
+	assert_int_equal(serve_start(&so, &srv, &e), -1);
+	assert_non_null(strstr(e.msg, "no store at"));
 	serve_stop(NULL);
 }
 
