@@ -60,7 +60,7 @@ story 1 >a.json
 check_ok "a story" "$KIOSK" add --data k --form "$FORM" a.json
 
 # --- storykiosk ------------------------------------------------------------
-shown "init --data EVIL" 5 "$KIOSK" init --data "$EVIL" --hub-key hub/hub.pub
+shown "init --data EVIL" 6 "$KIOSK" init --data "$EVIL" --hub-key hub/hub.pub
 refused "init --hub-key EVIL" "$KIOSK" init --data k2 --hub-key "$EVIL"
 refused "status --data EVIL/missing" "$KIOSK" status --data "$EVIL/missing"
 refused "add --form EVIL" "$KIOSK" add --data k --form "$EVIL.yaml" a.json
@@ -113,7 +113,7 @@ if /usr/bin/python3 -c 'import sqlite3' 2>/dev/null; then
 db = sqlite3.connect(sys.argv[1])
 db.execute("UPDATE meta SET value = ? WHERE key = ?", ("evil\n\033[2J name", "name"))
 db.commit()' k/kiosk.db
-	shown "status of a kiosk whose name holds ESC and a newline" 13 "$KIOSK" status --data k
+	shown "status of a kiosk whose name holds ESC and a newline" 14 "$KIOSK" status --data k
 	story 3 >c.json
 	"$KIOSK" add --data k --form "$FORM" c.json >/dev/null
 	mkdir usb-name
