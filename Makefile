@@ -61,6 +61,12 @@ endif
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
+# The hub's PostgreSQL engine (sync/hub/hubstore-pg.c, libpq). WITH_PG=0
+# builds storyhub without it (hubstore-nopg.c refuses postgresql:// stores);
+# make ARCH=arm64 does, because Debian's libpq-dev cannot be installed for
+# two architectures at once. A Raspberry Pi building natively has it.
+WITH_PG ?= $(if $(ARCH),0,1)
+
 # The layers (docs/architecture.md), lowest first. Each folder is one static
 # library compiled with only its own pkg-config flags and the include paths of
 # the folders it may use, so an arrow pointing up fails to compile;
@@ -76,6 +82,7 @@ PKG_CONFIG ?= pkg-config
 #               push-main.c are the storykiosk-push helper
 #   sync/hub    the hub store, import, serve, hub export,      SQLite jansson libmicrohttpd
 #               report (GSL only in report-stats.c)            GSL
+#                                                              libpq (hubstore-pg.c only)
 #   src/*.c and sync/hub/storyhub.c, hcmd-*.c are the programs.
 PKGS_BASE  = libsodium
 PKGS_CORE  = sqlite3 libsodium yaml-0.1 jansson
@@ -83,10 +90,19 @@ PKGS_UI    = ncursesw
 PKGS_WIRE  = libsodium
 PKGS_SYNCK = libsodium
 PKGS_HELPER = libsodium libcurl
-PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd gsl
+# libpq: its header (pkg-config --cflags) for hubstore-pg.c, which opens the
+# library itself (dlopen) when a PostgreSQL store is used, so that SQLite
+# commands do not load it and its Kerberos, LDAP and TLS libraries at start;
+# nothing links -lpq. LIBS_DL: dlopen is in libdl before glibc 2.34.
+PKGS_PG    = $(if $(filter 1,$(WITH_PG)),libpq)
+LIBS_DL    = $(if $(filter 1,$(WITH_PG)),-ldl)
+PKGS_HUBL  = sqlite3 libsodium jansson libmicrohttpd gsl $(PKGS_PG)
+PKGS_HUBLINK = sqlite3 libsodium jansson libmicrohttpd gsl
 PKGS_TEST  = $(PKGS_CORE) libcurl libmicrohttpd gsl cmocka
-PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd gsl cmocka
-TOOLS_ALL  = tmux msgfmt
+PKGS_ALL   = $(PKGS_CORE) ncursesw libcurl libmicrohttpd gsl cmocka $(PKGS_PG)
+# pg_virtualenv: the PostgreSQL server the hub's pg-*.sh tests start (not
+# for ARCH=arm64, whose storyhub has no PostgreSQL).
+TOOLS_ALL  = tmux msgfmt $(if $(ARCH),,pg_virtualenv)
 
 WARN    = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Werror
 CFLAGS  ?= -O2 -g
@@ -116,7 +132,9 @@ WIRE_SRC   = $(wildcard sync/wire/*.c)
 HELPER_SRC = sync/kiosk/push.c sync/kiosk/push-main.c
 SYNCK_SRC  = $(filter-out $(HELPER_SRC), $(wildcard sync/kiosk/*.c))
 HPROG_SRC  = sync/hub/storyhub.c $(wildcard sync/hub/hcmd-*.c)
-HUBL_SRC   = $(filter-out $(HPROG_SRC), $(wildcard sync/hub/*.c))
+# One of the two PostgreSQL engines (WITH_PG above).
+HUB_PG_UNUSED   = $(if $(filter 1,$(WITH_PG)),sync/hub/hubstore-nopg.c,sync/hub/hubstore-pg.c)
+HUBL_SRC   = $(filter-out $(HPROG_SRC) $(HUB_PG_UNUSED), $(wildcard sync/hub/*.c))
 KPROG_SRC  = $(wildcard src/*.c)
 UNIT_SRC   = $(wildcard tests/unit/test-*.c)
 TEST_HELPER_SRC = $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c)) $(TEST_REF_SRC)
@@ -199,13 +217,15 @@ $(PUSH): $(call obj,$(HELPER_SRC)) $(SYNCK_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_L
 	$(link) $^ $(call pc_libs,$(PKGS_CORE) libcurl) $(LIBS_THREAD) -lm
 
 $(HUB): $(call obj,$(HPROG_SRC)) $(HUB_LIB) $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
-	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
+	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBLINK)) $(LIBS_DL) $(LIBS_THREAD) -lm
 
 # Programs the end-to-end tests run: a compromised kiosk for
 # tests/e2e/hostile-rogue.sh (tests/faults/rogue-add.c), hub keys that are
-# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey) and signed
-# request headers for curl (tests/tools/sign-request.c, net.lib).
-TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey $(BUILD)/tests/sign-request
+# cheap to unlock (tests/tools/cheap-hubkey.c, lib.sh's t_hubkey), signed
+# request headers for curl (tests/tools/sign-request.c, net.lib) and many
+# stories at once for the hub's tests and benches (gen-bundles.c).
+TEST_PROGS = $(BUILD)/tests/rogue-add $(BUILD)/tests/cheap-hubkey $(BUILD)/tests/sign-request \
+    $(BUILD)/tests/gen-bundles
 # The feedback pack vectors' generator (tests/vectors/gen-pack-vectors.c):
 # deterministic, so tests/e2e/pack-vectors.sh checks the committed vectors
 # are what it writes.
@@ -217,11 +237,13 @@ $(BUILD)/tests/rogue-add: $(BUILD)/tests/faults/rogue-add.o $(SYNC_LIBS)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 $(BUILD)/tests/cheap-hubkey: $(BUILD)/tests/tools/cheap-hubkey.o $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
+$(BUILD)/tests/gen-bundles: $(BUILD)/tests/tools/gen-bundles.o $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
+	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 $(BUILD)/tests/sign-request: $(BUILD)/tests/tools/sign-request.o $(WIRE_LIB) $(CORE_LIB) $(BASE_LIB)
 	$(link) $^ $(call pc_libs,$(PKGS_CORE)) $(LIBS_THREAD) -lm
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(call obj,$(TEST_HELPER_SRC) sync/kiosk/push.c) $(SYNC_LIBS)
-	$(link) $^ $(call pc_libs,$(PKGS_TEST)) $(LIBS_THREAD) -lm
+	$(link) $^ $(call pc_libs,$(PKGS_TEST)) $(LIBS_DL) $(LIBS_THREAD) -lm
 
 # Install what is missing (nothing when pkg-config and the tools find it all).
 deps:
@@ -322,7 +344,9 @@ MAN_OUT  = $(patsubst docs/man/%.scd,build/man/%,$(MAN_SRC))
 DEB_TOP  = $(if $(ARCH),$(BUILD)/deb-src,build/deb-src)
 # dpkg-buildpackage -a arm64 cross-builds with the toolchain debian/rules
 # takes from dpkg (DEB_HOST_GNU_TYPE).
-DEB_ARCH = $(if $(ARCH),-a $(ARCH))
+# A cross-built package has no PostgreSQL (WITH_PG above): the build
+# profile pkg.storykiosk.nopg drops libpq-dev from its build dependencies.
+DEB_ARCH = $(if $(ARCH),-a $(ARCH) -P pkg.storykiosk.nopg)
 DEB_SRC  = $(DEB_TOP)/storykiosk
 TOOLS_ALL += scdoc
 
@@ -380,7 +404,7 @@ $(BUILD)/bench/bare-curses: $(BUILD)/bench/bare-curses.o
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(call pc_libs,ncursesw sqlite3 libsodium)
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
-	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBL)) $(LIBS_THREAD) -lm
+	$(link) $^ $(call pc_libs,$(PKGS_CORE) $(PKGS_HUBLINK)) $(LIBS_DL) $(LIBS_THREAD) -lm
 
 # --- fault injection and fuzzing ---
 # Fuzz targets (tests/fuzz/fuzz-*.c) have saved corpora in
@@ -391,8 +415,10 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(SYNC_LIBS)
 # inputs go to build/fuzz/corpus/TARGET/, crashes to build/fuzz/crash-TARGET-*.
 # `make check-long` runs the kill -9 durability test for 1000 cycles.
 # The I/O fault shim (tests/faults/failwrite.c) is built by its test script.
-FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter pack packnote httpsig
-FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter pack packnote httpsig
+FUZZ_TARGETS    = bundle receipt keys form answers textbuf payload keyfilter pack packnote ftsquery \
+    httpsig
+FUZZ_REPLAY     = receipt keys form answers textbuf payload keyfilter pack packnote ftsquery \
+    httpsig
 FUZZ_REPLAY_BIN = $(patsubst %,$(BUILD)/tests/fuzz-replay-%,$(FUZZ_REPLAY))
 FUZZ_SECONDS   ?= 60
 FUZZ_CC        ?= clang

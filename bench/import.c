@@ -10,9 +10,12 @@
  *
  *   import  import_files() into a copy of the seed store: the code path of
  *           `storyhub import` (verify, open on every core, FTS, receipts)
- *   limit   bundle_read() (verify whole) + seal_open() of every record, one
- *           thread, inserting (id, plaintext) into a one-table SQLite database
- *           with the same pragmas, one transaction per bundle
+ *   limit   the same work done plainly, on one thread: bundle_read() (verify
+ *           whole), then for every record seal_open(), payread_decode() (the
+ *           hub's payload reader) and its BLAKE2b content hash, inserted
+ *           into a SQLite database with the hub store's table, unique and
+ *           other indexes, FTS5 index (same tokenizer and automerge) and
+ *           pragmas, one transaction per bundle
  *
  * and for export, over a kiosk store of EXPORT_STORIES stories:
  *
@@ -56,6 +59,7 @@
 #include "keys.h"
 #include "kiosk.h"
 #include "payload.h"
+#include "payread.h"
 #include "seal.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -357,29 +361,71 @@ run_import(
 
 struct limit_ctx {
 	const struct hub_seckey *key;
-	sqlite3_stmt *ins;
+	struct payread *rd;
+	sqlite3_stmt *ins, *fts;
 	size_t n;
 };
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+}
 
 static int
 limit_record(const struct bundle_record *r, void *arg, struct err *e)
 {
 	struct limit_ctx *c = arg;
-	unsigned char *plain;
+	unsigned char *plain, hash[32];
+	struct payload *p = NULL;
 	size_t len;
+	int rv = -1;
 
 	if (seal_open(r->id, r->sealed, r->sealed_len, c->key, &plain, &len, e) == -1)
 		return -1;
-	sqlite3_bind_blob(c->ins, 1, r->id, BUNDLE_ID_BYTES, SQLITE_STATIC);
-	sqlite3_bind_blob(c->ins, 2, plain, (int)len, SQLITE_STATIC);
+	if (payread_decode(c->rd, (const char *)plain, len, &p, e) == -1)
+		goto out;
+	crypto_generichash(hash, sizeof hash, plain, len, NULL, 0);
+	bind_text(c->ins, 1, p->story_id);
+	sqlite3_bind_blob(c->ins, 2, hash, sizeof hash, SQLITE_STATIC);
+	bind_text(c->ins, 3, p->kiosk);
+	sqlite3_bind_int64(c->ins, 4, (sqlite3_int64)r->seq);
+	bind_text(c->ins, 5, "submitted");
+	bind_text(c->ins, 6, p->source);
+	bind_text(c->ins, 7, p->code);
+	bind_text(c->ins, 8, p->form);
+	sqlite3_bind_int64(c->ins, 9, p->form_version);
+	bind_text(c->ins, 10, p->created);
+	bind_text(c->ins, 11, p->saved);
+	bind_text(c->ins, 12, "2026-01-01T00:00:00Z");
+	bind_text(c->ins, 13, p->lang);
+	bind_text(c->ins, 14, p->consent);
+	bind_text(c->ins, 15, p->prompt);
+	bind_text(c->ins, 16, p->answers);
+	bind_text(c->ins, 17, p->types);
+	bind_text(c->ins, 18, p->untouched);
+	bind_text(c->ins, 19, p->scribe);
 	if (sqlite3_step(c->ins) != SQLITE_DONE) {
-		seal_plain_free(plain, len);
-		return err_set(e, "insert: %s", sqlite3_errmsg(sqlite3_db_handle(c->ins)));
+		err_set(e, "insert: %s", sqlite3_errmsg(sqlite3_db_handle(c->ins)));
+		goto out;
 	}
 	sqlite3_reset(c->ins);
-	seal_plain_free(plain, len);
+	sqlite3_bind_int64(c->fts, 1, sqlite3_last_insert_rowid(sqlite3_db_handle(c->ins)));
+	bind_text(c->fts, 2, p->text);
+	if (sqlite3_step(c->fts) != SQLITE_DONE) {
+		err_set(e, "index: %s", sqlite3_errmsg(sqlite3_db_handle(c->fts)));
+		goto out;
+	}
+	sqlite3_reset(c->fts);
 	c->n++;
-	return 0;
+	rv = 0;
+out:
+	payload_free(p);
+	seal_plain_free(plain, len);
+	return rv;
 }
 
 static void
@@ -398,6 +444,7 @@ run_limit(
 	char *db = fsutil_join(dir, "limit.db");
 	struct limit_ctx c = { .key = key };
 	struct bundle_sink sink = { NULL, limit_record, &c };
+	struct err e0;
 	sqlite3 *s;
 	double t0, t;
 	size_t i;
@@ -406,13 +453,33 @@ run_limit(
 	t0 = now();
 	if (sqlite3_open(db, &s) != SQLITE_OK)
 		die(db, NULL);
-	/* the hub store's pragmas (hubstore-sqlite.c), page size and checkpoint
-	 * interval included: they make this table faster too */
+	if (payread_open(&c.rd, &e0) == -1)
+		die("payread_open", &e0);
+	/* the hub store's pragmas, table, indexes and full-text index
+	 * (hubstore-sqlite.c), without the store's code around them */
 	exec_sql(s,
 	    "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	    " PRAGMA secure_delete=ON; PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;"
-	    " CREATE TABLE s(id BLOB PRIMARY KEY, body BLOB)");
-	if (sqlite3_prepare_v2(s, "INSERT INTO s VALUES(?, ?)", -1, &c.ins, NULL) != SQLITE_OK)
+	    " CREATE TABLE stories(n INTEGER PRIMARY KEY, story_id TEXT NOT NULL,"
+	    " content BLOB NOT NULL, kiosk TEXT NOT NULL, seq INTEGER NOT NULL,"
+	    " status TEXT NOT NULL, source TEXT NOT NULL, code TEXT NOT NULL, form TEXT NOT NULL,"
+	    " form_version INTEGER NOT NULL, created TEXT, saved TEXT, imported TEXT NOT NULL,"
+	    " lang TEXT, consent TEXT, prompt TEXT, answers TEXT, types TEXT,"
+	    " conflict INTEGER NOT NULL DEFAULT 0, withdrawn INTEGER NOT NULL DEFAULT 0,"
+	    " untouched TEXT, scribe TEXT, UNIQUE(story_id, content));"
+	    " CREATE INDEX stories_code ON stories(code);"
+	    " CREATE INDEX stories_kiosk ON stories(kiosk);"
+	    " CREATE VIRTUAL TABLE stories_fts USING fts5(text, content = '',"
+	    " tokenize = 'unicode61 remove_diacritics 2');"
+	    " INSERT INTO stories_fts(stories_fts, rank) VALUES('automerge', 16);");
+	if (sqlite3_prepare_v2(s,
+	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code, form,"
+	        " form_version, created, saved, imported, lang, consent, prompt, answers, types,"
+	        " untouched, scribe) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	        " ?14, ?15, ?16, ?17, ?18, ?19)",
+	        -1, &c.ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", -1, &c.fts,
+	        NULL) != SQLITE_OK)
 		die("prepare", NULL);
 	for (i = 0; i < nbundles; i++) {
 		unsigned char *buf;
@@ -428,7 +495,9 @@ run_limit(
 		free(buf);
 	}
 	sqlite3_finalize(c.ins);
+	sqlite3_finalize(c.fts);
 	sqlite3_close(s);
+	payread_close(c.rd);
 	t = now() - t0;
 	if (c.n != nbundles * nstories) {
 		fprintf(stderr, "bench-import: limit stored %zu, expected %zu\n", c.n,

@@ -158,6 +158,32 @@ utf8_neutralise(const char *s, size_t len, int keep_newlines)
 	return out;
 }
 
+size_t
+utf8_safe_prefix(const char *s, size_t len, int keep_newlines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t i = 0;
+	int n;
+
+	while (i < len) {
+		if (p[i] >= 0x20 && p[i] < 0x7f) { /* printable ASCII: most text */
+			i++;
+			continue;
+		}
+		n = utf8_decode(s + i, len - i, &cp);
+		if (n == -1)
+			return i;
+		if (cp == '\n' || cp == '\t') {
+			if (!keep_newlines)
+				return i;
+		} else if (utf8_is_unsafe(cp))
+			return i;
+		i += (size_t)n;
+	}
+	return len;
+}
+
 int
 utf8_check_text(const char *s, size_t len, int multiline, size_t *offset)
 {

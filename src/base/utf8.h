@@ -31,6 +31,11 @@ size_t utf8_count(const char *s, size_t len);
  * become spaces. Caller frees. */
 char *utf8_neutralise(const char *s, size_t len, int keep_newlines);
 
+/* The length of the longest prefix of s[0..len) that utf8_neutralise would
+ * copy unchanged (len: s needs no neutralising). A cheap test for the common
+ * case, so that exports copy clean text without a new buffer. */
+size_t utf8_safe_prefix(const char *s, size_t len, int keep_newlines);
+
 /* Check text typed by a participant: valid UTF-8 and no unsafe code points
  * (newline allowed only when multiline; tab never). Returns 0 when fine, else
  * -1 and sets *offset to the byte where the problem is. */

@@ -28,12 +28,15 @@ static const char usage[] =
     "              the kiosk's first push binds its key. DURATION: 30m, 12h, 7d\n"
     "              or 2w (default 7d, at most 365d). The last line printed is\n"
     "              the token alone.\n"
-    "  trust ID    trust the kiosk and import its quarantined bundles (needs --key)\n"
+    "  trust ID    trust the kiosk and import its quarantined bundles (needs --key\n"
+    "              when bundles wait; only then is the key opened)\n"
     "  revoke ID [--reject]\n"
     "              refuse the kiosk's bundles and requests from now on (stories\n"
     "              kept); --reject also deletes its quarantined bundles (needs --key)\n"
     "  reject ID   delete the kiosk's quarantined bundles and say how many\n"
-    "              (needs --key: only the coordinator discards what kiosks sent)\n";
+    "              (needs --key: only the coordinator discards what kiosks sent)\n"
+    "Listing, enroll, and revoke without --reject never open the key, even when\n"
+    "--key is given.\n";
 
 static void
 when(int64_t t, char out[24])
@@ -45,6 +48,12 @@ when(int64_t t, char out[24])
 		snprintf(out, 24, "-");
 	else
 		strftime(out, 24, "%Y-%m-%d %H:%M", &tm);
+}
+
+static int
+load_key(void *ctx, const struct hub_seckey **key, struct err *e)
+{
+	return hcmd_opts_key(ctx, key, e);
 }
 
 static int
@@ -206,7 +215,11 @@ hcmd_kiosks(int argc, char **argv)
 	if (hub.key == NULL && action != NULL && (strcmp(action, "reject") == 0 || also_reject))
 		return fail("deleting quarantined bundles needs --key hub.key: only the "
 		            "coordinator may discard what kiosks sent");
-	/* the store first: a mistyped --store is refused before the passphrase */
+	/* the store first: a mistyped --store is refused before the passphrase;
+	 * the key only where it is needed: to discard quarantined bundles (the
+	 * passphrase proves the coordinator), or when trusting opens bundles
+	 * that wait in quarantine (hcmd_opts_key, then) */
+	hub.key_when_needed = !(action != NULL && (strcmp(action, "reject") == 0 || also_reject));
 	if (hcmd_opts_open(&hub, HUBSTORE_EXISTING, &e) == -1) {
 		rv = fail("%s", e.msg);
 		goto out;
@@ -251,7 +264,8 @@ hcmd_kiosks(int argc, char **argv)
 	} else {
 		char *summary;
 
-		o.key = hub.sk;
+		o.load_key = hub.key ? load_key : NULL;
+		o.key_ctx = &hub;
 		if (import_trust(hub.hs, id, &o, &st, &e) == -1) {
 			rv = fail("%s", e.msg);
 			goto out;

@@ -47,10 +47,24 @@ hcmd_opts_open(struct hcmd_opts *o, enum hubstore_mode mode, struct err *e)
 {
 	if (mode == HUBSTORE_EXISTING && hubstore_open(o->store, mode, &o->hs, e) == -1)
 		return -1;
-	if (o->key != NULL && load_key(o->key, o->passfile, &o->sk, e) == -1)
+	if (o->key != NULL && !o->key_when_needed && load_key(o->key, o->passfile, &o->sk, e) == -1)
 		return -1;
 	if (mode != HUBSTORE_EXISTING && hubstore_open(o->store, mode, &o->hs, e) == -1)
 		return -1;
+	return 0;
+}
+
+int
+hcmd_opts_key(struct hcmd_opts *o, const struct hub_seckey **key, struct err *e)
+{
+	*key = NULL;
+	if (o->sk == NULL) {
+		if (o->key == NULL)
+			return err_set(e, "this needs the hub key: give --key hub.key");
+		if (load_key(o->key, o->passfile, &o->sk, e) == -1)
+			return -1;
+	}
+	*key = o->sk;
 	return 0;
 }
 

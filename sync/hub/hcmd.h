@@ -24,6 +24,7 @@ int hcmd_kiosks(int argc, char **argv);
 int hcmd_search(int argc, char **argv);
 int hcmd_withdraw(int argc, char **argv);
 int hcmd_serve(int argc, char **argv);
+int hcmd_migrate(int argc, char **argv);
 int hcmd_feedback(int argc, char **argv);
 int hcmd_report(int argc, char **argv);
 
@@ -52,8 +53,9 @@ struct hcmd_opts {
 	const char *store;     /* --store DB (NULL: not given) */
 	const char *key;       /* --key hub.key (NULL: not given) */
 	const char *passfile;  /* --passphrase-file FILE */
+	int key_when_needed;   /* hcmd_opts_open leaves the key: hcmd_opts_key loads it */
 	struct hubstore *hs;   /* opened by hcmd_opts_open */
-	struct hub_seckey *sk; /* loaded by hcmd_opts_open when key is set */
+	struct hub_seckey *sk; /* loaded by hcmd_opts_open (or hcmd_opts_key) */
 };
 
 /* Take option c (getopt_long's value, with its argument) into o: 1 if it is
@@ -65,6 +67,11 @@ int hcmd_opts_take(struct hcmd_opts *o, int c, const char *arg);
  * is refused before the passphrase is asked; HUBSTORE_CREATE loads the key
  * first, so a wrong passphrase creates no store. -1 with e set. */
 int hcmd_opts_open(struct hcmd_opts *o, enum hubstore_mode mode, struct err *e);
+/* The secret key, loaded now if it was not (key_when_needed): for a command
+ * that needs it only sometimes (kiosks trust: when bundles wait), so that
+ * the passphrase and Argon2id's 128 MiB are spent only then. -1 with e set
+ * when --key was not given or the key cannot be opened. */
+int hcmd_opts_key(struct hcmd_opts *o, const struct hub_seckey **key, struct err *e);
 /* Close the store and free the key, whichever was opened. */
 void hcmd_opts_close(struct hcmd_opts *o);
 

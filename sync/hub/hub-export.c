@@ -1,25 +1,43 @@
-/* hub-export: CSV and JSON exports. Values come from the stored answers JSON
- * through jansson; CSV fields are quoted per RFC 4180 and lines end in CRLF.
- * After the question columns, CSV has a column Q_untouched per scale and
- * triad question: 1 when the participant accepted the marker where it
- * started, 0 when they moved it, empty when there is no answer or the
- * story's kiosk did not record it. Both formats have "scribe" after
- * "source": the initials of the scribe who typed a story of source
- * "scribe", empty (null in JSON) for the others. */
+/* hub-export: CSV and JSON exports. CSV fields are quoted per RFC 4180 and
+ * lines end in CRLF. After the question columns, CSV has a column
+ * Q_untouched per scale and triad question: 1 when the participant accepted
+ * the marker where it started, 0 when they moved it, empty when there is no
+ * answer or the story's kiosk did not record it. Both formats have "scribe"
+ * after "source": the initials of the scribe who typed a story of source
+ * "scribe", empty (null in JSON) for the others.
+ *
+ * The CSV is one pass over the stories: its columns come from the store's
+ * list of question types (types_foreach), and each story's answers are read
+ * with payread_each (SQLite's JSON parser, no copy of the text) rather than
+ * built into a jansson tree; text that needs no neutralising (nearly all)
+ * is written as it is. The JSON export builds each object with jansson. */
 #include "hub-export.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <sodium.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "payread.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
 struct column {
 	char *qid;
 	char *type;
+	const struct question *q; /* multi: the form's question (its choices), or NULL */
+};
+
+/* One story's answer to a column, copied out of payread_each's row. */
+struct cell {
+	int set;
+	enum payread_kind kind;
+	size_t off, len; /* text in the row buffer */
+	long long integer;
+	double real;
 };
 
 struct exporter {
@@ -29,6 +47,18 @@ struct exporter {
 	size_t ncols;
 	size_t n;
 	int min_rank;
+	/* CSV rows */
+	struct payread *rd;
+	struct cell *cells;
+	char *buf; /* the texts of the row's cells */
+	size_t len, cap;
+	char **items; /* an array's strings (multi), pointing into buf */
+	size_t nitems, capitems;
+	double triad[3];
+	size_t ntriad;
+	int triad_bad;
+	int untouched_hit; /* the untouched list holds the column's id */
+	const char *want;  /* the id looked for in the untouched list */
 };
 
 /* scribe: the initials of the scribe who typed the story (source "scribe"),
@@ -96,19 +126,20 @@ wanted(const struct exporter *x, const struct hub_story *s)
 	return 1;
 }
 
+/* Add the questions of one types object (form order) not seen before. */
 static int
-gather_columns(const struct hub_story *s, void *ctx, struct err *e)
+gather_columns(const char *form, const char *types, void *ctx, struct err *e)
 {
 	struct exporter *x = ctx;
-	json_t *types, *v;
+	json_t *t, *v;
 	const char *qid;
 
 	(void)e;
-	if (!wanted(x, s))
+	if (x->o->form != NULL && strcmp(form, x->o->form) != 0)
 		return 0;
-	if ((types = json_loads(s->types, 0, NULL)) == NULL)
+	if ((t = json_loads(types, 0, NULL)) == NULL)
 		return 0;
-	json_object_foreach(types, qid, v)
+	json_object_foreach(t, qid, v)
 	{
 		size_t i;
 
@@ -118,12 +149,31 @@ gather_columns(const struct hub_story *s, void *ctx, struct err *e)
 		if (i < x->ncols || !json_is_string(v))
 			continue;
 		x->cols = xreallocarray(x->cols, x->ncols + 1, sizeof *x->cols);
+		memset(&x->cols[x->ncols], 0, sizeof x->cols[x->ncols]);
 		x->cols[x->ncols].qid = xstrdup(qid);
 		x->cols[x->ncols].type = xstrdup(json_string_value(v));
 		x->ncols++;
 	}
-	json_decref(types);
+	json_decref(t);
 	return 0;
+}
+
+/* With the form: the multi questions' choices, for their 0/1 columns. */
+static void
+attach_choices(struct exporter *x)
+{
+	const struct form *f = x->o->form_file;
+
+	if (f == NULL)
+		return;
+	for (size_t i = 0; i < x->ncols; i++) {
+		if (strcmp(x->cols[i].type, "multi") != 0)
+			continue;
+		for (size_t k = 0; k < f->nquestions; k++)
+			if (f->questions[k].type == Q_MULTI &&
+			    strcmp(f->questions[k].id, x->cols[i].qid) == 0)
+				x->cols[i].q = &f->questions[k];
+	}
 }
 
 /* A cell a spreadsheet would run as a formula (=, +, -, @, or a leading tab or
@@ -135,55 +185,80 @@ formula_like(const char *s)
 	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
 }
 
-/* One CSV cell; text cells are guarded, numbers (which may be negative) not.
- * Control characters, bidi overrides and the like never leave the hub raw: a
- * kiosk checks them away, but a compromised kiosk's signed bundle may not. */
 static int
-put_cell(struct exporter *x, const char *s, int first, int guard)
+put(struct exporter *x, const char *s, size_t n)
 {
-	char *safe;
-	int rv;
+	return n == 0 || fwrite(s, 1, n, x->out) == n ? 0 : -1;
+}
 
-	if (!first && fputc(',', x->out) == EOF)
+/* s[0..n) as one RFC 4180 field: quoted when it holds a comma, quote, CR
+ * or LF or starts or ends with a space; quotes doubled. */
+static int
+put_quoted(struct exporter *x, const char *s, size_t n)
+{
+	const char *q, *end = s + n;
+
+	if (n == 0)
+		return 0;
+	if (s[0] != ' ' && s[n - 1] != ' ' && strpbrk(s, ",\"\r\n") == NULL)
+		return put(x, s, n);
+	if (put(x, "\"", 1) == -1)
+		return -1;
+	while ((q = memchr(s, '"', (size_t)(end - s))) != NULL) {
+		if (put(x, s, (size_t)(q - s) + 1) == -1 || put(x, "\"", 1) == -1)
+			return -1;
+		s = q + 1;
+	}
+	if (put(x, s, (size_t)(end - s)) == -1)
+		return -1;
+	return put(x, "\"", 1);
+}
+
+/* One text cell (NUL-terminated s[0..n)), after a comma unless first.
+ * Control characters, bidi overrides and the like never leave the hub raw:
+ * a kiosk checks them away, but a compromised kiosk's signed bundle may
+ * not. Text that needs nothing (nearly all) is not copied. */
+static int
+put_text(struct exporter *x, const char *s, size_t n, int first)
+{
+	char *safe = NULL;
+	int rv, guard;
+
+	if (!first && put(x, ",", 1) == -1)
 		return -1;
 	if (s == NULL)
 		return 0;
-	if (guard >= 0) {
-		safe = utf8_neutralise(s, strlen(s), 1);
-		if (guard && (x->o == NULL || !x->o->raw) && formula_like(safe)) {
-			char *guarded = xasprintf("'%s", safe);
+	if (utf8_safe_prefix(s, n, 1) != n) {
+		safe = utf8_neutralise(s, n, 1);
+		s = safe;
+		n = strlen(safe);
+	}
+	guard = (x->o == NULL || !x->o->raw) && formula_like(s);
+	if (guard) {
+		char *g = xasprintf("'%s", s);
 
-			free(safe);
-			safe = guarded;
-		}
-		rv = put_cell(x, safe, 1, -1);
-		free(safe);
-		return rv;
-	}
-	if (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || (s[0] && s[strlen(s) - 1] == ' ')) {
-		if (fputc('"', x->out) == EOF)
-			return -1;
-		for (; *s; s++) {
-			if (*s == '"' && fputc('"', x->out) == EOF)
-				return -1;
-			if (fputc(*s, x->out) == EOF)
-				return -1;
-		}
-		return fputc('"', x->out) == EOF ? -1 : 0;
-	}
-	return fputs(s, x->out) == EOF ? -1 : 0;
+		rv = put_quoted(x, g, n + 1);
+		free(g);
+	} else
+		rv = put_quoted(x, s, n);
+	free(safe);
+	return rv;
 }
 
 static int
 put_field(struct exporter *x, const char *s, int first)
 {
-	return put_cell(x, s, first, 1);
+	return put_text(x, s, s ? strlen(s) : 0, first);
 }
 
+/* A number cell: digits only, nothing to neutralise or guard (numbers may
+ * be negative). NULL: empty. */
 static int
 put_number(struct exporter *x, const char *num, int first)
 {
-	return put_cell(x, num, first, -1); /* digits only: nothing to neutralise */
+	if (!first && put(x, ",", 1) == -1)
+		return -1;
+	return num == NULL ? 0 : put(x, num, strlen(num));
 }
 
 /* A copy of v whose strings and keys are neutralised (see put_cell). */
@@ -226,87 +301,15 @@ number_text(double v, char out[32])
 }
 
 static int
-put_json_value(struct exporter *x, json_t *v)
-{
-	char num[32];
-
-	if (json_is_string(v))
-		return put_field(x, json_string_value(v), 0);
-	if (json_is_integer(v)) {
-		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return put_number(x, num, 0);
-	}
-	if (json_is_real(v)) {
-		number_text(json_real_value(v), num);
-		return put_number(x, num, 0);
-	}
-	if (json_is_true(v) || json_is_false(v))
-		return put_field(x, json_is_true(v) ? "true" : "false", 0);
-	if (json_is_array(v)) {
-		/* multi: choice ids joined by ';' */
-		size_t len = 0, i;
-		json_t *item;
-		char *joined = xstrdup(""), *next;
-		int rv;
-
-		json_array_foreach(v, i, item)
-		{
-			next = xasprintf("%s%s%s", joined, len++ ? ";" : "",
-			    json_is_string(item) ? json_string_value(item) : "");
-			free(joined);
-			joined = next;
-		}
-		rv = put_field(x, joined, 0);
-		free(joined);
-		return rv;
-	}
-	return put_field(x, NULL, 0);
-}
-
-static int
-put_triad(struct exporter *x, json_t *v)
-{
-	double p[3];
-	char num[32];
-
-	if (!json_is_array(v) || json_array_size(v) != 3) {
-		for (int i = 0; i < 5; i++)
-			if (put_field(x, NULL, 0) == -1)
-				return -1;
-		return 0;
-	}
-	for (int i = 0; i < 3; i++) {
-		p[i] = json_number_value(json_array_get(v, (size_t)i));
-		number_text(p[i], num);
-		if (put_number(x, num, 0) == -1)
-			return -1;
-	}
-	/* corners at (0,0), (1,0), (0.5, sqrt(3)/2) */
-	number_text(p[1] + p[2] / 2, num);
-	if (put_number(x, num, 0) == -1)
-		return -1;
-	number_text(p[2] * sqrt(3.0) / 2, num);
-	return put_number(x, num, 0);
-}
-
-static int
 has_marker(const struct column *c)
 {
 	return strcmp(c->type, "scale") == 0 || strcmp(c->type, "triad") == 0;
 }
 
-/* Q_untouched for one story: "1", "0" or NULL (empty). */
-static const char *
-untouched_cell(json_t *answers, json_t *untouched, const char *qid)
+static int
+is_multi(const struct column *c)
 {
-	json_t *v = json_object_get(answers, qid), *item;
-	size_t i;
-
-	if (!json_is_array(untouched) || v == NULL || json_is_null(v))
-		return NULL;
-	json_array_foreach(untouched, i,
-	    item) if (json_is_string(item) && strcmp(json_string_value(item), qid) == 0) return "1";
-	return "0";
+	return c->q != NULL;
 }
 
 static int
@@ -327,8 +330,19 @@ csv_header(struct exporter *x)
 				if (rv == -1)
 					return -1;
 			}
-		} else if (put_field(x, x->cols[i].qid, 0) == -1)
+			continue;
+		}
+		if (put_field(x, x->cols[i].qid, 0) == -1)
 			return -1;
+		/* multi with the form: a 0/1 column per choice, as ODK writes */
+		for (size_t c = 0; is_multi(&x->cols[i]) && c < x->cols[i].q->nchoices; c++) {
+			char *h = xasprintf("%s_%s", x->cols[i].qid, x->cols[i].q->choices[c].id);
+			int rv = put_field(x, h, 0);
+
+			free(h);
+			if (rv == -1)
+				return -1;
+		}
 	}
 	for (size_t i = 0; i < x->ncols; i++) {
 		char *h;
@@ -342,7 +356,219 @@ csv_header(struct exporter *x)
 		if (rv == -1)
 			return -1;
 	}
-	return fputs("\r\n", x->out) == EOF ? -1 : 0;
+	return put(x, "\r\n", 2);
+}
+
+/* Keep a copy of s[0..n) (and a NUL) in the row buffer; its offset. */
+static size_t
+keep(struct exporter *x, const char *s, size_t n)
+{
+	size_t off = x->len;
+
+	if (x->len + n + 1 > x->cap) {
+		x->cap = (x->len + n + 1) * 2;
+		x->buf = xreallocarray(x->buf, x->cap, 1);
+	}
+	memcpy(x->buf + x->len, s, n);
+	x->buf[x->len + n] = '\0';
+	x->len += n + 1;
+	return off;
+}
+
+/* An answer of the story: into its column's cell. */
+static int
+take_answer(const struct payread_value *v, void *ctx, struct err *e)
+{
+	struct exporter *x = ctx;
+
+	(void)e;
+	if (v->key == NULL)
+		return 0;
+	for (size_t i = 0; i < x->ncols; i++) {
+		struct cell *c = &x->cells[i];
+
+		if (c->set || strcmp(x->cols[i].qid, v->key) != 0)
+			continue;
+		c->set = 1;
+		c->kind = v->kind;
+		c->integer = v->integer;
+		c->real = v->real;
+		if (v->text != NULL) {
+			c->off = keep(x, v->text, v->len);
+			c->len = v->len;
+		}
+		break;
+	}
+	return 0;
+}
+
+/* An item of an array answer (multi): its strings, kept in the buffer. */
+static int
+take_item(const struct payread_value *v, void *ctx, struct err *e)
+{
+	struct exporter *x = ctx;
+	size_t off;
+
+	(void)e;
+	if (x->nitems == x->capitems) {
+		x->capitems = x->capitems ? 2 * x->capitems : 8;
+		x->items = xreallocarray(x->items, x->capitems, sizeof *x->items);
+	}
+	/* as the jansson export did: an item that is not a string is "" */
+	off = keep(x, v->kind == PAYREAD_TEXT ? v->text : "", v->kind == PAYREAD_TEXT ? v->len : 0);
+	x->items[x->nitems++] = (char *)(uintptr_t)off; /* made pointers once all are in */
+	return 0;
+}
+
+static int
+take_triad(const struct payread_value *v, void *ctx, struct err *e)
+{
+	struct exporter *x = ctx;
+
+	(void)e;
+	if (x->ntriad < 3)
+		x->triad[x->ntriad] =
+		    v->kind == PAYREAD_INTEGER || v->kind == PAYREAD_REAL ? v->real : 0.0;
+	x->ntriad++;
+	return 0;
+}
+
+static int
+take_untouched(const struct payread_value *v, void *ctx, struct err *e)
+{
+	struct exporter *x = ctx;
+
+	(void)e;
+	if (v->kind == PAYREAD_TEXT && strcmp(v->text, x->want) == 0)
+		x->untouched_hit = 1;
+	return 0;
+}
+
+static const char *
+cell_text(const struct exporter *x, const struct cell *c)
+{
+	return x->buf + c->off;
+}
+
+/* The items of array cell c (x->items), or -1. */
+static int
+read_items(struct exporter *x, const struct cell *c, struct err *e)
+{
+	size_t i;
+
+	x->nitems = 0;
+	if (payread_each(x->rd, cell_text(x, c), c->len, take_item, x, e) == -1)
+		return -1;
+	for (i = 0; i < x->nitems; i++)
+		x->items[i] = x->buf + (uintptr_t)x->items[i];
+	return 0;
+}
+
+static int
+put_value(struct exporter *x, struct cell *c, struct err *e)
+{
+	char num[32], *joined;
+	size_t i, n;
+	int rv;
+
+	if (!c->set)
+		return put_number(x, NULL, 0);
+	switch (c->kind) {
+	case PAYREAD_TEXT:
+		return put_text(x, cell_text(x, c), c->len, 0);
+	case PAYREAD_INTEGER:
+		snprintf(num, sizeof num, "%lld", c->integer);
+		return put_number(x, num, 0);
+	case PAYREAD_REAL:
+		number_text(c->real, num);
+		return put_number(x, num, 0);
+	case PAYREAD_TRUE:
+	case PAYREAD_FALSE:
+		return put_field(x, c->kind == PAYREAD_TRUE ? "true" : "false", 0);
+	case PAYREAD_ARRAY: /* multi: choice ids joined by ';' */
+		if (read_items(x, c, e) == -1)
+			return -1;
+		for (i = 0, n = 0; i < x->nitems; i++)
+			n += strlen(x->items[i]) + 1;
+		joined = xmalloc(n + 1);
+		joined[0] = '\0';
+		for (i = 0, n = 0; i < x->nitems; i++) {
+			size_t k = strlen(x->items[i]);
+
+			if (i > 0)
+				joined[n++] = ';';
+			memcpy(joined + n, x->items[i], k + 1);
+			n += k;
+		}
+		rv = put_text(x, joined, n, 0);
+		free(joined);
+		return rv;
+	default:
+		return put_number(x, NULL, 0);
+	}
+}
+
+/* The multi's 0/1 columns: 1 if the choice was chosen, 0 if not, empty
+ * when not answered (x->items holds the answer's items, from put_value). */
+static int
+put_choices(struct exporter *x, const struct column *col, const struct cell *c)
+{
+	for (size_t k = 0; k < col->q->nchoices; k++) {
+		const char *v = NULL;
+
+		if (c->set && c->kind == PAYREAD_ARRAY) {
+			v = "0";
+			for (size_t i = 0; i < x->nitems; i++)
+				if (strcmp(x->items[i], col->q->choices[k].id) == 0)
+					v = "1";
+		}
+		if (put_number(x, v, 0) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+put_triad(struct exporter *x, const struct cell *c, struct err *e)
+{
+	char num[32];
+
+	x->ntriad = 0;
+	if (!c->set || c->kind != PAYREAD_ARRAY ||
+	    payread_each(x->rd, cell_text(x, c), c->len, take_triad, x, e) == -1 ||
+	    x->ntriad != 3) {
+		for (int i = 0; i < 5; i++)
+			if (put_number(x, NULL, 0) == -1)
+				return -1;
+		return 0;
+	}
+	for (int i = 0; i < 3; i++) {
+		number_text(x->triad[i], num);
+		if (put_number(x, num, 0) == -1)
+			return -1;
+	}
+	/* corners at (0,0), (1,0), (0.5, sqrt(3)/2) */
+	number_text(x->triad[1] + x->triad[2] / 2, num);
+	if (put_number(x, num, 0) == -1)
+		return -1;
+	number_text(x->triad[2] * sqrt(3.0) / 2, num);
+	return put_number(x, num, 0);
+}
+
+/* Q_untouched for one story: "1", "0" or NULL (empty). */
+static const char *
+untouched_cell(struct exporter *x, const struct hub_story *s, const struct cell *c, const char *qid)
+{
+	struct err e;
+
+	if (s->untouched == NULL || !c->set || c->kind == PAYREAD_NULL ||
+	    strncmp(s->untouched, "[", 1) != 0)
+		return NULL;
+	x->want = qid;
+	x->untouched_hit = 0;
+	if (payread_each(x->rd, s->untouched, strlen(s->untouched), take_untouched, x, &e) == -1)
+		return NULL;
+	return x->untouched_hit ? "1" : "0";
 }
 
 static int
@@ -350,7 +576,6 @@ csv_row(const struct hub_story *s, void *ctx, struct err *e)
 {
 	struct exporter *x = ctx;
 	char ver[24];
-	json_t *answers, *untouched;
 	int rv = -1;
 
 	if (!wanted(x, s))
@@ -359,30 +584,37 @@ csv_row(const struct hub_story *s, void *ctx, struct err *e)
 	const char *vals[NFIXED] = { s->story_id, s->code, s->kiosk_id, s->form, ver, s->status,
 		s->source, s->scribe, s->lang, s->consent, s->prompt, s->created, s->saved,
 		s->imported, s->conflict ? "1" : "0" };
-	answers = json_loads(s->answers, 0, NULL);
-	untouched = s->untouched != NULL ? json_loads(s->untouched, 0, NULL) : NULL;
+	memset(x->cells, 0, x->ncols * sizeof *x->cells);
+	x->len = 0;
+	if (s->answers[0] != '\0' &&
+	    payread_each(x->rd, s->answers, strlen(s->answers), take_answer, x, e) == -1)
+		return -1;
 	for (size_t i = 0; i < NFIXED; i++)
 		if (put_field(x, vals[i], i == 0) == -1)
 			goto out;
 	for (size_t i = 0; i < x->ncols; i++) {
-		json_t *v = json_object_get(answers, x->cols[i].qid);
+		struct cell *c = &x->cells[i];
 
-		if (strcmp(x->cols[i].type, "triad") == 0 ? put_triad(x, v) == -1 :
-		                                            put_json_value(x, v) == -1)
+		if (strcmp(x->cols[i].type, "triad") == 0) {
+			if (put_triad(x, c, e) == -1)
+				goto out;
+			continue;
+		}
+		x->nitems = 0;
+		if (put_value(x, c, e) == -1 ||
+		    (is_multi(&x->cols[i]) && put_choices(x, &x->cols[i], c) == -1))
 			goto out;
 	}
 	for (size_t i = 0; i < x->ncols; i++)
 		if (has_marker(&x->cols[i]) &&
-		    put_number(x, untouched_cell(answers, untouched, x->cols[i].qid), 0) == -1)
+		    put_number(x, untouched_cell(x, s, &x->cells[i], x->cols[i].qid), 0) == -1)
 			goto out;
-	if (fputs("\r\n", x->out) == EOF)
+	if (put(x, "\r\n", 2) == -1)
 		goto out;
 	x->n++;
 	rv = 0;
 out:
-	json_decref(answers);
-	json_decref(untouched);
-	if (rv == -1)
+	if (rv == -1 && e->msg[0] == '\0')
 		err_set(e, "cannot write the export: %s", strerror(errno));
 	return rv;
 }
@@ -451,8 +683,11 @@ hub_export(
 		return -1;
 	}
 	if (o->format == HUB_EXPORT_CSV) {
-		if (hs->ops->story_foreach(hs, gather_columns, &x, e) == -1)
+		if (hs->ops->types_foreach(hs, gather_columns, &x, e) == -1 ||
+		    payread_open(&x.rd, e) == -1)
 			goto out;
+		attach_choices(&x);
+		x.cells = xcalloc(x.ncols ? x.ncols : 1, sizeof *x.cells);
 		if ((o->bom && fputs("\xef\xbb\xbf", out) == EOF) || csv_header(&x) == -1) {
 			err_set(e, "cannot write the export: %s", strerror(errno));
 			goto out;
@@ -483,6 +718,12 @@ out:
 		free(x.cols[i].type);
 	}
 	free(x.cols);
+	free(x.cells);
+	if (x.buf != NULL)
+		sodium_memzero(x.buf, x.cap); /* story text */
+	free(x.buf);
+	free(x.items);
+	payread_close(x.rd);
 	return rv;
 }
 
@@ -560,6 +801,18 @@ hub_export_codebook(const struct form *f, const char *lang, FILE *out, struct er
 			goto out;
 		}
 		free(values);
+		for (size_t c = 0; q->type == Q_MULTI && c < q->nchoices; c++) {
+			char *col = xasprintf("%s_%s", q->id, q->choices[c].id);
+			char *v = xasprintf("1 = chose %s (%s); 0 = answered without it; empty = "
+			                    "not answered",
+			    q->choices[c].id, form_text(&q->choices[c].label, lang));
+			int r = codebook_row(&x, col, q->id, type, text, v);
+
+			free(col);
+			free(v);
+			if (r == -1)
+				goto out;
+		}
 	}
 	for (size_t i = 0; i < f->nquestions; i++) {
 		const struct question *q = &f->questions[i];

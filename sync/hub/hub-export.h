@@ -29,15 +29,20 @@ struct hub_export_opts {
 	const char *form; /* NULL: every form; else only this form id */
 	int bom;          /* CSV: start with a UTF-8 byte order mark */
 	int raw;          /* CSV: no spreadsheet formula guard */
+	/* CSV: the form file, when given: a 0/1 column per choice of each
+	 * multi question (Q_CHOICE) after its ';'-joined column; may be NULL */
+	const struct form *form_file;
 };
 
-/* Write every exportable story to out; *n counts them. */
+/* Write every exportable story to out, streaming (memory does not grow
+ * with the store); *n counts them. */
 int hub_export(
     struct hubstore *hs, const struct hub_export_opts *o, FILE *out, size_t *n, struct err *e);
 
 /* Write a CSV codebook for form f (in language lang, NULL: the form's first):
  * one row per export column with its question text, type and values (scale
- * poles as 0/100, triad corners as _1/_2/_3, choice ids with labels). */
+ * poles as 0/100, triad corners as _1/_2/_3, choice ids with labels, a
+ * multi question's 0/1 column per choice). */
 int hub_export_codebook(const struct form *f, const char *lang, FILE *out, struct err *e);
 
 /* Split "a,b,c" into a new tier list (caller frees with hub_export_tiers_free). */

@@ -33,8 +33,11 @@
  * 6: packs, the feedback packs' sequences and the published packs (storyhub
  * feedback); an older store gets the empty table when it is opened.
  * 7: enrolments (one-time tokens, by hash, for HTTP push) and an index of
- * the quarantine by kiosk (its quotas); both made by the schema itself. */
-#define SCHEMA_VERSION 7
+ * the quarantine by kiosk (its quotas); both made by the schema itself.
+ * 8: story_types, each distinct question-types object with its form, in
+ * the order first stored (the CSV export's columns without a pass over the
+ * stories); meta store_id, a random id of the store (storyhub migrate). */
+#define SCHEMA_VERSION 8
 #define STR_(x) #x
 #define STR(x) STR_(x) /* SCHEMA_VERSION in SQL text */
 #define FTS_AUTOMERGE "16"
@@ -44,10 +47,18 @@
 	"scribe"
 #define STORY_NCOLS 18 /* read_story's columns; a search's snippet follows */
 
+/* The page cache of a connection that reads (2 MiB: a 100,000-story export
+ * needs no more than a 10,000-story one) and of one that writes (64 MiB:
+ * the story and FTS B-trees take random-key inserts). */
+#define CACHE_READ "-2048"
+#define CACHE_WRITE "-65536"
+
 struct sqlite_store {
 	struct hubstore base; /* first: a struct hubstore * points here */
 	sqlite3 *db;
-	sqlite3_stmt *find, *insert, *fts, *flag;
+	sqlite3_stmt *find, *insert, *fts, *flag, *types;
+	char *last_form, *last_types; /* the last pair put in story_types */
+	int big_cache;
 };
 
 static const char schema[] =
@@ -73,7 +84,9 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS quarantine_kiosk ON quarantine(kiosk);"
     "CREATE TABLE IF NOT EXISTS enrolments(hash BLOB PRIMARY KEY, name TEXT NOT NULL,"
     " created INTEGER NOT NULL, expires INTEGER NOT NULL, kiosk TEXT,"
-    " used INTEGER NOT NULL DEFAULT 0);";
+    " used INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS story_types(n INTEGER PRIMARY KEY, form TEXT NOT NULL,"
+    " types TEXT NOT NULL, UNIQUE(form, types));";
 
 /* Schema 3's index and its content: made by migrate(). */
 static const char fts_schema[] =
@@ -207,14 +220,24 @@ sqlite_close(struct hubstore *hs)
 	sqlite3_finalize(s->insert);
 	sqlite3_finalize(s->fts);
 	sqlite3_finalize(s->flag);
+	sqlite3_finalize(s->types);
 	sqlite3_close(s->db);
+	free(s->last_form);
+	free(s->last_types);
 	free(s);
 }
 
 static int
 sqlite_begin(struct hubstore *hs, struct err *e)
 {
-	return exec(S(hs), "BEGIN IMMEDIATE", e);
+	struct sqlite_store *s = S(hs);
+
+	if (!s->big_cache) { /* a writer from now on */
+		if (exec(s, "PRAGMA cache_size=" CACHE_WRITE, e) == -1)
+			return -1;
+		s->big_cache = 1;
+	}
+	return exec(s, "BEGIN IMMEDIATE", e);
 }
 
 static int
@@ -226,10 +249,15 @@ sqlite_commit(struct hubstore *hs, struct err *e)
 static void
 sqlite_rollback(struct hubstore *hs)
 {
+	struct sqlite_store *s = S(hs);
 	struct err ignored;
 
-	if (!sqlite3_get_autocommit(S(hs)->db))
-		exec(S(hs), "ROLLBACK", &ignored);
+	if (!sqlite3_get_autocommit(s->db))
+		exec(s, "ROLLBACK", &ignored);
+	/* what story_types gained in the transaction is gone too */
+	free(s->last_form);
+	free(s->last_types);
+	s->last_form = s->last_types = NULL;
 }
 
 static void
@@ -582,6 +610,29 @@ bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
+/* Keep (form, types) in story_types, the export's list of columns. Nearly
+ * every story repeats the pair before it, which costs a strcmp here. The
+ * pair is remembered only after the transaction's statement ran, and a
+ * rollback forgets it (sqlite_rollback). */
+static int
+note_types(struct sqlite_store *s, const char *form, const char *types, struct err *e)
+{
+	if (form == NULL || types == NULL)
+		return 0;
+	if (s->last_form != NULL && strcmp(s->last_form, form) == 0 &&
+	    strcmp(s->last_types, types) == 0)
+		return 0;
+	sqlite3_bind_text(s->types, 1, form, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s->types, 2, types, -1, SQLITE_STATIC);
+	if (step_done(s, s->types, e, "noting question types") == -1)
+		return -1;
+	free(s->last_form);
+	free(s->last_types);
+	s->last_form = xstrdup(form);
+	s->last_types = xstrdup(types);
+	return 0;
+}
+
 static int
 sqlite_story_put(
     struct hubstore *hs, const struct hub_story_in *in, enum hub_put *result, struct err *e)
@@ -644,7 +695,19 @@ sqlite_story_put(
 		if (step_done(s, s->flag, e, "flagging a conflict") == -1)
 			return -1;
 	}
+	if (note_types(s, p->form, p->types, e) == -1)
+		return -1;
 	*result = others > 0 ? HUB_PUT_CONFLICT : HUB_PUT_NEW;
+	return 0;
+}
+
+static int
+sqlite_story_put_many(struct hubstore *hs, const struct hub_story_in *in, size_t n,
+    enum hub_put *result, struct err *e)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sqlite_story_put(hs, &in[i], &result[i], e) == -1)
+			return -1;
 	return 0;
 }
 
@@ -706,29 +769,190 @@ sqlite_story_foreach(struct hubstore *hs,
 }
 
 static int
+sqlite_types_foreach(struct hubstore *hs,
+    int (*fn)(const char *form, const char *types, void *ctx, struct err *e), void *ctx,
+    struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc, rv = 0;
+
+	if (prepare(s, "SELECT form, types FROM story_types ORDER BY n", &st, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rv = fn(col_text(st, 0), col_text(st, 1), ctx, e)) == -1)
+			break;
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = db_err(s, e, "reading question types");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+search_error(const char *query, struct err *e)
+{
+	if (strstr(e->msg, "syntax") != NULL || strstr(e->msg, "no such column") != NULL ||
+	    strstr(e->msg, "unterminated") != NULL)
+		err_set(e,
+		    "cannot understand the search \"%s\" (put words in double "
+		    "quotes to search for them literally)",
+		    query);
+	return -1;
+}
+
+/* A story found, kept until the results are given in their rank order. */
+struct found {
+	sqlite3_int64 n;
+	char **cols; /* STORY_NCOLS + 1 (the snippet) copies, NULL for NULL */
+	long long form_version;
+	int conflict;
+};
+
+static void
+found_free(struct found *f)
+{
+	if (f->cols != NULL)
+		for (int i = 0; i <= STORY_NCOLS; i++) {
+			if (f->cols[i] != NULL)
+				sodium_memzero(f->cols[i], strlen(f->cols[i]));
+			free(f->cols[i]);
+		}
+	free(f->cols);
+	f->cols = NULL;
+}
+
+static void
+found_story(const struct found *f, struct hub_story *h)
+{
+	char *const *c = f->cols;
+
+	memset(h, 0, sizeof *h);
+	h->story_id = c[0] ? c[0] : "";
+	h->code = c[1] ? c[1] : "";
+	h->kiosk_id = c[2] ? c[2] : "";
+	h->form = c[3] ? c[3] : "";
+	h->form_version = f->form_version;
+	h->source = c[5] ? c[5] : "";
+	h->status = c[6] ? c[6] : "";
+	h->created = c[7] ? c[7] : "";
+	h->saved = c[8] ? c[8] : "";
+	h->imported = c[9] ? c[9] : "";
+	h->lang = c[10] ? c[10] : "";
+	h->consent = c[11] ? c[11] : "";
+	h->prompt = c[12];
+	h->answers = c[13] ? c[13] : "";
+	h->types = c[14] ? c[14] : "";
+	h->conflict = f->conflict;
+	h->untouched = c[16];
+	h->scribe = c[17];
+	h->snippet = c[STORY_NCOLS] ? c[STORY_NCOLS] : "";
+}
+
+/*
+ * Ranking every match (FTS5's ORDER BY rank) costs time in proportion to the
+ * matches: 140 ms for a frequent word in 100,000 stories. So the index is
+ * read newest first, the HUBSTORE_SEARCH_POOL most recent matches are ranked
+ * (bm25, computed for those only), and only the best `limit` of them are
+ * joined with their stories and given a snippet, in one more pass over the
+ * pool's range of the index (one per story read the word's index again
+ * each time).
+ */
+static int
 sqlite_search(struct hubstore *hs, const char *query, size_t limit,
     int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx, struct err *e)
 {
 	struct sqlite_store *s = S(hs);
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *snip = NULL;
+	struct found *found = NULL;
+	sqlite3_int64 lo = 0, hi = 0;
+	size_t n = 0, i, len = 0;
+	char *ids = NULL;
+	struct hub_story h;
+	int rc, rv = -1;
 
+	/* the index's pages read in place (mapped), not copied into the cache */
+	if (exec(s, "PRAGMA mmap_size=1073741824", e) == -1)
+		return -1;
 	if (prepare(s,
-	        "SELECT " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...', 16)"
-	        " FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
-	        " WHERE stories_fts MATCH ?1 AND withdrawn = 0 ORDER BY rank LIMIT ?2",
+	        "SELECT r FROM (SELECT rowid AS r, rank AS k FROM stories_fts"
+	        " WHERE stories_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?3) ORDER BY k, r DESC"
+	        " LIMIT ?2",
 	        &st, e) == -1)
 		return -1;
 	sqlite3_bind_text(st, 1, query, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	if (each_story(s, st, STORY_NCOLS, fn, ctx, e) == -1) {
-		if (strstr(e->msg, "syntax") != NULL || strstr(e->msg, "no such column") != NULL)
-			err_set(e,
-			    "cannot understand the search \"%s\" (put words in double "
-			    "quotes to search for them literally)",
-			    query);
-		return -1;
+	sqlite3_bind_int64(
+	    st, 3, (sqlite3_int64)(limit > HUBSTORE_SEARCH_POOL ? limit : HUBSTORE_SEARCH_POOL));
+	found = xcalloc(limit ? limit : 1, sizeof *found);
+	ids = xcalloc(1, 2 + 22 * (limit ? limit : 1));
+	len = (size_t)sprintf(ids, "[");
+	while (n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 r = sqlite3_column_int64(st, 0);
+
+		found[n++].n = r;
+		lo = n == 1 || r < lo ? r : lo;
+		hi = n == 1 || r > hi ? r : hi;
+		len += (size_t)sprintf(ids + len, "%s%lld", n > 1 ? "," : "", (long long)r);
 	}
-	return 0;
+	if (n < limit && rc != SQLITE_DONE) {
+		db_err(s, e, "searching");
+		search_error(query, e);
+		goto out;
+	}
+	sprintf(ids + len, "]");
+	if (n == 0) {
+		rv = 0;
+		goto out;
+	}
+	/* +rowid: the list filters the range's rows, FTS5 does not look each up */
+	if (prepare(s,
+	        "SELECT stories_fts.rowid, " STORY_COLS ", snippet(stories_fts, 0, '[', ']', '...',"
+	        " 16) FROM stories_fts JOIN stories ON stories.n = stories_fts.rowid"
+	        " WHERE stories_fts MATCH ?1 AND stories_fts.rowid BETWEEN ?2 AND ?3"
+	        " AND +stories_fts.rowid IN (SELECT value FROM json_each(?4)) AND withdrawn = 0",
+	        &snip, e) == -1)
+		goto out;
+	sqlite3_bind_text(snip, 1, query, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(snip, 2, lo);
+	sqlite3_bind_int64(snip, 3, hi);
+	sqlite3_bind_text(snip, 4, ids, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(snip)) == SQLITE_ROW) {
+		sqlite3_int64 r = sqlite3_column_int64(snip, 0);
+
+		for (i = 0; i < n; i++)
+			if (found[i].n == r && found[i].cols == NULL)
+				break;
+		if (i == n)
+			continue;
+		found[i].cols = xcalloc(STORY_NCOLS + 1, sizeof *found[i].cols);
+		for (int c = 0; c <= STORY_NCOLS; c++) {
+			const unsigned char *t = sqlite3_column_text(snip, c + 1);
+
+			found[i].cols[c] = t ? xstrdup((const char *)t) : NULL;
+		}
+		found[i].form_version = sqlite3_column_int64(snip, 5);
+		found[i].conflict = sqlite3_column_int(snip, 16);
+	}
+	if (rc != SQLITE_DONE) {
+		db_err(s, e, "searching");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (found[i].cols == NULL)
+			continue;
+		found_story(&found[i], &h);
+		if (fn(&h, ctx, e) == -1)
+			goto out;
+	}
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(snip);
+	for (i = 0; i < n; i++)
+		found_free(&found[i]);
+	free(found);
+	free(ids);
+	return rv;
 }
 
 static int
@@ -786,6 +1010,419 @@ out:
 	if (rv == -1)
 		sqlite_rollback(hs);
 	return rv;
+}
+
+static int
+sqlite_meta_get(struct hubstore *hs, const char *key, char **value, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*value = NULL;
+	if (prepare(s, "SELECT value FROM meta WHERE key = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*value = xstrdup(col_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading meta");
+	return 0;
+}
+
+static int
+sqlite_meta_put(struct hubstore *hs, const char *key, const char *value, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "INSERT OR REPLACE INTO meta VALUES(?, ?)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	rv = step_done(s, st, e, "writing meta");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_counts(struct hubstore *hs, struct hub_counts *c, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (prepare(s,
+	        "SELECT (SELECT count(*) FROM kiosks), (SELECT count(*) FROM bundles),"
+	        " (SELECT count(*) FROM quarantine), (SELECT count(*) FROM stories),"
+	        " (SELECT count(*) FROM stories WHERE withdrawn <> 0),"
+	        " (SELECT count(*) FROM packs), (SELECT count(*) FROM enrolments)",
+	        &st, e) == -1)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->kiosks = (uint64_t)sqlite3_column_int64(st, 0);
+		c->bundles = (uint64_t)sqlite3_column_int64(st, 1);
+		c->quarantine = (uint64_t)sqlite3_column_int64(st, 2);
+		c->stories = (uint64_t)sqlite3_column_int64(st, 3);
+		c->withdrawn = (uint64_t)sqlite3_column_int64(st, 4);
+		c->packs = (uint64_t)sqlite3_column_int64(st, 5);
+		c->enrolments = (uint64_t)sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_err(s, e, "counting");
+	return 0;
+}
+
+static void
+col_hash(sqlite3_stmt *st, int i, unsigned char *out, size_t n)
+{
+	memset(out, 0, n);
+	if ((size_t)sqlite3_column_bytes(st, i) == n)
+		memcpy(out, sqlite3_column_blob(st, i), n);
+}
+
+/* One table's rows through fn (the statement is finalized). */
+static int
+each_row(struct sqlite_store *s, const char *sql, enum hub_row_kind kind,
+    int (*fn)(const struct hub_row *r, void *ctx, struct err *e), void *ctx, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct hub_row r;
+	int rc, rv = 0;
+
+	if (prepare(s, sql, &st, e) == -1)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof r);
+		r.kind = kind;
+		switch (kind) {
+		case HUB_ROW_KIOSK:
+			read_kiosk(st, &r.kiosk);
+			break;
+		case HUB_ROW_BUNDLE:
+		case HUB_ROW_QUARANTINE:
+			col_hash(st, 0, r.hash, sizeof r.hash);
+			r.kiosk_id = col_text(st, 1);
+			r.seq = sqlite3_column_int64(st, 2);
+			if (kind == HUB_ROW_BUNDLE)
+				r.count = sqlite3_column_int64(st, 3);
+			else {
+				r.data = sqlite3_column_blob(st, 3);
+				r.len = (size_t)sqlite3_column_bytes(st, 3);
+			}
+			r.path = (const char *)sqlite3_column_text(st, 4);
+			r.when = sqlite3_column_int64(st, 5);
+			break;
+		case HUB_ROW_STORY:
+			read_story(st, &r.s);
+			/* NULL stays NULL here: a withdrawn story has none */
+			r.s.answers = (const char *)sqlite3_column_text(st, 13);
+			r.s.types = (const char *)sqlite3_column_text(st, 14);
+			r.s.lang = (const char *)sqlite3_column_text(st, 10);
+			r.s.created = (const char *)sqlite3_column_text(st, 7);
+			r.s.saved = (const char *)sqlite3_column_text(st, 8);
+			r.s.consent = (const char *)sqlite3_column_text(st, 11);
+			r.kiosk_id = r.s.kiosk_id;
+			col_hash(st, STORY_NCOLS, r.content, sizeof r.content);
+			r.seq = sqlite3_column_int64(st, STORY_NCOLS + 1);
+			r.withdrawn = sqlite3_column_int(st, STORY_NCOLS + 2) != 0;
+			break;
+		case HUB_ROW_PACK:
+			r.seq = sqlite3_column_int64(st, 0);
+			r.when = sqlite3_column_int64(st, 1);
+			r.published = sqlite3_column_int(st, 2);
+			r.data = sqlite3_column_blob(st, 3);
+			r.len = (size_t)sqlite3_column_bytes(st, 3);
+			break;
+		case HUB_ROW_ENROLMENT:
+			col_hash(st, 0, r.token, sizeof r.token);
+			snprintf(r.en.name, sizeof r.en.name, "%s", col_text(st, 1));
+			r.en.created = sqlite3_column_int64(st, 2);
+			r.en.expires = sqlite3_column_int64(st, 3);
+			if (sqlite3_column_type(st, 4) == SQLITE_TEXT)
+				sodium_hex2bin(r.en.kiosk, KEY_ID_BYTES, col_text(st, 4),
+				    2 * KEY_ID_BYTES, NULL, NULL, NULL);
+			r.en.used = sqlite3_column_int64(st, 5);
+			break;
+		}
+		if ((rv = fn(&r, ctx, e)) == -1)
+			break;
+	}
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = db_err(s, e, "reading the store");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_row_foreach(struct hubstore *hs,
+    int (*fn)(const struct hub_row *r, void *ctx, struct err *e), void *ctx, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+	int rv = -1;
+
+	/* one snapshot for every table */
+	if (exec(s, "BEGIN", e) == -1)
+		return -1;
+	if (each_row(s,
+	        "SELECT id, pk, name, status, first_seen, last_seen, 0, 0 FROM kiosks"
+	        " ORDER BY first_seen, id",
+	        HUB_ROW_KIOSK, fn, ctx, e) == -1 ||
+	    each_row(s,
+	        "SELECT hash, kiosk, seq, count, path, imported FROM bundles ORDER BY rowid",
+	        HUB_ROW_BUNDLE, fn, ctx, e) == -1 ||
+	    each_row(s,
+	        "SELECT hash, kiosk, seq, data, path, received FROM quarantine ORDER BY rowid",
+	        HUB_ROW_QUARANTINE, fn, ctx, e) == -1 ||
+	    each_row(s, "SELECT " STORY_COLS ", content, seq, withdrawn FROM stories ORDER BY n",
+	        HUB_ROW_STORY, fn, ctx, e) == -1 ||
+	    each_row(s, "SELECT seq, created, published, data FROM packs ORDER BY seq",
+	        HUB_ROW_PACK, fn, ctx, e) == -1 ||
+	    each_row(s,
+	        "SELECT hash, name, created, expires, kiosk, used FROM enrolments"
+	        " ORDER BY created, hash",
+	        HUB_ROW_ENROLMENT, fn, ctx, e) == -1)
+		goto out;
+	rv = 0;
+out:
+	if (rv == 0)
+		rv = exec(s, "COMMIT", e);
+	else
+		sqlite_rollback(&s->base);
+	return rv;
+}
+
+static int
+put_kiosk_row(struct sqlite_store *s, const struct hub_kiosk *k, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	hex_id(k->id, KEY_ID_BYTES, hex);
+	if (prepare(s, "INSERT OR REPLACE INTO kiosks VALUES(?, ?, ?, ?, ?, ?)", &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, hex, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, k->pk, crypto_sign_PUBLICKEYBYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, k->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, (int)k->status);
+	sqlite3_bind_int64(st, 5, k->first_seen);
+	sqlite3_bind_int64(st, 6, k->last_seen);
+	rv = step_done(s, st, e, "copying a kiosk");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+put_bundle_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s,
+	        r->kind == HUB_ROW_BUNDLE ?
+	            "INSERT OR IGNORE INTO bundles VALUES(?, ?, ?, ?, ?, ?)" :
+	            "INSERT OR IGNORE INTO quarantine VALUES(?, ?, ?, ?, ?, ?)",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_blob(st, 1, r->hash, BUNDLE_HASH_BYTES, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, r->kiosk_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, r->seq);
+	if (r->kind == HUB_ROW_BUNDLE)
+		sqlite3_bind_int64(st, 4, r->count);
+	else
+		sqlite3_bind_blob64(st, 4, r->data, r->len, SQLITE_STATIC);
+	bind_opt(st, 5, r->path);
+	sqlite3_bind_int64(st, 6, r->when);
+	rv = step_done(s, st, e, "copying a bundle");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+/* Remove story n's text from the index and its answers from the row. */
+static int
+withdraw_row(struct sqlite_store *s, sqlite3_int64 n, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s, "DELETE FROM stories_fts WHERE rowid = ?", &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, n);
+	rv = step_done(s, st, e, "removing text from the index");
+	sqlite3_finalize(st);
+	if (rv == -1 ||
+	    prepare(s,
+	        "UPDATE stories SET withdrawn = 1, answers = NULL, prompt = NULL,"
+	        " lang = NULL, untouched = NULL WHERE n = ?",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, n);
+	rv = step_done(s, st, e, "withdrawing");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+put_story_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
+{
+	const struct hub_story *h = &r->s;
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 n = 0;
+	char *text = NULL;
+	int rc, withdrawn = 0, rv = -1;
+
+	if (prepare(s, "SELECT n, withdrawn FROM stories WHERE story_id = ? AND content = ?", &st,
+	        e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, h->story_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, r->content, 32, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		n = sqlite3_column_int64(st, 0);
+		withdrawn = sqlite3_column_int(st, 1);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_err(s, e, "reading stories");
+	if (rc == SQLITE_ROW) { /* held: bring the flags over */
+		if (prepare(s, "UPDATE stories SET conflict = ? WHERE n = ?", &st, e) == -1)
+			return -1;
+		sqlite3_bind_int(st, 1, h->conflict);
+		sqlite3_bind_int64(st, 2, n);
+		rv = step_done(s, st, e, "copying a story");
+		sqlite3_finalize(st);
+		if (rv == 0 && r->withdrawn && !withdrawn)
+			rv = withdraw_row(s, n, e);
+		return rv;
+	}
+	if (prepare(s,
+	        "INSERT INTO stories(story_id, content, kiosk, seq, status, source, code,"
+	        " form, form_version, created, saved, imported, lang, consent, prompt, answers,"
+	        " types, conflict, withdrawn, untouched, scribe) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+	        " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_text(st, 1, h->story_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_blob(st, 2, r->content, 32, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, h->kiosk_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, r->seq);
+	bind_opt(st, 5, h->status);
+	bind_opt(st, 6, h->source);
+	bind_opt(st, 7, h->code);
+	bind_opt(st, 8, h->form);
+	sqlite3_bind_int64(st, 9, h->form_version);
+	bind_opt(st, 10, h->created);
+	bind_opt(st, 11, h->saved);
+	bind_opt(st, 12, h->imported);
+	bind_opt(st, 13, h->lang);
+	bind_opt(st, 14, h->consent);
+	bind_opt(st, 15, h->prompt);
+	bind_opt(st, 16, r->withdrawn ? NULL : h->answers);
+	bind_opt(st, 17, h->types);
+	sqlite3_bind_int(st, 18, h->conflict);
+	sqlite3_bind_int(st, 19, r->withdrawn);
+	bind_opt(st, 20, r->withdrawn ? NULL : h->untouched);
+	bind_opt(st, 21, h->scribe);
+	if (step_done(s, st, e, "copying a story") == -1)
+		goto out;
+	n = sqlite3_last_insert_rowid(s->db);
+	if (!r->withdrawn && h->answers != NULL && h->types != NULL &&
+	    (text = payload_text_of(h->answers, h->types)) != NULL) {
+		sqlite3_bind_int64(s->fts, 1, n);
+		sqlite3_bind_text(s->fts, 2, text, -1, SQLITE_STATIC);
+		if (step_done(s, s->fts, e, "indexing a story") == -1)
+			goto out;
+	}
+	if (note_types(s, h->form, h->types, e) == -1)
+		goto out;
+	rv = 0;
+out:
+	sqlite3_finalize(st);
+	payload_text_free(text);
+	return rv;
+}
+
+/* A pack's row as it is; AUTOINCREMENT's counter follows a larger seq, so
+ * the next reservation comes after it. */
+static int
+put_pack_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	int rv;
+
+	if (prepare(s,
+	        "INSERT INTO packs(seq, created, published, data) VALUES(?1, ?2, ?3, ?4)"
+	        " ON CONFLICT(seq) DO UPDATE SET created = ?2, published = ?3, data = ?4",
+	        &st, e) == -1)
+		return -1;
+	sqlite3_bind_int64(st, 1, r->seq);
+	sqlite3_bind_int64(st, 2, r->when);
+	sqlite3_bind_int(st, 3, r->published);
+	if (r->data != NULL)
+		sqlite3_bind_blob64(st, 4, r->data, r->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 4);
+	rv = step_done(s, st, e, "copying a feedback pack");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+/* An enrolment as it is (its kiosk NULL while it is not used). */
+static int
+put_enrolment_row(struct sqlite_store *s, const struct hub_row *r, struct err *e)
+{
+	sqlite3_stmt *st = NULL;
+	char hex[KEY_ID_HEX];
+	int rv;
+
+	if (prepare(s,
+	        "INSERT INTO enrolments(hash, name, created, expires, kiosk, used)"
+	        " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(hash) DO UPDATE SET name = ?2,"
+	        " created = ?3, expires = ?4, kiosk = ?5, used = ?6",
+	        &st, e) == -1)
+		return -1;
+	hex_id(r->en.kiosk, KEY_ID_BYTES, hex);
+	sqlite3_bind_blob(st, 1, r->token, sizeof r->token, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->en.name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, r->en.created);
+	sqlite3_bind_int64(st, 4, r->en.expires);
+	if (r->en.used != 0)
+		sqlite3_bind_text(st, 5, hex, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_int64(st, 6, r->en.used);
+	rv = step_done(s, st, e, "copying an enrolment");
+	sqlite3_finalize(st);
+	return rv;
+}
+
+static int
+sqlite_row_put(struct hubstore *hs, const struct hub_row *r, struct err *e)
+{
+	struct sqlite_store *s = S(hs);
+
+	switch (r->kind) {
+	case HUB_ROW_ENROLMENT:
+		return put_enrolment_row(s, r, e);
+	case HUB_ROW_PACK:
+		return put_pack_row(s, r, e);
+	case HUB_ROW_KIOSK:
+		return put_kiosk_row(s, &r->kiosk, e);
+	case HUB_ROW_BUNDLE:
+	case HUB_ROW_QUARANTINE:
+		return put_bundle_row(s, r, e);
+	case HUB_ROW_STORY:
+		return put_story_row(s, r, e);
+	}
+	return err_set(e, "hub store: unknown row kind");
 }
 
 static int
@@ -900,9 +1537,16 @@ static const struct hubstore_ops sqlite_ops = {
 	.enrolment_get = sqlite_enrolment_get,
 	.enrolment_use = sqlite_enrolment_use,
 	.story_put = sqlite_story_put,
+	.story_put_many = sqlite_story_put_many,
 	.story_foreach = sqlite_story_foreach,
+	.types_foreach = sqlite_types_foreach,
 	.search = sqlite_search,
 	.withdraw = sqlite_withdraw,
+	.meta_get = sqlite_meta_get,
+	.meta_put = sqlite_meta_put,
+	.counts = sqlite_counts,
+	.row_foreach = sqlite_row_foreach,
+	.row_put = sqlite_row_put,
 	.code_withdrawn = sqlite_code_withdrawn,
 	.pack_reserve = sqlite_pack_reserve,
 	.pack_publish = sqlite_pack_publish,
@@ -940,7 +1584,8 @@ migrate(struct sqlite_store *s, struct err *e)
 	 * stories; older than 4: the untouched column, older than 5: the scribe
 	 * column (a new store's table has them already); older than 6: the
 	 * packs table, older than 7: the enrolments table and the quarantine's
-	 * index, which the schema above has just made */
+	 * index, which the schema above has just made; older than 8:
+	 * story_types from the stories held, and the store's random id */
 	if (exec(s, "BEGIN IMMEDIATE;", e) == -1 ||
 	    (version < 3 &&
 	        (exec(s,
@@ -952,9 +1597,15 @@ migrate(struct sqlite_store *s, struct err *e)
 	        exec(s, "ALTER TABLE stories ADD COLUMN untouched TEXT;", e) == -1) ||
 	    (version >= 1 && version < 5 &&
 	        exec(s, "ALTER TABLE stories ADD COLUMN scribe TEXT;", e) == -1) ||
+	    (version >= 1 &&
+	        exec(s,
+	            "INSERT OR IGNORE INTO story_types(form, types) SELECT form, types"
+	            " FROM stories WHERE types IS NOT NULL ORDER BY n;",
+	            e) == -1) ||
 	    exec(s,
-	        "INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
-	                                                                             " COMMIT;",
+	        "INSERT OR IGNORE INTO meta VALUES('store_id', lower(hex(randomblob(16))));"
+	        " INSERT OR REPLACE INTO meta VALUES('schema', '" STR(SCHEMA_VERSION) "');"
+	                                                                              " COMMIT;",
 	        e) == -1) {
 		sqlite_rollback(&s->base);
 		return -1;
@@ -1050,8 +1701,10 @@ hubstore_sqlite_open(
 		db_err(s, e, "registering story_text");
 		goto fail;
 	}
-	/* A 64 MiB page cache: the story and FTS B-trees take random-key inserts,
-	 * and a coordinator's machine has the memory. 16 KiB pages for a new
+	/* A 2 MiB page cache until the first write transaction, 64 MiB from then
+	 * on (sqlite_begin): the story and FTS B-trees take random-key inserts,
+	 * and a coordinator's machine has the memory, but an export or search
+	 * reads each page once and should not grow with the store. 16 KiB pages for a new
 	 * store (an existing one keeps its size): a story row is about 2.6 KB, so
 	 * 4 KiB pages held one row each and left a third of every page empty.
 	 * Checkpoints every 4000 WAL pages rather than 1000: each bundle rewrites
@@ -1060,7 +1713,7 @@ hubstore_sqlite_open(
 	if (exec(s,
 	        "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
 	        " PRAGMA secure_delete=ON; PRAGMA foreign_keys=ON;"
-	        " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=4000;",
+	        " PRAGMA cache_size=" CACHE_READ "; PRAGMA wal_autocheckpoint=4000;",
 	        e) == -1 ||
 	    exec(s, schema, e) == -1 || migrate(s, e) == -1)
 		goto fail;
@@ -1073,7 +1726,9 @@ hubstore_sqlite_open(
 	        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 	        &s->insert, e) == -1 ||
 	    prepare(s, "INSERT INTO stories_fts(rowid, text) VALUES(?, ?)", &s->fts, e) == -1 ||
-	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1)
+	    prepare(s, "UPDATE stories SET conflict = 1 WHERE story_id = ?", &s->flag, e) == -1 ||
+	    prepare(s, "INSERT OR IGNORE INTO story_types(form, types) VALUES(?, ?)", &s->types,
+	        e) == -1)
 		goto fail;
 	*out = &s->base;
 	return 0;

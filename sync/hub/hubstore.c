@@ -1,5 +1,5 @@
-/* hubstore: choose the engine for a --store argument. Only SQLite exists
- * today; a "postgresql://" store would get its own hubstore_ops. */
+/* hubstore: choose the engine for a --store argument: a postgresql:// or
+ * postgres:// URI is a PostgreSQL store, anything else a SQLite file. */
 #include "hubstore.h"
 
 #include <string.h>
@@ -11,11 +11,17 @@ hubstore_init(void)
 }
 
 int
+hubstore_is_pg(const char *spec)
+{
+	return strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0;
+}
+
+int
 hubstore_open(const char *spec, enum hubstore_mode mode, struct hubstore **out, struct err *e)
 {
 	*out = NULL;
-	if (strncmp(spec, "postgresql://", 13) == 0 || strncmp(spec, "postgres://", 11) == 0)
-		return err_set(e, "PostgreSQL stores are not supported yet; use a SQLite file");
+	if (hubstore_is_pg(spec))
+		return hubstore_pg_open(spec, mode, out, e);
 	return hubstore_sqlite_open(spec, mode, out, e);
 }
 

@@ -1,7 +1,7 @@
 /* hubstore: where the hub keeps kiosks, imported bundles, quarantined bundles
- * and opened stories. An interface (a table of operations) so that another
- * engine (PostgreSQL) can follow the SQLite one without touching import,
- * export or the commands. */
+ * and opened stories. An interface (a table of operations) with two engines,
+ * SQLite (one file, hubstore-sqlite.c) and PostgreSQL (hubstore-pg.c), so
+ * that import, export and the commands never know which one they use. */
 #ifndef HUBSTORE_H
 #define HUBSTORE_H
 
@@ -88,6 +88,49 @@ struct quarantined {
 	const char *path; /* where it was imported from */
 };
 
+/* A whole row of a store, as storyhub migrate copies it from one store to
+ * another (any engine to any engine). Strings belong to the store and are
+ * valid during the callback only; NULL where the store holds NULL. */
+enum hub_row_kind {
+	HUB_ROW_KIOSK,
+	HUB_ROW_BUNDLE,     /* a bundle imported (its hash and header) */
+	HUB_ROW_QUARANTINE, /* a whole bundle waiting for its kiosk's trust */
+	HUB_ROW_STORY,      /* a story, withdrawn ones included */
+	HUB_ROW_PACK,       /* a feedback pack's sequence (and the pack, once published) */
+	HUB_ROW_ENROLMENT,  /* an enrolment token's hash, used or not */
+};
+#define HUB_ROW_KINDS 6
+
+struct hub_row {
+	enum hub_row_kind kind;
+	struct hub_kiosk kiosk; /* KIOSK: every field but the counts */
+	/* BUNDLE, QUARANTINE */
+	unsigned char hash[BUNDLE_HASH_BYTES];
+	const char *kiosk_id;      /* also STORY */
+	long long seq;             /* also STORY */
+	long long count;           /* BUNDLE: its stories */
+	const unsigned char *data; /* QUARANTINE: the bundle */
+	size_t len;
+	const char *path;
+	long long when; /* BUNDLE: imported; QUARANTINE: received (hub clock) */
+	/* STORY: s without snippet; its content hash and whether it was
+	 * withdrawn (then answers, prompt, lang and untouched are NULL) */
+	struct hub_story s;
+	unsigned char content[32];
+	int withdrawn;
+	/* PACK: seq, when (created), data and len (NULL until published) */
+	int published;
+	/* ENROLMENT: the token's hash and the enrolment (en.used 0: not used,
+	 * and en.kiosk zeros) */
+	unsigned char token[TOKEN_HASH_BYTES];
+	struct hub_enrolment en;
+};
+
+/* How many rows a store holds, for storyhub migrate's checks. */
+struct hub_counts {
+	uint64_t kiosks, bundles, quarantine, stories, withdrawn, packs, enrolments;
+};
+
 struct hubstore;
 
 /* Every operation returns 0, or -1 with e set; an engine marks a failure
@@ -96,6 +139,12 @@ struct hubstore;
 struct hubstore_ops {
 	const char *name;
 	void (*close)(struct hubstore *hs);
+	/* A write transaction. Writers take turns (SQLite: BEGIN IMMEDIATE;
+	 * PostgreSQL: a transaction-level advisory lock taken first), so two
+	 * processes never interleave their writes; a writer waits for the
+	 * others up to 10 s (SQLite's busy timeout, PostgreSQL's lock_timeout),
+	 * then fails with e->transient. When a step fails with hs->retry set,
+	 * roll back and run the whole transaction again. */
 	int (*begin)(struct hubstore *hs, struct err *e);
 	int (*commit)(struct hubstore *hs, struct err *e);
 	void (*rollback)(struct hubstore *hs);
@@ -146,11 +195,26 @@ struct hubstore_ops {
 
 	int (*story_put)(
 	    struct hubstore *hs, const struct hub_story_in *s, enum hub_put *result, struct err *e);
-	/* Every story that is not withdrawn, in import order. */
+	/* story_put of s[0..n) in order (in the caller's transaction), results
+	 * in result[0..n); PostgreSQL sends them in one round trip. */
+	int (*story_put_many)(struct hubstore *hs, const struct hub_story_in *s, size_t n,
+	    enum hub_put *result, struct err *e);
+	/* Every story that is not withdrawn, in import order, read from one
+	 * snapshot; memory does not grow with the store. */
 	int (*story_foreach)(struct hubstore *hs,
 	    int (*fn)(const struct hub_story *s, void *ctx, struct err *e), void *ctx,
 	    struct err *e);
-	/* Full-text search (the engine's query syntax); s->snippet is set. */
+	/* Each distinct question-types object (JSON text, as stories carry it)
+	 * of the stories held, with its form id, in the order first stored:
+	 * the CSV export's columns, known before its one pass over the stories. */
+	int (*types_foreach)(struct hubstore *hs,
+	    int (*fn)(const char *form, const char *types, void *ctx, struct err *e), void *ctx,
+	    struct err *e);
+	/* Full-text search, best first; s->snippet is set. The query language
+	 * is FTS5's (words, "a phrase", prefix*, AND, OR, NOT, parentheses) on
+	 * both engines. For a query matching many stories, the ranking looks at
+	 * the most recently imported matches only (HUBSTORE_SEARCH_POOL), so that
+	 * the time does not grow with the store. */
 	int (*search)(struct hubstore *hs, const char *query, size_t limit,
 	    int (*fn)(const struct hub_story *s, void *ctx, struct err *e), void *ctx,
 	    struct err *e);
@@ -160,6 +224,25 @@ struct hubstore_ops {
 	int (*withdraw)(struct hubstore *hs, const char *code, const char *story_id,
 	    int (*fn)(const struct hub_story *s, void *ctx, struct err *e), void *ctx, size_t *n,
 	    struct err *e);
+
+	/* The store's small settings (meta table): *value is a new string, or
+	 * NULL when key is not set. Keys the engines keep: "schema" (the
+	 * schema version), "store_id" (random, made with the store). */
+	int (*meta_get)(struct hubstore *hs, const char *key, char **value, struct err *e);
+	int (*meta_put)(struct hubstore *hs, const char *key, const char *value, struct err *e);
+	int (*counts)(struct hubstore *hs, struct hub_counts *c, struct err *e);
+	/* Every row (kiosks, bundles, quarantine, stories in import order,
+	 * withdrawn ones too, feedback packs, then enrolments), for storyhub
+	 * migrate. */
+	int (*row_foreach)(struct hubstore *hs,
+	    int (*fn)(const struct hub_row *r, void *ctx, struct err *e), void *ctx, struct err *e);
+	/* Store r as it is (in a transaction begun by the caller): a kiosk is
+	 * replaced; a bundle or quarantined bundle already held is left; a
+	 * story already held (same id and content) takes r's conflict flag and,
+	 * when r is withdrawn, is withdrawn; a pack or an enrolment takes r's
+	 * state, and later pack reservations follow the highest sequence.
+	 * Stories are indexed for search. */
+	int (*row_put)(struct hubstore *hs, const struct hub_row *r, struct err *e);
 	/* *n: how many withdrawn stories have this code (so a refusal can tell
 	 * a withdrawn story from a code never seen). */
 	int (*code_withdrawn)(struct hubstore *hs, const char *code, size_t *n, struct err *e);
@@ -180,7 +263,15 @@ struct hubstore_ops {
 
 struct hubstore {
 	const struct hubstore_ops *ops;
+	/* Set by the engine when its last failure aborted the transaction for
+	 * a reason a second run is unlikely to meet (PostgreSQL: a
+	 * serialization failure or a deadlock): it may succeed if it is rolled
+	 * back and run again from its start, at once. */
+	int retry;
 };
+
+/* How many of the most recent matches a search ranks (see search). */
+#define HUBSTORE_SEARCH_POOL 1000
 
 /* Once, first thing in a program that opens a store, before any SQLite call:
  * the engines' process-wide settings. */
@@ -195,9 +286,13 @@ enum hubstore_mode {
 	HUBSTORE_CREATE,   /* create it (0600) when it does not exist */
 };
 
-/* Open the store named by spec (a file path for SQLite) as mode says;
- * either way a database that is not a hub store is refused. */
+/* Open the store named by spec as mode says: a postgresql:// or postgres://
+ * URI (libpq's conventions: the PG* environment, service file, ~/.pgpass)
+ * for PostgreSQL, anything else a SQLite file; either way a database that is
+ * not a hub store is refused. */
 int hubstore_open(const char *spec, enum hubstore_mode mode, struct hubstore **out, struct err *e);
+/* 1 if spec names a PostgreSQL store. */
+int hubstore_is_pg(const char *spec);
 /* Close; NULL is a no-op. */
 void hubstore_close(struct hubstore *hs);
 
@@ -205,6 +300,11 @@ void hubstore_close(struct hubstore *hs);
 void hubstore_sqlite_init(void);
 int hubstore_sqlite_open(
     const char *path, enum hubstore_mode mode, struct hubstore **out, struct err *e);
+
+/* The PostgreSQL engine (hubstore-pg.c; hubstore-nopg.c in a build without
+ * libpq, which refuses every URI). */
+int
+hubstore_pg_open(const char *uri, enum hubstore_mode mode, struct hubstore **out, struct err *e);
 
 const char *hub_kiosk_status_name(enum hub_kiosk_status s);
 

@@ -21,6 +21,10 @@
 #include "xmalloc.h"
 
 #define MAX_WORKERS 4
+/* Attempts at a bundle's transaction when the store says it may be retried. */
+#define MAX_ATTEMPTS 8
+/* Records stored with one story_put_many (one round trip on PostgreSQL). */
+#define PUT_BATCH 64
 /* How far opening may run ahead of storing, per bundle: it bounds the
  * plaintext held (about 4 KB a record), and covers the commit before it
  * (some 400 records open on a second core meanwhile). */
@@ -393,70 +397,85 @@ pipeline_finish(struct pipeline *pl)
 	pthread_mutex_destroy(&pl->mu);
 }
 
+/* Store records first..first+n-1 of the bundle (opened, in pr[]) with one
+ * story_put_many: PostgreSQL sends them in one round trip. */
 static int
-store_prepared(
-    struct import_ctx *c, const struct bundle_record *r, struct prepared *pr, struct err *e)
+store_batch(struct import_ctx *c, size_t first, size_t n, struct err *e)
 {
-	struct hub_story_in in;
-	enum hub_put put;
+	struct job *j = c->j;
+	struct hub_story_in in[PUT_BATCH];
+	enum hub_put put[PUT_BATCH];
+	size_t k;
 
-	memset(&in, 0, sizeof in);
-	memcpy(in.id, r->id, BUNDLE_ID_BYTES);
-	memcpy(in.kiosk_id, c->j->h.kiosk_id, KEY_ID_BYTES);
-	in.seq = r->seq;
-	in.status = r->status;
-	in.source = r->source;
-	memcpy(in.content_hash, pr->hash, sizeof in.content_hash);
-	in.p = pr->p;
-	in.text = pr->text;
-	if (c->hs->ops->story_put(c->hs, &in, &put, e) == -1)
+	memset(in, 0, n * sizeof *in);
+	for (k = 0; k < n; k++) {
+		const struct bundle_record *r = &j->recs[first + k];
+		const struct prepared *pr = &j->pr[(first + k) % LOOKAHEAD];
+
+		memcpy(in[k].id, r->id, BUNDLE_ID_BYTES);
+		memcpy(in[k].kiosk_id, j->h.kiosk_id, KEY_ID_BYTES);
+		in[k].seq = r->seq;
+		in[k].status = r->status;
+		in[k].source = r->source;
+		memcpy(in[k].content_hash, pr->hash, sizeof in[k].content_hash);
+		in[k].p = pr->p;
+		in[k].text = pr->text;
+	}
+	if (c->hs->ops->story_put_many(c->hs, in, n, put, e) == -1)
 		return -1;
-	if (put == HUB_PUT_NEW)
-		c->new ++;
-	else if (put == HUB_PUT_DUPLICATE)
-		c->duplicate++;
-	else
-		c->conflict++;
-	memcpy(c->ids[c->nids++], r->id, BUNDLE_ID_BYTES);
-	c->done++;
-	if (c->o->progress != NULL)
-		c->o->progress(c->o->ctx, (size_t)(c->j - c->pl->jobs), c->done, c->j->h.count);
+	for (k = 0; k < n; k++) {
+		if (put[k] == HUB_PUT_NEW)
+			c->new ++;
+		else if (put[k] == HUB_PUT_DUPLICATE)
+			c->duplicate++;
+		else
+			c->conflict++;
+		memcpy(c->ids[c->nids++], j->recs[first + k].id, BUNDLE_ID_BYTES);
+		c->done++;
+		if (c->o->progress != NULL)
+			c->o->progress(c->o->ctx, (size_t)(j - c->pl->jobs), c->done, j->h.count);
+	}
 	return 0;
 }
 
-/* Store every record of the bundle in order, each as soon as it is open. */
+/* Store every record of the bundle in order, PUT_BATCH at a time, opening
+ * them here when the workers have not. */
 static int
 store_all(struct import_ctx *c, struct err *e)
 {
 	struct pipeline *pl = c->pl;
 	struct job *j = c->j;
-	size_t i, next;
+	size_t i, k, n, next;
 	int rv = 0;
 
 	pthread_mutex_lock(&pl->mu);
 	allow_open(pl, j);
 	pthread_mutex_unlock(&pl->mu);
-	for (i = 0; i < j->nrecs && rv == 0; i++) {
-		struct prepared *pr = &j->pr[i % LOOKAHEAD];
-
+	for (i = 0; i < j->nrecs && rv == 0; i += n) {
+		n = j->nrecs - i < PUT_BATCH ? j->nrecs - i : PUT_BATCH;
 		pthread_mutex_lock(&pl->mu);
-		while (!j->ready[i % LOOKAHEAD]) {
-			if (claim_record(j, &next))
-				open_claimed(pl, j, next, pl->rd, &pl->rd_err);
-			else
-				pthread_cond_wait(&pl->done, &pl->mu);
-		}
+		for (k = i; k < i + n; k++)
+			while (!j->ready[k % LOOKAHEAD]) {
+				if (claim_record(j, &next))
+					open_claimed(pl, j, next, pl->rd, &pl->rd_err);
+				else
+					pthread_cond_wait(&pl->done, &pl->mu);
+			}
 		pthread_mutex_unlock(&pl->mu);
-		if (pr->failed) {
-			*e = pr->e;
+		for (k = i; k < i + n && rv == 0; k++)
+			if (j->pr[k % LOOKAHEAD].failed) {
+				*e = j->pr[k % LOOKAHEAD].e;
+				rv = -1;
+			}
+		if (rv == 0 && store_batch(c, i, n, e) == -1)
 			rv = -1;
-		} else if (store_prepared(c, &j->recs[i], pr, e) == -1)
-			rv = -1;
-		prepared_free(pr);
+		for (k = i; k < i + n; k++)
+			prepared_free(&j->pr[k % LOOKAHEAD]);
 		pthread_mutex_lock(&pl->mu);
-		j->ready[i % LOOKAHEAD] = 0; /* the slot is free for record i + LOOKAHEAD */
-		j->limit = i + 1 + LOOKAHEAD;
-		pthread_cond_signal(&pl->work);
+		for (k = i; k < i + n; k++)
+			j->ready[k % LOOKAHEAD] = 0; /* the slot is free for record k + LOOKAHEAD */
+		j->limit = i + n + LOOKAHEAD;
+		pthread_cond_broadcast(&pl->work);
 		pthread_mutex_unlock(&pl->mu);
 	}
 	return rv;
@@ -631,6 +650,55 @@ write_receipt(struct import_ctx *c, const unsigned char *rbuf, size_t rlen)
 	free(rpath);
 }
 
+/* The bundle's transaction, from the kiosk's standing to the commit. */
+static int
+store_bundle(struct import_ctx *c, struct err *e)
+{
+	const struct hubstore_ops *ops = c->hs->ops;
+	struct job *j = c->j;
+
+	c->hs->retry = 0;
+	if (decide(c, e) == -1)
+		return -1;
+	if ((!c->seen && store_all(c, e) == -1) || ops->kiosk_put(c->hs, &c->k, e) == -1 ||
+	    (!c->seen && ops->bundle_add(c->hs, j->hash, &j->h, j->path, e) == -1))
+		return -1;
+	hint_next(c);
+	if (ops->commit(c->hs, e) == -1)
+		return -1;
+	c->intx = 0;
+	return 0;
+}
+
+/* After a transient failure (hs->retry: a serialization failure or a
+ * deadlock on PostgreSQL): roll back, forget what this attempt stored and
+ * opened, and wait a little (longer each time, with some randomness so
+ * that two processes do not meet again) before the next attempt. */
+static void
+retry_reset(struct import_ctx *c, int attempt)
+{
+	struct pipeline *pl = c->pl;
+	struct job *j = c->j;
+	struct timespec ts;
+	long ms = 20L * attempt + (long)randombytes_uniform(20);
+
+	if (c->intx)
+		c->hs->ops->rollback(c->hs);
+	c->intx = 0;
+	pthread_mutex_lock(&pl->mu);
+	stop_open(pl, j);
+	j->next = 0;
+	j->limit = LOOKAHEAD;
+	pthread_mutex_unlock(&pl->mu);
+	free(c->ids);
+	c->ids = NULL;
+	c->nids = c->done = c->new = c->duplicate = c->conflict = 0;
+	c->seen = 0;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
 /* Take or leave the caller's store lock (import_opts.store_lock). */
 static void
 store_lock(struct import_ctx *c, int take)
@@ -666,6 +734,7 @@ run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_
 	struct err *e = &j->e;
 	unsigned char *rbuf = NULL;
 	size_t rlen = 0;
+	int attempt;
 
 	c.hs = hs;
 	c.o = o;
@@ -695,18 +764,17 @@ run_job(struct pipeline *pl, size_t k, struct hubstore *hs, const struct import_
 	if (o->open_early)
 		open_ahead(pl, j);
 	store_lock(&c, 1);
-	if (decide(&c, e) == -1) {
-		if (c.quarantined)
+	for (attempt = 1;; attempt++) {
+		if (store_bundle(&c, e) == 0)
+			break;
+		if (c.quarantined) {
 			j->res = IMPORT_QUARANTINED;
-		goto out;
+			goto out;
+		}
+		if (!hs->retry || attempt >= MAX_ATTEMPTS)
+			goto out;
+		retry_reset(&c, attempt);
 	}
-	if ((!c.seen && store_all(&c, e) == -1) || ops->kiosk_put(hs, &c.k, e) == -1 ||
-	    (!c.seen && ops->bundle_add(hs, j->hash, &j->h, j->path, e) == -1))
-		goto out;
-	hint_next(&c);
-	if (ops->commit(hs, e) == -1)
-		goto out;
-	c.intx = 0;
 	store_lock(&c, 0);
 	st->new += c.new;
 	st->duplicate += c.duplicate;
@@ -864,17 +932,20 @@ int
 import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
     const struct import_opts *o, struct import_stats *st, struct err *e)
 {
+	const struct hub_seckey *key = o->key;
 	struct waiting *list = NULL, *w, *next;
 	int rv = -1;
 
 	if (hs->ops->quarantine_foreach(hs, kiosk, collect_waiting, &list, e) == -1)
 		goto out;
-	if (list != NULL && o->key == NULL) {
+	if (list != NULL && key == NULL && o->load_key == NULL) {
 		err_set(e,
 		    "this kiosk has bundles in quarantine: trusting it imports them, "
 		    "so give --key hub.key");
 		goto out;
 	}
+	if (list != NULL && key == NULL && o->load_key(o->key_ctx, &key, e) == -1)
+		goto out;
 	if (set_status(hs, kiosk, HUB_KIOSK_TRUSTED, e) == -1)
 		goto out;
 	rv = 0;
@@ -882,6 +953,7 @@ import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
 		struct err be;
 		struct import_opts qo = *o;
 
+		qo.key = key;
 		qo.receipts = 0; /* the stick is long gone */
 		if (import_buffer(hs, w->data, w->len, w->path, &qo, st, NULL, NULL, &be) !=
 		    IMPORT_DONE)

@@ -25,6 +25,10 @@ enum import_outcome {
 
 struct import_opts {
 	const struct hub_seckey *key;
+	/* import_trust: when key is NULL and bundles wait, called to get it
+	 * (so that the key is opened only then); may be NULL */
+	int (*load_key)(void *ctx, const struct hub_seckey **key, struct err *e);
+	void *key_ctx;
 	int receipts; /* write BUNDLE.receipt next to each imported bundle */
 	/* called after each record stored, bundle counting from 0; may be NULL */
 	void (*progress)(void *ctx, size_t bundle, size_t done, size_t total);
@@ -76,7 +80,7 @@ enum import_outcome import_buffer(struct hubstore *hs, const unsigned char *buf,
     size_t *receipt_len, struct err *e);
 
 /* Mark a kiosk trusted and import every bundle of it waiting in quarantine.
- * o->key may be NULL only when nothing waits. */
+ * o->key may be NULL when nothing waits, or when o->load_key gives it. */
 int import_trust(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
     const struct import_opts *o, struct import_stats *st, struct err *e);
 

@@ -29,6 +29,7 @@ struct payread {
 	sqlite3 *db;
 	sqlite3_stmt *nul;  /* an escaped NUL anywhere (the text is valid JSON) */
 	sqlite3_stmt *tree; /* every node, in document order */
+	sqlite3_stmt *each; /* the members of the root (payread_each) */
 };
 
 /* A key seen in an object: duplicates are found by sorting these. */
@@ -95,7 +96,13 @@ payread_open(struct payread **out, struct err *e)
 	    sqlite3_prepare_v2(r->db,
 	        "SELECT id, parent, type, key, atom, value FROM"
 	        " json_tree(?1)",
-	        -1, &r->tree, NULL) != SQLITE_OK) {
+	        -1, &r->tree, NULL) != SQLITE_OK ||
+	    /* atom: a scalar's value (a string unescaped); value: the JSON of
+	     * an array or object */
+	    sqlite3_prepare_v2(r->db,
+	        "SELECT key, type, CASE WHEN type IN ('array', 'object') THEN value"
+	        " ELSE atom END FROM json_each(?1)",
+	        -1, &r->each, NULL) != SQLITE_OK) {
 		err_set(e, "cannot start the payload reader: %s",
 		    r->db ? sqlite3_errmsg(r->db) : "out of memory");
 		payread_close(r);
@@ -112,6 +119,7 @@ payread_close(struct payread *r)
 		return;
 	sqlite3_finalize(r->nul);
 	sqlite3_finalize(r->tree);
+	sqlite3_finalize(r->each);
 	sqlite3_close(r->db);
 	free(r);
 }
@@ -453,5 +461,49 @@ payread_decode(struct payread *r, const char *json, size_t len, struct payload *
 out:
 	walk_free(&w);
 	payload_free(p);
+	return rv;
+}
+
+int
+payread_each(struct payread *r, const char *json, size_t len,
+    int (*fn)(const struct payread_value *v, void *ctx, struct err *e), void *ctx, struct err *e)
+{
+	struct payread_value v;
+	int rc, rv = 0;
+
+	/* TRANSIENT: SQLite keeps its own copy, so fn may move what json
+	 * points into (the exporter's row buffer grows) */
+	sqlite3_bind_text64(r->each, 1, json, len, SQLITE_TRANSIENT, SQLITE_UTF8);
+	while ((rc = sqlite3_step(r->each)) == SQLITE_ROW) {
+		memset(&v, 0, sizeof v);
+		if (sqlite3_column_type(r->each, 0) == SQLITE_TEXT)
+			v.key = (const char *)sqlite3_column_text(r->each, 0);
+		v.kind = (enum payread_kind)kind((const char *)sqlite3_column_text(r->each, 1));
+		switch (v.kind) {
+		case PAYREAD_INTEGER:
+			v.integer = sqlite3_column_int64(r->each, 2);
+			v.real = (double)v.integer;
+			break;
+		case PAYREAD_REAL:
+			v.real = sqlite3_column_double(r->each, 2);
+			break;
+		case PAYREAD_TEXT:
+		case PAYREAD_ARRAY:
+		case PAYREAD_OBJECT:
+			v.text = (const char *)sqlite3_column_text(r->each, 2);
+			v.len = (size_t)sqlite3_column_bytes(r->each, 2);
+			if (v.text == NULL)
+				v.text = "";
+			break;
+		default:
+			break;
+		}
+		if ((rv = fn(&v, ctx, e)) == -1)
+			break;
+	}
+	if (rv == 0 && rc != SQLITE_DONE)
+		rv = err_set(e, "cannot read stored JSON: %s", sqlite3_errmsg(r->db));
+	sqlite3_reset(r->each);
+	sqlite3_clear_bindings(r->each);
 	return rv;
 }

@@ -18,6 +18,7 @@ static const struct hcmd commands[] = {
 	{ "search", "full-text search over the stories", hcmd_search },
 	{ "withdraw", "withdraw a story by its story code", hcmd_withdraw },
 	{ "serve", "receive bundles from kiosks over HTTP and answer with receipts", hcmd_serve },
+	{ "migrate", "copy a hub store to another (SQLite <-> PostgreSQL), checked", hcmd_migrate },
 	{ "feedback", "a signed pack of public stories and a note for the kiosks", hcmd_feedback },
 	{ "report", "an offline HTML page to read the stories together", hcmd_report },
 };

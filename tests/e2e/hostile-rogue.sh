@@ -7,6 +7,7 @@
 
 . "$TOP/tests/e2e/lib.sh"
 cd "$T_DIR" || exit 1
+DB=$(t_store hub) || exit 1
 FORM="$TOP/forms/partnership.yaml"
 
 # 0 if file $1 holds ESC, a C1 control (raw or as UTF-8), RLO/LRO/isolates
@@ -31,15 +32,15 @@ check_fail "the real add refuses it" "$KIOSK" add --data kiosk --form "$FORM" ro
 check_ok "the rogue kiosk stores it anyway" "$ROGUE" kiosk "$FORM" rogue.json
 mkdir usb
 check_ok "export (signed by the kiosk)" "$KIOSK" export --data kiosk --to usb
-"$HUB" import --store hub.db --key hub/hub.key usb/*.skb >/dev/null 2>&1
-check_ok "the hub trusts the kiosk" "$HUB" kiosks --store hub.db --key hub/hub.key trust "$KID"
+"$HUB" import --store "$DB" --key hub/hub.key usb/*.skb >/dev/null 2>&1
+check_ok "the hub trusts the kiosk" "$HUB" kiosks --store "$DB" --key hub/hub.key trust "$KID"
 echo "# hub import of the rogue story: $(last_out)"
 
-check_ok "search finds it" "$HUB" search --store hub.db "Rogue"
+check_ok "search finds it" "$HUB" search --store "$DB" "Rogue"
 cp "$T_DIR/out" search.txt
 check "... and prints no ESC, C1, RLO or ZWSP" sh -c "! LC_ALL=C grep -aqP '\x1b|\xc2[\x80-\x9f]|\x9b|\xe2\x80[\xaa-\xae\x8b]' search.txt"
-"$HUB" export --store hub.db --format csv >all.csv 2>&1
-"$HUB" export --store hub.db --format json >all.json 2>&1
+"$HUB" export --store "$DB" --format csv >all.csv 2>&1
+"$HUB" export --store "$DB" --format json >all.json 2>&1
 check "CSV export (stdout) has the story" grep -q "Rogue-R0GUE" all.csv
 check "CSV export to stdout carries no raw ESC, C1, RLO or ZWSP" sh -c "! { LC_ALL=C grep -aqP '\x1b|\xc2[\x80-\x9f]|\x9b|\xe2\x80[\xaa-\xae\x8b]' all.csv; }"
 check "JSON export has the story, with ESC and BEL replaced" sh -c "grep -q 'Rogue-R0GUE' all.json && ! LC_ALL=C grep -aq \"\$(printf '\\033')\" all.json && ! grep -q 'u001[bB]' all.json"

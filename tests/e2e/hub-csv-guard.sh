@@ -3,6 +3,7 @@
 # and in JSON.
 . "$TOP/tests/e2e/lib.sh"
 cd "$T_DIR" || exit 1
+DB=$(t_store hub) || exit 1
 FORM="$TOP/forms/partnership.yaml"
 
 t_hubkey hub >/dev/null 2>&1
@@ -14,16 +15,16 @@ printf '{"lang":"en","consent":"public","prompt":"worked","answers":{"story":"%s
 check_ok "add a story that starts with =" "$KIOSK" add --data k --form "$FORM" a.json
 mkdir usb
 check_ok "export" "$KIOSK" export --data k --to usb
-"$HUB" import --store hub.db --key hub/hub.key usb/*.skb >/dev/null 2>&1
+"$HUB" import --store "$DB" --key hub/hub.key usb/*.skb >/dev/null 2>&1
 check_ok "trust the kiosk (imports its quarantined bundle)" \
-    "$HUB" kiosks --store hub.db --key hub/hub.key trust "$KID"
-check_ok "csv export" "$HUB" export --store hub.db --format csv --out safe.csv
+    "$HUB" kiosks --store "$DB" --key hub/hub.key trust "$KID"
+check_ok "csv export" "$HUB" export --store "$DB" --format csv --out safe.csv
 check "the formula cell is guarded with an apostrophe" grep -q "\"'=HYPERLINK(\"\"http" safe.csv
 check "a text cell starting with - is guarded" grep -q ",'-- our well," safe.csv
 check "numbers are not guarded" grep -q ',10,20,30,' safe.csv
-check_ok "csv export --raw" "$HUB" export --store hub.db --format csv --raw --out raw.csv
+check_ok "csv export --raw" "$HUB" export --store "$DB" --format csv --raw --out raw.csv
 check "--raw keeps the bytes" grep -q '"=HYPERLINK(""http' raw.csv
 check "--raw has no apostrophe" sh -c "! grep -q \"'=HYPERLINK\" raw.csv"
-check_ok "json export" "$HUB" export --store hub.db --format json --out s.json
+check_ok "json export" "$HUB" export --store "$DB" --format json --out s.json
 check "json is exact" grep -q '"story": *"=HYPERLINK(\\"http' s.json
 t_done

@@ -5,6 +5,8 @@
 # by one with each pack and is not spent by a refusal, --publish, and a
 # pack that verifies on a kiosk with exactly the stories chosen.
 . "$TOP/tests/e2e/lib.sh"
+cd "$T_DIR" || exit 1
+DB=$(t_store hub) || exit 1
 
 W=$T_DIR
 FORM=$TOP/forms/partnership.yaml
@@ -23,12 +25,12 @@ B=$(add fr public "Bravo-8WT : le bailleur a changé le plan sans demander à pe
 C=$(add sw analysis "Charlie-6MV: hadithi hii ni kwa uchambuzi tu, haitashirikishwa kamwe.")
 mkdir -p "$W/usb"
 "$KIOSK" export --data "$W/k" --to "$W/usb" >/dev/null 2>&1
-"$HUB" import --store "$W/hub.db" --key "$W/hub/hub.key" "$W"/usb/*.skb >/dev/null 2>&1
+"$HUB" import --store "$DB" --key "$W/hub/hub.key" "$W"/usb/*.skb >/dev/null 2>&1
 id=$("$KIOSK" status --data "$W/k" | sed -n 's/^kiosk id: *//p')
 check_ok "setup: stories at the hub" \
-    "$HUB" kiosks --store "$W/hub.db" --key "$W/hub/hub.key" trust "$id"
+    "$HUB" kiosks --store "$DB" --key "$W/hub/hub.key" trust "$id"
 
-fb() { "$HUB" feedback --store "$W/hub.db" --key "$W/hub/hub.key" --form-file "$FORM" "$@"; }
+fb() { "$HUB" feedback --store "$DB" --key "$W/hub/hub.key" --form-file "$FORM" "$@"; }
 
 check_ok "--help" "$HUB" feedback --help
 check "... names the three ways to choose" grep -q -- '--all | --select CODE' "$T_DIR/out"
@@ -56,14 +58,14 @@ for n in n1:'n1:1: text before the first language header' \
 	f=${n%%:*}
 	want=${n#*:}
 	check_fail "note $f refused" env -u STORYHUB_PASSPHRASE "$HUB" feedback \
-	    --store "$W/hub.db" --key "$W/hub/hub.key" --form-file "$FORM" --out "$W/x.skf" \
+	    --store "$DB" --key "$W/hub/hub.key" --form-file "$FORM" --out "$W/x.skf" \
 	    --all --note "$W/$f" </dev/null
 	check "... $want" grep -qF "$want" "$T_DIR/out"
 done
 check "no pack written by any of them" test ! -e "$W/x.skf"
 
 check_fail "a wrong passphrase" env STORYHUB_PASSPHRASE=wrong "$HUB" feedback \
-    --store "$W/hub.db" --key "$W/hub/hub.key" --form-file "$FORM" --out "$W/x.skf" --all
+    --store "$DB" --key "$W/hub/hub.key" --form-file "$FORM" --out "$W/x.skf" --all
 check_fail "a story for analysis only, selected" fb --out "$W/x.skf" --select "$A,$C"
 check "... is named, with its tier" grep -q "story $C has consent tier analysis" "$T_DIR/out"
 check "no pack written" test ! -e "$W/x.skf"

@@ -8,6 +8,7 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
+DB=$(t_store hub) || exit 1
 
 check_ok "hub key" t_hubkey hub
 mkdir s1 s2 s3
@@ -31,7 +32,7 @@ S=$(wc -c <"$B3")
 check "five bundles of about the same size ($S bytes)" test "$S" -gt 1000
 U1=$(kiosk_id u1) U2=$(kiosk_id u2) U3=$(kiosk_id u3)
 Q="--quarantine-per-kiosk $((2 * S + S / 2)) --quarantine-total $((3 * S + S / 2))"
-imp() { "$HUB" import --store hub.db --key hub/hub.key $Q "$@"; }
+imp() { "$HUB" import --store "$DB" --key hub/hub.key $Q "$@"; }
 
 check_ok "u1's first two bundles wait in quarantine" imp "$B1" "$B2"
 check "... 4 quarantined" grep -q "0 new, 0 duplicate, 4 quarantined, 0 rejected" "$T_DIR/out"
@@ -41,30 +42,31 @@ check_ok "a bundle already waiting takes no more room" imp "$B1"
 check_ok "u2's bundle fits in all" imp "$C"
 check_fail "u3's is past the quota in all" imp "$D"
 check "... saying so" grep -q "quarantine full: 3 bundles (.* MiB) from unknown kiosks wait and the quota is .* in all" "$T_DIR/out"
-check_ok "list" "$HUB" kiosks --store hub.db
+check_ok "list" "$HUB" kiosks --store "$DB"
 check "... u1 has 2 waiting, u2 1, u3 none (never stored)" sh -c "grep -q '^$U1  unknown .* 2 ' '$T_DIR/out' && grep -q '^$U2  unknown .* 1 ' '$T_DIR/out' && ! grep -q '^$U3' '$T_DIR/out'"
-check_fail "bad quota sizes are refused" "$HUB" import --store hub.db --key hub/hub.key --quarantine-total 12X "$D"
-check_fail "... zero too" "$HUB" import --store hub.db --key hub/hub.key --quarantine-per-kiosk 0 "$D"
+check_fail "bad quota sizes are refused" "$HUB" import --store "$DB" --key hub/hub.key --quarantine-total 12X "$D"
+check_fail "... zero too" "$HUB" import --store "$DB" --key hub/hub.key --quarantine-per-kiosk 0 "$D"
 
-check_fail "reject without --key is refused" "$HUB" kiosks --store hub.db reject "$U1"
+check_fail "reject without --key is refused" "$HUB" kiosks --store "$DB" reject "$U1"
 check "... saying why" grep -q "needs --key hub.key" "$T_DIR/out"
-check_ok "reject u1" "$HUB" kiosks --store hub.db --key hub/hub.key reject "$U1"
+check_ok "reject u1" "$HUB" kiosks --store "$DB" --key hub/hub.key reject "$U1"
 check "... says how many" grep -q "^kiosk $U1: 2 quarantined bundles deleted$" "$T_DIR/out"
-check "... they are gone" sh -c "'$HUB' kiosks --store hub.db | grep -q '^$U1  unknown .* 0 '"
-check "... and nothing of them remains in the store" sh -c "! /usr/bin/python3 -c 'import sqlite3,sys; sys.exit(0 if sqlite3.connect(\"hub.db\").execute(\"select count(*) from quarantine where kiosk = ?\", (sys.argv[1],)).fetchone()[0] else 1)' '$U1'"
+check "... they are gone" sh -c "'$HUB' kiosks --store '$DB' | grep -q '^$U1  unknown .* 0 '"
+check "... and nothing of them remains in the store" \
+    test "$(t_store_sql "$DB" "SELECT count(*) FROM quarantine WHERE kiosk = '$U1'")" = 0
 check_ok "now u1's third fits" imp "$B3"
 check_ok "and u3's" imp "$D"
-check_fail "reject an unknown id" "$HUB" kiosks --store hub.db --key hub/hub.key reject 0123456789abcdef
+check_fail "reject an unknown id" "$HUB" kiosks --store "$DB" --key hub/hub.key reject 0123456789abcdef
 check "... saying so" grep -q "no kiosk 0123456789abcdef has sent a bundle here" "$T_DIR/out"
 
-check_ok "revoke u2 --reject" "$HUB" kiosks --store hub.db --key hub/hub.key revoke "$U2" --reject
+check_ok "revoke u2 --reject" "$HUB" kiosks --store "$DB" --key hub/hub.key revoke "$U2" --reject
 check "... revoked, and its bundle deleted" sh -c "grep -q 'kiosk $U2 revoked' '$T_DIR/out' && grep -q '^kiosk $U2: 1 quarantined bundle deleted$' '$T_DIR/out'"
-check_fail "revoke --reject without --key is refused" "$HUB" kiosks --store hub.db revoke "$U3" --reject
-check_ok "revoke u3 (without --reject)" "$HUB" kiosks --store hub.db revoke "$U3"
+check_fail "revoke --reject without --key is refused" "$HUB" kiosks --store "$DB" revoke "$U3" --reject
+check_ok "revoke u3 (without --reject)" "$HUB" kiosks --store "$DB" revoke "$U3"
 check "... says a bundle of it waits and how to delete it" grep -q "1 bundle of it waits in quarantine: add --reject (or run 'reject $U3')" "$T_DIR/out"
-check_ok "trust u1: what waits is imported" "$HUB" kiosks --store hub.db --key hub/hub.key trust "$U1"
+check_ok "trust u1: what waits is imported" "$HUB" kiosks --store "$DB" --key hub/hub.key trust "$U1"
 check "... its third bundle's 2 stories" grep -q "2 new, 0 duplicate" "$T_DIR/out"
-check_ok "its first two, imported again from the stick" "$HUB" import --store hub.db --key hub/hub.key "$B1" "$B2"
+check_ok "its first two, imported again from the stick" "$HUB" import --store "$DB" --key hub/hub.key "$B1" "$B2"
 check "... 4 more" grep -q "4 new, 0 duplicate, 0 quarantined, 0 rejected" "$T_DIR/out"
-check "the hub holds u1's 6 stories" test "$(hub_count hub.db)" = 6
+check "the hub holds u1's 6 stories" test "$(hub_count "$DB")" = 6
 t_done

@@ -14,9 +14,9 @@ cd "$T_DIR" || exit 1
 FORM="$TOP/forms/partnership.yaml"
 PY=/usr/bin/python3
 ROGUE="$TOP/$BUILD/tests/rogue-add"
-# The hub store: every command names it through $DB, so the test can run
-# as it is on another engine (a PostgreSQL URI) as well.
-DB=hub.db
+# The hub store: every command names it through $DB (t_store), so the test
+# runs as it is on PostgreSQL as well (pg-hub.sh).
+DB=$(t_store hub) || exit 1
 [ -x "$PY" ] || t_skip_all "no /usr/bin/python3 to parse the page"
 [ -x "$ROGUE" ] || t_skip_all "$ROGUE missing (make check builds it)"
 

@@ -21,6 +21,11 @@
 #   holds CONDITION SECONDS               CONDITION stays true that long
 #   t_hubkey DIR                          a hub key pair in DIR, as keygen
 #                                         makes, but cheap to unlock
+#   t_store NAME                          a new hub store for --store: NAME.db
+#                                         (SQLite), or under pg.lib a new
+#                                         PostgreSQL database (its URI)
+#   t_store_sql STORE SQL                 one statement on that store's tables
+#   t_store_bytes STORE                   all it holds (file or pg_dump)
 #
 # Each script gets a private directory, $T_DIR, removed at exit. A domain
 # library adds its own clean-up to T_CLEANUP and its own diagnostics for a
@@ -158,6 +163,40 @@ flip_byte() {
 # (tests/tools/cheap-hubkey.c), so each import or serve that unlocks it costs
 # microseconds, not 0.3 s and 128 MiB. Tests of keygen itself use keygen.
 # Under make check ARCH=arm64 the arm64 tool runs under $EMU (qemu-aarch64).
+# t_store NAME: the --store of a new hub store called NAME. The hub tests
+# use it for every store, so that a pg-*.sh variant (pg.lib) runs them on
+# PostgreSQL.
+t_store() {
+	if [ "${HUB_ENGINE:-sqlite}" = pg ]; then
+		# one server may serve several tests: the name carries this one's
+		pg_newdb "$1_$(basename "$T_DIR" | tr 'A-Z' 'a-z' | tr -dc 'a-z0-9')"
+	else
+		echo "$1.db"
+	fi
+}
+
+# t_store_sql STORE SQL: run one SQL statement on the hub store STORE (its
+# tables by their plain names) and print the rows: sqlite3 for a file, psql
+# for a postgresql:// URI (the schema storyhub).
+t_store_sql() {
+	case $1 in
+	postgres://* | postgresql://*)
+		PGOPTIONS="-c search_path=storyhub" psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"
+		;;
+	*) sqlite3 -batch "$1" "$2" ;;
+	esac
+}
+
+# t_store_bytes STORE: every byte the hub store STORE holds, for the checks
+# that something never reaches it: the file and its WAL, or the database's
+# dump (pg_dump, as the role storyhub).
+t_store_bytes() {
+	case $1 in
+	postgres://* | postgresql://*) pg_dump -d "$1" --data-only ;;
+	*) cat "$1" && { [ ! -e "$1-wal" ] || cat "$1-wal"; } ;;
+	esac
+}
+
 t_hubkey() {
 	STORYHUB_PASSPHRASE=${STORYHUB_PASSPHRASE:-} ${EMU:-} "$TOP/$BUILD/tests/cheap-hubkey" "$1"
 }

@@ -11,6 +11,7 @@
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
+DB=$(t_store hub) || exit 1
 F=20
 
 check_ok "hub key" t_hubkey hub
@@ -21,22 +22,22 @@ check "add 2 stories" add_stories ku 1 2
 mkdir stick
 check_ok "... export to a stick" "$KIOSK" export --data ku --to stick
 UB=$(ls stick/*.skb)
-check_ok "the hub quarantines the USB bundle" "$HUB" import --store hub.db --key hub/hub.key "$UB"
-check "serve" start_server hub.db hub/hub.key
-check "enrol" enrol ke hub.db
+check_ok "the hub quarantines the USB bundle" "$HUB" import --store "$DB" --key hub/hub.key "$UB"
+check "serve" start_server "$DB" hub/hub.key
+check "enrol" enrol ke "$DB"
 check_ok "the enrolled kiosk pushes" "$KIOSK" push --data ke --url "$URL"
 check "... acknowledged" grep -q "the hub acknowledged 3" "$T_DIR/out"
 
 # A picture of what the hub holds, to compare after each attack.
 snapshot() {
 	{
-		"$HUB" kiosks --store hub.db | cut -c1-50
-		"$HUB" export --store hub.db --format csv | cut -d, -f1
+		"$HUB" kiosks --store "$DB" | cut -c1-50
+		"$HUB" export --store "$DB" --format csv | cut -d, -f1
 	} >"$1"
 }
 snapshot before
 check "... the hub holds 3 stories, 1 bundle in quarantine" \
-    sh -c "test \"\$('$HUB' export --store hub.db --format json | jq length)\" = 3 && grep -q ' unknown .* 1 ' before"
+    sh -c "test \"\$('$HUB' export --store '$DB' --format json | jq length)\" = 3 && grep -q ' unknown .* 1 ' before"
 
 # F kiosks the hub has never bound push at once.
 forged() {
@@ -122,34 +123,40 @@ three() {
 	done
 }
 check "three more kiosks, a story each" three
-check_ok "a store that is not this hub's" "$HUB" import --store other.db --key hub/hub.key "$UB"
-OTHER=$("$HUB" kiosks --store other.db enroll | tail -1)
+ODB=$(t_store other) || exit 1
+check_ok "a store that is not this hub's" "$HUB" import --store "$ODB" --key hub/hub.key "$UB"
+OTHER=$("$HUB" kiosks --store "$ODB" enroll | tail -1)
 check_ok "a token from another hub store" "$KIOSK" enroll --data kt1 "$OTHER"
 check_fail "... is refused" "$KIOSK" push --data kt1 --url "$URL"
 check "... as unknown (403)" grep -q "HTTP 403): unknown enrolment token" "$T_DIR/out"
 check "... and dropped" sh -c '"$1" status --data kt1 | grep -q "enrolment: *not enrolled"' sh "$KIOSK"
-SOON=$("$HUB" kiosks --store hub.db enroll --expires 30m | tail -1)
-check "the hub keeps tokens by hash only" sh -c "! grep -aq '$SOON' hub.db hub.db-wal"
-/usr/bin/python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute("UPDATE enrolments SET expires = 1000 WHERE used = 0"); db.commit()' hub.db
+SOON=$("$HUB" kiosks --store "$DB" enroll --expires 30m | tail -1)
+# all the store holds (the kiosk's id shows it is read), but not the token
+no_token() {
+	t_store_bytes "$DB" >store.bytes && grep -aq "$(kiosk_id ke)" store.bytes &&
+	    ! grep -aq "$SOON" store.bytes
+}
+check "the hub keeps tokens by hash only" no_token
+t_store_sql "$DB" "UPDATE enrolments SET expires = 1000 WHERE used = 0" >/dev/null
 check_ok "a token past its expiry" "$KIOSK" enroll --data kt2 "$SOON"
 check_fail "... is refused" "$KIOSK" push --data kt2 --url "$URL"
 check "... as expired (403)" grep -q "HTTP 403): this enrolment token expired on 1970-01-01" "$T_DIR/out"
-check_fail "a bad --expires is refused" "$HUB" kiosks --store hub.db enroll --expires 3y
-check_fail "so is --expires past a year" "$HUB" kiosks --store hub.db enroll --expires 400d
+check_fail "a bad --expires is refused" "$HUB" kiosks --store "$DB" enroll --expires 3y
+check_fail "so is --expires past a year" "$HUB" kiosks --store "$DB" enroll --expires 400d
 
 # The USB kiosk enrols: what it left in quarantine is imported then.
-before_n=$(hub_count hub.db)
-check "enrol the USB kiosk" enrol ku hub.db
+before_n=$(hub_count "$DB")
+check "enrol the USB kiosk" enrol ku "$DB"
 check_ok "... its push" "$KIOSK" push --data ku --url "$URL"
 check "... enrolment imported its quarantined bundle" grep -q "kiosk $UK enrolled: its key is bound; 1 quarantined bundle(s) imported" "$T_DIR/out"
-check "... the hub holds its 2 stories once more" test "$(hub_count hub.db)" = $((before_n + 2))
-check "... nothing of it waits in quarantine" sh -c "'$HUB' kiosks --store hub.db | grep -q '^$UK  trusted *2 *0 '"
+check "... the hub holds its 2 stories once more" test "$(hub_count "$DB")" = $((before_n + 2))
+check "... nothing of it waits in quarantine" sh -c "'$HUB' kiosks --store '$DB' | grep -q '^$UK  trusted *2 *0 '"
 check "... its stories acknowledged" test "$(unacked ku)" = 0
 
 # Revocation: 403 for a kiosk that was enrolled.
-check "enrol the third" enrol kt3 hub.db
+check "enrol the third" enrol kt3 "$DB"
 check_ok "... it pushes" "$KIOSK" push --data kt3 --url "$URL"
-check_ok "revoke it" "$HUB" kiosks --store hub.db revoke "$(kiosk_id kt3)"
+check_ok "revoke it" "$HUB" kiosks --store "$DB" revoke "$(kiosk_id kt3)"
 check "add a story" add_stories kt3 2 2
 check_fail "a revoked kiosk's push" "$KIOSK" push --data kt3 --url "$URL"
 check "... is refused with 403" grep -q "HTTP 403): kiosk $(kiosk_id kt3) is revoked" "$T_DIR/out"

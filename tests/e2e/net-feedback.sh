@@ -9,6 +9,8 @@
 . "$(dirname "$0")/kiosk.lib"
 . "$TOP/tests/e2e/net.lib"
 export STORYHUB_PASSPHRASE=e2e-pass-phrase
+cd "$T_DIR" || exit 1
+DB=$(t_store hub) || exit 1
 
 # add_public DIR LANG TEXT: one public story into kiosk DIR.
 add_public() {
@@ -16,7 +18,7 @@ add_public() {
 	    "$2" "$3" | "$KIOSK" add --data "$1" --form "$FORM" - >/dev/null 2>&1
 }
 publish() {
-	"$HUB" feedback --store "$W/hub.db" --key "$W/hub/hub.key" --form-file "$FORM" \
+	"$HUB" feedback --store "$DB" --key "$W/hub/hub.key" --form-file "$FORM" \
 	    --all --publish --out "$@"
 }
 # get_pack [QUERY]: GET /v1/pack; prints the status, the body in $W/got.
@@ -32,13 +34,13 @@ has_pack() { pack_line "$1" | grep -q "$2"; }
 pack_same() { [ "$(cksum <"$W/k/feedback.skf")" = "$before" ]; }
 
 check "hub key" t_hubkey "$W/hub"
-check "server starts on 127.0.0.1" start_server "$W/hub.db" "$W/hub/hub.key"
+check "server starts on 127.0.0.1" start_server "$DB" "$W/hub/hub.key"
 check "GET /v1/pack before any is published: 404" pack_status 404
 
 STORYKIOSK_PIN=$PIN "$KIOSK" init --data "$W/k" --hub-key "$W/hub/hub.pub" >/dev/null 2>&1
 add_public "$W/k" sw "Mvua-2KD ilinyesha na kisima kikajaa; jamii ilifurahi pamoja sana."
 add_public "$W/k" fr "Pluie-7NW : le puits s'est rempli et le village a fêté ensemble."
-check "the kiosk is enrolled" enrol "$W/k" "$W/hub.db"
+check "the kiosk is enrolled" enrol "$W/k" "$DB"
 check_ok "the stories reach the hub" push "$W/k"
 check_ok "pack 1 published" publish "$W/p1.skf"
 check "... with the two public stories" grep -q '^wrote feedback pack 1 .*: 2 stories.*published' "$T_DIR/out"
@@ -72,7 +74,7 @@ check "... the push result says so" \
 # A pack signed by a key this kiosk does not know, published at the hub.
 STORYHUB_PASSPHRASE=other-pass t_hubkey "$W/other" >/dev/null 2>&1
 check_ok "a pack signed by another hub key is published (pack 3)" env STORYHUB_PASSPHRASE=other-pass \
-    "$HUB" feedback --store "$W/hub.db" --key "$W/other/hub.key" --form-file "$FORM" \
+    "$HUB" feedback --store "$DB" --key "$W/other/hub.key" --form-file "$FORM" \
     --all --publish --out "$W/p3.skf"
 before=$(cksum <"$W/k/feedback.skf")
 check_ok "the push still succeeds" push "$W/k"
@@ -88,7 +90,7 @@ STORYKIOSK_PIN=$PIN "$KIOSK" init --data "$W/k2" --hub-key "$W/hub/hub.pub" --pu
     >/dev/null 2>&1
 add_public "$W/k2" en "Harvest-3TT: the second kiosk's own story, waiting to be pushed."
 check "the new kiosk has no pack yet" has_pack "$W/k2" 'none'
-check "the new kiosk is given its token" enrol "$W/k2" "$W/hub.db"
+check "the new kiosk is given its token" enrol "$W/k2" "$DB"
 KIOSK_DATA=$W/k2
 start_kiosk
 check "it pushes by itself and takes pack 4" wait_for "has_pack '$W/k2' 'pack 4 of '" 20

@@ -512,17 +512,26 @@ test_payload_long_strings(void **state)
 	}
 }
 
-/* Schema 7: the index merges 16 segments at a time and keeps no copy of the
+/* Schema 8: the index merges 16 segments at a time and keeps no copy of the
  * text (FTS5 reads it from the view stories_text, since 3); stories have
  * the untouched column (4) and the scribe column (5); the feedback packs
  * have their table (6); enrolment tokens theirs, and the quarantine an
- * index by kiosk (7). */
+ * index by kiosk (7); story_types lists each distinct (form, types) of the
+ * stories held, and the store has a random id (8). */
 static void
-assert_schema_7(const char *db)
+assert_schema_8(const char *db)
 {
 	char *v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
 
-	assert_string_equal(v, "7");
+	assert_string_equal(v, "8");
+	free(v);
+	v = store_value(db, "SELECT length(value) FROM meta WHERE key = 'store_id'");
+	assert_string_equal(v, "32");
+	free(v);
+	v = store_value(db,
+	    "SELECT (SELECT count(*) FROM story_types) ="
+	    " (SELECT count(*) FROM (SELECT DISTINCT form, types FROM stories))");
+	assert_string_equal(v, "1");
 	free(v);
 	v = store_value(db, "SELECT count(*) FROM sqlite_master WHERE name = 'packs'");
 	assert_string_equal(v, "1");
@@ -554,14 +563,17 @@ assert_schema_7(const char *db)
 	free(v);
 }
 
-/* Put back what schema `version` wrote: no packs table; before 5, no scribe
- * column; before 4, no untouched column; before 3, an index with its own copy
- * of the text (here a stale one, so that a rebuild shows) and no view. */
+/* Put back what schema `version` wrote: no story_types table, no store id;
+ * before 7, no enrolments table nor the quarantine's index; before 6, no
+ * packs table; before 5, no scribe column; before 4, no
+ * untouched column; before 3, an index with its own copy of the text (here a
+ * stale one, so that a rebuild shows) and no view. */
 static void
 store_downgrade(const char *db, int version)
 {
-	char *sql = xasprintf("DROP TABLE enrolments; DROP INDEX quarantine_kiosk; %s%s%s%s%s"
-	                      " UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	char *sql = xasprintf("DROP TABLE story_types; DELETE FROM meta WHERE key = 'store_id';"
+	                      " %s%s%s%s%s%s UPDATE meta SET value = '%d' WHERE key = 'schema';",
+	    version < 7 ? "DROP TABLE enrolments; DROP INDEX quarantine_kiosk;" : "",
 	    version < 6 ? "DROP TABLE packs;" : "",
 	    version < 5 ? "ALTER TABLE stories DROP COLUMN scribe;" : "",
 	    version < 4 ? "ALTER TABLE stories DROP COLUMN untouched;" : "",
@@ -646,9 +658,9 @@ test_trusted_vectors(void **state)
 	assert_true(rejected >= 2);
 }
 
-/* A new store is schema 7; a store of schema 1 to 6 is moved on when
+/* A new store is schema 8; a store of schema 1 to 7 is moved on when
  * opened, its stories kept (their untouched, before 4, not known: NULL; no
- * scribe named) and, before 3,
+ * scribe named) and its story_types filled from them, and, before 3,
  * its index built again from them (withdrawn text stays out); a store from
  * a newer storyhub is refused. Last: it leaves the group's store closed. */
 static void
@@ -660,7 +672,7 @@ test_schema_versions(void **state)
 	struct err e;
 	int version;
 
-	assert_schema_7(db);
+	assert_schema_8(db);
 	stories = store_value(db, "SELECT count(*) FROM stories");
 	assert_true(atoi(stories) > 0); /* from the tests before */
 	/* one of the three "hadithi" stories was withdrawn by then */
@@ -668,7 +680,7 @@ test_schema_versions(void **state)
 	hubstore_close(f->hs);
 	f->hs = NULL;
 
-	for (version = 1; version <= 6; version++) {
+	for (version = 1; version <= 7; version++) {
 		store_downgrade(db, version);
 		v = store_value(db,
 		    "SELECT count(*) FROM pragma_table_info('stories') WHERE"
@@ -688,7 +700,7 @@ test_schema_versions(void **state)
 			free(v);
 		}
 		assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &f->hs, &e), 0);
-		assert_schema_7(db);
+		assert_schema_8(db);
 		v = store_value(db, "SELECT count(*) FROM stories");
 		assert_string_equal(v, stories);
 		free(v);
@@ -711,12 +723,12 @@ test_schema_versions(void **state)
 		f->hs = NULL;
 	}
 
-	store_exec(db, "UPDATE meta SET value = '8' WHERE key = 'schema'");
+	store_exec(db, "UPDATE meta SET value = '9' WHERE key = 'schema'");
 	assert_int_equal(hubstore_open(db, HUBSTORE_EXISTING, &hs, &e), -1);
-	assert_non_null(strstr(e.msg, "schema version \"8\""));
+	assert_non_null(strstr(e.msg, "schema version \"9\""));
 	assert_non_null(strstr(e.msg, "use the storyhub that wrote it"));
 	v = store_value(db, "SELECT value FROM meta WHERE key = 'schema'");
-	assert_string_equal(v, "8"); /* left as it was */
+	assert_string_equal(v, "9"); /* left as it was */
 	free(v);
 	free(stories);
 	free(db);

@@ -98,6 +98,38 @@ test_neutralise(void **state)
 	free(out);
 }
 
+/* utf8_safe_prefix agrees with utf8_neutralise: the prefix it reports is
+ * copied unchanged, and the byte after it is changed. */
+static void
+test_safe_prefix(void **state)
+{
+	static const char *const texts[] = { "", "plain ascii", "Équipe 🌍 مرحبا", "f\ng",
+		"tab\there", "a\x1b[2J", "x\xc2\x9by", "ok \xe2\x80\xae", "bad \xff byte",
+		"cut \xe2\x80", "e\xcc\x81 combining", "bom \xef\xbb\xbf", "del \x7f" };
+	size_t i, p, len;
+	int keep;
+	char *out;
+
+	(void)state;
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		for (keep = 0; keep <= 1; keep++) {
+			len = strlen(texts[i]);
+			p = utf8_safe_prefix(texts[i], len, keep);
+			out = utf8_neutralise(texts[i], len, keep);
+			assert_true(p <= len);
+			assert_memory_equal(out, texts[i], p);
+			if (p == len)
+				assert_string_equal(out, texts[i]);
+			else
+				assert_true(strlen(out) != len ||
+				    memcmp(out + p, texts[i] + p, len - p) != 0);
+			free(out);
+		}
+	assert_int_equal(utf8_safe_prefix("f\ng", 3, 1), 3);
+	assert_int_equal(utf8_safe_prefix("f\ng", 3, 0), 1);
+	assert_int_equal(utf8_safe_prefix("ok \xe2\x80\xae!", 7, 1), 3);
+}
+
 static void
 test_check_text(void **state)
 {
@@ -146,8 +178,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = { cmocka_unit_test(test_valid_and_invalid),
 		cmocka_unit_test(test_encode_decode_all), cmocka_unit_test(test_unsafe),
-		cmocka_unit_test(test_neutralise), cmocka_unit_test(test_check_text),
-		cmocka_unit_test(test_storycode) };
+		cmocka_unit_test(test_neutralise), cmocka_unit_test(test_safe_prefix),
+		cmocka_unit_test(test_check_text), cmocka_unit_test(test_storycode) };
 
 	if (sodium_init() < 0)
 		return 1;
