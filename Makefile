@@ -3,7 +3,7 @@
 #   make            build storykiosk and storyhub
 #   make check      install missing dependencies, build, run every test
 #                   (T=PATTERN: only the tests whose name contains it;
-#                   JOBS=N: tests at once, one per CPU unless told)
+#                   JOBS=N: tests at once, two per CPU unless told)
 #   make unit       only the unit tests; make e2e only the end-to-end ones
 #   make check-deb  build the Debian packages and test them (lintian too)
 #   make deb        the Debian packages, in build/deb-src/
@@ -261,7 +261,7 @@ check: deps
 	@$(MAKE) --no-print-directory _check
 
 # make check T=PATTERN runs the tests whose name contains PATTERN; make unit
-# and make e2e run one kind; JOBS=N runs N tests at once (one per CPU unless
+# and make e2e run one kind; JOBS=N runs N tests at once (two per CPU unless
 # told; a test marked "# test: serial" runs alone).
 _check: all $(UNIT_BIN)
 	@BUILD=$(BUILD) ARCH='$(ARCH)' EMU='$(EMU)' T='$(T)' ONLY='$(ONLY)' JOBS='$(JOBS)' \
