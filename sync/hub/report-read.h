@@ -8,7 +8,10 @@
 
 #include <stddef.h>
 
+#include "err.h"
 #include "form.h"
+
+struct payread;
 
 enum report_state {
 	REPORT_ABSENT,  /* not in the story (another version of the form) */
@@ -25,16 +28,20 @@ struct report_answer {
 	double triad[3];       /* triad: proportions in corner order */
 	const char *text;      /* story, text: valid until the next read */
 	size_t len;
+	char *buf;  /* owned: this read's text, or a multi's or triad's array */
+	size_t cap; /* of buf */
+	int items;  /* buf holds an array still to read */
 };
 
 struct report_story {
-	void *json;              /* the parsed answers (jansson) */
+	struct payread *pr;      /* the reader, one per report */
 	struct report_answer *a; /* one per question of the form */
 	size_t n;
 };
 
-/* A reader for stories of form f; free with report_read_free. */
-struct report_story *report_read_new(const struct form *f);
+/* A reader for stories of form f (NULL with e set when the JSON reader
+ * cannot start); free with report_read_free. */
+struct report_story *report_read_new(const struct form *f, struct err *e);
 /* Read answers (JSON text) into rs, replacing what it held: 0, or -1 when
  * the text is not a JSON object (every answer is then absent). */
 int report_read(struct report_story *rs, const struct form *f, const char *answers);

@@ -1125,8 +1125,7 @@ report_make(struct hubstore *hs, const struct form *f, const struct report_opts 
 	*nselected = 0;
 	if (setup(&r, f, o, e) == -1)
 		goto out;
-	p.rs = report_read_new(f);
-	if (spool_open(&r, out, e) == -1)
+	if ((p.rs = report_read_new(f, e)) == NULL || spool_open(&r, out, e) == -1)
 		goto out;
 	if (hs->ops->kiosk_foreach(hs, add_kiosk_name, &r, e) == -1 ||
 	    hs->ops->story_foreach(hs, gather, &p, e) == -1)
