@@ -14,10 +14,22 @@ mkdir -p bin "$FAKE"
 
 cat >bin/dpkg-query <<'EOF'
 #!/bin/sh
-# dpkg-query -W -f='${Status}' PACKAGE: installed when listed in $FAKE/installed.
+# dpkg-query -W -f='${Status} ${Architecture}\n' PACKAGE[:ARCH]: a line per
+# instance listed in $FAKE/installed ("NAME" is amd64's, "NAME:ARCH" another's).
 for p; do :; done
-grep -qxF -- "$p" "$FAKE/installed" || exit 1
-printf 'install ok installed'
+name=${p%%:*}
+found=1
+while read -r line; do
+	case $line in
+	"$name") arch=amd64 ;;
+	"$name":*) arch=${line#*:} ;;
+	*) continue ;;
+	esac
+	case $p in *:*) [ "${p#*:}" = "$arch" ] || continue ;; esac
+	printf 'install ok installed %s\n' "$arch"
+	found=0
+done <"$FAKE/installed"
+exit $found
 EOF
 cat >bin/dpkg <<'EOF'
 #!/bin/sh
@@ -90,6 +102,13 @@ cp wanted "$FAKE/installed"
 check_ok "install-deps --arch arm64 with everything present" deps --arch arm64
 check "... says so" grep -q 'all dependencies are present' "$T_DIR/out"
 check "... and runs neither apt-get nor dpkg --add-architecture" test ! -s "$FAKE/calls"
+
+# --- libgsl-dev is not Multi-Arch: the arm64 one replaced the native one --
+grep -vx libgsl-dev wanted >"$FAKE/installed"
+: >"$FAKE/calls"
+check_ok "install-deps when only libgsl-dev:arm64 is installed" deps --arch arm64
+check "... installs the native libgsl-dev again" sh -c \
+    'grep "^apt-get install" "$FAKE/calls" | tr " " "\n" | grep -qx libgsl-dev'
 
 # --- the native list is unchanged: no arm64 without --arch ---------------
 : >"$FAKE/installed"
