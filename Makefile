@@ -346,7 +346,7 @@ DEB_TOP  = $(if $(ARCH),$(BUILD)/deb-src,build/deb-src)
 # takes from dpkg (DEB_HOST_GNU_TYPE).
 # A cross-built package has no PostgreSQL (WITH_PG above): the build
 # profile pkg.storykiosk.nopg drops libpq-dev from its build dependencies.
-DEB_ARCH = $(if $(ARCH),-a $(ARCH) -P pkg.storykiosk.nopg)
+DEB_ARCH = $(if $(ARCH),-a $(ARCH) --build-profiles=pkg.storykiosk.nopg)
 DEB_SRC  = $(DEB_TOP)/storykiosk
 TOOLS_ALL += scdoc
 
