@@ -22,29 +22,14 @@ static const char usage[] =
 int
 cmd_enroll(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	char token[TOKEN_LEN];
 	const char *dir = NULL;
 	struct kiosk *k = NULL;
 	struct err e;
 	int c, rv = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dir = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return fail_usage("enroll");
-		}
-	}
+	if ((c = cmd_opts_data(argc, argv, usage, &dir)) != -1)
+		return c;
 	if (dir == NULL || optind + 1 != argc)
 		return fail(
 		    "enroll needs --data DIR and the TOKEN; see 'storykiosk enroll --help'");

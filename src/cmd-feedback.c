@@ -24,11 +24,6 @@ static const char usage[] =
 int
 cmd_feedback(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct feedback *fb = NULL;
 	struct kiosk *k = NULL;
 	const char *dir = NULL;
@@ -38,18 +33,8 @@ cmd_feedback(int argc, char **argv)
 	struct err e;
 	int c, rv = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dir = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return fail_usage("feedback");
-		}
-	}
+	if ((c = cmd_opts_data(argc, argv, usage, &dir)) != -1)
+		return c;
 	if (dir == NULL || optind != argc - 1)
 		return fail("feedback needs --data DIR and one PACK.skf; see 'storykiosk "
 		            "feedback --help'");

@@ -17,29 +17,14 @@ static const char usage[] =
 int
 cmd_import_receipt(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct kiosk *k = NULL;
 	const char *dir = NULL;
 	size_t listed, marked;
 	struct err e;
 	int c, rv = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dir = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return fail_usage("import-receipt");
-		}
-	}
+	if ((c = cmd_opts_data(argc, argv, usage, &dir)) != -1)
+		return c;
 	if (dir == NULL || optind == argc)
 		return fail("import-receipt needs --data DIR and at least one receipt "
 		            "file; see 'storykiosk import-receipt --help'");

@@ -16,29 +16,14 @@ static const char usage[] =
 int
 cmd_purge(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "data", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct kiosk *k = NULL;
 	const char *dir = NULL;
 	uint64_t n = 0;
 	struct err e;
 	int c, rv = 1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			dir = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			return fail_usage("purge");
-		}
-	}
+	if ((c = cmd_opts_data(argc, argv, usage, &dir)) != -1)
+		return c;
 	if (dir == NULL || optind != argc)
 		return fail("purge needs --data DIR; see 'storykiosk purge --help'");
 	if (kiosk_open(dir, &k, &e) == -1 || store_purge(k->store, &n, &e) == -1) {

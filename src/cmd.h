@@ -23,6 +23,11 @@ struct run_opts {
 	const char *scribe;   /* the scribe's initials (NULL with assisted: asked) */
 };
 
+/* Options of a command that takes --data DIR and --help alone: -1 with *dir
+ * set (NULL when not given) and optind at the first operand; otherwise the
+ * exit status to return (0 after printing usage, 2 after a bad option). */
+int cmd_opts_data(int argc, char **argv, const char *usage, const char **dir);
+
 /* Start the full-screen kiosk as o says; returns the exit status. */
 int run_kiosk(const struct run_opts *o);
 
