@@ -401,8 +401,19 @@ route_bundles(struct request *rq)
 
 		errno = 0;
 		n = strtoull(cl, &end, 10);
-		if (errno != 0 || end == cl || *end != '\0' || n > s->o.max_bytes)
+		if (errno != 0 || end == cl || *end != '\0' ||
+		    (n > s->o.max_bytes && n - s->o.max_bytes > s->o.max_bytes))
 			return too_large(rq);
+		if (n > s->o.max_bytes) {
+			/* Up to twice the cap the body is read and dropped before
+			 * the 413: closing on unread bytes resets the connection,
+			 * and a client still sending sees the reset, not the
+			 * answer. Beyond that it is refused at once. */
+			rq->too_large = 1;
+			rq->accept = 1;
+			guard_stage(s->guard, rq->c->g, GUARD_BODY);
+			return MHD_YES;
+		}
 		expected = (long long)n;
 	}
 	if (spool_open(&s->spool, expected, &rq->sp, &e) == -1)

@@ -90,6 +90,17 @@ check "truncated bundle: 422 ($code)" test "$code" = 422
 check "... with the reason" grep -q "truncated" "$T_DIR/body"
 code=$(signed_post "$URL" k1 oversized)
 check "oversized upload: 413 ($code)" test "$code" = 413
+# Past twice the cap, the declared length alone is refused, before any body.
+h=$(sign_headers "$URL" k1 oversized application/octet-stream)
+cat >huge.py <<'PY'
+import socket, sys
+hdr = open(sys.argv[2], "rb").read().replace(b"\n", b"\r\n")
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"POST /v1/bundles HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n" + hdr + b"\r\n")
+print(s.recv(100).split(b" ")[1].decode())
+PY
+code=$(/usr/bin/python3 huge.py "$SRV_PORT" "$h")
+check "a length far past the cap: 413 with no body sent ($code)" test "$code" = 413
 h=$(sign_headers "$URL" k1 oversized application/octet-stream)
 code=$(curl -s -o "$T_DIR/body" -w '%{http_code}' --max-time 20 -H "@$h" \
     -H 'Transfer-Encoding: chunked' --data-binary @oversized "$URL/v1/bundles")
