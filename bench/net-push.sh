@@ -14,8 +14,10 @@
 #    the p50 and p99 of one kiosk's push time (start of `storykiosk push` to
 #    its end) when all push at once, beside the same figures one at a time.
 #    Each push is a `storykiosk push` process (with libcurl's start, about
-#    25 ms of CPU): on 2 cores the 20 kiosks' own work competes with the
-#    hub's, where in the field each kiosk is a machine of its own.
+#    20 ms of its 30 ms of CPU): on 2 cores the 20 kiosks' own work competes
+#    with the hub's, where in the field each kiosk is a machine of its own.
+#    One Python process starts the pushes and times them (pushes.py), so
+#    that the measuring itself starts no other process.
 # 3. The hub alone (issue 20): the same $K bundles, their requests signed
 #    beforehand (tests/tools/sign-request), sent by one client process
 #    (Python threads) one after another, then all at once: the server's
@@ -166,13 +168,39 @@ while [ $i -le $K ]; do
 	i=$((i + 2))
 done
 
-# one PUSH DIR: push the kiosk in DIR, printing "start end" (s) on success.
-one() {
-	_start=$(now)
-	"$KIOSK" push --data "$1" --url "$URL" >"$1.out" 2>&1 || { echo fail; return 1; }
-	grep -q "the hub acknowledged $M " "$1.out" || { echo fail; return 1; }
-	echo "$_start $(now)"
-}
+# pushes.py MODE KIOSK URL M DIR...: `KIOSK push` each kiosk DIR, one after
+# another (MODE serial) or all at once; prints the seconds from the first
+# start to the last end, then each push's seconds; exits 1 unless every push
+# says the hub acknowledged its M stories. One process starts them all, so
+# that the measuring adds no processes of its own beside the pushes.
+cat >pushes.py <<'PY'
+import subprocess, sys, time
+mode, kiosk, url, m, dirs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+lat, bad, procs = [0.0] * len(dirs), [], []
+def start(i):
+    out = open(dirs[i] + ".out", "wb")
+    p = subprocess.Popen([kiosk, "push", "--data", dirs[i], "--url", url], stdout=out,
+                         stderr=subprocess.STDOUT)
+    out.close()
+    return (p, time.perf_counter())
+def end(i, p, t):
+    p.wait()
+    lat[i] = time.perf_counter() - t
+    if p.returncode != 0 or ("the hub acknowledged %s " % m) not in open(dirs[i] + ".out").read():
+        bad.append(dirs[i])
+t0 = time.perf_counter()
+if mode == "serial":
+    for i in range(len(dirs)):
+        end(i, *start(i))
+else:
+    procs = [start(i) for i in range(len(dirs))]
+    for i, (p, t) in enumerate(procs):
+        end(i, p, t)
+print("%.4f" % (time.perf_counter() - t0), " ".join("%.4f" % x for x in lat))
+for d in bad:
+    sys.stderr.write("push failed: %s: %s\n" % (d, open(d + ".out").read().strip()[:200]))
+sys.exit(1 if bad else 0)
+PY
 # CPU accounting, to read the ratio on a shared machine: the CPU seconds
 # of this script's finished children (from what 'times' wrote, run in this
 # shell: a subshell would count its own), the machine's busy and total CPU
@@ -202,49 +230,33 @@ fresh() {       # fresh copies of the kiosks and the hub store; serve it
 	serve run.db
 }
 ser_t= con_t= ser_lat= con_lat= ser_cpu= con_cpu= con_others=
-r=0
-[ "$PART" = 3 ] && r=$RUNS
-while [ $r -lt "$RUNS" ]; do
-	r=$((r + 1))
+dirs=$(i=1; while [ $i -le $K ]; do printf 'run/c%d ' $i; i=$((i + 1)); done)
+# pushed MODE: a fresh store served and fresh kiosks pushed as MODE says;
+# sets push_t (s), push_lat (each push's), push_cpu and push_others.
+pushed() {
 	fresh
 	phase_start
-	t0=$(now)
-	i=1
-	while [ $i -le $K ]; do
-		one run/c$i >run/lat.$i || fail "serial push: $(cat run/c$i.out)"
-		i=$((i + 1))
-	done
-	t1=$(now)
-	phase_end
-	unserve
-	phase_done
-	set -- $(phase_cpu)
-	ser_cpu="$ser_cpu $1"
-	ser_t="$ser_t $(echo "$t1 - $t0" | bc -l)"
-	ser_lat="$ser_lat $(cat run/lat.* | awk '{ printf "%s ", $2 - $1 }')"
-
-	fresh
-	phase_start
-	t0=$(now)
-	i=1
-	pids=
-	while [ $i -le $K ]; do
-		one run/c$i >run/lat.$i &
-		pids="$pids $!"
-		i=$((i + 1))
-	done
-	for p in $pids; do wait "$p" || fail "concurrent push: $(cat run/c*.out | grep -v 'acknowledged' | head -3)"; done
-	t1=$(now)
+	/usr/bin/python3 pushes.py "$1" "$KIOSK" "$URL" "$M" $dirs >pushes.out || fail "$1 pushes failed"
 	phase_end
 	unserve
 	phase_done
 	grep -q ' 5[0-9][0-9] ' srv.log && fail "the server answered 5xx: $(grep ' 5[0-9][0-9] ' srv.log | head -2)"
 	set -- $(phase_cpu)
-	con_cpu="$con_cpu $1"
+	push_cpu=$1
 	# the share of the machine's CPU that other programs took meanwhile
-	con_others="$con_others $(awk -v o="$1" -v b="$2" -v t="$3" 'BEGIN { x = (b - o) / t; printf "%.2f", x < 0 ? 0 : x }')"
-	con_t="$con_t $(echo "$t1 - $t0" | bc -l)"
-	con_lat="$con_lat $(cat run/lat.* | awk '{ printf "%s ", $2 - $1 }')"
+	push_others=$(awk -v o="$1" -v b="$2" -v t="$3" 'BEGIN { x = (b - o) / t; printf "%.2f", x < 0 ? 0 : x }')
+	push_t=$(cut -d' ' -f1 pushes.out)
+	push_lat=$(cut -d' ' -f2- pushes.out)
+}
+r=0
+[ "$PART" = 3 ] && r=$RUNS
+while [ $r -lt "$RUNS" ]; do
+	r=$((r + 1))
+	pushed serial
+	ser_t="$ser_t $push_t" ser_lat="$ser_lat $push_lat" ser_cpu="$ser_cpu $push_cpu"
+	pushed concurrent
+	con_t="$con_t $push_t" con_lat="$con_lat $push_lat" con_cpu="$con_cpu $push_cpu"
+	con_others="$con_others $push_others"
 	echo "  run $r: $K kiosks one after another $(echo $ser_t | awk '{print $NF}') s ($(echo $ser_cpu | awk '{print $NF}') s of CPU), all at once $(echo $con_t | awk '{print $NF}') s ($(echo $con_cpu | awk '{print $NF}') s of CPU; other programs took $(echo $con_others | awk '{printf "%d", $NF * 100}')% of the machine's CPU meanwhile)"
 done
 pct() {         # pct P VALUES...: the P-th percentile (nearest rank)

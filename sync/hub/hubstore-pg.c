@@ -1665,25 +1665,32 @@ pg_pack_newest(struct hubstore *hs, unsigned char **data, size_t *len, uint64_t 
 {
 	PGresult *res;
 
-	*data = NULL;
-	*len = 0;
+	if (data != NULL) {
+		*data = NULL;
+		*len = 0;
+	}
 	*seq = 0;
 	*found = 0;
 	res = run(P(hs),
-	    "SELECT data, seq::text FROM packs WHERE published = 1 AND data IS NOT NULL"
-	    " ORDER BY seq DESC LIMIT 1",
+	    data != NULL ?
+	        "SELECT data, seq::text FROM packs WHERE published = 1 AND data IS NOT NULL"
+	        " ORDER BY seq DESC LIMIT 1" :
+	        "SELECT NULL, seq::text FROM packs WHERE published = 1 AND data IS NOT NULL"
+	        " ORDER BY seq DESC LIMIT 1",
 	    0, NULL, 1, e, "reading the published pack");
 	if (res == NULL)
 		return -1;
 	if (pq.ntuples(res) == 1) {
+		*seq = (uint64_t)num(res, 0, 1);
+		*found = 1;
+	}
+	if (pq.ntuples(res) == 1 && data != NULL) {
 		size_t n = (size_t)pq.getlength(res, 0, 0);
 
 		*data = xmalloc(n ? n : 1);
 		if (n > 0)
 			memcpy(*data, pq.getvalue(res, 0, 0), n);
 		*len = n;
-		*seq = (uint64_t)num(res, 0, 1);
-		*found = 1;
 	}
 	pq.clear(res);
 	return 0;

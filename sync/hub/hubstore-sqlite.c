@@ -1491,25 +1491,32 @@ sqlite_pack_newest(struct hubstore *hs, unsigned char **data, size_t *len, uint6
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	*data = NULL;
-	*len = 0;
+	if (data != NULL) {
+		*data = NULL;
+		*len = 0;
+	}
 	*seq = 0;
 	*found = 0;
 	if (prepare(s,
-	        "SELECT seq, data FROM packs WHERE published = 1 AND data IS NOT NULL"
-	        " ORDER BY seq DESC LIMIT 1",
+	        data != NULL ?
+	            "SELECT seq, data FROM packs WHERE published = 1 AND data IS NOT NULL"
+	            " ORDER BY seq DESC LIMIT 1" :
+	            "SELECT seq FROM packs WHERE published = 1 AND data IS NOT NULL"
+	            " ORDER BY seq DESC LIMIT 1",
 	        &st, e) == -1)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
+		*seq = (uint64_t)sqlite3_column_int64(st, 0);
+		*found = 1;
+	}
+	if (rc == SQLITE_ROW && data != NULL) {
 		size_t n = (size_t)sqlite3_column_bytes(st, 1);
 
-		*seq = (uint64_t)sqlite3_column_int64(st, 0);
 		*data = xmalloc(n ? n : 1);
 		if (n > 0)
 			memcpy(*data, sqlite3_column_blob(st, 1), n);
 		*len = n;
-		*found = 1;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)

@@ -256,7 +256,8 @@ struct hubstore_ops {
 	int (*pack_publish)(struct hubstore *hs, uint64_t seq, const unsigned char *data,
 	    size_t len, struct err *e);
 	/* The published pack with the highest sequence: *found 0 when none;
-	 * else *data (malloc'd, caller frees), *len and *seq. */
+	 * else *seq, and *data (malloc'd, caller frees) and *len unless data
+	 * is NULL (only the sequence is read: serve asks for it per request). */
 	int (*pack_newest)(struct hubstore *hs, unsigned char **data, size_t *len, uint64_t *seq,
 	    int *found, struct err *e);
 };

@@ -62,8 +62,9 @@ struct job {
 	/* under the pipeline's mutex */
 	enum job_state state;
 	int open;            /* its records may be opened */
-	struct prepared *pr; /* LOOKAHEAD slots: record i in i % LOOKAHEAD */
+	struct prepared *pr; /* slots of them: record i in i % slots */
 	unsigned char *ready;
+	size_t slots;             /* LOOKAHEAD, or the records of a smaller bundle */
 	size_t next, limit, busy; /* next to open; may open below limit; opening now */
 	/* the outcome, set by the storing thread */
 	enum import_outcome res;
@@ -264,7 +265,7 @@ static void
 open_claimed(
     struct pipeline *pl, struct job *j, size_t i, struct payread *rd, const struct err *rd_err)
 {
-	struct prepared *pr = &j->pr[i % LOOKAHEAD];
+	struct prepared *pr = &j->pr[i % j->slots];
 
 	pthread_mutex_unlock(&pl->mu);
 	if (rd != NULL)
@@ -275,7 +276,7 @@ open_claimed(
 		pr->e = *rd_err;
 	}
 	pthread_mutex_lock(&pl->mu);
-	j->ready[i % LOOKAHEAD] = 1;
+	j->ready[i % j->slots] = 1;
 	j->busy--;
 	pthread_cond_broadcast(&pl->done);
 }
@@ -336,9 +337,11 @@ allow_open(struct pipeline *pl, struct job *j)
 	if (j->open || j->nrecs == 0)
 		return;
 	if (j->pr == NULL) {
-		j->pr = xcalloc(LOOKAHEAD, sizeof *j->pr);
-		j->ready = xcalloc(LOOKAHEAD, 1);
-		j->limit = LOOKAHEAD;
+		/* a slot is some 600 bytes: a small bundle takes only its own */
+		j->slots = j->nrecs < LOOKAHEAD ? j->nrecs : LOOKAHEAD;
+		j->pr = xcalloc(j->slots, sizeof *j->pr);
+		j->ready = xcalloc(j->slots, 1);
+		j->limit = j->slots;
 	}
 	j->open = 1;
 	pthread_cond_broadcast(&pl->work);
@@ -354,7 +357,7 @@ stop_open(struct pipeline *pl, struct job *j)
 	while (j->busy > 0)
 		pthread_cond_wait(&pl->done, &pl->mu);
 	if (j->pr != NULL)
-		for (i = 0; i < LOOKAHEAD; i++)
+		for (i = 0; i < j->slots; i++)
 			if (j->ready[i]) {
 				prepared_free(&j->pr[i]);
 				j->ready[i] = 0;
@@ -410,7 +413,7 @@ store_batch(struct import_ctx *c, size_t first, size_t n, struct err *e)
 	memset(in, 0, n * sizeof *in);
 	for (k = 0; k < n; k++) {
 		const struct bundle_record *r = &j->recs[first + k];
-		const struct prepared *pr = &j->pr[(first + k) % LOOKAHEAD];
+		const struct prepared *pr = &j->pr[(first + k) % j->slots];
 
 		memcpy(in[k].id, r->id, BUNDLE_ID_BYTES);
 		memcpy(in[k].kiosk_id, j->h.kiosk_id, KEY_ID_BYTES);
@@ -455,7 +458,7 @@ store_all(struct import_ctx *c, struct err *e)
 		n = j->nrecs - i < PUT_BATCH ? j->nrecs - i : PUT_BATCH;
 		pthread_mutex_lock(&pl->mu);
 		for (k = i; k < i + n; k++)
-			while (!j->ready[k % LOOKAHEAD]) {
+			while (!j->ready[k % j->slots]) {
 				if (claim_record(j, &next))
 					open_claimed(pl, j, next, pl->rd, &pl->rd_err);
 				else
@@ -463,18 +466,18 @@ store_all(struct import_ctx *c, struct err *e)
 			}
 		pthread_mutex_unlock(&pl->mu);
 		for (k = i; k < i + n && rv == 0; k++)
-			if (j->pr[k % LOOKAHEAD].failed) {
-				*e = j->pr[k % LOOKAHEAD].e;
+			if (j->pr[k % j->slots].failed) {
+				*e = j->pr[k % j->slots].e;
 				rv = -1;
 			}
 		if (rv == 0 && store_batch(c, i, n, e) == -1)
 			rv = -1;
 		for (k = i; k < i + n; k++)
-			prepared_free(&j->pr[k % LOOKAHEAD]);
+			prepared_free(&j->pr[k % j->slots]);
 		pthread_mutex_lock(&pl->mu);
 		for (k = i; k < i + n; k++)
-			j->ready[k % LOOKAHEAD] = 0; /* the slot is free for record k + LOOKAHEAD */
-		j->limit = i + n + LOOKAHEAD;
+			j->ready[k % j->slots] = 0; /* the slot is free for record k + slots */
+		j->limit = i + n + j->slots;
 		pthread_cond_broadcast(&pl->work);
 		pthread_mutex_unlock(&pl->mu);
 	}
@@ -688,7 +691,7 @@ retry_reset(struct import_ctx *c, int attempt)
 	pthread_mutex_lock(&pl->mu);
 	stop_open(pl, j);
 	j->next = 0;
-	j->limit = LOOKAHEAD;
+	j->limit = j->slots;
 	pthread_mutex_unlock(&pl->mu);
 	free(c->ids);
 	c->ids = NULL;

@@ -66,6 +66,7 @@ struct serve {
 	 * thread only (and serve_stop once the daemon is gone). */
 	struct MHD_Response *pack;
 	uint64_t pack_seq;
+	size_t pack_len;
 	char *tls_cert, *tls_key; /* PEM text, kept while the daemon runs */
 	size_t tls_key_len;
 };
@@ -303,16 +304,18 @@ pack_response(struct serve *s, unsigned char *data, size_t len, uint64_t seq)
 		MHD_destroy_response(s->pack);
 	s->pack = resp;
 	s->pack_seq = seq;
+	s->pack_len = len;
 	return resp;
 }
 
 /* GET /v1/pack[?after=N]: the newest feedback pack published with
  * 'storyhub feedback --publish' (200, the pack's bytes, its sequence in
  * X-Pack-Sequence), or 204 when it is not newer than the kiosk's pack N,
- * or 404 when none is published. Public text: no kiosk key is asked. Read
- * on the network thread's own connection (a read never waits for a
- * writer in WAL mode), for every request, so that a pack published while
- * the server runs goes out at once; sent from one copy (pack_response). */
+ * or 404 when none is published. Public text: no kiosk key is asked. Its
+ * sequence is read on the network thread's own connection (a read never
+ * waits for a writer in WAL mode) for every request, so that a pack
+ * published while the server runs goes out at once; the pack itself only
+ * when it is not the one in memory already (pack_response). */
 static enum MHD_Result
 route_pack(struct request *rq)
 {
@@ -336,7 +339,11 @@ route_pack(struct request *rq)
 			    "after= takes the sequence number of the kiosk's pack");
 	}
 	pthread_mutex_lock(&s->auth_mu);
-	rc = s->auth_hs->ops->pack_newest(s->auth_hs, &data, &len, &seq, &found, &e);
+	rc = s->auth_hs->ops->pack_newest(s->auth_hs, NULL, NULL, &seq, &found, &e);
+	/* its bytes only when they are not in memory; it may have been
+	 * replaced by a newer one meanwhile, which is sent then */
+	if (rc == 0 && found && seq > have && (s->pack == NULL || s->pack_seq != seq))
+		rc = s->auth_hs->ops->pack_newest(s->auth_hs, &data, &len, &seq, &found, &e);
 	pthread_mutex_unlock(&s->auth_mu);
 	if (rc == -1)
 		return reply_text(rq, MHD_HTTP_SERVICE_UNAVAILABLE, e.msg);
@@ -347,6 +354,8 @@ route_pack(struct request *rq)
 		return reply(rq, MHD_HTTP_NO_CONTENT, "text/plain; charset=utf-8", "", 0, 0,
 		    "no newer feedback pack");
 	}
+	if (data == NULL)
+		len = s->pack_len;
 	if ((resp = pack_response(s, data, len, seq)) == NULL)
 		return MHD_NO;
 	r = MHD_queue_response(rq->mc, MHD_HTTP_OK, resp);

@@ -50,6 +50,10 @@ check "... the very bytes of pack 1" cmp -s "$W/got" "$W/p1.skf"
 check "... its sequence in a header" grep -qi '^X-Pack-Sequence: 1' "$W/headers"
 check "GET /v1/pack?after=1: 204" pack_status 204 '?after=1'
 check "GET /v1/pack?after=0: 200" pack_status 200 '?after=0'
+check "... the same bytes, sent from the copy in memory" cmp -s "$W/got" "$W/p1.skf"
+p1_len=$(wc -c <"$W/p1.skf")
+check "... both logged with the pack's size" \
+    wait_for "[ \$(grep -c 'GET /v1/pack 200 .*feedback pack 1 ($p1_len bytes)' '$SRV_LOG') -eq 2 ]"
 check "GET /v1/pack?after=x: 400" pack_status 400 '?after=x'
 check "POST /v1/pack: 405" sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' -X POST '$URL/v1/pack')\" = 405 ]"
 check "the log names the pack served" wait_for "grep -q 'GET /v1/pack 200 0 [0-9]*ms feedback pack 1' '$SRV_LOG'"

@@ -330,6 +330,8 @@ test_pack_ops(void **state)
 	(void)state;
 	assert_int_equal(ops->pack_newest(fx->hs, &data, &len, &seq, &found, &e), 0);
 	assert_int_equal(found, 0);
+	assert_int_equal(ops->pack_newest(fx->hs, NULL, NULL, &seq, &found, &e), 0);
+	assert_int_equal(found, 0);
 	assert_int_equal(ops->pack_reserve(fx->hs, 1800000000, &a, &e), 0);
 	assert_int_equal(ops->pack_reserve(fx->hs, 1800000000, &b, &e), 0);
 	assert_true(a >= 1);
@@ -343,6 +345,12 @@ test_pack_ops(void **state)
 	assert_int_equal(len, 6);
 	assert_memory_equal(data, "second", 6);
 	free(data);
+	/* the sequence alone (serve, per request) */
+	seq = 0;
+	found = 0;
+	assert_int_equal(ops->pack_newest(fx->hs, NULL, NULL, &seq, &found, &e), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(seq, b);
 	/* A sequence reserved and never published is never given again. */
 	assert_int_equal(ops->pack_reserve(fx->hs, 1800000000, &a, &e), 0);
 	assert_int_equal(a, b + 1);
