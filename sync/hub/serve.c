@@ -101,6 +101,7 @@ struct request {
 	char *path; /* as received, for the signature's "@path" */
 	char *url;  /* neutralised, for the log */
 	char peer[NI_MAXHOST];
+	int routed;    /* its route was started */
 	int accept;    /* a body is being read for a job */
 	int too_large; /* it passed max_bytes */
 	struct spool *sp;
@@ -738,6 +739,20 @@ request_dispatch(struct request *rq)
 	return MHD_YES;
 }
 
+/* A GET or HEAD that announces no body. libmicrohttpd closes the
+ * connection after an answer queued in a request's first call (it cannot
+ * know the body was read): such a request is answered in its second call,
+ * so that a kiosk's nonce, upload and pack share one connection. A request
+ * with a body is still routed in its first call: refused before any of the
+ * body is read, its connection is closed, as it must be. */
+static int
+bodyless(struct request *rq)
+{
+	return (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0) &&
+	       header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) == NULL &&
+	       header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) == NULL;
+}
+
 static struct conn *
 conn_of(struct MHD_Connection *mc)
 {
@@ -765,6 +780,13 @@ on_request(void *cls, struct MHD_Connection *mc, const char *url, const char *me
 			return reply_text(
 			    rq, MHD_HTTP_INTERNAL_SERVER_ERROR, "no connection state");
 		guard_stage(s->guard, rq->c->g, GUARD_SERVER);
+		if (bodyless(rq))
+			return MHD_YES; /* answered in the next call */
+		rq->routed = 1;
+		return request_route(rq, url, method);
+	}
+	if (!rq->routed) {
+		rq->routed = 1;
 		return request_route(rq, url, method);
 	}
 	if (rq->done) {

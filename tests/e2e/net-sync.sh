@@ -82,6 +82,15 @@ head -c 300000 /dev/urandom >oversized
 code=$(post_file "$URL" "$BUNDLE")
 check "unsigned: 401 ($code)" test "$code" = 401
 check "... saying so" grep -q "not signed" "$T_DIR/body"
+# Requests without a body keep their connection (a push's nonce, upload and
+# pack share one); an upload refused before its body is read closes it.
+curl -sv --max-time 10 "$URL/v1/health" "$URL/v1/nonce" "$URL/v1/pack" >/dev/null 2>"$T_DIR/curlv"
+check "three GETs on one connection" \
+    test "$(grep -Ec '^\* Re-?using existing connection' "$T_DIR/curlv")" = 2
+curl -sv --max-time 10 -H 'Content-Type: application/octet-stream' --data-binary "@$BUNDLE" \
+    "$URL/v1/bundles" "$URL/v1/health" >/dev/null 2>"$T_DIR/curlv"
+check "... an unsigned upload's connection is closed after its 401" \
+    sh -c "grep -q '^< HTTP/1.1 401' '$T_DIR/curlv' && ! grep -Eq '^\* Re-?using existing connection' '$T_DIR/curlv'"
 code=$(signed_post "$URL" k1 garbage)
 check "garbage: 422 ($code)" test "$code" = 422
 check "... with the reason" grep -q "bad magic" "$T_DIR/body"
