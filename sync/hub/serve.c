@@ -749,8 +749,8 @@ static int
 bodyless(struct request *rq)
 {
 	return (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0) &&
-	       header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) == NULL &&
-	       header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) == NULL;
+	    header(rq, MHD_HTTP_HEADER_CONTENT_LENGTH) == NULL &&
+	    header(rq, MHD_HTTP_HEADER_TRANSFER_ENCODING) == NULL;
 }
 
 static struct conn *
