@@ -229,59 +229,76 @@ fresh() {       # fresh copies of the kiosks and the hub store; serve it
 	cp kseed.db run.db
 	serve run.db
 }
-ser_t= con_t= ser_lat= con_lat= ser_cpu= con_cpu= con_others=
-dirs=$(i=1; while [ $i -le $K ]; do printf 'run/c%d ' $i; i=$((i + 1)); done)
-# pushed MODE: a fresh store served and fresh kiosks pushed as MODE says;
-# sets push_t (s), push_lat (each push's), push_cpu and push_others.
-pushed() {
-	fresh
+# measure OUT COMMAND...: run COMMAND, a driver that prints the seconds of
+# the whole and then of each push or upload, against the running server,
+# then stop the server; adds the figures to the ser_* or con_* lists (by
+# $mode): seconds, each one's seconds, CPU and the share of the machine's
+# CPU that other programs took meanwhile.
+measure() {
+	_out=$1
+	shift
 	phase_start
-	/usr/bin/python3 pushes.py "$1" "$KIOSK" "$URL" "$M" $dirs >pushes.out || fail "$1 pushes failed"
+	"$@" >"$_out" || fail "$mode run failed: $(tail -3 srv.log)"
 	phase_end
 	unserve
 	phase_done
 	grep -q ' 5[0-9][0-9] ' srv.log && fail "the server answered 5xx: $(grep ' 5[0-9][0-9] ' srv.log | head -2)"
 	set -- $(phase_cpu)
-	push_cpu=$1
-	# the share of the machine's CPU that other programs took meanwhile
-	push_others=$(awk -v o="$1" -v b="$2" -v t="$3" 'BEGIN { x = (b - o) / t; printf "%.2f", x < 0 ? 0 : x }')
-	push_t=$(cut -d' ' -f1 pushes.out)
-	push_lat=$(cut -d' ' -f2- pushes.out)
+	_oth=$(awk -v o="$1" -v b="$2" -v t="$3" 'BEGIN { x = (b - o) / t; printf "%.2f", x < 0 ? 0 : x }')
+	_t=$(cut -d' ' -f1 "$_out")
+	_lat=$(cut -d' ' -f2- "$_out")
+	if [ "$mode" = serial ]; then
+		ser_t="$ser_t $_t" ser_lat="$ser_lat $_lat" ser_cpu="$ser_cpu $1"
+	else
+		con_t="$con_t $_t" con_lat="$con_lat $_lat" con_cpu="$con_cpu $1" con_others="$con_others $_oth"
+	fi
 }
-r=0
-[ "$PART" = 3 ] && r=$RUNS
-while [ $r -lt "$RUNS" ]; do
-	r=$((r + 1))
-	pushed serial
-	ser_t="$ser_t $push_t" ser_lat="$ser_lat $push_lat" ser_cpu="$ser_cpu $push_cpu"
-	pushed concurrent
-	con_t="$con_t $push_t" con_lat="$con_lat $push_lat" con_cpu="$con_cpu $push_cpu"
-	con_others="$con_others $push_others"
-	echo "  run $r: $K kiosks one after another $(echo $ser_t | awk '{print $NF}') s ($(echo $ser_cpu | awk '{print $NF}') s of CPU), all at once $(echo $con_t | awk '{print $NF}') s ($(echo $con_cpu | awk '{print $NF}') s of CPU; other programs took $(echo $con_others | awk '{printf "%d", $NF * 100}')% of the machine's CPU meanwhile)"
-done
+last() { echo "$@" | awk '{ print $NF }'; }
+# run_line WHAT: the last run's figures, one line.
+run_line() {
+	echo "  run $r: $1 one after another $(last $ser_t) s ($(last $ser_cpu) s of CPU), all at once $(last $con_t) s ($(last $con_cpu) s of CPU; other programs took $(last $con_others | awk '{printf "%d", $1 * 100}')% of the machine's CPU meanwhile)"
+}
 pct() {         # pct P VALUES...: the P-th percentile (nearest rank)
 	p=$1
 	shift
 	printf '%s\n' "$@" | sort -g | awk -v p="$p" '{ v[NR] = $1 } END { r = int(p / 100 * NR + 0.999999); if (r < 1) r = 1; print v[r] }'
 }
-if [ "$PART" != 3 ]; then
-sm=$(median $ser_t) cm=$(median $con_t)
-awk -v n=$((K * M)) -v k=$K -v s="$sm" -v c="$cm" -v c50="$(pct 50 $con_lat)" \
-    -v c99="$(pct 99 $con_lat)" -v s50="$(pct 50 $ser_lat)" -v s99="$(pct 99 $ser_lat)" \
-    -v sc="$(median $ser_cpu)" -v cc="$(median $con_cpu)" -v oth="$(median $con_others)" \
-    -v cores="$(nproc)" 'BEGIN {
-	printf "--- summary: %d kiosks x %d stories, one after another vs all at once (medians of runs, %d cores)\n", k, n / k, cores
+# summary TITLE ONE WHOSE CEILING: the medians of the ser_* and con_* lists
+# (then emptied). ONE names a push or upload, WHOSE the CPU counted; the
+# CPU's ceiling on the ratio is printed when CEILING is 1.
+summary() {
+	awk -v n=$((K * M)) -v s="$(median $ser_t)" -v c="$(median $con_t)" \
+	    -v c50="$(pct 50 $con_lat)" -v c99="$(pct 99 $con_lat)" \
+	    -v s50="$(pct 50 $ser_lat)" -v s99="$(pct 99 $ser_lat)" \
+	    -v sc="$(median $ser_cpu)" -v cc="$(median $con_cpu)" -v oth="$(median $con_others)" \
+	    -v cores="$(nproc)" -v title="$1" -v one="$2" -v whose="$3" -v ceiling="$4" 'BEGIN {
+	printf "--- summary: %s (medians of runs, %d cores)\n", title, cores
 	printf "  %-34s %8.0f stories/s (%.3f s)\n", "one after another", n / s, s
 	printf "  %-34s %8.0f stories/s (%.3f s)\n", "all at once", n / c, c
 	r = s / c
 	printf "  ratio all at once / one after another %.2f %s (target >= 1.5 on 2 cores)\n", r, (r >= 1.5 ? "PASS" : "MISS")
-	printf "  one kiosk'"'"'s push, all at once:      p50 %.3f s, p99 %.3f s\n", c50, c99
-	printf "  one kiosk'"'"'s push, one at a time:    p50 %.3f s, p99 %.3f s\n", s50, s99
-	printf "  CPU (pushes and server): %.2f s one after another, %.2f s all at once; other programs took %d%% of the machine'"'"'s CPU while all pushed at once\n", sc, cc, oth * 100
-	if (cc > 0)
+	printf "  %-36s p50 %.3f s, p99 %.3f s\n", one ", all at once:", c50, c99
+	printf "  %-36s p50 %.3f s, p99 %.3f s\n", one ", one at a time:", s50, s99
+	printf "  CPU (%s): %.2f s one after another, %.2f s all at once; other programs took %d%% of the machine'"'"'s CPU meanwhile\n", whose, sc, cc, oth * 100
+	if (ceiling && cc > 0)
 		printf "  all at once needs %.2f s of %d cores: on an otherwise idle machine the CPU allows a ratio up to %.2f\n", cc / cores, cores, s / (cc / cores)
 }'
-fi
+	ser_t= con_t= ser_lat= con_lat= ser_cpu= con_cpu= con_others=
+}
+ser_t= con_t= ser_lat= con_lat= ser_cpu= con_cpu= con_others=
+dirs=$(i=1; while [ $i -le $K ]; do printf 'run/c%d ' $i; i=$((i + 1)); done)
+r=0
+[ "$PART" = 3 ] && r=$RUNS
+while [ $r -lt "$RUNS" ]; do
+	r=$((r + 1))
+	for mode in serial concurrent; do
+		fresh
+		measure pushes.out /usr/bin/python3 pushes.py "$mode" "$KIOSK" "$URL" "$M" $dirs
+	done
+	run_line "$K kiosks"
+done
+[ "$PART" != 3 ] && summary "$K kiosks x $M stories, one after another vs all at once" \
+    "one kiosk's push" "pushes and server" 1
 [ "$PART" = 2 ] && exit 0
 
 # --- 3. the hub alone: the same uploads from one client process ----------
@@ -328,8 +345,8 @@ else:
 print("%.4f" % (time.perf_counter() - t0), " ".join("%.4f" % x for x in lat))
 sys.exit(1 if bad else 0)
 PY
-# signed MODE: a fresh hub store served, each upload signed over a fresh
-# nonce, then sent as MODE says; sets hub_t (s) and hub_lat (each upload's).
+# signed: a fresh hub store served, each upload signed over a fresh nonce,
+# then sent as $mode says.
 signed() {
 	rm -f run.db run.db-wal run.db-shm
 	cp kseed.db run.db
@@ -343,45 +360,15 @@ signed() {
 		set -- "$@" h$i "$b"
 		i=$((i + 1))
 	done
-	phase_start
-	/usr/bin/python3 send.py "${URL##*:}" "$mode" "$@" >send.out || fail "$mode uploads: $(tail -3 srv.log)"
-	phase_end
-	unserve
-	phase_done
-	set -- $(phase_cpu)
-	hub_cpu=$1
-	hub_others=$(awk -v o="$1" -v b="$2" -v t="$3" 'BEGIN { x = (b - o) / t; printf "%.2f", x < 0 ? 0 : x }')
-	hub_t=$(cut -d' ' -f1 send.out)
-	hub_lat=$(cut -d' ' -f2- send.out)
+	measure send.out /usr/bin/python3 send.py "${URL##*:}" "$mode" "$@"
 }
-hs_t= hc_t= hs_lat= hc_lat= hs_cpu= hc_cpu= hc_others=
 r=0
 while [ $r -lt "$RUNS" ]; do
 	r=$((r + 1))
-	mode=serial
-	signed
-	hs_t="$hs_t $hub_t"
-	hs_lat="$hs_lat $hub_lat"
-	hs_cpu="$hs_cpu $hub_cpu"
-	mode=concurrent
-	signed
-	hc_t="$hc_t $hub_t"
-	hc_lat="$hc_lat $hub_lat"
-	hc_cpu="$hc_cpu $hub_cpu"
-	hc_others="$hc_others $hub_others"
-	echo "  run $r: the hub takes $K uploads one after another in $(echo $hs_t | awk '{print $NF}') s ($(echo $hs_cpu | awk '{print $NF}') s of CPU), all at once in $(echo $hc_t | awk '{print $NF}') s ($(echo $hc_cpu | awk '{print $NF}') s of CPU; other programs took $(echo $hc_others | awk '{printf "%d", $NF * 100}')% of the machine's CPU meanwhile)"
+	for mode in serial concurrent; do
+		signed
+	done
+	run_line "the hub takes $K uploads"
 done
-sm=$(median $hs_t) cm=$(median $hc_t)
-awk -v n=$((K * M)) -v k=$K -v s="$sm" -v c="$cm" -v c50="$(pct 50 $hc_lat)" \
-    -v c99="$(pct 99 $hc_lat)" -v s50="$(pct 50 $hs_lat)" -v s99="$(pct 99 $hs_lat)" \
-    -v sc="$(median $hs_cpu)" -v cc="$(median $hc_cpu)" -v oth="$(median $hc_others)" \
-    -v cores="$(nproc)" 'BEGIN {
-	printf "--- summary: the hub alone, %d uploads of %d stories from one client process (medians of runs, %d cores)\n", k, n / k, cores
-	printf "  %-34s %8.0f stories/s (%.3f s)\n", "one after another", n / s, s
-	printf "  %-34s %8.0f stories/s (%.3f s)\n", "all at once", n / c, c
-	r = s / c
-	printf "  ratio all at once / one after another %.2f %s (target >= 1.5 on 2 cores)\n", r, (r >= 1.5 ? "PASS" : "MISS")
-	printf "  one upload'"'"'s answer, all at once:   p50 %.3f s, p99 %.3f s\n", c50, c99
-	printf "  one upload'"'"'s answer, one at a time: p50 %.3f s, p99 %.3f s\n", s50, s99
-	printf "  CPU (the server, and the client with its start): %.2f s one after another, %.2f s all at once; other programs took %d%% of the machine'"'"'s CPU while all were sent at once\n", sc, cc, oth * 100
-}'
+summary "the hub alone, $K uploads of $M stories from one client process" \
+    "one upload's answer" "the server, and the client with its start" 0

@@ -357,6 +357,18 @@ run_done(struct pg_store *s, const char *sql, int n, const char *const *values, 
 	return 0;
 }
 
+static int
+run_bin_done(struct pg_store *s, const char *sql, int n, const char *const *values,
+    const int *lengths, struct err *e, const char *what)
+{
+	PGresult *res = run_bin(s, sql, n, values, lengths, e, what);
+
+	if (res == NULL)
+		return -1;
+	pq.clear(res);
+	return 0;
+}
+
 /* Several statements without parameters (simple query protocol). */
 static int
 run_script(struct pg_store *s, const char *sql, struct err *e, const char *what)
@@ -615,20 +627,15 @@ pg_kiosk_put(struct hubstore *hs, const struct hub_kiosk *k, struct err *e)
 	char hex[KEY_ID_HEX], status[16], seen[32];
 	const char *v[5] = { hex, (const char *)k->pk, k->name, status, seen };
 	int len[5] = { 0, crypto_sign_PUBLICKEYBYTES, 0, 0, 0 };
-	PGresult *res;
 
 	hex_id(k->id, KEY_ID_BYTES, hex);
 	snprintf(status, sizeof status, "%d", (int)k->status);
 	snprintf(seen, sizeof seen, "%lld",
 	    (long long)(k->last_seen ? k->last_seen : (int64_t)time(NULL)));
-	res = run_bin(s,
+	return run_bin_done(s,
 	    "INSERT INTO kiosks VALUES($1, $2, $3, $4, $5, $5) ON CONFLICT(id) DO UPDATE"
 	    " SET name = $3, status = $4, last_seen = greatest(kiosks.last_seen, $5)",
 	    5, v, len, e, "saving a kiosk");
-	if (res == NULL)
-		return -1;
-	pq.clear(res);
-	return 0;
 }
 
 static int
@@ -681,7 +688,7 @@ put_bundle(struct pg_store *s, enum hub_row_kind kind, const unsigned char *hash
 	char sq[32], cnt[32], wh[32], *p = path_text(path);
 	const char *v[6] = { (const char *)hash, kiosk, sq, cnt, p, wh };
 	int len[6] = { BUNDLE_HASH_BYTES, 0, 0, 0, 0, 0 };
-	PGresult *res;
+	int rv;
 
 	snprintf(sq, sizeof sq, "%lld", seq);
 	snprintf(cnt, sizeof cnt, "%lld", count);
@@ -696,7 +703,7 @@ put_bundle(struct pg_store *s, enum hub_row_kind kind, const unsigned char *hash
 		v[3] = dlen > 0 ? (const char *)data : "";
 		len[3] = (int)dlen;
 	}
-	res = run_bin(s,
+	rv = run_bin_done(s,
 	    kind == HUB_ROW_BUNDLE ?
 	        "INSERT INTO bundles(hash, kiosk, seq, count, path, imported)"
 	        " VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING" :
@@ -704,10 +711,7 @@ put_bundle(struct pg_store *s, enum hub_row_kind kind, const unsigned char *hash
 	        " VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
 	    6, v, len, e, kind == HUB_ROW_BUNDLE ? "recording a bundle" : "quarantining a bundle");
 	free(p);
-	if (res == NULL)
-		return -1;
-	pq.clear(res);
-	return 0;
+	return rv;
 }
 
 static int
@@ -798,13 +802,9 @@ pg_quarantine_delete(
 	struct pg_store *s = P(hs);
 	const char *v[1] = { (const char *)hash };
 	int len[1] = { BUNDLE_HASH_BYTES };
-	PGresult *res = run_bin(
-	    s, "DELETE FROM quarantine WHERE hash = $1", 1, v, len, e, "clearing the quarantine");
 
-	if (res == NULL)
-		return -1;
-	pq.clear(res);
-	return 0;
+	return run_bin_done(
+	    s, "DELETE FROM quarantine WHERE hash = $1", 1, v, len, e, "clearing the quarantine");
 }
 
 /* length() of a bytea reads its size, not its (toasted) bytes. */
@@ -888,13 +888,13 @@ put_enrolment(struct pg_store *s, const unsigned char hash[TOKEN_HASH_BYTES],
 	const char *v[6] = { (const char *)hash, name, created, expires, en->used != 0 ? hex : NULL,
 		used };
 	int len[6] = { TOKEN_HASH_BYTES };
-	PGresult *res;
+	int rv;
 
 	snprintf(created, sizeof created, "%lld", (long long)en->created);
 	snprintf(expires, sizeof expires, "%lld", (long long)en->expires);
 	snprintf(used, sizeof used, "%lld", (long long)en->used);
 	hex_id(en->kiosk, KEY_ID_BYTES, hex);
-	res = run_bin(s,
+	rv = run_bin_done(s,
 	    replace ? "INSERT INTO enrolments(hash, name, created, expires, kiosk, used)"
 	              " VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(hash) DO UPDATE SET"
 	              " name = $2, created = $3, expires = $4, kiosk = $5, used = $6" :
@@ -902,10 +902,7 @@ put_enrolment(struct pg_store *s, const unsigned char hash[TOKEN_HASH_BYTES],
 	              " VALUES($1, $2, $3, $4, $5, $6)",
 	    6, v, len, e, replace ? "copying an enrolment" : "saving an enrolment token");
 	free(name);
-	if (res == NULL)
-		return -1;
-	pq.clear(res);
-	return 0;
+	return rv;
 }
 
 static int
@@ -953,16 +950,11 @@ pg_enrolment_use(struct hubstore *hs, const unsigned char hash[TOKEN_HASH_BYTES]
 	char hex[KEY_ID_HEX], used[32];
 	const char *v[3] = { (const char *)hash, hex, used };
 	int len[3] = { TOKEN_HASH_BYTES };
-	PGresult *res;
 
 	hex_id(kiosk, KEY_ID_BYTES, hex);
 	snprintf(used, sizeof used, "%lld", (long long)when);
-	res = run_bin(P(hs), "UPDATE enrolments SET kiosk = $2, used = $3 WHERE hash = $1", 3, v,
-	    len, e, "marking an enrolment token used");
-	if (res == NULL)
-		return -1;
-	pq.clear(res);
-	return 0;
+	return run_bin_done(P(hs), "UPDATE enrolments SET kiosk = $2, used = $3 WHERE hash = $1", 3,
+	    v, len, e, "marking an enrolment token used");
 }
 
 /* Keep (form, types) in story_types (see hubstore-sqlite.c's note_types). */
@@ -1533,7 +1525,6 @@ put_pack_row(struct pg_store *s, const struct hub_row *r, struct err *e)
 	char seq[32], created[32], published[8];
 	const char *v[4] = { seq, created, published, NULL };
 	int len[4] = { 0 };
-	PGresult *res;
 
 	if (r->data != NULL && r->len > (size_t)0x3fffffff)
 		return err_set(e, "hub store: a pack of %zu bytes is too big to keep", r->len);
@@ -1544,13 +1535,11 @@ put_pack_row(struct pg_store *s, const struct hub_row *r, struct err *e)
 		v[3] = r->len > 0 ? (const char *)r->data : "";
 		len[3] = (int)r->len;
 	}
-	res = run_bin(s,
-	    "INSERT INTO packs(seq, created, published, data) VALUES($1, $2, $3, $4)"
-	    " ON CONFLICT(seq) DO UPDATE SET created = $2, published = $3, data = $4",
-	    4, v, len, e, "copying a feedback pack");
-	if (res == NULL)
+	if (run_bin_done(s,
+	        "INSERT INTO packs(seq, created, published, data) VALUES($1, $2, $3, $4)"
+	        " ON CONFLICT(seq) DO UPDATE SET created = $2, published = $3, data = $4",
+	        4, v, len, e, "copying a feedback pack") == -1)
 		return -1;
-	pq.clear(res);
 	return run_done(s,
 	    "SELECT setval(pg_get_serial_sequence('storyhub.packs', 'seq'), $1::bigint)"
 	    " WHERE $1::bigint > coalesce(pg_sequence_last_value("
@@ -1569,20 +1558,15 @@ pg_row_put(struct hubstore *hs, const struct hub_row *r, struct err *e)
 		char hex[KEY_ID_HEX], status[16], first[32], last[32];
 		const char *v[6] = { hex, (const char *)k->pk, k->name, status, first, last };
 		int len[6] = { 0, crypto_sign_PUBLICKEYBYTES };
-		PGresult *res;
 
 		hex_id(k->id, KEY_ID_BYTES, hex);
 		snprintf(status, sizeof status, "%d", (int)k->status);
 		snprintf(first, sizeof first, "%lld", (long long)k->first_seen);
 		snprintf(last, sizeof last, "%lld", (long long)k->last_seen);
-		res = run_bin(s,
+		return run_bin_done(s,
 		    "INSERT INTO kiosks VALUES($1, $2, $3, $4, $5, $6) ON CONFLICT(id) DO UPDATE"
 		    " SET pk = $2, name = $3, status = $4, first_seen = $5, last_seen = $6",
 		    6, v, len, e, "copying a kiosk");
-		if (res == NULL)
-			return -1;
-		pq.clear(res);
-		return 0;
 	}
 	case HUB_ROW_BUNDLE:
 	case HUB_ROW_QUARANTINE:
