@@ -581,6 +581,32 @@ cursor_close(struct cursor *c)
 	c->open = 0;
 }
 
+/* Every row of sql (parameters values[0..n-1]) through row, fetched by a
+ * cursor FETCH_ROWS at a time, until row fails. */
+static int
+cursor_each(struct pg_store *s, const char *sql, int n, const char *const *values, int binary,
+    int (*row)(const PGresult *res, int i, void *ctx, struct err *e), void *ctx, struct err *e)
+{
+	struct cursor c;
+	PGresult *res;
+	int rv = 0, rows;
+
+	if (cursor_open(s, &c, sql, n, values, binary, e) == -1)
+		return -1;
+	do {
+		if ((res = cursor_fetch(&c, binary, e)) == NULL) {
+			rv = -1;
+			break;
+		}
+		rows = pq.ntuples(res);
+		for (int i = 0; i < rows && rv == 0; i++)
+			rv = row(res, i, ctx, e);
+		pq.clear(res);
+	} while (rows > 0 && rv == 0);
+	cursor_close(&c);
+	return rv;
+}
+
 static void
 read_kiosk(const PGresult *res, int row, struct hub_kiosk *k)
 {
@@ -756,43 +782,39 @@ read_quarantined(const PGresult *res, int row, struct hub_row *r)
 	r->when = num(res, row, 5);
 }
 
+struct quarantine_each {
+	int (*fn)(const struct quarantined *q, void *ctx, struct err *e);
+	void *ctx;
+};
+
+static int
+quarantine_row(const PGresult *res, int i, void *arg, struct err *e)
+{
+	struct quarantine_each *qe = arg;
+	struct quarantined q;
+	struct hub_row r;
+
+	read_quarantined(res, i, &r);
+	memset(&q, 0, sizeof q);
+	memcpy(q.hash, r.hash, sizeof q.hash);
+	q.data = r.data;
+	q.len = r.len;
+	q.path = r.path;
+	return qe->fn(&q, qe->ctx, e);
+}
+
 static int
 pg_quarantine_foreach(struct hubstore *hs, const unsigned char kiosk[KEY_ID_BYTES],
     int (*fn)(const struct quarantined *q, void *ctx, struct err *e), void *ctx, struct err *e)
 {
-	struct pg_store *s = P(hs);
+	struct quarantine_each qe = { fn, ctx };
 	char hex[KEY_ID_HEX];
 	const char *v[1] = { hex };
-	struct cursor c;
-	struct quarantined q;
-	struct hub_row r;
-	PGresult *res;
-	int rv = 0, n;
 
 	hex_id(kiosk, KEY_ID_BYTES, hex);
-	if (cursor_open(s, &c,
-	        "SELECT " QUARANTINE_COLS " FROM quarantine WHERE kiosk = $1 ORDER BY seq, n", 1, v,
-	        1, e) == -1)
-		return -1;
-	do {
-		if ((res = cursor_fetch(&c, 1, e)) == NULL) {
-			rv = -1;
-			break;
-		}
-		n = pq.ntuples(res);
-		for (int i = 0; i < n && rv == 0; i++) {
-			read_quarantined(res, i, &r);
-			memset(&q, 0, sizeof q);
-			memcpy(q.hash, r.hash, sizeof q.hash);
-			q.data = r.data;
-			q.len = r.len;
-			q.path = r.path;
-			rv = fn(&q, ctx, e);
-		}
-		pq.clear(res);
-	} while (n > 0 && rv == 0);
-	cursor_close(&c);
-	return rv;
+	return cursor_each(P(hs),
+	    "SELECT " QUARANTINE_COLS " FROM quarantine WHERE kiosk = $1 ORDER BY seq, n", 1, v, 1,
+	    quarantine_row, &qe, e);
 }
 
 static int
@@ -1126,33 +1148,30 @@ read_story(const PGresult *res, int row, struct hub_story *h)
 	h->scribe = val(res, row, 17);
 }
 
+struct story_each {
+	int (*fn)(const struct hub_story *h, void *ctx, struct err *e);
+	void *ctx;
+};
+
+static int
+story_row(const PGresult *res, int i, void *arg, struct err *e)
+{
+	struct story_each *se = arg;
+	struct hub_story h;
+
+	read_story(res, i, &h);
+	return se->fn(&h, se->ctx, e);
+}
+
 static int
 pg_story_foreach(struct hubstore *hs,
     int (*fn)(const struct hub_story *h, void *ctx, struct err *e), void *ctx, struct err *e)
 {
-	struct pg_store *s = P(hs);
-	struct hub_story h;
-	struct cursor c;
-	PGresult *res;
-	int rv = 0, n;
+	struct story_each se = { fn, ctx };
 
-	if (cursor_open(s, &c, "SELECT " STORY_COLS " FROM stories WHERE withdrawn = 0 ORDER BY n",
-	        0, NULL, 0, e) == -1)
-		return -1;
-	do {
-		if ((res = cursor_fetch(&c, 0, e)) == NULL) {
-			rv = -1;
-			break;
-		}
-		n = pq.ntuples(res);
-		for (int i = 0; i < n && rv == 0; i++) {
-			read_story(res, i, &h);
-			rv = fn(&h, ctx, e);
-		}
-		pq.clear(res);
-	} while (n > 0 && rv == 0);
-	cursor_close(&c);
-	return rv;
+	return cursor_each(P(hs),
+	    "SELECT " STORY_COLS " FROM stories WHERE withdrawn = 0 ORDER BY n", 0, NULL, 0,
+	    story_row, &se, e);
 }
 
 static int
@@ -1355,76 +1374,73 @@ pg_counts(struct hubstore *hs, struct hub_counts *c, struct err *e)
 	return 0;
 }
 
+struct row_each {
+	enum hub_row_kind kind;
+	int (*fn)(const struct hub_row *r, void *ctx, struct err *e);
+	void *ctx;
+};
+
+static int
+table_row(const PGresult *res, int i, void *arg, struct err *e)
+{
+	const struct row_each *re = arg;
+	struct hub_row r;
+
+	memset(&r, 0, sizeof r);
+	r.kind = re->kind;
+	switch (re->kind) {
+	case HUB_ROW_KIOSK:
+		read_kiosk(res, i, &r.kiosk);
+		break;
+	case HUB_ROW_BUNDLE:
+		hex_col(res, i, 0, r.hash, sizeof r.hash);
+		r.kiosk_id = pq.getvalue(res, i, 1);
+		r.seq = num(res, i, 2);
+		r.count = num(res, i, 3);
+		r.path = val(res, i, 4);
+		r.when = num(res, i, 5);
+		break;
+	case HUB_ROW_QUARANTINE:
+		read_quarantined(res, i, &r);
+		break;
+	case HUB_ROW_STORY:
+		read_story(res, i, &r.s);
+		r.s.answers = val(res, i, 13);
+		r.s.types = val(res, i, 14);
+		r.s.lang = val(res, i, 10);
+		r.s.created = val(res, i, 7);
+		r.s.saved = val(res, i, 8);
+		r.s.consent = val(res, i, 11);
+		r.kiosk_id = r.s.kiosk_id;
+		hex_col(res, i, STORY_NCOLS, r.content, sizeof r.content);
+		r.seq = num(res, i, STORY_NCOLS + 1);
+		r.withdrawn = num(res, i, STORY_NCOLS + 2) != 0;
+		break;
+	case HUB_ROW_PACK: /* binary: data, then numbers as text */
+		r.data =
+		    pq.getisnull(res, i, 0) ? NULL : (const unsigned char *)pq.getvalue(res, i, 0);
+		r.len = r.data ? (size_t)pq.getlength(res, i, 0) : 0;
+		r.seq = num(res, i, 1);
+		r.when = num(res, i, 2);
+		r.published = (int)num(res, i, 3);
+		break;
+	case HUB_ROW_ENROLMENT: /* binary: hash, then text */
+		read_enrolment(res, i, r.token, &r.en);
+		break;
+	}
+	return re->fn(&r, re->ctx, e);
+}
+
 /* One table's rows through fn, by a cursor in the caller's transaction. */
 static int
 each_row(struct pg_store *s, const char *sql, enum hub_row_kind kind,
     int (*fn)(const struct hub_row *r, void *ctx, struct err *e), void *ctx, struct err *e)
 {
+	struct row_each re = { kind, fn, ctx };
 	int binary =
-	        kind == HUB_ROW_QUARANTINE || kind == HUB_ROW_PACK || kind == HUB_ROW_ENROLMENT,
-	    rv = 0, n;
-	struct hub_row r;
-	struct cursor c;
-	PGresult *res;
+	    kind == HUB_ROW_QUARANTINE || kind == HUB_ROW_PACK || kind == HUB_ROW_ENROLMENT;
 
-	if (cursor_open(s, &c, sql, 0, NULL, binary, e) == -1)
-		return -1;
-	do {
-		if ((res = cursor_fetch(&c, binary, e)) == NULL) {
-			rv = -1;
-			break;
-		}
-		n = pq.ntuples(res);
-		for (int i = 0; i < n && rv == 0; i++) {
-			memset(&r, 0, sizeof r);
-			r.kind = kind;
-			switch (kind) {
-			case HUB_ROW_KIOSK:
-				read_kiosk(res, i, &r.kiosk);
-				break;
-			case HUB_ROW_BUNDLE:
-				hex_col(res, i, 0, r.hash, sizeof r.hash);
-				r.kiosk_id = pq.getvalue(res, i, 1);
-				r.seq = num(res, i, 2);
-				r.count = num(res, i, 3);
-				r.path = val(res, i, 4);
-				r.when = num(res, i, 5);
-				break;
-			case HUB_ROW_QUARANTINE:
-				read_quarantined(res, i, &r);
-				break;
-			case HUB_ROW_STORY:
-				read_story(res, i, &r.s);
-				r.s.answers = val(res, i, 13);
-				r.s.types = val(res, i, 14);
-				r.s.lang = val(res, i, 10);
-				r.s.created = val(res, i, 7);
-				r.s.saved = val(res, i, 8);
-				r.s.consent = val(res, i, 11);
-				r.kiosk_id = r.s.kiosk_id;
-				hex_col(res, i, STORY_NCOLS, r.content, sizeof r.content);
-				r.seq = num(res, i, STORY_NCOLS + 1);
-				r.withdrawn = num(res, i, STORY_NCOLS + 2) != 0;
-				break;
-			case HUB_ROW_PACK: /* binary: data, then numbers as text */
-				r.data = pq.getisnull(res, i, 0) ?
-				    NULL :
-				    (const unsigned char *)pq.getvalue(res, i, 0);
-				r.len = r.data ? (size_t)pq.getlength(res, i, 0) : 0;
-				r.seq = num(res, i, 1);
-				r.when = num(res, i, 2);
-				r.published = (int)num(res, i, 3);
-				break;
-			case HUB_ROW_ENROLMENT: /* binary: hash, then text */
-				read_enrolment(res, i, r.token, &r.en);
-				break;
-			}
-			rv = fn(&r, ctx, e);
-		}
-		pq.clear(res);
-	} while (n > 0 && rv == 0);
-	cursor_close(&c);
-	return rv;
+	return cursor_each(s, sql, 0, NULL, binary, table_row, &re, e);
 }
 
 static int
