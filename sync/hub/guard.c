@@ -1,12 +1,21 @@
 /* guard: a thread that looks at every connection four times a second and
  * shuts down the sockets of those that stopped making progress. The list
  * and every connection's state are under one mutex, held while a socket is
- * shut down, so a socket is never touched after guard_remove. */
+ * looked at or shut down, so a socket is never touched after guard_remove.
+ * How far a client has read an answer is the kernel's count of the bytes
+ * it acknowledged (TCP_INFO): the HTTP library hands an answer to the
+ * socket and says nothing more. */
 #include "guard.h"
 
 #include <errno.h>
+#include <linux/sockios.h>
+#include <linux/tcp.h> /* struct tcp_info with tcpi_bytes_acked (glibc's lacks it) */
+#include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -19,6 +28,9 @@ struct guard_conn {
 	enum guard_stage stage;
 	double since;    /* when the stage began, or the body last made progress */
 	size_t pending;  /* body bytes since then */
+	uint64_t acked;  /* GUARD_SERVER: bytes the client had acknowledged then */
+	int acked_known; /* ... once the guard has looked */
+	int watchable;   /* the socket says how far the client has read */
 	const char *cut; /* why it was cut, or NULL */
 	struct guard_conn *prev, *next;
 };
@@ -42,6 +54,49 @@ now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The bytes the peer of TCP socket fd has acknowledged, and whether any
+ * it was sent wait for it (sent but not acknowledged, or not yet sent).
+ * -1 when the socket cannot say (not TCP, or a kernel before 4.1). */
+static int
+sock_acked(int fd, uint64_t *acked, int *waiting)
+{
+	struct tcp_info ti = { 0 };
+	socklen_t len = sizeof ti;
+	int queued = 0;
+
+	if (fd < 0 || ioctl(fd, SIOCOUTQ, &queued) == -1 ||
+	    getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1 ||
+	    len < offsetof(struct tcp_info, tcpi_bytes_acked) + sizeof ti.tcpi_bytes_acked)
+		return -1;
+	*acked = ti.tcpi_bytes_acked;
+	*waiting = queued > 0;
+	return 0;
+}
+
+/* A connection the server is answering (mu held): its clock runs only
+ * while part of the answer waits for the client, and starts again each
+ * time the client has taken GUARD_PROGRESS_BYTES more. While the server
+ * works on a request nothing waits, so an import takes as long as it must. */
+static void
+watch_answer(struct guard_conn *c, double t)
+{
+	uint64_t acked;
+	int waiting;
+
+	if (!c->watchable || sock_acked(c->fd, &acked, &waiting) == -1) {
+		c->since = t;
+		return;
+	}
+	if (!c->acked_known) {
+		c->acked = acked;
+		c->acked_known = 1;
+	}
+	if (!waiting || acked - c->acked >= GUARD_PROGRESS_BYTES) {
+		c->since = t;
+		c->acked = acked;
+	}
+}
+
 /* Cut the connections that made no progress (mu held). */
 static void
 sweep(struct guard *g)
@@ -49,11 +104,17 @@ sweep(struct guard *g)
 	double t = now();
 
 	for (struct guard_conn *c = g->head; c != NULL; c = c->next) {
-		if (c->cut != NULL || c->stage == GUARD_SERVER || t - c->since < g->timeout)
+		if (c->cut != NULL)
+			continue;
+		if (c->stage == GUARD_SERVER)
+			watch_answer(c, t);
+		if (t - c->since < g->timeout)
 			continue;
 		c->cut = c->stage == GUARD_HEADER ?
 		    "cut: no complete request header within the timeout (nothing imported)" :
-		    "cut: the upload made no progress within the timeout (nothing imported)";
+		    c->stage == GUARD_BODY ?
+		    "cut: the upload made no progress within the timeout (nothing imported)" :
+		    "cut: the client read the answer too slowly (under 8 KiB within the timeout)";
 		shutdown(c->fd, SHUT_RDWR);
 		g->cuts++;
 	}
@@ -123,8 +184,11 @@ struct guard_conn *
 guard_add(struct guard *g, int fd)
 {
 	struct guard_conn *c = xcalloc(1, sizeof *c);
+	uint64_t acked;
+	int waiting;
 
 	c->fd = fd;
+	c->watchable = sock_acked(fd, &acked, &waiting) == 0;
 	c->stage = GUARD_HEADER;
 	c->since = now();
 	pthread_mutex_lock(&g->mu);
@@ -143,6 +207,7 @@ guard_stage(struct guard *g, struct guard_conn *c, enum guard_stage stage)
 	c->stage = stage;
 	c->since = now();
 	c->pending = 0;
+	c->acked_known = 0;
 	pthread_mutex_unlock(&g->mu);
 }
 
@@ -156,6 +221,12 @@ guard_progress(struct guard *g, struct guard_conn *c, size_t n)
 		c->pending = 0;
 	}
 	pthread_mutex_unlock(&g->mu);
+}
+
+int
+guard_watchable(const struct guard_conn *c)
+{
+	return c->watchable; /* set once, before c is shared */
 }
 
 const char *

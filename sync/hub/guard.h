@@ -1,10 +1,12 @@
 /* guard: the server's watch over slow clients. Every connection must make
  * progress: a request's header complete within the timeout of the
  * connection's start (or of its previous request's end), and an upload's
- * body at least GUARD_PROGRESS_BYTES more within every timeout. A
- * connection that does not is cut (its socket shut down, which the HTTP
- * library sees as the client leaving): dribbling a byte at a time keeps
- * nothing open. A connection being answered by the server is not watched. */
+ * body at least GUARD_PROGRESS_BYTES more within every timeout, and the
+ * client must take at least GUARD_PROGRESS_BYTES more of an answer within
+ * every timeout while part of it waits for them. A connection that does not
+ * is cut (its socket shut down, which the HTTP library sees as the client
+ * leaving): dribbling or reading a byte at a time keeps nothing open.
+ * While the server works on a request, nothing is asked of the client. */
 #ifndef GUARD_H
 #define GUARD_H
 
@@ -17,7 +19,7 @@
 enum guard_stage {
 	GUARD_HEADER, /* waiting for a request's header */
 	GUARD_BODY,   /* receiving an upload */
-	GUARD_SERVER, /* the server is working on it or answering: not watched */
+	GUARD_SERVER, /* the server is working on it (not watched) or answering */
 };
 
 struct guard;
@@ -34,6 +36,9 @@ struct guard_conn *guard_add(struct guard *g, int fd);
 void guard_stage(struct guard *g, struct guard_conn *c, enum guard_stage stage);
 /* n more bytes of a body arrived. */
 void guard_progress(struct guard *g, struct guard_conn *c, size_t n);
+/* Whether the guard can tell how far the client has read an answer (a TCP
+ * socket on Linux 4.1 or later); if not, answers are not watched. */
+int guard_watchable(const struct guard_conn *c);
 /* Why the connection was cut (a static sentence), or NULL. */
 const char *guard_cut(struct guard *g, struct guard_conn *c);
 /* Stop watching the connection (before its socket is closed) and free c. */

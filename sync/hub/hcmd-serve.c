@@ -44,8 +44,9 @@ static const char usage[] =
     "  --tls-key FILE         HTTPS: its private key (PEM, not encrypted)\n"
     "  --max-bytes N          largest bundle accepted (default 32 MiB); larger: 413\n"
     "  --timeout S            cut a connection whose request header is not complete\n"
-    "                         within S seconds, or whose upload brings less than\n"
-    "                         8 KiB in S seconds (default 30)\n"
+    "                         within S seconds, or whose upload brings, or whose\n"
+    "                         reading of an answer takes, less than 8 KiB in S\n"
+    "                         seconds (default 30)\n"
     "  --max-connections N    connections at once in all (default 256)\n"
     "  --max-per-address N    connections at once from one address (default 32)\n";
 

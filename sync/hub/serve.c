@@ -159,6 +159,20 @@ set_note(struct request *rq, const char *note)
 		snprintf(rq->note, sizeof rq->note, "%s", note);
 }
 
+/* A response is queued: from now on the guard watches how fast the client
+ * reads it, and libmicrohttpd's own timeout, which counts only the moments
+ * it can hand the socket more (after a third of the kernel's buffer, up to
+ * megabytes, has drained), is off until the next request. */
+static void
+answering(struct request *rq)
+{
+	if (rq->c == NULL)
+		return;
+	guard_stage(rq->s->guard, rq->c->g, GUARD_SERVER);
+	if (guard_watchable(rq->c->g))
+		MHD_set_connection_option(rq->mc, MHD_CONNECTION_OPTION_TIMEOUT, 0u);
+}
+
 /* Queue a response; note goes to the log line. */
 static enum MHD_Result
 reply(struct request *rq, unsigned status, const char *type, const void *body, size_t len,
@@ -181,8 +195,7 @@ reply(struct request *rq, unsigned status, const char *type, const void *body, s
 	MHD_destroy_response(resp);
 	rq->status = status;
 	set_note(rq, note);
-	if (rq->c != NULL)
-		guard_stage(rq->s->guard, rq->c->g, GUARD_SERVER);
+	answering(rq);
 	return r;
 }
 
@@ -363,7 +376,7 @@ route_pack(struct request *rq)
 	rq->status = MHD_HTTP_OK;
 	snprintf(rq->note, sizeof rq->note, "feedback pack %llu (%zu bytes)",
 	    (unsigned long long)seq, len);
-	guard_stage(s->guard, rq->c->g, GUARD_SERVER);
+	answering(rq);
 	return r;
 }
 
@@ -833,13 +846,13 @@ on_completed(
 	const char *note, *cut = NULL;
 	char status[16];
 
-	(void)mc;
 	if (rq == NULL)
 		return;
 	if (rq->c != NULL) {
 		cut = guard_cut(s->guard, rq->c->g);
 		rq->c->requests++;
 		guard_stage(s->guard, rq->c->g, GUARD_HEADER); /* the next one, if any */
+		MHD_set_connection_option(mc, MHD_CONNECTION_OPTION_TIMEOUT, s->o.timeout);
 	}
 	if (rq->status != 0)
 		snprintf(status, sizeof status, "%u", rq->status);

@@ -6,8 +6,9 @@
 # the budget docs/hub.md states (256 MiB): bodies past 4 MiB, or past 16 MiB
 # in memory in all, wait in unnamed files beside the store; and so do 64
 # clients that ask for a 16 MiB feedback pack and never read it (it is in
-# memory once). Clients use
-# source addresses 127.0.0.2-127.0.0.9 (all loopback). 127.0.0.1 only.
+# memory once); a client that reads an answer too slowly is cut after
+# --timeout, one that keeps up is not. Clients use source addresses
+# 127.0.0.2-127.0.0.9 (all loopback). 127.0.0.1 only.
 . "$TOP/tests/e2e/lib.sh"
 . "$TOP/tests/e2e/net.lib"
 cd "$T_DIR" || exit 1
@@ -251,4 +252,73 @@ touch packhold.out.stop
 wait $pp
 check "stop" stop_server
 check "... the log: every unfinished upload dropped" test "$(grep -c 'POST /v1/bundles - ' "$SRV_LOG")" -ge 64
+
+# Slow readers of an answer. With --timeout $T a client must take 8 KiB
+# more of an answer in every $T s while part of it waits for them. The 16
+# MiB pack (more than the kernel's socket buffers take: an answer that fits
+# in them is handed over whole and its connection freed) is asked for by
+# four clients: one never reads, one reads 1 KiB a second (too slow), both
+# with a 4 KiB receive buffer; one reads 256 KiB every 0.1 s (takes longer
+# than $T s, but keeps up), and one 16 KiB every 1.5 s: slow, but more than
+# 8 KiB in every $T s, so it is kept, though the server can hand its socket
+# nothing more for far longer than $T s. 127.0.0.1 only.
+check "serve, --timeout $T" start_server hub.db hub/hub.key --timeout $T
+cat >slowread.py <<'PY'
+# slowread.py PORT RCVBUF PERIOD CHUNK OUT: ask for the pack with a receive
+# buffer of RCVBUF bytes, then read CHUNK bytes every PERIOD s (CHUNK 0:
+# read nothing) for at most 40 s or until OUT.stop appears. OUT: "asked" once the request is
+# sent, then the body's bytes when the server ended it (or "open").
+import os, socket, sys, time
+port, rcvbuf, period, chunk, out = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+s.connect(("127.0.0.1", port))
+s.sendall(b"GET /v1/pack HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+open(out, "w").write("asked\n")
+s.settimeout(10)
+data, how, end = b"", "open", time.time() + 40
+while time.time() < end and not os.path.exists(out + ".stop"):
+    t = time.time()
+    want = len(data) + chunk
+    while chunk and len(data) < want:
+        b = s.recv(want - len(data))
+        if b == b"":
+            how = "closed"
+            break
+        data += b
+    if how == "closed":
+        break
+    time.sleep(max(0.0, t + period - time.time()))
+body = data.split(b"\r\n\r\n", 1)[1] if b"\r\n\r\n" in data else b""
+open(out + ".body", "wb").write(body)
+open(out, "a").write("%s %d\n" % (how, len(body)))
+PY
+/usr/bin/python3 slowread.py "$SRV_PORT" 4096 1 0 never.out &
+r1=$!
+/usr/bin/python3 slowread.py "$SRV_PORT" 4096 1 1024 trickle-read.out &
+r2=$!
+/usr/bin/python3 slowread.py "$SRV_PORT" 65536 0.1 262144 steady.out &
+r3=$!
+slow_ms=$(t_now_ms)
+/usr/bin/python3 slowread.py "$SRV_PORT" 16384 1.5 16384 slow.out &
+r4=$!
+cutlines() { grep -c 'GET /v1/pack 200 .* cut: the client read the answer too slowly' "$SRV_LOG"; }
+check "a client that never reads and one that reads 1 KiB a second are cut" \
+    wait_for '[ "$(cutlines)" = 2 ]' $((T + 8))
+check "... after --timeout, not before ($(grep 'read the answer too slowly' "$SRV_LOG" | awk '{ printf "%s ", $7 }'))" \
+    sh -c 'grep "read the answer too slowly" "$1" | awk -v t="$2" "{ n++; if (\$7 + 0 < (t - 0.5) * 1000) bad++ } END { exit n != 2 || bad > 0 }"' sh "$SRV_LOG" $T
+check "one that reads 256 KiB every 0.1 s gets the pack whole, though it takes longer than $T s" \
+    wait_for "grep -q '^closed $((16 << 20))\$' steady.out" 60
+check "... the same bytes" cmp -s big.skf steady.out.body
+check "... and it was not cut: of 3 answers logged, still 2 cut" \
+    sh -c '[ "$(grep -c "GET /v1/pack 200 " "$1")" = 3 ] && [ "$(grep -c "read the answer too slowly" "$1")" = 2 ]' sh "$SRV_LOG"
+check "... the one reading 1 KiB a second has less than the pack" sh -c '! grep -q "^closed $((16 << 20))\$" trickle-read.out'
+check "the one reading 16 KiB every 1.5 s is still served, none other cut or dropped, $((3 * T)) s after it asked" \
+    holds '[ "$(cutlines)" = 2 ] && ! grep -q "GET /v1/pack .* dropped:" "$SRV_LOG" && ! grep -q "^closed" slow.out' \
+    $((3 * T - (($(t_now_ms) - slow_ms) / 1000)))
+check "... health answers within 1 s meanwhile" health_1s
+touch never.out.stop trickle-read.out.stop steady.out.stop slow.out.stop
+wait $r1 $r2 $r3 $r4
+check "... it left without being cut" test "$(grep -c '^open' slow.out)/$(cutlines)" = 1/2
+check "stop" stop_server
 t_done
