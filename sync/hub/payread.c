@@ -283,6 +283,80 @@ holds_nul_escape_bytes(const char *s, size_t len)
 	return 0;
 }
 
+/* Containers deeper than this are refused before SQLite sees the text, as
+ * jansson refuses them (its limit is 2048; SQLite's own is 2000). */
+#define MAX_DEPTH 2048
+
+static int
+bit_get(const unsigned char *bits, size_t i)
+{
+	return bits[i / 8] >> (i % 8) & 1;
+}
+
+static void
+bit_set(unsigned char *bits, size_t i, int on)
+{
+	if (on)
+		bits[i / 8] |= (unsigned char)(1u << (i % 8));
+	else
+		bits[i / 8] &= (unsigned char)~(1u << (i % 8));
+}
+
+/* 0 when every key of every object in json is a string (or the text is not
+ * JSON at all, left to SQLite to refuse), -1 with e set otherwise. SQLite
+ * 3.40 takes an object or an array as a key when its last value is a
+ * string, {["a"]:1} for one, and json_tree then reads and writes outside
+ * its nodes (found by fuzz-payload: heap corruption, then a crash). jansson
+ * refuses such text, so it is refused here before SQLite parses it. Valid
+ * JSON is never refused: only what follows '{', or ',' in an object,
+ * outside strings, is looked at. */
+static int
+keys_are_strings(const char *json, size_t len, struct err *e)
+{
+	unsigned char in_object[MAX_DEPTH / 8] = { 0 };
+	size_t i, depth = 0;
+	int want_key = 0; /* after '{' (or '}' may come) or after ',' in an object */
+	int empty_ok = 0;
+
+	for (i = 0; i < len; i++) {
+		char c = json[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (want_key) {
+			if (c != '"' && !(empty_ok && c == '}'))
+				return bad(e, "malformed JSON (a key is not a string)");
+			want_key = 0;
+		}
+		switch (c) {
+		case '"': /* skip the string, escapes and all */
+			for (i++; i < len && json[i] != '"'; i++)
+				if (json[i] == '\\')
+					i++;
+			break;
+		case '{':
+		case '[':
+			if (depth == MAX_DEPTH)
+				return bad(e, "nested too deeply");
+			bit_set(in_object, depth++, c == '{');
+			want_key = empty_ok = c == '{';
+			break;
+		case '}':
+		case ']':
+			if (depth > 0)
+				depth--;
+			break;
+		case ',':
+			want_key = depth > 0 && bit_get(in_object, depth - 1);
+			empty_ok = 0;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Walk the whole tree once; fail on anything jansson would refuse to load. */
 static int
 walk_tree(struct payread *r, const char *json, size_t len, struct walk *w, struct err *e)
@@ -292,6 +366,8 @@ walk_tree(struct payread *r, const char *json, size_t len, struct walk *w, struc
 
 	if (memchr(json, '\0', len) != NULL)
 		return bad(e, "it holds a NUL byte");
+	if (keys_are_strings(json, len, e) == -1)
+		return -1;
 	w->root = w->answers_id = w->types_id = w->untouched_id = w->prev = -1;
 	sqlite3_bind_text64(r->tree, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
 	while ((rc = sqlite3_step(r->tree)) == SQLITE_ROW)
