@@ -11,9 +11,10 @@
  *   - it turns an integer too big for 64 bits into a real, and an
  *     overflowing real into infinity: refused, as jansson does;
  *   - it keeps duplicate keys: refused, as JSON_REJECT_DUPLICATES does;
- *   - SQLite 3.40 takes an object whose last value is a string where a key
- *     belongs ({"a":1,{"x":"y"}:2}) and walks the tree wrongly: such a key
- *     is not a single label node, which the node ids show (walk_node).
+ *   - SQLite 3.40 takes an object or an array whose last value is a
+ *     string where a key belongs ({"a":1,{"x":"y"}:2}), and json_tree then
+ *     writes outside its nodes: every key is checked to be a string before
+ *     SQLite sees the text (keys_are_strings).
  * tests/fuzz/fuzz-payload.c runs both decoders on the same inputs. */
 #include "payread.h"
 
@@ -53,8 +54,7 @@ struct walk {
 	struct member *top, *answers, *types;
 	size_t ntop, nanswers, ntypes, cap[3];
 	sqlite3_int64 root, answers_id, types_id, untouched_id;
-	int untouched_bad;  /* an item of "untouched" is not a string */
-	sqlite3_int64 prev; /* the id of the node before */
+	int untouched_bad; /* an item of "untouched" is not a string */
 	int root_kind;
 };
 
@@ -202,12 +202,6 @@ walk_node(struct walk *w, sqlite3_stmt *st, struct err *e)
 
 	if (k == -1)
 		return bad(e, "unknown JSON type");
-	/* A member's id is that of its label node plus one, and labels are not
-	 * walked: the node before cannot be id - 1. It is when a key was not a
-	 * string (SQLite 3.40 took it; jansson refuses it while parsing). */
-	if (sqlite3_column_type(st, 3) == SQLITE_TEXT && w->prev == id - 1)
-		return bad(e, "malformed JSON (a key is not a string)");
-	w->prev = id;
 	if (sqlite3_column_type(st, 1) == SQLITE_NULL) { /* the root */
 		w->root = id;
 		w->root_kind = k;
@@ -368,7 +362,7 @@ walk_tree(struct payread *r, const char *json, size_t len, struct walk *w, struc
 		return bad(e, "it holds a NUL byte");
 	if (keys_are_strings(json, len, e) == -1)
 		return -1;
-	w->root = w->answers_id = w->types_id = w->untouched_id = w->prev = -1;
+	w->root = w->answers_id = w->types_id = w->untouched_id = -1;
 	sqlite3_bind_text64(r->tree, 1, json, len, SQLITE_STATIC, SQLITE_UTF8);
 	while ((rc = sqlite3_step(r->tree)) == SQLITE_ROW)
 		if ((rv = walk_node(w, r->tree, e)) == -1)
